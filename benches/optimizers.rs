@@ -1,0 +1,2 @@
+//! Steps per second of every optimizer (being written).
+fn main() {}

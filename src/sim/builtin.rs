@@ -1,0 +1,381 @@
+//! The catalogue of built-in surfaces: the lecture's five and eight classic test functions.
+//!
+//! Each surface ships f, its gradient and its Hessian side by side, written out by hand (as
+//! argmin-testfunctions does), and a property test holds the derivatives to central finite
+//! differences (`tests/surfaces.rs`). The formula string of each is valid formula syntax and
+//! gives the same surface.
+
+use std::f64::consts::PI;
+use std::fmt;
+use std::str::FromStr;
+
+use super::{Domain, Gradient, Hessian, Point, Surface};
+
+/// One of the catalogue's surfaces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Builtin {
+    /// Local-optima bowls: a wide bowl with four Gaussian wells (four minima, three saddles).
+    Bowls,
+    /// The plain saddle `x² − y²`.
+    Saddle,
+    /// A saddle at the origin between two valleys at (0, ±1).
+    EscapeSaddle,
+    /// The monkey saddle `x³ − 3xy²`: three valleys down, a degenerate critical point.
+    MonkeySaddle,
+    /// An inverted Gaussian: a minimum in a basin surrounded by a vast flat plateau.
+    Plateau,
+    /// An elongated bowl (a ravine): condition number 20.
+    ElongatedBowl,
+    /// Rosenbrock's banana valley, minimum at (1, 1).
+    Rosenbrock,
+    /// Himmelblau's function: four minima of equal value 0.
+    Himmelblau,
+    /// Beale's function, minimum at (3, 0.5).
+    Beale,
+    /// Booth's function, minimum at (1, 3).
+    Booth,
+    /// Rastrigin's function: a grid of local minima, global minimum at the origin.
+    Rastrigin,
+    /// The six-hump camel: six minima (two global), two maxima.
+    SixHumpCamel,
+    /// The Styblinski–Tang function: four minima, global at (−2.9035…, −2.9035…).
+    StyblinskiTang,
+}
+
+/// The four Gaussian wells of [`Builtin::Bowls`]: depth, centre x, centre y, width s in
+/// `depth·exp(−((x−cx)² + (y−cy)²)/s)`.
+const WELLS: [(f64, f64, f64, f64); 4] =
+    [(1.2, 1.5, 1.0, 0.8), (0.8, -1.5, -0.5, 0.6), (0.6, 0.2, -1.8, 0.5), (0.5, -0.8, 2.0, 0.4)];
+
+/// The constants of Beale's three residuals `cᵢ − x + x·yⁱ`.
+const BEALE: [f64; 3] = [1.5, 2.25, 2.625];
+
+impl Builtin {
+    /// Every built-in surface, the lecture's five first.
+    pub const ALL: [Builtin; 13] = [
+        Builtin::Bowls,
+        Builtin::Saddle,
+        Builtin::EscapeSaddle,
+        Builtin::MonkeySaddle,
+        Builtin::Plateau,
+        Builtin::ElongatedBowl,
+        Builtin::Rosenbrock,
+        Builtin::Himmelblau,
+        Builtin::Beale,
+        Builtin::Booth,
+        Builtin::Rastrigin,
+        Builtin::SixHumpCamel,
+        Builtin::StyblinskiTang,
+    ];
+
+    /// The name used on the command line and in scene files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Bowls => "bowls",
+            Builtin::Saddle => "saddle",
+            Builtin::EscapeSaddle => "escape-saddle",
+            Builtin::MonkeySaddle => "monkey-saddle",
+            Builtin::Plateau => "plateau",
+            Builtin::ElongatedBowl => "elongated-bowl",
+            Builtin::Rosenbrock => "rosenbrock",
+            Builtin::Himmelblau => "himmelblau",
+            Builtin::Beale => "beale",
+            Builtin::Booth => "booth",
+            Builtin::Rastrigin => "rastrigin",
+            Builtin::SixHumpCamel => "six-hump-camel",
+            Builtin::StyblinskiTang => "styblinski-tang",
+        }
+    }
+
+    /// f(x, y) in formula syntax: parsing it gives the same surface.
+    pub fn formula(self) -> &'static str {
+        match self {
+            Builtin::Bowls => {
+                "0.05*(x^2+y^2) - 1.2*exp(-((x-1.5)^2+(y-1)^2)/0.8) \
+                 - 0.8*exp(-((x+1.5)^2+(y+0.5)^2)/0.6) - 0.6*exp(-((x-0.2)^2+(y+1.8)^2)/0.5) \
+                 - 0.5*exp(-((x+0.8)^2+(y-2)^2)/0.4)"
+            }
+            Builtin::Saddle => "x^2 - y^2",
+            Builtin::EscapeSaddle => "x^2 + 0.25*(y^2-1)^2",
+            Builtin::MonkeySaddle => "x^3 - 3*x*y^2",
+            Builtin::Plateau => "1 - exp(-(x^2 + 2*y^2)/2)",
+            Builtin::ElongatedBowl => "0.1*x^2 + 2*y^2",
+            Builtin::Rosenbrock => "(1-x)^2 + 100*(y-x^2)^2",
+            Builtin::Himmelblau => "(x^2+y-11)^2 + (x+y^2-7)^2",
+            Builtin::Beale => "(1.5-x+x*y)^2 + (2.25-x+x*y^2)^2 + (2.625-x+x*y^3)^2",
+            Builtin::Booth => "(x+2*y-7)^2 + (2*x+y-5)^2",
+            Builtin::Rastrigin => "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)",
+            Builtin::SixHumpCamel => "(4-2.1*x^2+x^4/3)*x^2 + x*y + (-4+4*y^2)*y^2",
+            Builtin::StyblinskiTang => "0.5*(x^4 - 16*x^2 + 5*x + y^4 - 16*y^2 + 5*y)",
+        }
+    }
+
+    /// The domain the surface is first shown over.
+    pub fn domain(self) -> Domain {
+        let (x_min, x_max, y_min, y_max) = match self {
+            Builtin::Bowls => (-3.0, 3.0, -3.0, 3.0),
+            Builtin::Saddle | Builtin::EscapeSaddle => (-2.0, 2.0, -2.0, 2.0),
+            Builtin::MonkeySaddle => (-1.5, 1.5, -1.5, 1.5),
+            Builtin::Plateau | Builtin::Himmelblau | Builtin::StyblinskiTang => {
+                (-5.0, 5.0, -5.0, 5.0)
+            }
+            Builtin::ElongatedBowl => (-10.0, 10.0, -5.0, 5.0),
+            Builtin::Rosenbrock => (-2.0, 2.0, -1.0, 3.0),
+            Builtin::Beale => (-4.5, 4.5, -4.5, 4.5),
+            Builtin::Booth => (-10.0, 10.0, -10.0, 10.0),
+            Builtin::Rastrigin => (-5.12, 5.12, -5.12, 5.12),
+            Builtin::SixHumpCamel => (-2.2, 2.2, -1.2, 1.2),
+        };
+        Domain { x_min, x_max, y_min, y_max }
+    }
+
+    /// One line on what the surface teaches.
+    pub fn description(self) -> &'static str {
+        match self {
+            Builtin::Bowls => {
+                "local optima: four minima of different depth, three saddles between them"
+            }
+            Builtin::Saddle => "a plain saddle: down along y, up along x",
+            Builtin::EscapeSaddle => "a saddle at the origin between two valleys at (0, ±1)",
+            Builtin::MonkeySaddle => {
+                "a monkey saddle: three ways down, a degenerate critical point"
+            }
+            Builtin::Plateau => {
+                "a minimum inside a vast plateau where the gradient all but vanishes"
+            }
+            Builtin::ElongatedBowl => "a ravine: steep across, shallow along (condition number 20)",
+            Builtin::Rosenbrock => "Rosenbrock's banana valley: easy to find, slow to follow",
+            Builtin::Himmelblau => "four minima of equal depth: the start decides the basin",
+            Builtin::Beale => "Beale: sharp ridges and a flat valley floor",
+            Builtin::Booth => "Booth: a tilted quadratic bowl",
+            Builtin::Rastrigin => "Rastrigin: a regular grid of local minima",
+            Builtin::SixHumpCamel => "six-hump camel: six minima, two global",
+            Builtin::StyblinskiTang => "Styblinski–Tang: four minima, one global",
+        }
+    }
+
+    /// The surface's minima, where they are known in closed form or to full precision
+    /// (computed with 30-digit arithmetic; see `tests/critical.rs`). Empty where the surface has
+    /// no minimum (saddles) or where they are only found numerically (bowls, Rastrigin's local
+    /// minima: ask [`critical_points`](super::critical_points)).
+    pub fn known_minima(self) -> &'static [[f64; 2]] {
+        match self {
+            Builtin::Bowls | Builtin::Saddle | Builtin::MonkeySaddle => &[],
+            Builtin::EscapeSaddle => &[[0.0, -1.0], [0.0, 1.0]],
+            Builtin::Plateau | Builtin::ElongatedBowl | Builtin::Rastrigin => &[[0.0, 0.0]],
+            Builtin::Rosenbrock => &[[1.0, 1.0]],
+            Builtin::Himmelblau => &[
+                [3.0, 2.0],
+                [-2.805_118_086_952_745, 3.131_312_518_250_573],
+                [-3.779_310_253_377_747, -3.283_185_991_286_169_4],
+                [3.584_428_340_330_492, -1.848_126_526_964_403_5],
+            ],
+            Builtin::Beale => &[[3.0, 0.5]],
+            Builtin::Booth => &[[1.0, 3.0]],
+            Builtin::SixHumpCamel => &[
+                [0.089_842_013_100_318_06, -0.712_656_403_020_739_6],
+                [-0.089_842_013_100_318_06, 0.712_656_403_020_739_6],
+                [1.703_606_714_969_980_8, -0.796_083_568_672_625_1],
+                [-1.703_606_714_969_980_8, 0.796_083_568_672_625_1],
+                [1.607_104_752_920_197_2, 0.568_651_454_884_131_4],
+                [-1.607_104_752_920_197_2, -0.568_651_454_884_131_4],
+            ],
+            Builtin::StyblinskiTang => &[[-2.903_534_027_771_177, -2.903_534_027_771_177]],
+        }
+    }
+
+    /// Looks a surface up by its catalogue name.
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Builtin::ALL.into_iter().find(|b| b.name() == name)
+    }
+}
+
+impl fmt::Display for Builtin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown surface name, with the catalogue to choose from.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("unknown surface '{0}'; the surfaces are: {names}", names = Builtin::ALL.map(Builtin::name).join(", "))]
+pub struct UnknownSurface(pub String);
+
+impl FromStr for Builtin {
+    type Err = UnknownSurface;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Builtin::from_name(s).ok_or_else(|| UnknownSurface(s.to_owned()))
+    }
+}
+
+#[inline]
+fn sq(v: f64) -> f64 {
+    v * v
+}
+
+impl Surface for Builtin {
+    #[inline]
+    fn value(&self, p: Point) -> f64 {
+        let (x, y) = (p.x, p.y);
+        match self {
+            Builtin::Bowls => {
+                let mut f = 0.05 * (x * x + y * y);
+                for (a, cx, cy, s) in WELLS {
+                    f -= a * (-(sq(x - cx) + sq(y - cy)) / s).exp();
+                }
+                f
+            }
+            Builtin::Saddle => x * x - y * y,
+            Builtin::EscapeSaddle => x * x + 0.25 * sq(y * y - 1.0),
+            Builtin::MonkeySaddle => x * x * x - 3.0 * x * y * y,
+            Builtin::Plateau => 1.0 - (-(x * x + 2.0 * y * y) / 2.0).exp(),
+            Builtin::ElongatedBowl => 0.1 * x * x + 2.0 * y * y,
+            Builtin::Rosenbrock => sq(1.0 - x) + 100.0 * sq(y - x * x),
+            Builtin::Himmelblau => sq(x * x + y - 11.0) + sq(x + y * y - 7.0),
+            Builtin::Beale => {
+                let mut yi = 1.0;
+                let mut f = 0.0;
+                for c in BEALE {
+                    yi *= y;
+                    f += sq(c - x + x * yi);
+                }
+                f
+            }
+            Builtin::Booth => sq(x + 2.0 * y - 7.0) + sq(2.0 * x + y - 5.0),
+            Builtin::Rastrigin => {
+                20.0 + x * x - 10.0 * (2.0 * PI * x).cos() + y * y - 10.0 * (2.0 * PI * y).cos()
+            }
+            Builtin::SixHumpCamel => {
+                let x2 = x * x;
+                (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y * y) * y * y
+            }
+            Builtin::StyblinskiTang => {
+                let (x2, y2) = (x * x, y * y);
+                0.5 * (x2 * x2 - 16.0 * x2 + 5.0 * x + y2 * y2 - 16.0 * y2 + 5.0 * y)
+            }
+        }
+    }
+
+    #[inline]
+    fn value_grad(&self, p: Point) -> (f64, Gradient) {
+        let (x, y) = (p.x, p.y);
+        let (gx, gy) = match self {
+            Builtin::Bowls => {
+                let (mut gx, mut gy) = (0.1 * x, 0.1 * y);
+                for (a, cx, cy, s) in WELLS {
+                    let (dx, dy) = (x - cx, y - cy);
+                    let t = a * (-(dx * dx + dy * dy) / s).exp();
+                    gx += 2.0 * t * dx / s;
+                    gy += 2.0 * t * dy / s;
+                }
+                (gx, gy)
+            }
+            Builtin::Saddle => (2.0 * x, -2.0 * y),
+            Builtin::EscapeSaddle => (2.0 * x, y * (y * y - 1.0)),
+            Builtin::MonkeySaddle => (3.0 * (x * x - y * y), -6.0 * x * y),
+            Builtin::Plateau => {
+                let e = (-(x * x + 2.0 * y * y) / 2.0).exp();
+                (x * e, 2.0 * y * e)
+            }
+            Builtin::ElongatedBowl => (0.2 * x, 4.0 * y),
+            Builtin::Rosenbrock => {
+                let r = y - x * x;
+                (-2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r)
+            }
+            Builtin::Himmelblau => {
+                let (a, b) = (x * x + y - 11.0, x + y * y - 7.0);
+                (4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b)
+            }
+            Builtin::Beale => {
+                let (mut gx, mut gy) = (0.0, 0.0);
+                let mut yim1 = 1.0; // y^(i-1)
+                for (i, c) in BEALE.into_iter().enumerate() {
+                    let n = (i + 1) as f64;
+                    let yi = yim1 * y;
+                    let r = c - x + x * yi;
+                    gx += 2.0 * r * (yi - 1.0);
+                    gy += 2.0 * r * n * x * yim1;
+                    yim1 = yi;
+                }
+                (gx, gy)
+            }
+            Builtin::Booth => {
+                let (a, b) = (x + 2.0 * y - 7.0, 2.0 * x + y - 5.0);
+                (2.0 * a + 4.0 * b, 4.0 * a + 2.0 * b)
+            }
+            Builtin::Rastrigin => (
+                2.0 * x + 20.0 * PI * (2.0 * PI * x).sin(),
+                2.0 * y + 20.0 * PI * (2.0 * PI * y).sin(),
+            ),
+            Builtin::SixHumpCamel => {
+                let x2 = x * x;
+                (8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y, x - 8.0 * y + 16.0 * y * y * y)
+            }
+            Builtin::StyblinskiTang => {
+                (0.5 * (4.0 * x * x * x - 32.0 * x + 5.0), 0.5 * (4.0 * y * y * y - 32.0 * y + 5.0))
+            }
+        };
+        (self.value(p), Gradient::new(gx, gy))
+    }
+
+    fn value_grad_hessian(&self, p: Point) -> (f64, Gradient, Hessian) {
+        let (x, y) = (p.x, p.y);
+        let (hxx, hxy, hyy) = match self {
+            Builtin::Bowls => {
+                let (mut hxx, mut hxy, mut hyy) = (0.1, 0.0, 0.1);
+                for (a, cx, cy, s) in WELLS {
+                    let (dx, dy) = (x - cx, y - cy);
+                    let t = a * (-(dx * dx + dy * dy) / s).exp();
+                    hxx += t * (2.0 / s - 4.0 * dx * dx / (s * s));
+                    hxy -= t * 4.0 * dx * dy / (s * s);
+                    hyy += t * (2.0 / s - 4.0 * dy * dy / (s * s));
+                }
+                (hxx, hxy, hyy)
+            }
+            Builtin::Saddle => (2.0, 0.0, -2.0),
+            Builtin::EscapeSaddle => (2.0, 0.0, 3.0 * y * y - 1.0),
+            Builtin::MonkeySaddle => (6.0 * x, -6.0 * y, -6.0 * x),
+            Builtin::Plateau => {
+                let e = (-(x * x + 2.0 * y * y) / 2.0).exp();
+                (e * (1.0 - x * x), -2.0 * x * y * e, e * (2.0 - 4.0 * y * y))
+            }
+            Builtin::ElongatedBowl => (0.2, 0.0, 4.0),
+            Builtin::Rosenbrock => (2.0 + 1200.0 * x * x - 400.0 * y, -400.0 * x, 200.0),
+            Builtin::Himmelblau => {
+                let (a, b) = (x * x + y - 11.0, x + y * y - 7.0);
+                (4.0 * a + 8.0 * x * x + 2.0, 4.0 * (x + y), 2.0 + 4.0 * b + 8.0 * y * y)
+            }
+            Builtin::Beale => {
+                let (mut hxx, mut hxy, mut hyy) = (0.0, 0.0, 0.0);
+                let (mut yim2, mut yim1) = (0.0, 1.0); // y^(i-2) (0 for i = 1), y^(i-1)
+                for (i, c) in BEALE.into_iter().enumerate() {
+                    let n = (i + 1) as f64;
+                    let yi = yim1 * y;
+                    let r = c - x + x * yi;
+                    let (rx, ry) = (yi - 1.0, n * x * yim1);
+                    let (rxy, ryy) = (n * yim1, n * (n - 1.0) * x * yim2);
+                    hxx += 2.0 * rx * rx;
+                    hxy += 2.0 * (rx * ry + r * rxy);
+                    hyy += 2.0 * (ry * ry + r * ryy);
+                    yim2 = yim1;
+                    yim1 = yi;
+                }
+                (hxx, hxy, hyy)
+            }
+            Builtin::Booth => (10.0, 8.0, 10.0),
+            Builtin::Rastrigin => (
+                2.0 + 40.0 * PI * PI * (2.0 * PI * x).cos(),
+                0.0,
+                2.0 + 40.0 * PI * PI * (2.0 * PI * y).cos(),
+            ),
+            Builtin::SixHumpCamel => {
+                let x2 = x * x;
+                (8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0, -8.0 + 48.0 * y * y)
+            }
+            Builtin::StyblinskiTang => (6.0 * x * x - 16.0, 0.0, 6.0 * y * y - 16.0),
+        };
+        let (f, g) = self.value_grad(p);
+        (f, g, Hessian::new(hxx, hxy, hxy, hyy))
+    }
+}

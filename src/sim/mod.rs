@@ -1,0 +1,25 @@
+//! The simulation core: surfaces, formulas, optimizers, trajectories and critical points.
+//!
+//! Pure, deterministic Rust. Nothing in here knows about a window: the app, the command line and
+//! the headless renderer all read from this module, and nothing here reads from them.
+
+pub mod builtin;
+pub mod critical;
+pub mod formula;
+pub mod optimizer;
+pub mod surface;
+pub mod trajectory;
+
+pub use builtin::Builtin;
+pub use critical::{CriticalKind, CriticalPoint, critical_points};
+pub use formula::{Formula, FormulaError};
+pub use optimizer::{OptimizerKind, OptimizerSpec, Param, SpecError, State};
+pub use surface::{Domain, DomainError, Surface, SurfaceDef};
+pub use trajectory::{Eval, Noise, Run, Trajectory, TrajectoryPoint, final_point, simulate};
+
+/// A point of the plane, (x, y).
+pub type Point = nalgebra::Vector2<f64>;
+/// A gradient, (∂f/∂x, ∂f/∂y).
+pub type Gradient = nalgebra::Vector2<f64>;
+/// A Hessian, the symmetric matrix of second partial derivatives.
+pub type Hessian = nalgebra::Matrix2<f64>;

@@ -1,0 +1,176 @@
+//! What every cost surface offers, and the domain it is looked at over.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::{Builtin, Formula, Gradient, Hessian, Point};
+
+/// A cost surface f(x, y) with its exact first and second derivatives.
+///
+/// One trait serves the optimizers, the critical-point finder, the app and the renderer. The
+/// derivatives are exact (by hand for the built-in surfaces, by automatic differentiation for
+/// typed formulas), never finite differences.
+pub trait Surface {
+    /// f(p).
+    fn value(&self, p: Point) -> f64;
+
+    /// f(p) and ∇f(p), in one evaluation.
+    fn value_grad(&self, p: Point) -> (f64, Gradient);
+
+    /// f(p), ∇f(p) and ∇²f(p), in one evaluation.
+    fn value_grad_hessian(&self, p: Point) -> (f64, Gradient, Hessian);
+}
+
+impl<S: Surface + ?Sized> Surface for &S {
+    #[inline]
+    fn value(&self, p: Point) -> f64 {
+        (**self).value(p)
+    }
+    #[inline]
+    fn value_grad(&self, p: Point) -> (f64, Gradient) {
+        (**self).value_grad(p)
+    }
+    #[inline]
+    fn value_grad_hessian(&self, p: Point) -> (f64, Gradient, Hessian) {
+        (**self).value_grad_hessian(p)
+    }
+}
+
+/// A rectangle of the plane, `[x_min, x_max] × [y_min, y_max]`, with `x_min < x_max` and
+/// `y_min < y_max`, all finite.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "[f64; 4]", into = "[f64; 4]")]
+pub struct Domain {
+    pub x_min: f64,
+    pub x_max: f64,
+    pub y_min: f64,
+    pub y_max: f64,
+}
+
+/// Why four numbers do not make a [`Domain`].
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum DomainError {
+    #[error("domain bounds must be finite numbers, got {0:?}")]
+    NotFinite([f64; 4]),
+    #[error("domain is empty or inverted: x from {0} to {1} (the first bound must be smaller)")]
+    InvertedX(f64, f64),
+    #[error("domain is empty or inverted: y from {0} to {1} (the first bound must be smaller)")]
+    InvertedY(f64, f64),
+}
+
+impl Domain {
+    /// A checked domain: finite bounds, each interval non-empty.
+    pub fn new(x_min: f64, x_max: f64, y_min: f64, y_max: f64) -> Result<Self, DomainError> {
+        let all = [x_min, x_max, y_min, y_max];
+        if all.iter().any(|v| !v.is_finite()) {
+            return Err(DomainError::NotFinite(all));
+        }
+        if x_min >= x_max {
+            return Err(DomainError::InvertedX(x_min, x_max));
+        }
+        if y_min >= y_max {
+            return Err(DomainError::InvertedY(y_min, y_max));
+        }
+        Ok(Self { x_min, x_max, y_min, y_max })
+    }
+
+    /// Width of the x interval.
+    pub fn width(&self) -> f64 {
+        self.x_max - self.x_min
+    }
+
+    /// Height of the y interval.
+    pub fn height(&self) -> f64 {
+        self.y_max - self.y_min
+    }
+
+    /// Whether `p` lies in the closed rectangle.
+    pub fn contains(&self, p: Point) -> bool {
+        (self.x_min..=self.x_max).contains(&p.x) && (self.y_min..=self.y_max).contains(&p.y)
+    }
+
+    /// The point at fractions `(u, v)` of the rectangle, `(0, 0)` being `(x_min, y_min)`.
+    pub fn lerp(&self, u: f64, v: f64) -> Point {
+        Point::new(self.x_min + u * self.width(), self.y_min + v * self.height())
+    }
+}
+
+impl TryFrom<[f64; 4]> for Domain {
+    type Error = DomainError;
+    fn try_from(v: [f64; 4]) -> Result<Self, DomainError> {
+        Domain::new(v[0], v[1], v[2], v[3])
+    }
+}
+
+impl From<Domain> for [f64; 4] {
+    fn from(d: Domain) -> Self {
+        [d.x_min, d.x_max, d.y_min, d.y_max]
+    }
+}
+
+impl fmt::Display for Domain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}, {}] × [{}, {}]", self.x_min, self.x_max, self.y_min, self.y_max)
+    }
+}
+
+/// A surface as a person picks it: one of the built-in catalogue, or a typed formula.
+///
+/// Cheap to clone (a formula is shared). Dispatch is one predictable branch per evaluation.
+#[derive(Clone, Debug)]
+pub enum SurfaceDef {
+    /// One of the catalogue's surfaces, with hand-written derivatives.
+    Builtin(Builtin),
+    /// A typed f(x, y), differentiated automatically.
+    Formula(Arc<Formula>),
+}
+
+impl SurfaceDef {
+    /// The surface's name: the catalogue name, or the formula as typed.
+    pub fn name(&self) -> &str {
+        match self {
+            SurfaceDef::Builtin(b) => b.name(),
+            SurfaceDef::Formula(f) => f.source(),
+        }
+    }
+
+    /// The formula string: the catalogue's formula, or the one typed.
+    pub fn formula(&self) -> &str {
+        match self {
+            SurfaceDef::Builtin(b) => b.formula(),
+            SurfaceDef::Formula(f) => f.source(),
+        }
+    }
+
+    /// The domain a surface is first shown over: the catalogue's, or `[-3, 3]²` for a formula.
+    pub fn default_domain(&self) -> Domain {
+        match self {
+            SurfaceDef::Builtin(b) => b.domain(),
+            SurfaceDef::Formula(_) => Domain { x_min: -3.0, x_max: 3.0, y_min: -3.0, y_max: 3.0 },
+        }
+    }
+}
+
+impl Surface for SurfaceDef {
+    #[inline]
+    fn value(&self, p: Point) -> f64 {
+        match self {
+            SurfaceDef::Builtin(b) => b.value(p),
+            SurfaceDef::Formula(f) => f.value(p),
+        }
+    }
+    #[inline]
+    fn value_grad(&self, p: Point) -> (f64, Gradient) {
+        match self {
+            SurfaceDef::Builtin(b) => b.value_grad(p),
+            SurfaceDef::Formula(f) => f.value_grad(p),
+        }
+    }
+    #[inline]
+    fn value_grad_hessian(&self, p: Point) -> (f64, Gradient, Hessian) {
+        match self {
+            SurfaceDef::Builtin(b) => b.value_grad_hessian(p),
+            SurfaceDef::Formula(f) => f.value_grad_hessian(p),
+        }
+    }
+}

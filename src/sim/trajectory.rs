@@ -1,0 +1,214 @@
+//! Trajectories: an optimizer folded over steps from a start point.
+//!
+//! Point 0 is the start. Each step evaluates f at the current point, records it, then updates.
+//! A run stops after its last point whose coordinates and loss are all finite: a run that stopped
+//! early has diverged, at the step of the first non-finite value (SPEC §3). No NaN or infinity
+//! ever leaves this module as a point.
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::{Gradient, OptimizerSpec, Point, State, Surface};
+
+/// Gaussian gradient noise: each step adds σ·N(0, 1) to each gradient component, drawn from a
+/// ChaCha8 stream seeded with `seed` (portable and reproducible across platforms).
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Noise {
+    /// Standard deviation σ per component; 0 is no noise.
+    pub sigma: f64,
+    /// Seed of the noise stream.
+    pub seed: u64,
+}
+
+impl Noise {
+    /// No noise.
+    pub const NONE: Noise = Noise { sigma: 0.0, seed: 0 };
+
+    /// Whether this adds anything.
+    pub fn is_active(&self) -> bool {
+        self.sigma > 0.0 && self.sigma.is_finite()
+    }
+}
+
+/// The stream of noise vectors of one run.
+#[derive(Clone, Debug)]
+pub struct NoiseStream {
+    sigma: f64,
+    rng: Option<ChaCha8Rng>,
+}
+
+impl NoiseStream {
+    /// The stream for `noise`; draws nothing when σ is 0.
+    pub fn new(noise: Noise) -> Self {
+        Self {
+            sigma: noise.sigma,
+            rng: noise.is_active().then(|| ChaCha8Rng::seed_from_u64(noise.seed)),
+        }
+    }
+
+    /// Adds the next noise vector to `g`.
+    #[inline]
+    pub fn perturb(&mut self, g: Gradient) -> Gradient {
+        match &mut self.rng {
+            None => g,
+            Some(rng) => {
+                let nx: f64 = StandardNormal.sample(rng);
+                let ny: f64 = StandardNormal.sample(rng);
+                g + Gradient::new(nx, ny) * self.sigma
+            }
+        }
+    }
+}
+
+/// One recorded point of a trajectory.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TrajectoryPoint {
+    /// Where.
+    pub point: Point,
+    /// f there.
+    pub loss: f64,
+    /// The true gradient there (without noise); may be non-finite at the last point only if
+    /// the surface's derivative overflows where its value does not.
+    pub grad: Gradient,
+}
+
+/// A run of one optimizer from one start point.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Trajectory {
+    /// Points 0 (the start) to the last finite one.
+    pub points: Vec<TrajectoryPoint>,
+    /// `Some(k)` when step k produced the first non-finite coordinate or loss.
+    pub diverged_at: Option<usize>,
+}
+
+impl Trajectory {
+    /// Whether the run stopped early on a non-finite value.
+    pub fn diverged(&self) -> bool {
+        self.diverged_at.is_some()
+    }
+
+    /// The last recorded point.
+    pub fn last(&self) -> Option<&TrajectoryPoint> {
+        self.points.last()
+    }
+}
+
+/// Where a run is between two steps: everything needed to take the next one.
+///
+/// [`simulate`] drives it and records every point; the basin map drives it without recording.
+#[derive(Clone, Debug)]
+pub struct Run<'a, S: ?Sized> {
+    surface: &'a S,
+    spec: OptimizerSpec,
+    state: State,
+    noise: NoiseStream,
+    p: Point,
+}
+
+/// What [`Run::evaluate`] found at the current point.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Eval {
+    /// The point, its loss and gradient are finite (the gradient possibly not, see
+    /// [`TrajectoryPoint::grad`]).
+    Finite(TrajectoryPoint),
+    /// A coordinate or the loss is not finite: the run has diverged here.
+    Diverged,
+}
+
+impl<'a, S: Surface + ?Sized> Run<'a, S> {
+    /// A run of `spec` from `start`.
+    pub fn new(surface: &'a S, spec: OptimizerSpec, start: Point, noise: Noise) -> Self {
+        Self { surface, state: spec.init(), spec, noise: NoiseStream::new(noise), p: start }
+    }
+
+    /// The current point.
+    pub fn point(&self) -> Point {
+        self.p
+    }
+
+    /// The optimizer state (after the updates done so far).
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// Evaluates f and ∇f at the current point, then updates to the next point. Returns what
+    /// was found at the point before the update.
+    #[inline]
+    pub fn step(&mut self) -> Eval {
+        let p = self.p;
+        if !(p.x.is_finite() && p.y.is_finite()) {
+            return Eval::Diverged;
+        }
+        let (loss, grad, hessian) = if self.spec.kind().needs_hessian() {
+            let (f, g, h) = self.surface.value_grad_hessian(p);
+            (f, g, Some(h))
+        } else {
+            let (f, g) = self.surface.value_grad(p);
+            (f, g, None)
+        };
+        if !loss.is_finite() {
+            return Eval::Diverged;
+        }
+        let g_noisy = self.noise.perturb(grad);
+        self.p = self.spec.update(&mut self.state, p, g_noisy, hessian.as_ref());
+        Eval::Finite(TrajectoryPoint { point: p, loss, grad })
+    }
+
+    /// Evaluates f and ∇f at the current point without updating.
+    pub fn peek(&self) -> Eval {
+        let p = self.p;
+        if !(p.x.is_finite() && p.y.is_finite()) {
+            return Eval::Diverged;
+        }
+        let (loss, grad) = self.surface.value_grad(p);
+        if loss.is_finite() {
+            Eval::Finite(TrajectoryPoint { point: p, loss, grad })
+        } else {
+            Eval::Diverged
+        }
+    }
+}
+
+/// Runs `spec` from `start` for `steps` updates and records points 0 to `steps` (fewer if the
+/// run diverges).
+pub fn simulate<S: Surface + ?Sized>(
+    surface: &S,
+    spec: &OptimizerSpec,
+    start: Point,
+    steps: usize,
+    noise: Noise,
+) -> Trajectory {
+    let mut run = Run::new(surface, *spec, start, noise);
+    let mut points = Vec::with_capacity(steps.min(1 << 20) + 1);
+    for k in 0..=steps {
+        let eval = if k == steps { run.peek() } else { run.step() };
+        match eval {
+            Eval::Finite(point) => points.push(point),
+            Eval::Diverged => return Trajectory { points, diverged_at: Some(k) },
+        }
+    }
+    Trajectory { points, diverged_at: None }
+}
+
+/// Runs `spec` from `start` for `steps` updates without recording: the last finite point and
+/// the step of divergence, if any. The kernel of the basin map.
+pub fn final_point<S: Surface + ?Sized>(
+    surface: &S,
+    spec: &OptimizerSpec,
+    start: Point,
+    steps: usize,
+) -> (Point, Option<usize>) {
+    let mut run = Run::new(surface, *spec, start, Noise::NONE);
+    let mut last = start;
+    for k in 0..steps {
+        match run.step() {
+            Eval::Finite(tp) => last = tp.point,
+            Eval::Diverged => return (last, Some(k)),
+        }
+    }
+    match run.peek() {
+        Eval::Finite(tp) => (tp.point, None),
+        Eval::Diverged => (last, Some(steps)),
+    }
+}
