@@ -1,2 +1,56 @@
-//! Steps per second of every optimizer (being written).
-fn main() {}
+//! Steps per second of every optimizer on `rosenbrock`, built in and typed as a formula.
+//!
+//! One step is what a trajectory does per point: evaluate f and ∇f (and ∇²f for the Newton
+//! methods), then update. Targets (issue #2): an Adam step on a built-in surface ≤ 20 ns; a
+//! formula surface within 5× of its built-in twin.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use losscape::sim::{Builtin, Formula, OptimizerSpec, Point, Surface, final_point};
+
+/// Steps per measured iteration: long enough to amortise the set-up of a run.
+const STEPS: usize = 256;
+
+/// A learning rate per optimizer that keeps 256 steps from (−1.5, 2) on rosenbrock finite (the
+/// same settings as the PyTorch reference cases where there is one).
+const SPECS: [&str; 10] = [
+    "gd:lr=0.001",
+    "momentum:lr=0.0005",
+    "nesterov:lr=0.0005",
+    "adagrad:lr=0.5",
+    "rmsprop:lr=0.001",
+    "adam:lr=0.05",
+    "adamw:lr=0.05",
+    "nadam:lr=0.02",
+    "newton",
+    "sfn",
+];
+
+fn bench_surface<S: Surface>(c: &mut Criterion, group_name: &str, surface: &S) {
+    let start = Point::new(-1.5, 2.0);
+    let mut group = c.benchmark_group(group_name);
+    group.throughput(Throughput::Elements(STEPS as u64));
+    for text in SPECS {
+        let spec = OptimizerSpec::parse(text).expect("valid spec");
+        let (_, diverged) = final_point(surface, &spec, start, STEPS);
+        assert_eq!(diverged, None, "{text} must not diverge, or the benchmark measures nothing");
+        group.bench_function(spec.kind().name(), |b| {
+            b.iter(|| final_point(surface, black_box(&spec), black_box(start), STEPS))
+        });
+    }
+    group.finish();
+}
+
+fn optimizers(c: &mut Criterion) {
+    bench_surface(c, "rosenbrock/builtin", &Builtin::Rosenbrock);
+    let formula = Formula::parse(Builtin::Rosenbrock.formula()).expect("catalogue formula parses");
+    bench_surface(c, "rosenbrock/formula", &formula);
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(2));
+    targets = optimizers
+}
+criterion_main!(benches);

@@ -649,3 +649,63 @@ impl fmt::Display for OptimizerSpec {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_pytorchs() {
+        let adam = OptimizerSpec::new(OptimizerKind::Adam);
+        assert_eq!(
+            (adam.lr(), adam.hyper.beta1, adam.hyper.beta2, adam.hyper.eps),
+            (0.001, 0.9, 0.999, 1e-8)
+        );
+        assert_eq!(OptimizerSpec::new(OptimizerKind::Adagrad).hyper.eps, 1e-10);
+        assert_eq!(OptimizerSpec::new(OptimizerKind::Nadam).lr(), 0.002);
+        assert_eq!(OptimizerSpec::new(OptimizerKind::Sfn).hyper.damping, 0.1);
+        assert_eq!(OptimizerSpec::new(OptimizerKind::Newton).hyper.damping, 0.0);
+        assert_eq!(OptimizerSpec::new(OptimizerKind::Adamw).hyper.weight_decay, 0.01);
+    }
+
+    #[test]
+    fn specs_parse_and_print_back() {
+        for text in [
+            "adam:lr=0.05,beta1=0.8",
+            "momentum:lr=0.01,momentum=0.95",
+            "adam:amsgrad=true",
+            "gd",
+            "sfn:damping=0.5",
+        ] {
+            let spec = OptimizerSpec::parse(text).unwrap();
+            let printed = spec.to_string();
+            assert_eq!(OptimizerSpec::parse(&printed).unwrap(), spec, "{text} → {printed}");
+        }
+        let spec = OptimizerSpec::parse(" adam : lr = 0.05 , beta2=0.99 ").unwrap();
+        assert_eq!((spec.lr(), spec.hyper.beta2), (0.05, 0.99));
+        assert!(OptimizerSpec::parse("adam:amsgrad=true").unwrap().hyper.amsgrad);
+        assert_eq!(OptimizerSpec::parse("adamw:weight-decay=0.1").unwrap().hyper.weight_decay, 0.1);
+    }
+
+    #[test]
+    fn bad_specs_say_what_is_wrong() {
+        let err = |s: &str| OptimizerSpec::parse(s).unwrap_err().to_string();
+        assert!(err("adamm").contains("unknown optimizer 'adamm'"));
+        assert!(err("adam:momentum=0.9").contains("adam takes no 'momentum'"));
+        assert!(err("adam:momentum=0.9").contains("lr, beta1, beta2, eps, amsgrad"));
+        assert!(err("adam:lr").contains("not key=value"));
+        assert!(err("adam:lr=fast").contains("'fast' is not a number"));
+        assert!(err("adam:lr=-1").contains("lr must be"));
+        assert!(err("adam:lr=NaN").contains("lr must be"));
+        assert!(err("adam:lr=inf").contains("lr must be"));
+        assert!(err("adam:beta1=1").contains("beta1 must be in [0, 1)"));
+        assert!(err("adam:amsgrad=maybe").contains("boolean"));
+        assert!(err("gd:speed=2").contains("unknown hyper-parameter 'speed'"));
+    }
+
+    #[test]
+    fn lerp_matches_both_branches() {
+        assert_eq!(lerp(1.0, 3.0, 0.25), 1.5);
+        assert_eq!(lerp(1.0, 3.0, 0.75), 2.5);
+    }
+}

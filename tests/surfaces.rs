@@ -1,0 +1,102 @@
+//! Every built-in surface's hand-written gradient and Hessian, held to central finite
+//! differences at random points of its domain (as argmin-testfunctions does): a wrong
+//! derivative is a wrong lesson.
+
+use losscape::sim::{Builtin, Gradient, Point, Surface};
+use proptest::prelude::*;
+
+/// Central difference of `f` along each axis, step `h`.
+fn central_gradient(f: impl Fn(Point) -> f64, p: Point, h: f64) -> Gradient {
+    let dx = Point::new(h, 0.0);
+    let dy = Point::new(0.0, h);
+    Gradient::new((f(p + dx) - f(p - dx)) / (2.0 * h), (f(p + dy) - f(p - dy)) / (2.0 * h))
+}
+
+fn close(a: f64, b: f64, scale: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * scale.max(1.0)
+}
+
+fn check_point(surface: Builtin, u: f64, v: f64) -> Result<(), TestCaseError> {
+    let p = surface.domain().lerp(u, v);
+    let h = 1e-5 * surface.domain().width().max(surface.domain().height());
+    let (f, g, hess) = surface.value_grad_hessian(p);
+    prop_assert_eq!(f.to_bits(), surface.value(p).to_bits(), "{} value at {:?}", surface, p);
+    let (f2, g2) = surface.value_grad(p);
+    prop_assert_eq!(f2.to_bits(), f.to_bits());
+    prop_assert_eq!(g2, g);
+
+    let fd = central_gradient(|q| surface.value(q), p, h);
+    let scale = f.abs() + g.norm();
+    for i in 0..2 {
+        prop_assert!(
+            close(g[i], fd[i], scale, 1e-6),
+            "{surface} ∂f/∂{i} at {p:?}: {} vs {}",
+            g[i],
+            fd[i]
+        );
+    }
+    // Columns of the Hessian from differences of the exact gradient.
+    let hscale = hess.abs().max() + g.norm();
+    for j in 0..2 {
+        let fd_col = central_gradient(|q| surface.value_grad(q).1[j], p, h);
+        for i in 0..2 {
+            prop_assert!(
+                close(hess[(i, j)], fd_col[i], hscale, 1e-6),
+                "{surface} H[{i},{j}] at {p:?}: {} vs {}",
+                hess[(i, j)],
+                fd_col[i]
+            );
+        }
+    }
+    prop_assert!(hess[(0, 1)] == hess[(1, 0)], "{surface} Hessian not symmetric at {p:?}");
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn derivatives_agree_with_finite_differences(
+        index in 0..Builtin::ALL.len(),
+        u in 0.0f64..=1.0,
+        v in 0.0f64..=1.0,
+    ) {
+        check_point(Builtin::ALL[index], u, v)?;
+    }
+}
+
+#[test]
+fn every_surface_is_checked_on_a_grid_too() {
+    // The property test samples surfaces at random; this sweeps each one deterministically.
+    for surface in Builtin::ALL {
+        for i in 0..=8 {
+            for j in 0..=8 {
+                check_point(surface, f64::from(i) / 8.0, f64::from(j) / 8.0)
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+}
+
+#[test]
+fn known_minima_are_minima() {
+    for surface in Builtin::ALL {
+        for &[x, y] in surface.known_minima() {
+            let p = Point::new(x, y);
+            let (_, g, h) = surface.value_grad_hessian(p);
+            assert!(g.norm() < 1e-9, "{surface}: gradient {g:?} at its minimum {p:?}");
+            let eig = h.symmetric_eigenvalues();
+            assert!(eig.min() > 0.0, "{surface}: Hessian eigenvalues {eig:?} at {p:?}");
+            assert!(surface.domain().contains(p), "{surface}: minimum {p:?} outside its domain");
+        }
+    }
+}
+
+#[test]
+fn catalogue_names_round_trip() {
+    for surface in Builtin::ALL {
+        assert_eq!(surface.name().parse::<Builtin>(), Ok(surface));
+    }
+    let err = "rosenbrok".parse::<Builtin>().unwrap_err().to_string();
+    assert!(err.contains("rosenbrok") && err.contains("rosenbrock"), "{err}");
+}
