@@ -1,1 +1,4 @@
+pub mod app;
+pub mod field;
+pub mod scene;
 pub mod sim;

@@ -106,16 +106,16 @@ impl OptimizerKind {
             OptimizerKind::Adagrad => "s ← s + g²;  p ← p − lr·g / (√s + ε)",
             OptimizerKind::Rmsprop => "v ← α·v + (1−α)·g²;  p ← p − lr·g / (√v + ε)",
             OptimizerKind::Adam => {
-                "m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  p ← p − lr·m̂ / (√v̂ + ε), \
-                 m̂ = m/(1−β₁ᵗ), v̂ = v/(1−β₂ᵗ)"
+                "m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  p ← p − lr·m′ / (√v′ + ε), \
+                 m′ = m/(1−β₁^t), v′ = v/(1−β₂^t)"
             }
             OptimizerKind::Adamw => "p ← p·(1 − lr·wd);  then the Adam step",
             OptimizerKind::Nadam => {
-                "Adam with Nesterov momentum: p ← p − lr·[(1−μₜ)·g/(1−Πμ) + μₜ₊₁·m/(1−Πμ·μₜ₊₁)] / (√v̂ + ε)"
+                "Adam with Nesterov momentum: p ← p − lr·[(1−μ_t)·g/(1−Πμ) + μ_t+1·m/(1−Πμ·μ_t+1)] / (√v′ + ε)"
             }
             OptimizerKind::Newton => "p ← p − lr·(H + λI)⁻¹·g   (pulled into saddles)",
             OptimizerKind::Sfn => {
-                "p ← p − lr·(|H| + λI)⁻¹·g,  |H| = V·|Λ|·Vᵀ   (repelled by saddles)"
+                "p ← p − lr·(|H| + λI)⁻¹·g,  |H| = V·|Λ|·V^T   (repelled by saddles)"
             }
         }
     }

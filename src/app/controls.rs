@@ -1,0 +1,278 @@
+//! The title bar (lessons menu, caption) and the side panel (surface, view, start points,
+//! optimizers).
+
+use egui::{Color32, RichText, Ui};
+
+use super::plot::color;
+use super::{Command, LosscapeApp};
+use crate::field::Colormap;
+use crate::scene::{Layout, OptimizerEntry, PRESETS, Rgb, SurfaceChoice};
+use crate::sim::{Builtin, OptimizerKind, OptimizerSpec, Param};
+
+/// The top bar: the lessons menu, the scene's title and caption, help.
+pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.horizontal_wrapped(|ui| {
+        ui.menu_button(RichText::new("📚 Lessons").heading(), |ui| {
+            for (i, preset) in PRESETS.iter().enumerate() {
+                match preset.scene() {
+                    Ok(scene) => {
+                        let text = format!("{}  {}", i + 1, scene.title);
+                        if ui.button(text).on_hover_text(&scene.caption).clicked() {
+                            commands.push(Command::LoadScene(Box::new(scene)));
+                            ui.close();
+                        }
+                    }
+                    Err(e) => {
+                        ui.colored_label(Color32::LIGHT_RED, e.to_string());
+                    }
+                }
+            }
+        });
+        ui.separator();
+        if !app.scene.title.is_empty() {
+            ui.label(RichText::new(&app.scene.title).heading().strong());
+        }
+        if !app.scene.caption.is_empty() {
+            ui.label(RichText::new(&app.scene.caption).size(18.0));
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .button(RichText::new(" ? ").heading())
+                .on_hover_text("Keyboard shortcuts")
+                .clicked()
+            {
+                app.show_help = !app.show_help;
+            }
+        });
+    });
+    commands
+}
+
+/// The side panel.
+pub fn side_panel(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
+    let mut commands = Vec::new();
+    ui.add_space(4.0);
+    surface_section(ui, app, &mut commands);
+    ui.separator();
+    view_section(ui, app);
+    ui.separator();
+    starts_section(ui, app, &mut commands);
+    ui.separator();
+    optimizers_section(ui, app);
+    if let Some(status) = &app.status {
+        ui.separator();
+        ui.colored_label(Color32::LIGHT_RED, status);
+    }
+    commands
+}
+
+fn surface_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Command>) {
+    ui.heading("Surface");
+    let current = app.scene.surface.clone();
+    let selected_text = match &current {
+        SurfaceChoice::Builtin(b) => b.name().to_owned(),
+        SurfaceChoice::Formula(_) => "formula".to_owned(),
+    };
+    egui::ComboBox::from_label("built-in").selected_text(selected_text).width(220.0).show_ui(
+        ui,
+        |ui| {
+            for b in Builtin::ALL {
+                let on = current == SurfaceChoice::Builtin(b);
+                if ui.selectable_label(on, b.name()).on_hover_text(b.description()).clicked() && !on
+                {
+                    commands.push(Command::SetSurface(SurfaceChoice::Builtin(b)));
+                }
+            }
+        },
+    );
+    if let SurfaceChoice::Builtin(b) = current {
+        ui.label(RichText::new(b.description()).italics());
+    }
+    ui.label("f(x, y) =");
+    let mut text = app.formula_text.clone();
+    let edit = egui::TextEdit::multiline(&mut text)
+        .id_salt("formula")
+        .desired_rows(2)
+        .desired_width(f32::INFINITY)
+        .font(egui::TextStyle::Monospace);
+    let response = ui.add(edit).on_hover_text(
+        "Type any f(x, y): numbers, x, y, + - * / ^, ( ), sin cos tan exp ln sqrt abs tanh sinh cosh atan, pi, e",
+    );
+    if response.changed() {
+        app.set_formula_text(text);
+    }
+    if let Some(err) = &app.formula_error {
+        ui.colored_label(Color32::from_rgb(255, 120, 120), format!("⚠ {err}"));
+        ui.label(RichText::new("(the last valid surface stays)").small());
+    }
+}
+
+fn view_section(ui: &mut Ui, app: &mut LosscapeApp) {
+    ui.heading("View");
+    let view = &mut app.scene.view;
+    ui.horizontal(|ui| {
+        egui::ComboBox::from_label("colours").selected_text(view.colormap.name()).show_ui(
+            ui,
+            |ui| {
+                for cm in Colormap::ALL {
+                    ui.selectable_value(&mut view.colormap, cm, cm.name());
+                }
+            },
+        );
+        ui.checkbox(&mut view.log_scale, "log scale").on_hover_text(
+            "Logarithmic colours and contours: for surfaces spanning orders of magnitude",
+        );
+    });
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut view.heatmap, "heatmap");
+        ui.checkbox(&mut view.contour_lines, "contours");
+        ui.add(
+            egui::DragValue::new(&mut view.contours)
+                .range(2..=crate::scene::MAX_CONTOURS)
+                .suffix(" levels"),
+        );
+    });
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut view.critical_points, "critical points")
+            .on_hover_text("Minima (●), saddles (◆), maxima (▲) of the surface");
+    });
+    ui.horizontal(|ui| {
+        ui.label("Layout");
+        ui.selectable_value(&mut view.layout, Layout::Overlay, "overlay")
+            .on_hover_text("All optimizers on one plot (G)");
+        ui.selectable_value(&mut view.layout, Layout::Grid, "grid")
+            .on_hover_text("One plot per optimizer, linked (G)");
+    });
+}
+
+fn starts_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Command>) {
+    ui.heading("Start points");
+    ui.label(RichText::new("Click the plot to add · drag to move · right-click to remove").small());
+    ui.horizontal(|ui| {
+        let (count, seed) = &mut app.scatter;
+        let scatter = ui.button("Scatter").on_hover_text("Replace the start points by random ones");
+        if scatter.clicked() {
+            commands.push(Command::ScatterStarts { count: *count, seed: *seed });
+            *seed += 1;
+        }
+        ui.add(egui::DragValue::new(count).range(1..=crate::scene::MAX_STARTS).prefix("n = "));
+        ui.add(egui::DragValue::new(seed).prefix("seed "));
+        if ui.button("Clear").clicked() {
+            commands.push(Command::ClearStarts);
+        }
+    });
+    ui.label(format!("{} start point(s)", app.scene.starts.len()));
+    ui.horizontal(|ui| {
+        ui.add(
+            egui::DragValue::new(&mut app.scene.steps)
+                .range(1..=crate::scene::MAX_STEPS)
+                .speed(5.0)
+                .prefix("steps: "),
+        );
+    });
+}
+
+fn optimizers_section(ui: &mut Ui, app: &mut LosscapeApp) {
+    ui.horizontal(|ui| {
+        ui.heading("Optimizers");
+        ui.menu_button("+ add", |ui| {
+            for kind in OptimizerKind::ALL {
+                if ui.button(kind.label()).on_hover_text(kind.rule()).clicked() {
+                    app.scene.optimizers.push(OptimizerEntry::new(kind));
+                    ui.close();
+                }
+            }
+        });
+    });
+    let mut remove = None;
+    for (i, entry) in app.scene.optimizers.iter_mut().enumerate() {
+        ui.push_id(i, |ui| {
+            optimizer_row(ui, entry, &mut remove, i);
+        });
+    }
+    if let Some(i) = remove
+        && app.scene.optimizers.len() > 1
+    {
+        app.scene.optimizers.remove(i);
+    }
+}
+
+fn optimizer_row(
+    ui: &mut Ui,
+    entry: &mut OptimizerEntry,
+    remove: &mut Option<usize>,
+    index: usize,
+) {
+    let kind = entry.spec.kind();
+    ui.horizontal(|ui| {
+        let mut c = color(entry.color);
+        if ui.color_edit_button_srgba(&mut c).on_hover_text("Colour").changed() {
+            entry.color = Rgb([c.r(), c.g(), c.b()]);
+        }
+        let label = RichText::new(entry.label()).strong().color(color(entry.color));
+        ui.checkbox(&mut entry.enabled, label).on_hover_text(kind.rule());
+    });
+    egui::CollapsingHeader::new("hyper-parameters").id_salt("params").show(ui, |ui| {
+        ui.label(RichText::new(kind.rule()).monospace().small());
+        for param in kind.params() {
+            param_widget(ui, &mut entry.spec, *param);
+        }
+        ui.horizontal(|ui| {
+            let label = ui.label("noise σ");
+            ui.add(
+                egui::Slider::new(&mut entry.noise.sigma, 0.0..=1.0)
+                    .logarithmic(true)
+                    .smallest_positive(1e-4),
+            )
+            .labelled_by(label.id)
+            .on_hover_text("Gaussian noise added to each gradient component: SGD's jitter");
+            ui.add(egui::DragValue::new(&mut entry.noise.seed).prefix("seed "))
+                .labelled_by(label.id);
+        });
+        ui.horizontal(|ui| {
+            if ui.button("Reset to defaults").on_hover_text("PyTorch's defaults").clicked() {
+                entry.spec = OptimizerSpec::new(kind);
+                entry.noise = Default::default();
+            }
+            if ui.button("Remove").clicked() {
+                *remove = Some(index);
+            }
+        });
+    });
+}
+
+fn param_widget(ui: &mut Ui, spec: &mut OptimizerSpec, param: Param) {
+    ui.horizontal(|ui| {
+        let label = ui.label(param.key());
+        let mut value = spec.get(param);
+        let changed = match param {
+            Param::Amsgrad => {
+                let mut on = value != 0.0;
+                let r = ui.checkbox(&mut on, "");
+                value = f64::from(u8::from(on));
+                r
+            }
+            Param::Lr => {
+                ui.add(egui::Slider::new(&mut value, 1e-5..=10.0).logarithmic(true).max_decimals(6))
+            }
+            Param::Beta1 | Param::Beta2 | Param::Alpha | Param::Momentum => {
+                ui.add(egui::Slider::new(&mut value, 0.0..=0.9999).max_decimals(4))
+            }
+            Param::Dampening => ui.add(egui::Slider::new(&mut value, 0.0..=1.0)),
+            Param::Eps => ui
+                .add(egui::Slider::new(&mut value, 1e-12..=1.0).logarithmic(true).max_decimals(12)),
+            Param::WeightDecay | Param::MomentumDecay | Param::Damping => ui.add(
+                egui::Slider::new(&mut value, 0.0..=10.0)
+                    .logarithmic(true)
+                    .smallest_positive(1e-4)
+                    .max_decimals(4),
+            ),
+        };
+        let changed = changed.labelled_by(label.id).changed();
+        if changed {
+            // The widgets' ranges are within what `set` accepts; a rejected value is ignored.
+            let _ = spec.set(param, value);
+        }
+    });
+}

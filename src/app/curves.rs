@@ -1,0 +1,65 @@
+//! Loss and gradient norm against step for every trajectory, with a marker at the current
+//! step. A plateau shows up as a long flat stretch of small ‖∇f‖.
+
+use egui::Ui;
+use egui_plot::{Legend, Line, Plot, PlotPoint, PlotPoints, VLine};
+
+use super::LosscapeApp;
+use super::plot::color;
+
+/// Draws the two curve plots side by side.
+pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
+    ui.horizontal(|ui| {
+        ui.strong("Curves");
+        ui.checkbox(&mut app.log_curves, "log y");
+    });
+    let log = app.log_curves;
+    let step = app.playback.step as f64;
+    let width = (ui.available_width() - 12.0) / 2.0;
+    let height = ui.available_height().max(80.0);
+    ui.horizontal(|ui| {
+        for (title, which) in [("loss f", Which::Loss), ("‖∇f‖", Which::GradNorm)] {
+            let plot = Plot::new(title)
+                .width(width)
+                .height(height)
+                .legend(Legend::default())
+                .x_axis_label("step")
+                .y_axis_label(if log { format!("log₁₀ {title}") } else { title.to_owned() })
+                .link_axis(egui::Id::unique("curves-x"), [true, false])
+                .link_cursor(egui::Id::unique("curves-x"), [true, false]);
+            plot.show(ui, |pui| {
+                for (i, entry) in app.scene.optimizers.iter().enumerate() {
+                    let Some(Some(runs)) = app.runs.table.get(i) else { continue };
+                    for run in runs {
+                        let series = match which {
+                            Which::Loss => &run.loss,
+                            Which::GradNorm => &run.grad_norm,
+                        };
+                        let points = if log {
+                            PlotPoints::Owned(
+                                series
+                                    .iter()
+                                    .map(|p| PlotPoint::new(p.x, p.y.abs().max(1e-300).log10()))
+                                    .collect(),
+                            )
+                        } else {
+                            PlotPoints::Borrowed(series)
+                        };
+                        pui.line(
+                            Line::new(entry.label(), points)
+                                .color(color(entry.color))
+                                .allow_hover(false),
+                        );
+                    }
+                }
+                pui.vline(VLine::new("", step).color(egui::Color32::WHITE).width(1.5));
+            });
+        }
+    });
+}
+
+#[derive(Clone, Copy)]
+enum Which {
+    Loss,
+    GradNorm,
+}

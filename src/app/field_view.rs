@@ -1,0 +1,219 @@
+//! The heatmap and contours of the visible region, resampled in the background whenever the view
+//! changes, so the picture stays crisp at any zoom and the UI never waits for it.
+
+use std::sync::mpsc::{Receiver, Sender, channel};
+
+use egui::{Color32, TextureHandle, TextureOptions};
+use egui_plot::{Line, PlotBounds, PlotImage, PlotPoint, PlotPoints, PlotUi};
+
+use super::plot::contour_stroke;
+use crate::field::{FieldLayers, FieldStyle};
+use crate::scene::View;
+use crate::sim::{Domain, SurfaceDef};
+
+/// Largest side of a sampled field, in samples.
+const MAX_SIDE: usize = 1024;
+/// Smallest side of a sampled field.
+const MIN_SIDE: usize = 32;
+
+#[derive(Clone, Debug)]
+struct Request {
+    surface: SurfaceDef,
+    domain: Domain,
+    nx: usize,
+    ny: usize,
+    style: FieldStyle,
+}
+
+impl Request {
+    /// Whether `self` shows the same thing as `other` closely enough not to resample: same
+    /// surface and style, `other`'s region covers the view, and its resolution is within 25%.
+    fn covered_by(&self, other: &Request) -> bool {
+        let d = &self.domain;
+        let o = &other.domain;
+        let same_surface = self.surface.formula() == other.surface.formula();
+        let covers =
+            o.x_min <= d.x_min && o.x_max >= d.x_max && o.y_min <= d.y_min && o.y_max >= d.y_max;
+        let density = |r: &Request| r.nx as f64 / r.domain.width();
+        let ratio = density(other) / density(self);
+        same_surface && self.style == other.style && covers && (0.8..=1.6).contains(&ratio)
+    }
+}
+
+struct Computed {
+    request: Request,
+    layers: Option<FieldLayers>,
+}
+
+/// What is on screen and what is being computed.
+#[derive(Default)]
+pub struct FieldView {
+    to_worker: Option<Sender<(Request, egui::Context)>>,
+    from_worker: Option<Receiver<Computed>>,
+    pending: Option<Request>,
+    shown: Option<Shown>,
+}
+
+struct Shown {
+    request: Request,
+    domain: Domain,
+    texture: Option<TextureHandle>,
+    contours: Vec<Vec<PlotPoint>>,
+}
+
+impl FieldView {
+    /// Asks for the field of `bounds` at about `pixels` resolution, unless what is shown or
+    /// being computed already covers it.
+    pub fn request(
+        &mut self,
+        ctx: &egui::Context,
+        surface: &SurfaceDef,
+        bounds: PlotBounds,
+        pixels: egui::Vec2,
+        view: &View,
+    ) {
+        let (Some(domain), true) = (bounds_domain(&bounds), pixels.x >= 1.0 && pixels.y >= 1.0)
+        else {
+            return;
+        };
+        let style = FieldStyle {
+            colormap: view.colormap,
+            log_scale: view.log_scale,
+            contour_count: view.contours,
+        };
+        let side = |px: f32| (px as usize).clamp(MIN_SIDE, MAX_SIDE);
+        let wanted = Request {
+            surface: surface.clone(),
+            domain,
+            nx: side(pixels.x),
+            ny: side(pixels.y),
+            style,
+        };
+        let covered = |r: &Option<Request>| r.as_ref().is_some_and(|r| wanted.covered_by(r));
+        if covered(&self.pending) || covered(&self.shown.as_ref().map(|s| s.request.clone())) {
+            return;
+        }
+        // Sample a margin around the view, so that small pans do not resample.
+        let margin = 0.15;
+        let (w, h) = (domain.width() * margin, domain.height() * margin);
+        let padded = Domain {
+            x_min: domain.x_min - w,
+            x_max: domain.x_max + w,
+            y_min: domain.y_min - h,
+            y_max: domain.y_max + h,
+        };
+        let scale = 1.0 + 2.0 * margin;
+        let request = Request {
+            domain: padded,
+            nx: ((wanted.nx as f64 * scale) as usize).min(MAX_SIDE),
+            ny: ((wanted.ny as f64 * scale) as usize).min(MAX_SIDE),
+            ..wanted
+        };
+        self.send(request, ctx);
+    }
+
+    fn send(&mut self, request: Request, ctx: &egui::Context) {
+        if self.to_worker.is_none() {
+            let (to_worker, requests) = channel::<(Request, egui::Context)>();
+            let (results, from_worker) = channel();
+            let spawned = std::thread::Builder::new()
+                .name("field".into())
+                .spawn(move || worker(requests, results));
+            if spawned.is_err() {
+                return;
+            }
+            self.to_worker = Some(to_worker);
+            self.from_worker = Some(from_worker);
+        }
+        self.pending = Some(request.clone());
+        if let Some(tx) = &self.to_worker {
+            let _ = tx.send((request, ctx.clone()));
+        }
+    }
+
+    /// Takes a finished field, if any, and turns it into a texture.
+    pub fn poll(&mut self, ctx: &egui::Context) {
+        let Some(rx) = &self.from_worker else { return };
+        let mut latest = None;
+        while let Ok(done) = rx.try_recv() {
+            latest = Some(done);
+        }
+        let Some(Computed { request, layers }) = latest else { return };
+        if self.pending.as_ref().is_some_and(|p| p.domain == request.domain && p.nx == request.nx) {
+            self.pending = None;
+        }
+        let Some(layers) = layers else { return };
+        let (nx, ny) = (layers.field.nx(), layers.field.ny());
+        let image = egui::ColorImage::from_rgba_unmultiplied([nx, ny], &layers.rgba);
+        let texture = match self.shown.take().and_then(|s| s.texture) {
+            Some(mut t) => {
+                t.set(image, TextureOptions::LINEAR);
+                t
+            }
+            None => ctx.load_texture("field", image, TextureOptions::LINEAR),
+        };
+        let contours = layers
+            .contours
+            .iter()
+            .flat_map(|c| c.polylines.iter())
+            .map(|pl| pl.iter().map(|&[x, y]| PlotPoint::new(x, y)).collect())
+            .collect();
+        self.shown =
+            Some(Shown { domain: request.domain, request, texture: Some(texture), contours });
+    }
+
+    /// Draws the heatmap and contours into a plot.
+    pub fn draw<'a>(&'a self, pui: &mut PlotUi<'a>, view: &View) {
+        let Some(shown) = &self.shown else { return };
+        let d = shown.domain;
+        if view.heatmap
+            && let Some(texture) = &shown.texture
+        {
+            let center = PlotPoint::new((d.x_min + d.x_max) / 2.0, (d.y_min + d.y_max) / 2.0);
+            let size = egui::vec2(d.width() as f32, d.height() as f32);
+            pui.image(PlotImage::new("", texture.id(), center, size).allow_hover(false));
+        }
+        if view.contour_lines {
+            let stroke =
+                if view.heatmap { contour_stroke() } else { egui::Stroke::new(1.0, Color32::GRAY) };
+            for line in &shown.contours {
+                pui.line(
+                    Line::new("", PlotPoints::Borrowed(line)).stroke(stroke).allow_hover(false),
+                );
+            }
+        }
+    }
+
+    /// Whether a field is on screen.
+    pub fn is_shown(&self) -> bool {
+        self.shown.is_some()
+    }
+}
+
+fn bounds_domain(b: &PlotBounds) -> Option<Domain> {
+    let [x0, y0] = b.min();
+    let [x1, y1] = b.max();
+    Domain::new(x0, x1, y0, y1).ok()
+}
+
+fn worker(requests: Receiver<(Request, egui::Context)>, results: Sender<Computed>) {
+    while let Ok(mut next) = requests.recv() {
+        // Only the newest request matters.
+        while let Ok(newer) = requests.try_recv() {
+            next = newer;
+        }
+        let (request, ctx) = next;
+        let layers = FieldLayers::compute(
+            &request.surface,
+            request.domain,
+            request.nx,
+            request.ny,
+            &request.style,
+        )
+        .ok();
+        if results.send(Computed { request, layers }).is_err() {
+            return;
+        }
+        ctx.request_repaint();
+    }
+}

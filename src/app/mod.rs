@@ -1,0 +1,472 @@
+//! The desktop app: a surface as a heatmap with contours, start points a person clicks, and the
+//! optimizers' trajectories animated side by side.
+//!
+//! The data flows one way: the [`Scene`] (what the person set) → the runs (simulated once per
+//! change of their inputs, [`runs::Runs`]) and the field (sampled in the background,
+//! [`field_view::FieldView`]) → the panels, which draw and return [`Command`]s that the app
+//! applies at the end of the frame. Panels never reach into each other.
+
+mod controls;
+mod curves;
+mod field_view;
+mod help;
+pub mod playback;
+mod plot;
+pub mod runs;
+mod timeline;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+use crate::scene::{self, PRESETS, Scene, SurfaceChoice};
+use crate::sim::{self, Builtin, CriticalPoint, Domain, Point, SurfaceDef};
+
+pub use playback::Playback;
+pub use plot::PlotState;
+pub use runs::Runs;
+
+/// Something a panel asks the app to do, applied at the end of the frame.
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub enum Command {
+    /// Replace the whole scene (a preset, a file).
+    LoadScene(Box<Scene>),
+    /// Switch to another surface (resets the domain to the surface's default).
+    SetSurface(SurfaceChoice),
+    /// Drop a start point.
+    AddStart(Point),
+    /// Move start point `i`.
+    MoveStart(usize, Point),
+    /// Remove start point `i`.
+    RemoveStart(usize),
+    /// Remove every start point.
+    ClearStarts,
+    /// Replace the start points by `count` random ones in the domain.
+    ScatterStarts {
+        /// How many.
+        count: usize,
+        /// Seed of the scatter.
+        seed: u64,
+    },
+    /// Show the whole domain again.
+    ResetView,
+    /// Play or pause.
+    TogglePlay,
+    /// One step forward.
+    StepForward,
+    /// One step back.
+    StepBack,
+    /// Jump to a step.
+    Seek(usize),
+    /// Back to step 0.
+    ResetPlayback,
+}
+
+/// The keyboard shortcuts, shown by the help overlay (`?`).
+pub const SHORTCUTS: [(&str, &str); 12] = [
+    ("Space", "play / pause"),
+    ("→ / ←", "one step forward / back"),
+    ("R", "reset to step 0"),
+    ("Home", "show the whole domain"),
+    ("Delete", "remove the selected start point"),
+    ("1 – 6", "load a lecture preset"),
+    ("G", "overlay / grid layout"),
+    ("H", "hide / show the side panels"),
+    ("F11", "fullscreen"),
+    ("Ctrl + / Ctrl −", "scale the whole UI"),
+    ("?", "this help"),
+    (
+        "Mouse",
+        "click: add start · drag: move it · right-click: remove · wheel: zoom · drag: pan · right-drag: box zoom · double-click: reset view",
+    ),
+];
+
+/// The app.
+pub struct LosscapeApp {
+    /// What the person set; everything on screen derives from it.
+    pub scene: Scene,
+    /// The surface of `scene` (the last one that parsed).
+    surface: SurfaceDef,
+    /// Changes whenever `surface` does: part of every cache key.
+    surface_id: u64,
+    /// The formula box's text, which may not parse.
+    pub formula_text: String,
+    /// Why `formula_text` does not parse, if it does not.
+    pub formula_error: Option<String>,
+    /// The runs on screen.
+    pub runs: Runs,
+    runs_inputs: Option<(Scene, u64)>,
+    /// The timeline.
+    pub playback: Playback,
+    /// The heatmap and contours of the visible region.
+    field: field_view::FieldView,
+    /// Critical points of the surface in its domain, per surface.
+    critical: Option<(u64, Domain, Arc<Vec<CriticalPoint>>)>,
+    /// Plot interaction state (drag, selection, transform of the last frame).
+    pub plot: PlotState,
+    /// Whether the side and bottom panels are shown.
+    pub show_panels: bool,
+    /// Whether the shortcut overlay is shown.
+    pub show_help: bool,
+    /// Whether the loss curves use a log y axis.
+    pub log_curves: bool,
+    /// The "scatter N random starts" settings.
+    pub scatter: (usize, u64),
+    /// A message for the status line (an error that was handled).
+    pub status: Option<String>,
+}
+
+impl LosscapeApp {
+    /// The app on `scene`.
+    pub fn new(scene: Scene) -> Self {
+        let surface = scene.surface.resolve().unwrap_or(SurfaceDef::Builtin(Builtin::EscapeSaddle));
+        let mut app = Self {
+            formula_text: scene.surface.label().to_owned(),
+            formula_error: None,
+            surface,
+            surface_id: 0,
+            scene,
+            runs: Runs::default(),
+            runs_inputs: None,
+            playback: Playback::default(),
+            field: field_view::FieldView::default(),
+            critical: None,
+            plot: PlotState::default(),
+            show_panels: true,
+            show_help: false,
+            log_curves: true,
+            scatter: (8, 1),
+            status: None,
+        };
+        app.plot.reset_view = true;
+        if let SurfaceChoice::Builtin(_) = app.scene.surface {
+            app.formula_text = app.surface.formula().to_owned();
+        }
+        app
+    }
+
+    /// The surface in use.
+    pub fn surface(&self) -> &SurfaceDef {
+        &self.surface
+    }
+
+    /// Whether the heatmap of the current view has arrived from the background worker.
+    pub fn field_ready(&self) -> bool {
+        self.field.is_shown()
+    }
+
+    /// Where plot coordinate (x, y) was on screen in the last frame (of the first surface plot).
+    pub fn screen_pos(&self, x: f64, y: f64) -> Option<egui::Pos2> {
+        plot::screen_pos(&self.plot, x, y)
+    }
+
+    /// The last step any trajectory reaches.
+    pub fn last_step(&self) -> usize {
+        self.runs.max_len
+    }
+
+    /// Brings the runs up to date with the scene (cheap when nothing changed).
+    pub fn refresh_runs(&mut self) {
+        let inputs_changed = match &self.runs_inputs {
+            Some((scene, id)) => *id != self.surface_id || !runs_inputs_equal(scene, &self.scene),
+            None => true,
+        };
+        if inputs_changed {
+            self.runs.update(&self.scene, &self.surface, self.surface_id);
+            self.runs_inputs = Some((self.scene.clone(), self.surface_id));
+            let last = self.last_step();
+            self.playback.seek(self.playback.step, last);
+        }
+    }
+
+    /// The critical points of the surface in the scene's domain (computed once per surface).
+    pub fn critical_points(&mut self) -> Arc<Vec<CriticalPoint>> {
+        let domain = self.scene.domain();
+        match &self.critical {
+            Some((id, d, points)) if *id == self.surface_id && *d == domain => Arc::clone(points),
+            _ => {
+                let points = Arc::new(sim::critical_points(&self.surface, &domain));
+                self.critical = Some((self.surface_id, domain, Arc::clone(&points)));
+                points
+            }
+        }
+    }
+
+    /// Sets the formula box's text: parses it live; the surface changes only when it parses.
+    pub fn set_formula_text(&mut self, text: String) {
+        match sim::Formula::parse(&text) {
+            Ok(_) => {
+                self.formula_error = None;
+                let choice =
+                    match Builtin::ALL.into_iter().find(|b| squash(b.formula()) == squash(&text)) {
+                        Some(b) => SurfaceChoice::Builtin(b),
+                        None => SurfaceChoice::Formula(text.clone()),
+                    };
+                if choice != self.scene.surface {
+                    self.apply(Command::SetSurface(choice));
+                }
+            }
+            Err(e) => self.formula_error = Some(e.to_string()),
+        }
+        self.formula_text = text;
+    }
+
+    /// Applies a command.
+    pub fn apply(&mut self, command: Command) {
+        let last = self.last_step();
+        match command {
+            Command::LoadScene(scene) => {
+                let formula = scene.surface.clone();
+                self.scene = *scene;
+                self.set_surface_quiet(formula);
+                self.playback.reset();
+                self.plot.reset_view = true;
+                self.plot.selected = None;
+            }
+            Command::SetSurface(choice) => {
+                self.scene.domain = None;
+                self.set_surface_quiet(choice);
+                self.plot.reset_view = true;
+            }
+            Command::AddStart(p) => {
+                if self.scene.starts.len() < scene::MAX_STARTS && p.x.is_finite() && p.y.is_finite()
+                {
+                    self.scene.starts.push([p.x, p.y]);
+                    self.plot.selected = Some(self.scene.starts.len() - 1);
+                } else {
+                    self.status = Some(format!("at most {} start points", scene::MAX_STARTS));
+                }
+            }
+            Command::MoveStart(i, p) => {
+                if let Some(s) = self.scene.starts.get_mut(i)
+                    && p.x.is_finite()
+                    && p.y.is_finite()
+                {
+                    *s = [p.x, p.y];
+                }
+            }
+            Command::RemoveStart(i) => {
+                if i < self.scene.starts.len() {
+                    self.scene.starts.remove(i);
+                    self.plot.selected = None;
+                    self.plot.dragging = None;
+                }
+            }
+            Command::ClearStarts => {
+                self.scene.starts.clear();
+                self.plot.selected = None;
+            }
+            Command::ScatterStarts { count, seed } => {
+                use rand::{RngExt, SeedableRng};
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+                let d = self.scene.domain();
+                self.scene.starts = (0..count.min(scene::MAX_STARTS))
+                    .map(|_| {
+                        let p = d.lerp(rng.random_range(0.05..0.95), rng.random_range(0.05..0.95));
+                        [p.x, p.y]
+                    })
+                    .collect();
+                self.plot.selected = None;
+            }
+            Command::ResetView => self.plot.reset_view = true,
+            Command::TogglePlay => self.playback.toggle(last),
+            Command::StepForward => self.playback.forward(last),
+            Command::StepBack => self.playback.back(),
+            Command::Seek(step) => self.playback.seek(step, last),
+            Command::ResetPlayback => self.playback.reset(),
+        }
+    }
+
+    fn set_surface_quiet(&mut self, choice: SurfaceChoice) {
+        match choice.resolve() {
+            Ok(surface) => {
+                self.surface = surface;
+                self.surface_id += 1;
+                self.formula_text = self.surface.formula().to_owned();
+                self.formula_error = None;
+                self.scene.surface = choice;
+            }
+            Err(e) => self.status = Some(format!("formula: {e}")),
+        }
+    }
+
+    fn handle_keys(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        let mut commands = Vec::new();
+        // Keys go to a text field when one has focus.
+        if ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input() {
+            return commands;
+        }
+        let pressed = |key| ctx.input_mut(|i| i.consume_key(Modifiers::NONE, key));
+        if pressed(Key::Space) {
+            commands.push(Command::TogglePlay);
+        }
+        if pressed(Key::ArrowRight) {
+            commands.push(Command::StepForward);
+        }
+        if pressed(Key::ArrowLeft) {
+            commands.push(Command::StepBack);
+        }
+        if pressed(Key::R) {
+            commands.push(Command::ResetPlayback);
+        }
+        if pressed(Key::Home) {
+            commands.push(Command::ResetView);
+        }
+        if (pressed(Key::Delete) || pressed(Key::Backspace))
+            && let Some(i) = self.plot.selected
+        {
+            commands.push(Command::RemoveStart(i));
+        }
+        if pressed(Key::H) {
+            self.show_panels = !self.show_panels;
+        }
+        if pressed(Key::G) {
+            self.scene.view.layout = match self.scene.view.layout {
+                scene::Layout::Overlay => scene::Layout::Grid,
+                scene::Layout::Grid => scene::Layout::Overlay,
+            };
+        }
+        if pressed(Key::F11) {
+            let fullscreen = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fullscreen));
+        }
+        let question =
+            ctx.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Text(t) if t == "?")));
+        if question
+            || ctx.input_mut(|i| {
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::SHIFT, Key::Slash))
+            })
+        {
+            self.show_help = !self.show_help;
+        }
+        if pressed(Key::Escape) {
+            self.show_help = false;
+        }
+        let digits = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6];
+        for (key, preset) in digits.into_iter().zip(PRESETS) {
+            if pressed(key) {
+                match preset.scene() {
+                    Ok(scene) => commands.push(Command::LoadScene(Box::new(scene))),
+                    Err(e) => self.status = Some(e.to_string()),
+                }
+            }
+        }
+        commands
+    }
+
+    /// One frame of the whole UI. Public so tests and benchmarks can drive it headless.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let mut commands = self.handle_keys(&ctx);
+
+        let dt = f64::from(ctx.input(|i| i.stable_dt));
+        let last = self.last_step();
+        self.playback.advance(dt, self.scene.speed, last);
+        if self.playback.playing {
+            ctx.request_repaint();
+        }
+        self.refresh_runs();
+        self.field.poll(&ctx);
+
+        egui::Panel::top("title").show(ui, |ui| {
+            commands.extend(controls::title_bar(ui, self));
+        });
+        if self.show_panels {
+            egui::Panel::left("controls").resizable(true).default_size(340.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    commands.extend(controls::side_panel(ui, self));
+                });
+            });
+        }
+        egui::Panel::bottom("timeline").show(ui, |ui| {
+            commands.extend(timeline::timeline(ui, self));
+        });
+        if self.show_panels {
+            egui::Panel::bottom("curves").resizable(true).default_size(190.0).show(ui, |ui| {
+                curves::curves(ui, self);
+            });
+        }
+        let critical =
+            if self.scene.view.critical_points { Some(self.critical_points()) } else { None };
+        egui::CentralPanel::default().show(ui, |ui| {
+            commands.extend(plot::plots(ui, self, critical.as_deref().map(Vec::as_slice)));
+        });
+        if self.show_help {
+            help::overlay(&ctx, &mut self.show_help);
+        }
+        for command in commands {
+            self.apply(command);
+        }
+        self.refresh_runs();
+    }
+}
+
+/// Whether two scenes give the same runs (the view and playback speed do not matter).
+fn runs_inputs_equal(a: &Scene, b: &Scene) -> bool {
+    a.starts == b.starts
+        && a.optimizers == b.optimizers
+        && a.steps == b.steps
+        && a.surface == b.surface
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect()
+}
+
+impl eframe::App for LosscapeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
+    }
+}
+
+/// Sets the look: dark, large text for a projector.
+pub fn setup_style(ctx: &egui::Context) {
+    use egui::{FontFamily, FontId, TextStyle};
+    // Hack (egui's monospace font) covers the arrows and maths symbols (∇ ‖ → ●) that
+    // Ubuntu-Light lacks: make it the proportional family's first fallback.
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&FontFamily::Proportional) {
+        family.insert(1.min(family.len()), "Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
+    ctx.set_visuals(egui::Visuals::dark());
+    ctx.all_styles_mut(|style| {
+        style.text_styles = [
+            (TextStyle::Heading, FontId::proportional(24.0)),
+            (TextStyle::Body, FontId::proportional(16.0)),
+            (TextStyle::Monospace, FontId::monospace(15.0)),
+            (TextStyle::Button, FontId::proportional(16.0)),
+            (TextStyle::Small, FontId::proportional(13.0)),
+        ]
+        .into();
+        style.spacing.slider_width = 150.0;
+        style.spacing.interact_size.y = 22.0;
+    });
+}
+
+/// Opens the app window on `scene_path` (or the default lecture scene).
+pub fn run(scene_path: Option<PathBuf>) -> Result<(), String> {
+    let scene = match &scene_path {
+        Some(path) => Scene::load(path).map_err(|e| e.to_string())?,
+        None => scene::default_scene(),
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("losscape")
+            .with_app_id("losscape")
+            .with_inner_size([1400.0, 900.0])
+            .with_min_inner_size([800.0, 560.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "losscape",
+        options,
+        Box::new(move |cc| {
+            setup_style(&cc.egui_ctx);
+            Ok(Box::new(LosscapeApp::new(scene)))
+        }),
+    )
+    .map_err(|e| format!("could not open a window: {e}"))
+}

@@ -1,0 +1,327 @@
+//! The surface plot: heatmap, contours, critical points, trajectories and start points, with
+//! click-to-add, drag-to-move and right-click-to-remove. One plot for all optimizers (overlay),
+//! or one per optimizer with zoom, pan and timeline linked (grid).
+
+use egui::{Align2, Color32, Id, PointerButton, Pos2, RichText, Stroke, Vec2};
+use egui_plot::{
+    Corner, Legend, Line, MarkerShape, Plot, PlotBounds, PlotPoint, PlotPoints, PlotTransform,
+    PlotUi, Points, Text,
+};
+
+use super::{Command, LosscapeApp};
+use crate::scene::{Layout, Rgb};
+use crate::sim::{CriticalKind, CriticalPoint, Point};
+
+/// Pixels within which the pointer grabs a start point.
+const GRAB_RADIUS: f32 = 12.0;
+
+/// Interaction state of the surface plot(s), kept between frames.
+#[derive(Clone, Debug, Default)]
+pub struct PlotState {
+    /// The screen ↔ plot transform of the last frame's (first) plot: hit-testing start points
+    /// before this frame's plot exists, and tests converting coordinates.
+    pub transform: Option<PlotTransform>,
+    /// The start point being dragged.
+    pub dragging: Option<usize>,
+    /// The selected start point (Delete removes it).
+    pub selected: Option<usize>,
+    /// Set the view to the domain on the next frame.
+    pub reset_view: bool,
+    /// The start added by the last click, and when: a double-click undoes it.
+    last_added: Option<(usize, f64)>,
+    /// The bounds shown last frame, to resample the field when they change.
+    pub bounds: Option<PlotBounds>,
+}
+
+pub fn color(rgb: Rgb) -> Color32 {
+    let [r, g, b] = rgb.0;
+    Color32::from_rgb(r, g, b)
+}
+
+/// Draws the plot(s) of the scene's layout.
+pub fn plots(
+    ui: &mut egui::Ui,
+    app: &mut LosscapeApp,
+    critical: Option<&[CriticalPoint]>,
+) -> Vec<Command> {
+    let enabled: Vec<usize> = app
+        .scene
+        .optimizers
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.enabled)
+        .map(|(i, _)| i)
+        .collect();
+    let mut commands = Vec::new();
+    match app.scene.view.layout {
+        Layout::Overlay => {
+            commands.extend(surface_plot(ui, app, "surface", &enabled, critical, true));
+        }
+        Layout::Grid => {
+            let n = enabled.len().max(1);
+            let cols = (n as f64).sqrt().ceil() as usize;
+            let rows = n.div_ceil(cols);
+            let size = ui.available_size();
+            let cell = Vec2::new(size.x / cols as f32 - 6.0, size.y / rows as f32 - 6.0);
+            egui::Grid::new("grid-layout").spacing([6.0, 6.0]).show(ui, |ui| {
+                for (k, &i) in enabled.iter().enumerate() {
+                    ui.allocate_ui(cell, |ui| {
+                        ui.set_min_size(cell);
+                        let first = k == 0;
+                        commands.extend(surface_plot(
+                            ui,
+                            app,
+                            &format!("surface-{i}"),
+                            &[i],
+                            critical,
+                            first,
+                        ));
+                    });
+                    if (k + 1) % cols == 0 {
+                        ui.end_row();
+                    }
+                }
+                if enabled.is_empty() {
+                    ui.label("Switch an optimizer on to see it here.");
+                }
+            });
+        }
+    }
+    // Only the first plot of a frame may reset the view; the others follow by the link.
+    app.plot.reset_view = false;
+    commands
+}
+
+/// The nearest start point within [`GRAB_RADIUS`] of the pointer: of where the primary button
+/// went down while it is held (a drag is recognised only after the pointer has moved), else of
+/// where the pointer hovers.
+fn start_under_pointer(
+    ui: &egui::Ui,
+    transform: Option<&PlotTransform>,
+    starts: &[[f64; 2]],
+) -> Option<usize> {
+    let transform = transform?;
+    let pointer = ui.input(|i| {
+        if i.pointer.primary_down() { i.pointer.press_origin() } else { i.pointer.hover_pos() }
+    })?;
+    if !transform.frame().contains(pointer) {
+        return None;
+    }
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (i, transform.position_from_point(&PlotPoint::new(s[0], s[1])).distance(pointer))
+        })
+        .filter(|&(_, d)| d <= GRAB_RADIUS)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+fn surface_plot(
+    ui: &mut egui::Ui,
+    app: &mut LosscapeApp,
+    id: &str,
+    optimizers: &[usize],
+    critical: Option<&[CriticalPoint]>,
+    primary: bool,
+) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let hovered_start = start_under_pointer(ui, app.plot.transform.as_ref(), &app.scene.starts);
+    let grabbing = hovered_start.is_some() || app.plot.dragging.is_some();
+    let domain = app.scene.domain();
+    let reset = app.plot.reset_view;
+    let step = app.playback.step;
+
+    let mut plot = Plot::new(id)
+        .data_aspect(1.0)
+        .allow_drag(!grabbing)
+        .allow_double_click_reset(false)
+        .allow_boxed_zoom(true)
+        .boxed_zoom_pointer_button(PointerButton::Secondary)
+        .show_grid(false)
+        .x_axis_label("x")
+        .y_axis_label("y")
+        .legend(Legend::default().position(Corner::RightTop).background_alpha(0.75))
+        .link_axis(Id::unique("surface-link"), true)
+        .link_cursor(Id::unique("surface-link"), true);
+    if optimizers.len() == 1 && app.scene.view.layout == Layout::Grid {
+        let entry = &app.scene.optimizers[optimizers[0]];
+        plot = plot.legend(Legend::default().position(Corner::RightTop).title(&entry.label()));
+    }
+
+    let labels = legend_labels(app);
+    let field = &app.field;
+    let view = &app.scene.view;
+    let starts = &app.scene.starts;
+    let selected = app.plot.selected;
+    let runs = &app.runs;
+    let scene_optimizers = &app.scene.optimizers;
+
+    let response = plot.show(ui, |pui: &mut PlotUi| {
+        if reset {
+            pui.set_plot_bounds(PlotBounds::from_min_max(
+                [domain.x_min, domain.y_min],
+                [domain.x_max, domain.y_max],
+            ));
+        }
+        field.draw(pui, view);
+        if let Some(points) = critical {
+            draw_critical(pui, points);
+        }
+        for &i in optimizers {
+            let entry = &scene_optimizers[i];
+            let Some(Some(runs_of)) = runs.table.get(i) else { continue };
+            let c = color(entry.color);
+            let label = &labels[i];
+            for run in runs_of.iter().filter(|r| !r.path.is_empty()) {
+                let head = run.head(step);
+                let path = &run.path[..=head];
+                pui.line(
+                    Line::new(label.as_str(), PlotPoints::Borrowed(path))
+                        .color(c)
+                        .width(2.5)
+                        .allow_hover(false),
+                );
+                let tip = path[head];
+                let diverged_here =
+                    run.trajectory.diverged_at.is_some() && head + 1 == run.path.len();
+                if diverged_here {
+                    let k = run.trajectory.diverged_at.unwrap_or(0);
+                    pui.points(
+                        Points::new("", vec![[tip.x, tip.y]])
+                            .shape(MarkerShape::Cross)
+                            .radius(9.0)
+                            .color(c),
+                    );
+                    pui.text(
+                        Text::new(
+                            "",
+                            tip,
+                            RichText::new(format!("diverged at step {k}")).color(c).strong(),
+                        )
+                        .anchor(Align2::LEFT_BOTTOM),
+                    );
+                } else {
+                    pui.points(
+                        Points::new("", vec![[tip.x, tip.y]]).radius(5.5).color(c).filled(true),
+                    );
+                }
+            }
+        }
+        for (i, s) in starts.iter().enumerate() {
+            let ring = if selected == Some(i) { 9.0 } else { 7.0 };
+            pui.points(Points::new("", vec![*s]).radius(ring).color(Color32::BLACK).filled(true));
+            pui.points(
+                Points::new("", vec![*s]).radius(ring - 2.5).color(Color32::WHITE).filled(true),
+            );
+        }
+    });
+
+    let r = &response.response;
+    if primary {
+        app.plot.transform = Some(response.transform);
+        app.plot.bounds = Some(*response.transform.bounds());
+        let px = response.transform.frame().size() * ui.ctx().pixels_per_point();
+        let surface = app.surface().clone();
+        app.field.request(ui.ctx(), &surface, *response.transform.bounds(), px, &app.scene.view);
+    }
+    let pointer = ui.input(|i| i.pointer.latest_pos()).map(|pos| {
+        let p = response.transform.value_from_position(pos);
+        Point::new(p.x, p.y)
+    });
+    let now = ui.input(|i| i.time);
+
+    if r.drag_started_by(PointerButton::Primary) && hovered_start.is_some() {
+        app.plot.dragging = hovered_start;
+        app.plot.selected = hovered_start;
+    }
+    if let (Some(i), Some(p)) = (app.plot.dragging, pointer)
+        && r.dragged_by(PointerButton::Primary)
+    {
+        commands.push(Command::MoveStart(i, p));
+    }
+    if r.drag_stopped() {
+        if let (Some(i), Some(p)) = (app.plot.dragging, pointer) {
+            commands.push(Command::MoveStart(i, p));
+        }
+        app.plot.dragging = None;
+    }
+    if r.double_clicked() {
+        // The first click of the double-click added a start point: take it back.
+        if let Some((i, t)) = app.plot.last_added.take()
+            && now - t < 0.6
+        {
+            commands.push(Command::RemoveStart(i));
+        }
+        commands.push(Command::ResetView);
+    } else if r.clicked() {
+        match (hovered_start, pointer) {
+            (Some(i), _) => app.plot.selected = Some(i),
+            (None, Some(p)) => {
+                app.plot.last_added = Some((app.scene.starts.len(), now));
+                commands.push(Command::AddStart(p));
+            }
+            (None, None) => {}
+        }
+    }
+    if r.secondary_clicked()
+        && let Some(i) = hovered_start
+    {
+        commands.push(Command::RemoveStart(i));
+    }
+    if hovered_start.is_some() || app.plot.dragging.is_some() {
+        ui.ctx().set_cursor_icon(if app.plot.dragging.is_some() {
+            egui::CursorIcon::Grabbing
+        } else {
+            egui::CursorIcon::Grab
+        });
+    }
+    commands
+}
+
+/// Legend names: the optimizer's label, made unique (the legend groups items by name).
+fn legend_labels(app: &LosscapeApp) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::with_capacity(app.scene.optimizers.len());
+    for entry in &app.scene.optimizers {
+        let base = entry.label();
+        let mut label = base.clone();
+        let mut n = 2;
+        while labels.contains(&label) {
+            label = format!("{base} #{n}");
+            n += 1;
+        }
+        labels.push(label);
+    }
+    labels
+}
+
+fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint]) {
+    for cp in points {
+        let (shape, fill, name) = match cp.kind {
+            CriticalKind::Min => (MarkerShape::Circle, Color32::from_rgb(80, 220, 120), "minimum"),
+            CriticalKind::Max => (MarkerShape::Up, Color32::from_rgb(240, 90, 90), "maximum"),
+            CriticalKind::Saddle => {
+                (MarkerShape::Diamond, Color32::from_rgb(255, 200, 60), "saddle")
+            }
+            CriticalKind::Degenerate => {
+                (MarkerShape::Square, Color32::from_rgb(200, 200, 200), "degenerate")
+            }
+        };
+        let at = [cp.point.x, cp.point.y];
+        pui.points(
+            Points::new("", vec![at]).shape(shape).radius(7.0).color(Color32::BLACK).filled(true),
+        );
+        pui.points(Points::new(name, vec![at]).shape(shape).radius(5.0).color(fill).filled(true));
+    }
+}
+
+/// Screen position of a plot coordinate in the last frame (for tests).
+pub fn screen_pos(state: &PlotState, x: f64, y: f64) -> Option<Pos2> {
+    state.transform.as_ref().map(|t| t.position_from_point(&PlotPoint::new(x, y)))
+}
+
+/// A stroke for contour lines.
+pub fn contour_stroke() -> Stroke {
+    Stroke::new(1.0, Color32::from_white_alpha(110))
+}

@@ -1,0 +1,138 @@
+//! The trajectories on screen, computed once per change of their inputs and cached.
+//!
+//! A run is keyed by everything it depends on (surface, start, optimizer and hyper-parameters,
+//! noise, steps), so moving one start point recomputes only that start's runs, and a frame that
+//! changes nothing computes nothing.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use egui_plot::PlotPoint;
+
+use crate::scene::{OptimizerEntry, Scene};
+use crate::sim::{Noise, OptimizerSpec, Point, SurfaceDef, Trajectory, simulate};
+
+/// One computed run, with its points ready for the plot.
+#[derive(Debug)]
+pub struct Run {
+    /// The simulated trajectory.
+    pub trajectory: Trajectory,
+    /// Its points as plot coordinates (borrowed by the plot every frame, never rebuilt).
+    pub path: Vec<PlotPoint>,
+    /// Its losses by step, as (step, loss) plot points.
+    pub loss: Vec<PlotPoint>,
+    /// Its gradient norms by step, as (step, ‖∇f‖) plot points.
+    pub grad_norm: Vec<PlotPoint>,
+}
+
+impl Run {
+    fn new(trajectory: Trajectory) -> Self {
+        let step = |i: usize| i as f64;
+        let path = trajectory.points.iter().map(|p| PlotPoint::new(p.point.x, p.point.y)).collect();
+        let loss = trajectory
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PlotPoint::new(step(i), p.loss))
+            .collect();
+        let grad_norm = trajectory
+            .points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PlotPoint::new(step(i), p.grad.norm()))
+            .collect();
+        Self { trajectory, path, loss, grad_norm }
+    }
+
+    /// The index of the point shown at playback step `step`.
+    pub fn head(&self, step: usize) -> usize {
+        step.min(self.path.len().saturating_sub(1))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    surface: u64,
+    start: [u64; 2],
+    spec: String,
+    noise: [u64; 2],
+    steps: usize,
+}
+
+impl Key {
+    fn new(surface: u64, start: Point, spec: &OptimizerSpec, noise: Noise, steps: usize) -> Self {
+        Self {
+            surface,
+            start: [start.x.to_bits(), start.y.to_bits()],
+            spec: spec.to_string(),
+            noise: [noise.sigma.to_bits(), noise.seed],
+            steps,
+        }
+    }
+}
+
+/// The runs of the current scene: `runs[optimizer][start]`, `None` for a disabled optimizer.
+#[derive(Default)]
+pub struct Runs {
+    cache: HashMap<Key, Arc<Run>>,
+    /// Per optimizer entry, per start point.
+    pub table: Vec<Option<Vec<Arc<Run>>>>,
+    /// The longest run's last step.
+    pub max_len: usize,
+}
+
+impl Runs {
+    /// Brings the table up to date with `scene` on `surface` (whose identity is `surface_id`:
+    /// it changes whenever the surface does). Computes only what is not cached; drops what is no
+    /// longer used.
+    pub fn update(&mut self, scene: &Scene, surface: &SurfaceDef, surface_id: u64) {
+        let mut used = HashMap::with_capacity(self.cache.len());
+        let starts: Vec<Point> = scene.start_points().collect();
+        self.table = scene
+            .optimizers
+            .iter()
+            .map(|entry: &OptimizerEntry| {
+                entry.enabled.then(|| {
+                    starts
+                        .iter()
+                        .map(|&start| {
+                            let key =
+                                Key::new(surface_id, start, &entry.spec, entry.noise, scene.steps);
+                            let run = match self.cache.get(&key) {
+                                Some(run) => Arc::clone(run),
+                                None => Arc::new(Run::new(simulate(
+                                    surface,
+                                    &entry.spec,
+                                    start,
+                                    scene.steps,
+                                    entry.noise,
+                                ))),
+                            };
+                            used.insert(key, Arc::clone(&run));
+                            run
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        self.cache = used;
+        self.max_len = self
+            .table
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|r| r.path.len().saturating_sub(1))
+            .max()
+            .unwrap_or(0);
+    }
+
+    /// How many runs are cached.
+    pub fn len(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Whether nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.cache.is_empty()
+    }
+}

@@ -1,0 +1,51 @@
+//! The playback bar: play/pause, step, reset, speed, and a scrubber to any step.
+
+use egui::{RichText, Ui};
+
+use super::{Command, LosscapeApp};
+use crate::scene::SPEED_RANGE;
+
+/// Draws the timeline.
+pub fn timeline(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
+    let mut commands = Vec::new();
+    let last = app.last_step();
+    ui.add_space(2.0);
+    ui.horizontal(|ui| {
+        let big = |s: &str| RichText::new(s).size(20.0);
+        if ui.button(big("⏮")).on_hover_text("Reset to step 0 (R)").clicked() {
+            commands.push(Command::ResetPlayback);
+        }
+        if ui.button(big("⏴")).on_hover_text("One step back (←)").clicked() {
+            commands.push(Command::StepBack);
+        }
+        let play = if app.playback.playing { "⏸" } else { "▶" };
+        if ui.button(big(play)).on_hover_text("Play / pause (Space)").clicked() {
+            commands.push(Command::TogglePlay);
+        }
+        if ui.button(big("⏵")).on_hover_text("One step forward (→)").clicked() {
+            commands.push(Command::StepForward);
+        }
+        let step_label = ui.label(
+            RichText::new(format!("step {:>5} / {last}", app.playback.step)).monospace().size(18.0),
+        );
+        let speed = ui.label("speed");
+        ui.add(
+            egui::Slider::new(&mut app.scene.speed, SPEED_RANGE.0..=SPEED_RANGE.1)
+                .logarithmic(true)
+                .suffix(" steps/s")
+                .max_decimals(0),
+        )
+        .labelled_by(speed.id);
+        let mut step = app.playback.step;
+        ui.spacing_mut().slider_width = (ui.available_width() - 20.0).max(80.0);
+        let scrub = ui
+            .add(egui::Slider::new(&mut step, 0..=last.max(1)).show_value(false))
+            .labelled_by(step_label.id)
+            .on_hover_text("Drag to any step");
+        if scrub.changed() {
+            commands.push(Command::Seek(step));
+        }
+    });
+    ui.add_space(2.0);
+    commands
+}

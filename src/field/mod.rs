@@ -1,0 +1,145 @@
+//! What the picture of a surface is made of: a sampled grid, a colour map, contour lines.
+//!
+//! Pure Rust with no GUI crate, shared by the egui app and the headless PNG/SVG renderer. The data
+//! flows one way: a [`Surface`](crate::sim::Surface) over a [`Domain`](crate::sim::Domain) is
+//! sampled into a [`Field`] (in parallel over all cores); the field is coloured into RGBA bytes by
+//! [`colorize`] through a [`Colormap`] and a [`ColorScale`] (linear or logarithmic); and it is
+//! traced into [`ContourLine`]s by marching squares at the [`contour_levels`] of the same scale.
+//! [`FieldLayers::compute`] does all three.
+//!
+//! # Geometry
+//!
+//! The grid is **cell-centred**: the domain is cut into `nx × ny` equal cells, one per pixel, and
+//! each sample is taken at its cell's centre, `x_i = x_min + (i + ½)·Δx` with `Δx = width / nx`
+//! (the same for y). So an `nx × ny` image stretched exactly over the domain's rectangle shows
+//! each sample at its pixel's centre. [`Field`] stores rows from `y_min` upwards (row `j = 0` is
+//! the bottom); images ([`colorize`]) are in image order, first row at the top (`y_max`).
+//!
+//! # Missing values
+//!
+//! A typed formula may be undefined somewhere (`ln(x)` for `x < 0`). Every non-finite sample
+//! (NaN, ±∞) is stored as NaN; the range ignores it, [`colorize`] paints it [`NAN_RGBA`]
+//! (transparent), and [`contours`] skips every cell with a NaN corner.
+//!
+//! # Speed
+//!
+//! A 1024 × 1024 view — sample, colour, 20 contour levels — is meant to take ≤ 16 ms on a
+//! two-core machine (`benches/field.rs` measures each stage). Sampling, colouring and contouring
+//! each split their rows over `std::thread::scope` threads; colour maps are 256-entry tables built
+//! once per process; contouring classifies every node once against the sorted levels and then
+//! only visits the cells a level actually crosses.
+
+mod colormap;
+mod contour;
+mod grid;
+
+pub use colormap::{
+    ColorScale, Colormap, LOG_DECADES, LUT_SIZE, NAN_RGBA, UnknownColormap, colorize, colorize_into,
+};
+pub use contour::{ContourLine, contour_levels, contours};
+pub use grid::{Field, FieldError, MAX_SAMPLES};
+
+use crate::sim::{Domain, Surface};
+
+/// How a field is drawn: colour map, colour scale and number of contour lines.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct FieldStyle {
+    /// The colour map of the heatmap.
+    pub colormap: Colormap,
+    /// Whether the colour scale (and the contour spacing) is logarithmic, see [`ColorScale`].
+    pub log_scale: bool,
+    /// How many contour levels, evenly spaced in the colour scale (0 for none).
+    pub contour_count: usize,
+}
+
+impl Default for FieldStyle {
+    /// Viridis, linear, 20 contour levels.
+    fn default() -> Self {
+        Self { colormap: Colormap::default(), log_scale: false, contour_count: 20 }
+    }
+}
+
+/// Everything drawn for a surface in one view: the samples, the colour scale, the heatmap and the
+/// contour lines.
+#[derive(Clone, Debug)]
+pub struct FieldLayers {
+    /// The sampled surface.
+    pub field: Field,
+    /// The colour scale over the field's finite range (a colour bar draws it).
+    pub scale: ColorScale,
+    /// The heatmap: `nx × ny` RGBA pixels, row-major, first row at the top (`y_max`).
+    pub rgba: Vec<u8>,
+    /// One contour line per level of [`contour_levels`], lowest level first.
+    pub contours: Vec<ContourLine>,
+}
+
+impl FieldLayers {
+    /// Samples `surface` on an `nx × ny` grid over `domain` ([`Field::sample`]), colours it with
+    /// `style`'s map over the field's finite range ([`ColorScale::for_field`], [`colorize`]), and
+    /// traces `style.contour_count` levels evenly spaced in that scale ([`contour_levels`],
+    /// [`contours`]).
+    ///
+    /// # Errors
+    /// [`FieldError`] when the grid is empty or too large, or the domain is not a proper
+    /// rectangle.
+    pub fn compute<S: Surface + Sync + ?Sized>(
+        surface: &S,
+        domain: Domain,
+        nx: usize,
+        ny: usize,
+        style: &FieldStyle,
+    ) -> Result<Self, FieldError> {
+        let field = Field::sample(surface, domain, nx, ny)?;
+        let scale = ColorScale::for_field(&field, style.log_scale);
+        let rgba = colorize(&field, style.colormap, &scale);
+        let levels = scale.levels(style.contour_count);
+        let contours = contours(&field, &levels);
+        Ok(Self { field, scale, rgba, contours })
+    }
+}
+
+/// How many threads the parallel stages use: the machine's available parallelism, asked once.
+pub(crate) fn thread_count() -> usize {
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// Splits `data` (rows of `row_len` items) into at most [`thread_count`] bands of whole rows and
+/// runs `work(first_row, band)` on each, the calling thread taking the first band. Below
+/// `min_items` items everything runs on the calling thread. Returns each band's result, in row
+/// order.
+pub(crate) fn par_row_bands<T, R, F>(
+    data: &mut [T],
+    row_len: usize,
+    min_items: usize,
+    work: F,
+) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(usize, &mut [T]) -> R + Sync,
+{
+    let rows = data.len().checked_div(row_len).unwrap_or(0);
+    let threads = if data.len() < min_items { 1 } else { thread_count().min(rows).max(1) };
+    if threads <= 1 || row_len == 0 {
+        return vec![work(0, data)];
+    }
+    let rows_per_band = rows.div_ceil(threads);
+    let work = &work;
+    std::thread::scope(|scope| {
+        let mut bands = data.chunks_mut(rows_per_band * row_len).enumerate();
+        let (_, first) = bands.next().expect("at least one band");
+        let handles: Vec<_> =
+            bands.map(|(b, band)| scope.spawn(move || work(b * rows_per_band, band))).collect();
+        let mut results = Vec::with_capacity(threads);
+        results.push(work(0, first));
+        for handle in handles {
+            match handle.join() {
+                Ok(r) => results.push(r),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        results
+    })
+}

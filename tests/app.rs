@@ -1,0 +1,244 @@
+//! The app driven headless by egui_kittest (no GPU, no display): clicks, drags, keys and
+//! widgets do what a lecturer expects.
+
+use egui::accesskit::Role;
+use egui::{Key, Pos2, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{By, Queryable};
+use losscape::app::LosscapeApp;
+use losscape::scene::{PRESETS, Scene, SurfaceChoice, default_scene};
+use losscape::sim::Builtin;
+
+fn harness(scene: Scene) -> Harness<'static, LosscapeApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_context_setup(losscape::app::setup_style)
+        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), LosscapeApp::new(scene));
+    harness.run_steps(3);
+    harness
+}
+
+/// A scene with no start points, so the plot is free to click.
+fn empty_scene() -> Scene {
+    let mut scene = default_scene();
+    scene.starts.clear();
+    scene
+}
+
+/// The screen position of plot coordinate (x, y), from the app's last frame.
+fn screen(h: &Harness<'_, LosscapeApp>, x: f64, y: f64) -> Pos2 {
+    h.state().screen_pos(x, y).expect("the plot was drawn")
+}
+
+/// Plot units per screen pixel.
+fn pixel(h: &Harness<'_, LosscapeApp>) -> f64 {
+    let a = screen(h, 0.0, 0.0);
+    let b = screen(h, 1.0, 0.0);
+    1.0 / f64::from(b.x - a.x)
+}
+
+fn click_at(h: &mut Harness<'_, LosscapeApp>, pos: Pos2) {
+    h.hover_at(pos);
+    h.step();
+    h.drag_at(pos);
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run_steps(2);
+}
+
+#[test]
+fn a_click_on_the_plot_adds_a_start_point_there() {
+    let mut h = harness(empty_scene());
+    let (a, b) = (0.7, -0.4);
+    let pos = screen(&h, a, b);
+    click_at(&mut h, pos);
+    let starts = &h.state().scene.starts;
+    assert_eq!(starts.len(), 1, "one click, one start point");
+    let tol = pixel(&h);
+    assert!(
+        (starts[0][0] - a).abs() <= tol && (starts[0][1] - b).abs() <= tol,
+        "{starts:?} vs ({a}, {b}) ± {tol}"
+    );
+    // Every enabled optimizer now runs from it.
+    let enabled = h.state().scene.optimizers.iter().filter(|o| o.enabled).count();
+    let runs: usize = h.state().runs.table.iter().flatten().map(Vec::len).sum();
+    assert_eq!(runs, enabled);
+}
+
+#[test]
+fn dragging_a_start_point_moves_it_and_its_trajectories_follow() {
+    let mut scene = empty_scene();
+    scene.starts = vec![[1.0, 0.5]];
+    let mut h = harness(scene);
+    let before =
+        h.state().runs.table.iter().flatten().flatten().next().expect("a run").trajectory.points[0]
+            .point;
+    let from = screen(&h, 1.0, 0.5);
+    let to = screen(&h, -0.5, -1.0);
+    h.hover_at(from);
+    h.step();
+    h.drag_at(from);
+    h.step();
+    for k in 1..=10 {
+        h.hover_at(from + (to - from) * (k as f32 / 10.0));
+        h.step();
+    }
+    h.drop_at(to);
+    h.run_steps(2);
+    let starts = &h.state().scene.starts;
+    assert_eq!(starts.len(), 1, "dragging does not add a point");
+    let tol = 2.0 * pixel(&h);
+    assert!((starts[0][0] + 0.5).abs() <= tol && (starts[0][1] + 1.0).abs() <= tol, "{starts:?}");
+    let after =
+        h.state().runs.table.iter().flatten().flatten().next().expect("a run").trajectory.points[0]
+            .point;
+    assert_ne!(before, after);
+    assert!((after.x - starts[0][0]).abs() < 1e-12, "the trajectory starts at the moved point");
+}
+
+#[test]
+fn right_click_removes_a_start_point() {
+    let mut scene = empty_scene();
+    scene.starts = vec![[1.0, 0.5], [-1.0, -0.5]];
+    let mut h = harness(scene);
+    let pos = screen(&h, -1.0, -0.5);
+    h.hover_at(pos);
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Secondary,
+        pressed: true,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.step();
+    h.event(egui::Event::PointerButton {
+        pos,
+        button: egui::PointerButton::Secondary,
+        pressed: false,
+        modifiers: egui::Modifiers::NONE,
+    });
+    h.run_steps(2);
+    assert_eq!(h.state().scene.starts, vec![[1.0, 0.5]]);
+}
+
+/// The side panel's checkbox of Adam (the legend has an "Adam" entry too).
+fn adam_checkbox<'h>(h: &'h Harness<'_, LosscapeApp>) -> egui_kittest::Node<'h> {
+    let node =
+        h.get_all(By::new().role(Role::CheckBox).label("Adam")).next().expect("Adam's checkbox");
+    assert!(node.rect().left() < 400.0, "the first one is in the side panel");
+    node
+}
+
+#[test]
+fn switching_an_optimizer_off_removes_its_trajectories() {
+    let mut h = harness(default_scene());
+    let adam = h
+        .state()
+        .scene
+        .optimizers
+        .iter()
+        .position(|o| o.label() == "Adam")
+        .expect("Adam in the saddle lesson");
+    assert!(h.state().runs.table[adam].is_some());
+    adam_checkbox(&h).click();
+    h.run_steps(2);
+    assert!(!h.state().scene.optimizers[adam].enabled);
+    assert!(h.state().runs.table[adam].is_none(), "its runs are gone");
+    adam_checkbox(&h).click();
+    h.run_steps(2);
+    assert!(h.state().runs.table[adam].is_some(), "and back");
+}
+
+#[test]
+fn space_plays_and_the_step_advances() {
+    let mut h = harness(default_scene());
+    assert_eq!(h.state().playback.step, 0);
+    h.key_press(Key::Space);
+    h.run_steps(30);
+    let step = h.state().playback.step;
+    assert!(h.state().playback.playing);
+    assert!(step > 5, "half a second at {} steps/s reached step {step}", h.state().scene.speed);
+    h.key_press(Key::Space);
+    h.run_steps(5);
+    let paused = h.state().playback.step;
+    h.run_steps(10);
+    assert_eq!(h.state().playback.step, paused, "paused");
+    h.key_press(Key::ArrowRight);
+    h.run_steps(1);
+    assert_eq!(h.state().playback.step, paused + 1);
+    h.key_press(Key::R);
+    h.run_steps(1);
+    assert_eq!(h.state().playback.step, 0);
+}
+
+#[test]
+fn the_scrubber_sets_the_step() {
+    let mut h = harness(default_scene());
+    let last = h.state().last_step();
+    assert!(last > 100);
+    h.get(By::new().role(Role::Slider).label_contains("step ")).set_value_accesskit(120.0);
+    h.run_steps(2);
+    assert_eq!(h.state().playback.step, 120);
+}
+
+#[test]
+fn a_bad_formula_shows_an_error_and_keeps_the_surface() {
+    let mut h = harness(default_scene());
+    let before = h.state().scene.surface.clone();
+    h.get_by_role(Role::MultilineTextInput).focus();
+    h.run_steps(1);
+    h.get_by_role(Role::MultilineTextInput).type_text(" + (");
+    h.run_steps(2);
+    let app = h.state();
+    assert!(app.formula_error.is_some(), "the formula box shows an error: {:?}", app.formula_text);
+    assert_eq!(app.scene.surface, before, "the last good surface stays");
+    assert!(
+        h.query_by_label_contains("column").is_some(),
+        "the error is on screen with its position"
+    );
+}
+
+#[test]
+fn every_preset_loads_from_the_keyboard() {
+    let mut h = harness(empty_scene());
+    let keys = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6];
+    for (key, preset) in keys.into_iter().zip(PRESETS) {
+        let expected = preset.scene().expect("preset parses");
+        h.key_press(key);
+        h.run_steps(2);
+        assert_eq!(h.state().scene, expected, "{}", preset.file);
+        assert!(
+            !h.state()
+                .runs
+                .table
+                .iter()
+                .flatten()
+                .flatten()
+                .any(|r| r.trajectory.points.is_empty())
+        );
+        assert!(
+            h.query_by_label_contains(&expected.caption).is_some(),
+            "{}: caption on screen",
+            preset.file
+        );
+    }
+}
+
+#[test]
+fn the_grid_layout_shows_one_plot_per_optimizer() {
+    let mut h = harness(default_scene());
+    h.key_press(Key::G);
+    h.run_steps(3);
+    assert_eq!(h.state().scene.view.layout, losscape::scene::Layout::Grid);
+    // The lesson keeps working in the grid: clicking still adds a start point.
+    let n = h.state().scene.starts.len();
+    let pos = screen(&h, 0.2, 0.2);
+    click_at(&mut h, pos);
+    assert_eq!(h.state().scene.starts.len(), n + 1);
+}
