@@ -2,7 +2,7 @@
 //! step. A plateau shows up as a long flat stretch of small ‖∇f‖.
 
 use egui::Ui;
-use egui_plot::{Legend, Line, Plot, PlotPoint, PlotPoints, VLine};
+use egui_plot::{Line, Plot, PlotPoints, VLine};
 
 use super::LosscapeApp;
 use super::plot::color;
@@ -22,7 +22,6 @@ pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
             let plot = Plot::new(title)
                 .width(width)
                 .height(height)
-                .legend(Legend::default())
                 .x_axis_label("step")
                 .y_axis_label(if log { format!("log₁₀ {title}") } else { title.to_owned() })
                 .link_axis(egui::Id::unique("curves-x"), [true, false])
@@ -31,20 +30,13 @@ pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
                 for (i, entry) in app.scene.optimizers.iter().enumerate() {
                     let Some(Some(runs)) = app.runs.table.get(i) else { continue };
                     for run in runs {
-                        let series = match which {
-                            Which::Loss => &run.loss,
-                            Which::GradNorm => &run.grad_norm,
+                        let series = match (which, log) {
+                            (Which::Loss, true) => run.loss_log.as_ref().unwrap_or(&run.loss),
+                            (Which::Loss, false) => &run.loss,
+                            (Which::GradNorm, true) => &run.grad_norm_log,
+                            (Which::GradNorm, false) => &run.grad_norm,
                         };
-                        let points = if log {
-                            PlotPoints::Owned(
-                                series
-                                    .iter()
-                                    .map(|p| PlotPoint::new(p.x, p.y.abs().max(1e-300).log10()))
-                                    .collect(),
-                            )
-                        } else {
-                            PlotPoints::Borrowed(series)
-                        };
+                        let points = PlotPoints::Borrowed(series);
                         pui.line(
                             Line::new(entry.label(), points)
                                 .color(color(entry.color))

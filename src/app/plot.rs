@@ -131,6 +131,19 @@ fn surface_plot(
     let grabbing = hovered_start.is_some() || app.plot.dragging.is_some();
     let domain = app.scene.domain();
     let reset = app.plot.reset_view;
+    // With equal aspect, fit the whole domain: widen whichever axis the plot's shape asks for.
+    let fit = {
+        let size = ui.available_size() - Vec2::new(60.0, 40.0); // minus the axes
+        let aspect = f64::from((size.x / size.y.max(1.0)).max(0.1));
+        let (cx, cy) = ((domain.x_min + domain.x_max) / 2.0, (domain.y_min + domain.y_max) / 2.0);
+        let (mut w, mut h) = (domain.width() * 1.04, domain.height() * 1.04);
+        if w / h < aspect {
+            w = h * aspect;
+        } else {
+            h = w / aspect;
+        }
+        PlotBounds::from_min_max([cx - w / 2.0, cy - h / 2.0], [cx + w / 2.0, cy + h / 2.0])
+    };
     let step = app.playback.step;
 
     let mut plot = Plot::new(id)
@@ -160,10 +173,7 @@ fn surface_plot(
 
     let response = plot.show(ui, |pui: &mut PlotUi| {
         if reset {
-            pui.set_plot_bounds(PlotBounds::from_min_max(
-                [domain.x_min, domain.y_min],
-                [domain.x_max, domain.y_max],
-            ));
+            pui.set_plot_bounds(fit);
         }
         field.draw(pui, view);
         if let Some(points) = critical {

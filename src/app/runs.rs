@@ -23,25 +23,38 @@ pub struct Run {
     pub loss: Vec<PlotPoint>,
     /// Its gradient norms by step, as (step, ‖∇f‖) plot points.
     pub grad_norm: Vec<PlotPoint>,
+    /// log₁₀ of the losses (floored at 10⁻¹⁶), for a log axis; `None` when a loss is negative.
+    pub loss_log: Option<Vec<PlotPoint>>,
+    /// log₁₀ of the gradient norms (floored at 10⁻¹⁶).
+    pub grad_norm_log: Vec<PlotPoint>,
+}
+
+/// The smallest value a log axis shows.
+const LOG_FLOOR: f64 = 1e-16;
+
+fn log10_series(series: &[PlotPoint]) -> Vec<PlotPoint> {
+    series.iter().map(|p| PlotPoint::new(p.x, p.y.max(LOG_FLOOR).log10())).collect()
 }
 
 impl Run {
     fn new(trajectory: Trajectory) -> Self {
         let step = |i: usize| i as f64;
         let path = trajectory.points.iter().map(|p| PlotPoint::new(p.point.x, p.point.y)).collect();
-        let loss = trajectory
+        let loss: Vec<PlotPoint> = trajectory
             .points
             .iter()
             .enumerate()
             .map(|(i, p)| PlotPoint::new(step(i), p.loss))
             .collect();
-        let grad_norm = trajectory
+        let grad_norm: Vec<PlotPoint> = trajectory
             .points
             .iter()
             .enumerate()
             .map(|(i, p)| PlotPoint::new(step(i), p.grad.norm()))
             .collect();
-        Self { trajectory, path, loss, grad_norm }
+        let loss_log = loss.iter().all(|p: &PlotPoint| p.y >= 0.0).then(|| log10_series(&loss));
+        let grad_norm_log = log10_series(&grad_norm);
+        Self { trajectory, path, loss, grad_norm, loss_log, grad_norm_log }
     }
 
     /// The index of the point shown at playback step `step`.

@@ -9,6 +9,7 @@ use crate::scene::SPEED_RANGE;
 pub fn timeline(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
     let mut commands = Vec::new();
     let last = app.last_step();
+    let mut step_label = None;
     ui.add_space(2.0);
     ui.horizontal(|ui| {
         let big = |s: &str| RichText::new(s).size(20.0);
@@ -25,9 +26,9 @@ pub fn timeline(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
         if ui.button(big("⏵")).on_hover_text("One step forward (→)").clicked() {
             commands.push(Command::StepForward);
         }
-        let step_label = ui.label(
+        step_label = Some(ui.label(
             RichText::new(format!("step {:>5} / {last}", app.playback.step)).monospace().size(18.0),
-        );
+        ));
         let speed = ui.label("speed");
         ui.add(
             egui::Slider::new(&mut app.scene.speed, SPEED_RANGE.0..=SPEED_RANGE.1)
@@ -36,11 +37,13 @@ pub fn timeline(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
                 .max_decimals(0),
         )
         .labelled_by(speed.id);
+    });
+    ui.horizontal(|ui| {
         let mut step = app.playback.step;
-        ui.spacing_mut().slider_width = (ui.available_width() - 20.0).max(80.0);
+        ui.spacing_mut().slider_width = (ui.available_width() - 12.0).max(80.0);
         let scrub = ui
             .add(egui::Slider::new(&mut step, 0..=last.max(1)).show_value(false))
-            .labelled_by(step_label.id)
+            .labelled_by(step_label.as_ref().map_or(egui::Id::NULL, |l| l.id))
             .on_hover_text("Drag to any step");
         if scrub.changed() {
             commands.push(Command::Seek(step));
