@@ -205,6 +205,21 @@ fn a_bad_formula_shows_an_error_and_keeps_the_surface() {
 }
 
 #[test]
+fn a_good_formula_replaces_the_surface() {
+    let mut h = harness(default_scene());
+    h.state_mut().set_formula_text("x^2 + 3*y^2".to_owned());
+    h.run_steps(2);
+    assert_eq!(h.state().scene.surface, SurfaceChoice::Formula("x^2 + 3*y^2".to_owned()));
+    h.state_mut().set_formula_text("(1-x)^2 + 100*(y-x^2)^2".to_owned());
+    h.run_steps(1);
+    assert_eq!(
+        h.state().scene.surface,
+        SurfaceChoice::Builtin(Builtin::Rosenbrock),
+        "a catalogue formula is the catalogue surface"
+    );
+}
+
+#[test]
 fn every_preset_loads_from_the_keyboard() {
     let mut h = harness(empty_scene());
     let keys = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6];

@@ -3,7 +3,7 @@
 //! for point, through the built-in surface and through its formula string.
 
 use losscape::sim::Noise;
-use losscape::sim::{Builtin, OptimizerSpec, Param, Point, Surface, simulate};
+use losscape::sim::{Builtin, Formula, OptimizerSpec, Param, Point, Surface, simulate};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -86,6 +86,18 @@ fn builtin_surfaces_reproduce_pytorch() {
         .filter_map(|case| {
             let surface = Builtin::from_name(&case.surface).expect("known surface");
             check(&surface, case).err()
+        })
+        .collect();
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn formula_surfaces_reproduce_pytorch() {
+    let failures: Vec<String> = cases()
+        .iter()
+        .filter_map(|case| {
+            let formula = Formula::parse(&case.formula).expect("reference formula parses");
+            check(&formula, case).err()
         })
         .collect();
     assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
