@@ -23,7 +23,7 @@ use super::{ColorScale, Field, par_row_bands, thread_count};
 /// Below this many grid nodes contours are traced on the calling thread alone.
 const PARALLEL_MIN_NODES: usize = 16 * 1024;
 
-/// Cells compared at once when looking for crossed cells.
+/// Nodes (cells) compared at once when banding nodes (looking for crossed cells).
 const CHUNK: usize = 32;
 
 /// The band of a NaN node.
@@ -85,8 +85,15 @@ pub fn contours(field: &Field, levels: &[f64]) -> Vec<ContourLine> {
         band_nodes(&levels, &values[start..end], out);
     });
 
-    // 2. The cells each level crosses, by cell index (that of its bottom-left node).
-    let grid = Grid { field, bands: &bands, nx, ny };
+    // 2. The cells each level crosses.
+    let grid = Grid {
+        values,
+        bands: &bands,
+        nx,
+        ny,
+        xs: (0..nx).map(|i| field.x(i)).collect(),
+        ys: (0..ny).map(|j| field.y(j)).collect(),
+    };
     let crossed = grid.crossed_cells(levels.len());
 
     // 3. Walk each level's lines, levels shared out among the threads.
@@ -128,25 +135,31 @@ pub fn contours(field: &Field, levels: &[f64]) -> Vec<ContourLine> {
 
 /// The band of each value: how many `levels` (sorted) are `≤` it, [`NAN_BAND`] for NaN.
 ///
-/// Neighbouring nodes mostly share a band, so each value is first tested against the band of the
-/// one before (two comparisons) and only otherwise binary-searched.
+/// Neighbouring nodes mostly share a band, so a run of [`CHUNK`] values is first tested against
+/// the band of the value before it (the comparisons vectorise), and only a chunk that leaves it
+/// is binary-searched value by value.
 fn band_nodes(levels: &[f64], values: &[f64], bands: &mut [u16]) {
     let top = levels.len();
-    // The band of the previous value and its interval [low, high).
+    // The current band and its interval [low, high).
     let (mut band, mut low, mut high) = (0usize, f64::NEG_INFINITY, levels[0]);
-    for (out, &v) in bands.iter_mut().zip(values) {
-        if v >= low && v < high {
-            *out = band as u16;
+    for (out, chunk) in bands.chunks_mut(CHUNK).zip(values.chunks(CHUNK)) {
+        // NaN fails both comparisons.
+        if chunk.iter().fold(true, |all, &v| all & (v >= low) & (v < high)) {
+            out.fill(band as u16);
             continue;
         }
-        if v.is_nan() {
-            *out = NAN_BAND;
-            continue;
+        for (out, &v) in out.iter_mut().zip(chunk) {
+            if v >= low && v < high {
+                *out = band as u16;
+            } else if v.is_nan() {
+                *out = NAN_BAND;
+            } else {
+                band = levels.partition_point(|&l| l <= v);
+                low = if band == 0 { f64::NEG_INFINITY } else { levels[band - 1] };
+                high = if band == top { f64::INFINITY } else { levels[band] };
+                *out = band as u16;
+            }
         }
-        band = levels.partition_point(|&l| l <= v);
-        low = if band == 0 { f64::NEG_INFINITY } else { levels[band - 1] };
-        high = if band == top { f64::INFINITY } else { levels[band] };
-        *out = band as u16;
     }
 }
 
@@ -193,6 +206,13 @@ struct Level {
     value: f64,
 }
 
+/// A cell, by the grid indices `(i, j)` of its bottom-left node.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Cell {
+    i: usize,
+    j: usize,
+}
+
 /// Which edges the walks of the current level went through: a bit per edge, two edges per node
 /// (the one to the right, the one upwards). Cleared after each level by the cells it crossed.
 struct Visited {
@@ -218,7 +238,7 @@ impl Visited {
         self.bits[edge / 64] & (1u64 << (edge % 64)) != 0
     }
 
-    /// Unmarks every edge of the cells `cells` of a grid `nx` nodes wide.
+    /// Unmarks every edge of `cells` (bottom-left node indices) of a grid `nx` nodes wide.
     fn clear(&mut self, cells: &[u32], nx: usize) {
         for &cell in cells {
             let n = cell as usize;
@@ -229,47 +249,51 @@ impl Visited {
     }
 }
 
-/// The field and its node bands, with the geometry of cells and edges.
+/// The field's values and node bands, with the geometry of cells and edges.
 ///
-/// Node `(i, j)` is `n = j·nx + i`. Cell `n` has corners `n`, `n + 1`, `n + nx + 1`, `n + nx`
-/// (bottom-left, bottom-right, top-right, top-left). Edge `2n` joins node `n` to `n + 1`, edge
-/// `2n + 1` joins `n` to `n + nx`.
+/// Node `(i, j)` is `n = j·nx + i`. Cell `(i, j)` has corners `n`, `n + 1`, `n + nx + 1`,
+/// `n + nx` (bottom-left, bottom-right, top-right, top-left). Edge `2n` joins node `n` to
+/// `n + 1`, edge `2n + 1` joins `n` to `n + nx`.
 struct Grid<'a> {
-    field: &'a Field,
+    values: &'a [f64],
     bands: &'a [u16],
     nx: usize,
     ny: usize,
+    /// The nodes' x coordinates, [`Field::x`].
+    xs: Vec<f64>,
+    /// The nodes' y coordinates, [`Field::y`].
+    ys: Vec<f64>,
 }
 
 impl Grid<'_> {
-    /// For each of `count` levels, the cells it crosses, in increasing order.
+    /// For each of `count` levels, the cells it crosses (bottom-left node indices), increasing.
     fn crossed_cells(&self, count: usize) -> Vec<Vec<u32>> {
         let (nx, ny) = (self.nx, self.ny);
         // One list per level per band of cell rows; bands are in row order, so concatenating
         // keeps the cells sorted.
         let mut rows: Vec<usize> = (0..ny - 1).collect();
-        let per_band = par_row_bands(&mut rows, 1, PARALLEL_MIN_NODES / nx.max(1), |_, rows| {
+        let per_band = par_row_bands(&mut rows, 1, PARALLEL_MIN_NODES / nx, |_, rows| {
             let mut lists: Vec<Vec<u32>> = vec![Vec::new(); count];
             for &j in rows.iter() {
                 let below = &self.bands[j * nx..(j + 1) * nx];
                 let above = &self.bands[(j + 1) * nx..(j + 2) * nx];
-                let mut i = 0;
-                while i < nx - 1 {
-                    // Skip runs of cells whose corners all share one band, a chunk at a time
-                    // (the comparisons vectorise).
-                    let chunk = CHUNK.min(nx - 1 - i);
-                    let (b0, b1) = (&below[i..i + chunk + 1], &above[i..i + chunk + 1]);
-                    let differs = (0..chunk).fold(0u16, |acc, c| {
-                        acc | (b0[c] ^ b0[c + 1]) | (b1[c] ^ b1[c + 1]) | (b0[c] ^ b1[c])
-                    });
-                    if differs == 0 {
-                        i += chunk;
-                        continue;
+                // Skip runs of cells whose corners all share one band, a chunk at a time (the
+                // comparisons vectorise).
+                for start in (0..nx - 1).step_by(CHUNK) {
+                    let len = CHUNK.min(nx - 1 - start);
+                    let (b0, b1) = (&below[start..=start + len], &above[start..=start + len]);
+                    let differs = b0[..len]
+                        .iter()
+                        .zip(&b0[1..])
+                        .zip(b1[..len].iter().zip(&b1[1..]))
+                        .fold(0u16, |acc, ((&bl, &br), (&tl, &tr))| {
+                            acc | (bl ^ br) | (tl ^ tr) | (bl ^ tl)
+                        });
+                    if differs != 0 {
+                        for i in start..start + len {
+                            self.list_cell(below, above, Cell { i, j }, &mut lists);
+                        }
                     }
-                    for i in i..i + chunk {
-                        self.list_cell(below, above, j, i, &mut lists);
-                    }
-                    i += chunk;
                 }
             }
             lists
@@ -288,44 +312,44 @@ impl Grid<'_> {
         lists
     }
 
-    /// Lists cell `(i, j)` (corner bands in rows `below` and `above`) under every level that
-    /// crosses it: the levels `k` with `min band ≤ k < max band`, none when a corner is NaN.
+    /// Lists `cell` (corner bands in rows `below` and `above`) under every level that crosses it:
+    /// the levels `k` with `min band ≤ k < max band`, none when a corner is NaN.
     #[inline]
-    fn list_cell(&self, below: &[u16], above: &[u16], j: usize, i: usize, lists: &mut [Vec<u32>]) {
+    fn list_cell(&self, below: &[u16], above: &[u16], cell: Cell, lists: &mut [Vec<u32>]) {
+        let i = cell.i;
         let corners = [below[i], below[i + 1], above[i + 1], above[i]];
         let lo = corners.iter().copied().min().unwrap_or(0);
         let hi = corners.iter().copied().max().unwrap_or(0);
         if lo == hi || hi == NAN_BAND {
             return;
         }
-        let cell = (j * self.nx + i) as u32;
+        let n = (cell.j * self.nx + i) as u32;
         for list in &mut lists[lo as usize..hi as usize] {
-            list.push(cell);
+            list.push(n);
         }
     }
 
-    /// Whether node `n` is above level `k`.
+    /// The cell whose bottom-left node is `n`.
     #[inline]
-    fn above(&self, n: usize, k: usize) -> bool {
-        self.bands[n] as usize > k
+    fn cell(&self, n: usize) -> Cell {
+        Cell { i: n % self.nx, j: n / self.nx }
     }
 
-    /// The marching-squares case of cell `n` at level `k` (bits as in [`SEGMENTS`]).
+    /// The marching-squares case of `cell` at level `k` (bits as in [`SEGMENTS`]).
     #[inline]
-    fn case(&self, n: usize, k: usize) -> usize {
-        let nx = self.nx;
-        usize::from(self.above(n, k))
-            | usize::from(self.above(n + 1, k)) << 1
-            | usize::from(self.above(n + nx + 1, k)) << 2
-            | usize::from(self.above(n + nx, k)) << 3
+    fn case(&self, cell: Cell, k: usize) -> usize {
+        let n = cell.j * self.nx + cell.i;
+        let above = |node: usize| usize::from(self.bands[node] as usize > k);
+        above(n) | above(n + 1) << 1 | above(n + self.nx + 1) << 2 | above(n + self.nx) << 3
     }
 
-    /// The segments of cell `n` at `level`, saddles decided by the average of the corners.
+    /// The segments of `cell` at `level`, saddles decided by the average of the corners.
     #[inline]
-    fn segments(&self, n: usize, level: Level) -> [(u8, u8); 2] {
-        let case = self.case(n, level.index);
+    fn segments(&self, cell: Cell, level: Level) -> [(u8, u8); 2] {
+        let case = self.case(cell, level.index);
         if case == 5 || case == 10 {
-            let v = self.field.values();
+            let n = cell.j * self.nx + cell.i;
+            let v = self.values;
             let centre =
                 0.25 * v[n] + 0.25 * v[n + 1] + 0.25 * v[n + self.nx + 1] + 0.25 * v[n + self.nx];
             if centre >= level.value {
@@ -335,10 +359,10 @@ impl Grid<'_> {
         SEGMENTS[case]
     }
 
-    /// The edge of cell `n` across which the segment entering by `enter` leaves.
+    /// The edge of `cell` across which the segment entering by `enter` leaves.
     #[inline]
-    fn exit(&self, n: usize, level: Level, enter: u8) -> Option<u8> {
-        self.segments(n, level).into_iter().find_map(|(a, b)| {
+    fn exit(&self, cell: Cell, level: Level, enter: u8) -> Option<u8> {
+        self.segments(cell, level).into_iter().find_map(|(a, b)| {
             if a == enter {
                 Some(b)
             } else if b == enter {
@@ -349,9 +373,10 @@ impl Grid<'_> {
         })
     }
 
-    /// The global id of cell `n`'s edge `side`.
+    /// The global id of `cell`'s edge `side`.
     #[inline]
-    fn edge_id(&self, n: usize, side: u8) -> usize {
+    fn edge_id(&self, cell: Cell, side: u8) -> usize {
+        let n = cell.j * self.nx + cell.i;
         match side {
             BOTTOM => 2 * n,
             RIGHT => 2 * (n + 1) + 1,
@@ -360,22 +385,21 @@ impl Grid<'_> {
         }
     }
 
-    /// The cell across cell `n`'s edge `side`, if it is in the grid and has no NaN corner, with
+    /// The cell across `cell`'s edge `side`, if it is in the grid and has no NaN corner, with
     /// the side it is entered by.
     #[inline]
-    fn neighbour(&self, n: usize, side: u8) -> Option<(usize, u8)> {
-        let (i, j) = (n % self.nx, n / self.nx);
+    fn neighbour(&self, cell: Cell, side: u8) -> Option<(Cell, u8)> {
+        let Cell { i, j } = cell;
         let next = match side {
-            BOTTOM if j > 0 => n - self.nx,
-            RIGHT if i + 2 < self.nx => n + 1,
-            TOP if j + 2 < self.ny => n + self.nx,
-            LEFT if i > 0 => n - 1,
+            BOTTOM if j > 0 => Cell { i, j: j - 1 },
+            RIGHT if i + 2 < self.nx => Cell { i: i + 1, j },
+            TOP if j + 2 < self.ny => Cell { i, j: j + 1 },
+            LEFT if i > 0 => Cell { i: i - 1, j },
             _ => return None,
         };
-        let nx = self.nx;
-        let finite = [next, next + 1, next + nx + 1, next + nx]
-            .into_iter()
-            .all(|c| self.bands[c] != NAN_BAND);
+        let n = next.j * self.nx + next.i;
+        let finite =
+            [n, n + 1, n + self.nx + 1, n + self.nx].into_iter().all(|c| self.bands[c] != NAN_BAND);
         finite.then_some((next, (side + 2) % 4))
     }
 
@@ -385,16 +409,12 @@ impl Grid<'_> {
     fn crossing(&self, edge: usize, level: f64) -> [f64; 2] {
         let (a, up) = (edge / 2, edge % 2 == 1);
         let b = if up { a + self.nx } else { a + 1 };
-        let v = self.field.values();
+        let v = self.values;
         let t = (level - v[a]) / (v[b] - v[a]);
         let t = if t.is_nan() { 0.5 } else { t.clamp(0.0, 1.0) };
-        let (i, j) = (a % self.nx, a / self.nx);
-        let (x, y) = (self.field.x(i), self.field.y(j));
-        if up {
-            [x, y + t * (self.field.y(j + 1) - y)]
-        } else {
-            [x + t * (self.field.x(i + 1) - x), y]
-        }
+        let Cell { i, j } = self.cell(a);
+        let (x, y) = (self.xs[i], self.ys[j]);
+        if up { [x, y + t * (self.ys[j + 1] - y)] } else { [x + t * (self.xs[i + 1] - x), y] }
     }
 
     /// All the polylines of `level`, which crosses `cells`.
@@ -405,13 +425,13 @@ impl Grid<'_> {
         visited: &mut Visited,
     ) -> Vec<Vec<[f64; 2]>> {
         let mut polylines = Vec::new();
-        for &cell in cells {
-            let n = cell as usize;
-            for (a, b) in self.segments(n, level) {
-                if a == u8::MAX || visited.is_set(self.edge_id(n, a)) {
+        for &n in cells {
+            let cell = self.cell(n as usize);
+            for (a, b) in self.segments(cell, level) {
+                if a == u8::MAX || visited.is_set(self.edge_id(cell, a)) {
                     continue;
                 }
-                let line = self.trace(n, (a, b), level, visited);
+                let line = self.trace(cell, (a, b), level, visited);
                 if line.len() >= 2 {
                     polylines.push(line);
                 }
@@ -420,24 +440,23 @@ impl Grid<'_> {
         polylines
     }
 
-    /// The polyline through segment `(a, b)` of cell `n`: walked forwards across `b` until it
+    /// The polyline through segment `(a, b)` of `cell`: walked forwards across `b` until it
     /// closes or ends, then (if open) backwards across `a`.
     fn trace(
         &self,
-        n: usize,
+        cell: Cell,
         (a, b): (u8, u8),
         level: Level,
         visited: &mut Visited,
     ) -> Vec<[f64; 2]> {
-        let start = self.edge_id(n, a);
-        let first = self.crossing(start, level.value);
+        let start = self.edge_id(cell, a);
         visited.test_and_set(start);
-        let mut forward = vec![first];
-        if self.walk((n, b), level, start, visited, &mut forward) {
+        let mut forward = vec![self.crossing(start, level.value)];
+        if self.walk((cell, b), level, start, visited, &mut forward) {
             return forward;
         }
         let mut backward = Vec::new();
-        if let Some((next, enter)) = self.neighbour(n, a)
+        if let Some((next, enter)) = self.neighbour(cell, a)
             && let Some(exit) = self.exit(next, level, enter)
         {
             self.walk((next, exit), level, usize::MAX, visited, &mut backward);
@@ -453,19 +472,19 @@ impl Grid<'_> {
         backward
     }
 
-    /// Walks the line out of cell `n` across its edge `exit`, pushing each crossing onto
-    /// `points` (skipping repeats), until the border, a NaN cell, or edge `close` (then the
-    /// polyline is closed with a copy of its first point and `true` returned).
+    /// Walks the line out of `cell` across its edge `exit`, pushing each crossing onto `points`
+    /// (skipping repeats), until the border, a NaN cell, or edge `close` (then the polyline is
+    /// closed with a copy of its first point and `true` returned).
     fn walk(
         &self,
-        (mut n, mut exit): (usize, u8),
+        (mut cell, mut exit): (Cell, u8),
         level: Level,
         close: usize,
         visited: &mut Visited,
         points: &mut Vec<[f64; 2]>,
     ) -> bool {
         loop {
-            let edge = self.edge_id(n, exit);
+            let edge = self.edge_id(cell, exit);
             if edge == close {
                 let first = points[0];
                 if points.last() != Some(&first) {
@@ -481,9 +500,9 @@ impl Grid<'_> {
             if points.last() != Some(&p) {
                 points.push(p);
             }
-            let Some((next, enter)) = self.neighbour(n, exit) else { return false };
+            let Some((next, enter)) = self.neighbour(cell, exit) else { return false };
             let Some(out) = self.exit(next, level, enter) else { return false };
-            n = next;
+            cell = next;
             exit = out;
         }
     }
