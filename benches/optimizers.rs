@@ -1,13 +1,16 @@
 //! Steps per second of every optimizer on `rosenbrock`, built in and typed as a formula.
 //!
 //! One step is what a trajectory does per point: evaluate f and ∇f (and ∇²f for the Newton
-//! methods), then update. Targets (issue #2): an Adam step on a built-in surface ≤ 20 ns; a
+//! methods), then update. Two groups per surface: `single` runs one trajectory, whose every step
+//! waits on the one before (latency); `lockstep` runs 16 start points side by side, as the app
+//! (every start runs every optimizer) and the basin map do (throughput on one core). Targets
+//! (issue #2): an Adam step on a built-in surface ≤ 20 ns (≥ 50 M steps/s on one core); a
 //! formula surface within 5× of its built-in twin.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use losscape::sim::{Builtin, Formula, OptimizerSpec, Point, Surface, final_point};
+use losscape::sim::{Builtin, Formula, OptimizerSpec, Point, Surface, final_point, final_points};
 
 /// Steps per measured iteration: long enough to amortise the set-up of a run.
 const STEPS: usize = 256;
@@ -27,19 +30,38 @@ const SPECS: [&str; 10] = [
     "sfn",
 ];
 
-fn bench_surface<S: Surface>(c: &mut Criterion, group_name: &str, surface: &S) {
+/// Start points side by side in the lockstep group.
+const STARTS: usize = 16;
+
+fn bench_surface<S: Surface>(c: &mut Criterion, name: &str, surface: &S) {
     let start = Point::new(-1.5, 2.0);
-    let mut group = c.benchmark_group(group_name);
-    group.throughput(Throughput::Elements(STEPS as u64));
+    let starts: Vec<Point> =
+        (0..STARTS).map(|i| start + Point::new(0.01 * i as f64, -0.005 * i as f64)).collect();
+    let mut single = c.benchmark_group(format!("{name}/single"));
+    single.throughput(Throughput::Elements(STEPS as u64));
     for text in SPECS {
         let spec = OptimizerSpec::parse(text).expect("valid spec");
-        let (_, diverged) = final_point(surface, &spec, start, STEPS);
-        assert_eq!(diverged, None, "{text} must not diverge, or the benchmark measures nothing");
-        group.bench_function(spec.kind().name(), |b| {
+        for &s in &starts {
+            let (_, diverged) = final_point(surface, &spec, s, STEPS);
+            assert_eq!(
+                diverged, None,
+                "{text} must not diverge, or the benchmark measures nothing"
+            );
+        }
+        single.bench_function(spec.kind().name(), |b| {
             b.iter(|| final_point(surface, black_box(&spec), black_box(start), STEPS))
         });
     }
-    group.finish();
+    single.finish();
+    let mut lockstep = c.benchmark_group(format!("{name}/lockstep"));
+    lockstep.throughput(Throughput::Elements((STEPS * STARTS) as u64));
+    for text in SPECS {
+        let spec = OptimizerSpec::parse(text).expect("valid spec");
+        lockstep.bench_function(spec.kind().name(), |b| {
+            b.iter(|| final_points(surface, black_box(&spec), black_box(&starts), STEPS))
+        });
+    }
+    lockstep.finish();
 }
 
 fn optimizers(c: &mut Criterion) {

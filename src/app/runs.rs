@@ -10,7 +10,7 @@ use std::sync::Arc;
 use egui_plot::PlotPoint;
 
 use crate::scene::{OptimizerEntry, Scene};
-use crate::sim::{Noise, OptimizerSpec, Point, SurfaceDef, Trajectory, simulate};
+use crate::sim::{Noise, OptimizerSpec, Point, SurfaceDef, Trajectory, simulate_many};
 
 /// One computed run, with its points ready for the plot.
 #[derive(Debug)]
@@ -106,20 +106,28 @@ impl Runs {
             .iter()
             .map(|entry: &OptimizerEntry| {
                 entry.enabled.then(|| {
-                    starts
+                    let keys: Vec<Key> = starts
                         .iter()
-                        .map(|&start| {
-                            let key =
-                                Key::new(surface_id, start, &entry.spec, entry.noise, scene.steps);
+                        .map(|&s| Key::new(surface_id, s, &entry.spec, entry.noise, scene.steps))
+                        .collect();
+                    // The starts not cached, computed side by side in one lockstep batch.
+                    let missing: Vec<usize> =
+                        (0..starts.len()).filter(|&i| !self.cache.contains_key(&keys[i])).collect();
+                    let missing_starts: Vec<Point> = missing.iter().map(|&i| starts[i]).collect();
+                    let mut fresh = simulate_many(
+                        surface,
+                        &entry.spec,
+                        &missing_starts,
+                        scene.steps,
+                        entry.noise,
+                    )
+                    .into_iter()
+                    .map(|t| Arc::new(Run::new(t)));
+                    keys.into_iter()
+                        .map(|key| {
                             let run = match self.cache.get(&key) {
                                 Some(run) => Arc::clone(run),
-                                None => Arc::new(Run::new(simulate(
-                                    surface,
-                                    &entry.spec,
-                                    start,
-                                    scene.steps,
-                                    entry.noise,
-                                ))),
+                                None => fresh.next().expect("one fresh run per missing start"),
                             };
                             used.insert(key, Arc::clone(&run));
                             run

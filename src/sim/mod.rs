@@ -15,7 +15,10 @@ pub use critical::{CriticalKind, CriticalPoint, critical_points};
 pub use formula::{Formula, FormulaError};
 pub use optimizer::{OptimizerKind, OptimizerSpec, Param, SpecError, State};
 pub use surface::{Domain, DomainError, Surface, SurfaceDef};
-pub use trajectory::{Eval, Noise, Run, Trajectory, TrajectoryPoint, final_point, simulate};
+pub use trajectory::{
+    Eval, Noise, Run, Trajectory, TrajectoryPoint, final_point, final_points, simulate,
+    simulate_many,
+};
 
 /// A point of the plane, (x, y).
 pub type Point = nalgebra::Vector2<f64>;
