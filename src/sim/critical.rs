@@ -1,6 +1,15 @@
 //! Critical points of a surface inside a domain: where ∇f = 0, and of which kind.
+//!
+//! Newton's method on the gradient (solve ∇²f·d = −∇f) finds zeros of ∇f of every kind (minima,
+//! maxima and saddles alike), which is exactly what a minimiser would not. It is started from a
+//! grid of seeds over the domain, safeguarded by Levenberg–Marquardt damping on ‖∇f‖² where a
+//! full Newton step does not reduce the gradient, and run until the gradient stops shrinking.
+//! Roots are kept inside the domain, de-duplicated, and classified by the signs of the Hessian's
+//! eigenvalues (nalgebra's symmetric eigen-decomposition).
 
-use super::{Domain, Point, Surface};
+use nalgebra::SymmetricEigen;
+
+use super::{Domain, Gradient, Hessian, Point, Surface};
 
 /// What the Hessian says a critical point is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -14,6 +23,24 @@ pub enum CriticalKind {
     Saddle,
     /// An eigenvalue is (numerically) zero: the second-order test cannot tell.
     Degenerate,
+}
+
+impl CriticalKind {
+    /// The lower-case name: `min`, `max`, `saddle`, `degenerate`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CriticalKind::Min => "min",
+            CriticalKind::Max => "max",
+            CriticalKind::Saddle => "saddle",
+            CriticalKind::Degenerate => "degenerate",
+        }
+    }
+}
+
+impl std::fmt::Display for CriticalKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// A point where the gradient vanishes.
@@ -31,7 +58,158 @@ pub struct CriticalPoint {
     pub eigenvectors: [Point; 2],
 }
 
-/// All critical points of `surface` inside `domain`. (The finder lands in the next commit.)
-pub fn critical_points<S: Surface>(_surface: &S, _domain: &Domain) -> Vec<CriticalPoint> {
-    Vec::new()
+/// Seeds per axis.
+const SEEDS: usize = 40;
+/// Newton iterations per seed, at most.
+const MAX_ITERATIONS: usize = 100;
+/// The most critical points returned (a flat surface has a critical point everywhere).
+pub const MAX_POINTS: usize = 1024;
+/// An eigenvalue this small relative to the larger one (or to 1) counts as zero.
+const DEGENERATE: f64 = 1e-7;
+
+/// All critical points of `surface` inside `domain`, sorted by x then y.
+///
+/// Deterministic, never panics, never returns a non-finite number, and returns at most
+/// [`MAX_POINTS`] points (a surface flat along a line or everywhere has infinitely many).
+pub fn critical_points<S: Surface + ?Sized>(surface: &S, domain: &Domain) -> Vec<CriticalPoint> {
+    let diag = domain.width().hypot(domain.height());
+    // Seeds on a grid slightly larger than the domain, so roots on its edges are found too.
+    let margin = 0.02;
+    let seeds: Vec<Point> = (0..SEEDS)
+        .flat_map(|i| (0..SEEDS).map(move |j| (i, j)))
+        .map(|(i, j)| {
+            let u = -margin + (1.0 + 2.0 * margin) * (i as f64 + 0.5) / SEEDS as f64;
+            let v = -margin + (1.0 + 2.0 * margin) * (j as f64 + 0.5) / SEEDS as f64;
+            domain.lerp(u, v)
+        })
+        .collect();
+    // The gradient's typical size, to judge what "zero" is on this surface.
+    let mut norms: Vec<f64> =
+        seeds.iter().map(|&p| surface.value_grad(p).1.norm()).filter(|n| n.is_finite()).collect();
+    norms.sort_by(f64::total_cmp);
+    let scale = norms.get(norms.len() / 2).copied().unwrap_or(1.0).max(1.0);
+    let tolerance = 1e-9 * scale;
+    let same = 1e-6 * diag;
+    let slack = 1e-9 * diag;
+    let inside = |p: Point| {
+        p.x >= domain.x_min - slack
+            && p.x <= domain.x_max + slack
+            && p.y >= domain.y_min - slack
+            && p.y <= domain.y_max + slack
+    };
+
+    let mut found: Vec<(Point, f64)> = Vec::new();
+    for seed in seeds {
+        let Some((p, g)) = newton_root(surface, seed, diag) else { continue };
+        if g > tolerance || !inside(p) {
+            continue;
+        }
+        match found.iter_mut().find(|(q, _)| (q - p).norm() <= same) {
+            Some(existing) if g < existing.1 => *existing = (p, g),
+            Some(_) => {}
+            None => {
+                found.push((p, g));
+                if found.len() == MAX_POINTS {
+                    break;
+                }
+            }
+        }
+    }
+
+    let mut points: Vec<CriticalPoint> =
+        found.into_iter().filter_map(|(p, _)| classify(surface, p)).collect();
+    points.sort_by(|a, b| a.point.x.total_cmp(&b.point.x).then(a.point.y.total_cmp(&b.point.y)));
+    points
+}
+
+/// Newton's method on ∇f from `seed`, Levenberg–Marquardt-damped when a full step does not
+/// shrink the gradient. Returns the last point and its ‖∇f‖, or `None` if it left the finite
+/// numbers or wandered far from the domain (more than a diagonal `reach` from the seed).
+fn newton_root<S: Surface + ?Sized>(surface: &S, seed: Point, reach: f64) -> Option<(Point, f64)> {
+    let mut p = seed;
+    let (_, mut g, mut h) = surface.value_grad_hessian(p);
+    let mut norm = g.norm();
+    if !norm.is_finite() {
+        return None;
+    }
+    let mut lambda = 1e-3;
+    for _ in 0..MAX_ITERATIONS {
+        if norm == 0.0 {
+            break;
+        }
+        // A full Newton step, then ever more damped steps (toward gradient descent on ‖∇f‖²).
+        let mut improved = false;
+        for attempt in 0..8 {
+            let d = if attempt == 0 { solve(&h, &g) } else { damped(&h, &g, lambda) };
+            let Some(d) = d else {
+                lambda *= 10.0;
+                continue;
+            };
+            let q = p + d;
+            if !(q.x.is_finite() && q.y.is_finite()) || (q - seed).norm() > reach {
+                lambda *= 10.0;
+                continue;
+            }
+            let (_, gq, hq) = surface.value_grad_hessian(q);
+            let nq = gq.norm();
+            if nq < norm {
+                let step = d.norm();
+                (p, g, h, norm) = (q, gq, hq, nq);
+                if attempt > 0 {
+                    lambda = (lambda / 10.0).max(1e-12);
+                }
+                improved = step > 1e-15 * (1.0 + p.norm());
+                break;
+            }
+            if attempt > 0 {
+                lambda *= 10.0;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    h.iter().all(|v| v.is_finite()).then_some((p, norm))
+}
+
+/// The Newton step −H⁻¹g, if H is safely invertible.
+fn solve(h: &Hessian, g: &Gradient) -> Option<Gradient> {
+    let d = -(h.try_inverse()? * g);
+    (d.x.is_finite() && d.y.is_finite()).then_some(d)
+}
+
+/// The Levenberg–Marquardt step −(H² + λ·s·I)⁻¹·H·g, s the scale of H².
+fn damped(h: &Hessian, g: &Gradient, lambda: f64) -> Option<Gradient> {
+    let hh = h * h;
+    let s = hh.trace().abs().max(1e-300);
+    let a = hh + Hessian::identity() * (lambda * s);
+    let d = -(a.try_inverse()? * (h * g));
+    (d.x.is_finite() && d.y.is_finite()).then_some(d)
+}
+
+/// Classifies the critical point at `p` by the Hessian's eigenvalues.
+fn classify<S: Surface + ?Sized>(surface: &S, p: Point) -> Option<CriticalPoint> {
+    let (value, _, h) = surface.value_grad_hessian(p);
+    if !value.is_finite() || h.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let eig = SymmetricEigen::new(h);
+    let (mut i, mut j) = (0, 1);
+    if eig.eigenvalues[1] < eig.eigenvalues[0] {
+        (i, j) = (1, 0);
+    }
+    let eigenvalues = [eig.eigenvalues[i], eig.eigenvalues[j]];
+    let eigenvectors =
+        [eig.eigenvectors.column(i).into_owned(), eig.eigenvectors.column(j).into_owned()];
+    let big = eigenvalues[0].abs().max(eigenvalues[1].abs()).max(1.0);
+    let kind = if eigenvalues.iter().any(|l| l.abs() <= DEGENERATE * big) {
+        CriticalKind::Degenerate
+    } else if eigenvalues[0] > 0.0 {
+        CriticalKind::Min
+    } else if eigenvalues[1] < 0.0 {
+        CriticalKind::Max
+    } else {
+        CriticalKind::Saddle
+    };
+    Some(CriticalPoint { point: p, value, kind, eigenvalues, eigenvectors })
 }
