@@ -2,17 +2,19 @@
 
 use std::process::ExitCode;
 
+use clap::Parser;
+use losscape::cli::{Cli, run_main};
+
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let scene = match (args.next().as_deref(), args.next()) {
-        (None, _) => None,
-        (Some("--scene"), Some(path)) => Some(path.into()),
-        (Some(other), _) => {
-            eprintln!("error: unexpected argument '{other}'\nusage: losscape [--scene FILE]");
+    let cli = Cli::parse();
+    if let Some(command) = &cli.command {
+        if cli.scene.is_some() {
+            eprintln!("error: --scene opens the app; it does not go with a sub-command");
             return ExitCode::from(2);
         }
-    };
-    match losscape::app::run(scene) {
+        return run_main(command);
+    }
+    match losscape::app::run(cli.scene) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

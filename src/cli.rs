@@ -1,0 +1,422 @@
+//! The command line: `losscape [--scene FILE]` opens the app; the sub-commands run the
+//! simulation core headless (SPEC §4).
+//!
+//! Parsing is clap's; everything after parsing is [`run`], which writes to the given streams so
+//! that tests can drive it in-process. Errors are values: a usage error exits 2 (clap's own
+//! convention), anything that goes wrong afterwards exits 1, and nothing panics.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::sim::{
+    Builtin, Domain, Formula, Noise, OptimizerSpec, Param, Point, SurfaceDef, critical_points,
+    simulate,
+};
+
+/// The most steps `simulate` takes (each point is 40 bytes in memory before it is written).
+pub const MAX_STEPS: usize = 1_000_000;
+
+/// See why saddles and plateaus, not bad local minima, slow optimisation down.
+///
+/// Without a sub-command, opens the app on the saddle lecture (or on --scene FILE).
+#[derive(Debug, Parser)]
+#[command(name = "losscape", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Open the app on this scene file (JSON) instead of the default lecture.
+    #[arg(long, value_name = "FILE")]
+    pub scene: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run one optimizer from one start point; print the trajectory (CSV or JSON) on stdout.
+    ///
+    /// CSV has the header `step,x,y,loss` and one row per point, point 0 being the start; numbers
+    /// are printed with full float64 round-trip precision. A run that diverges prints its
+    /// finite points, says `diverged at step K` on stderr, and exits 0.
+    #[command(
+        after_help = "Examples:\n  losscape simulate --surface rosenbrock --optimizer adam:lr=0.05 --start -1.5,2 --steps 300\n  losscape simulate --formula 'x^2 + 3*y^2' --optimizer momentum --lr 0.05 --start=-2,1 --steps 100 --format json\n  losscape simulate --surface escape-saddle --optimizer gd:lr=0.1 --start 0,0 --steps 200 --noise 0.01 --seed 3"
+    )]
+    Simulate(Box<SimulateArgs>),
+    /// Print the critical points of a surface inside a domain as CSV: `x,y,value,kind,eig1,eig2`.
+    ///
+    /// kind is min, max, saddle or degenerate, by the signs of the Hessian's eigenvalues
+    /// eig1 ≤ eig2.
+    #[command(after_help = "Example:\n  losscape critical --surface bowls")]
+    Critical(CriticalArgs),
+    /// Print the catalogue of built-in surfaces: name, domain and formula.
+    Surfaces(SurfacesArgs),
+}
+
+/// Which surface: a catalogue name or a typed formula (exactly one).
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct SurfaceArgs {
+    /// A built-in surface (see `losscape surfaces`).
+    #[arg(long, value_name = "NAME")]
+    pub surface: Option<String>,
+    /// A formula f(x, y), e.g. 'x^2 - y^2' or '(1-x)^2 + 100*(y-x^2)^2'.
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    pub formula: Option<String>,
+}
+
+/// `losscape simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub surface: SurfaceArgs,
+    /// The optimizer: NAME[:key=value,...], e.g. adam:lr=0.05,beta1=0.8. Names: gd, momentum,
+    /// nesterov, adagrad, rmsprop, adam, adamw, nadam, newton, sfn.
+    #[arg(long, value_name = "SPEC")]
+    pub optimizer: String,
+    /// The start point X,Y (write --start=-1.5,2 or --start -1.5,2).
+    #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse_point)]
+    pub start: Point,
+    /// Number of updates; the trajectory has steps + 1 points.
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_steps)]
+    pub steps: usize,
+    #[command(flatten)]
+    pub hyper: HyperArgs,
+    /// Gaussian gradient noise: standard deviation per component.
+    #[arg(long, value_name = "SIGMA", allow_hyphen_values = true, value_parser = parse_sigma)]
+    pub noise: Option<f64>,
+    /// Seed of the gradient noise (default 0).
+    #[arg(long, value_name = "N", requires = "noise")]
+    pub seed: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+}
+
+/// Hyper-parameter flags; each overrides the value in the SPEC. An optimizer that does not take
+/// a given hyper-parameter makes it an error.
+#[derive(Debug, Args)]
+pub struct HyperArgs {
+    /// Learning rate.
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub lr: Option<f64>,
+    /// Momentum factor (momentum, nesterov).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub momentum: Option<f64>,
+    /// Momentum dampening (momentum).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub dampening: Option<f64>,
+    /// Smoothing constant α (rmsprop).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub alpha: Option<f64>,
+    /// β₁ (adam, adamw, nadam).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub beta1: Option<f64>,
+    /// β₂ (adam, adamw, nadam).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub beta2: Option<f64>,
+    /// ε (adagrad, rmsprop, adam, adamw, nadam).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub eps: Option<f64>,
+    /// Use AMSGrad (adam).
+    #[arg(long)]
+    pub amsgrad: bool,
+    /// Decoupled weight decay (adamw).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub weight_decay: Option<f64>,
+    /// Momentum decay ψ (nadam).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub momentum_decay: Option<f64>,
+    /// Damping λ added to the Hessian (newton, sfn).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub damping: Option<f64>,
+}
+
+/// `losscape critical`.
+#[derive(Debug, Args)]
+pub struct CriticalArgs {
+    #[command(flatten)]
+    pub surface: SurfaceArgs,
+    /// The domain X0,X1,Y0,Y1 (default: the surface's own; [-3,3]² for a formula).
+    #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse_domain)]
+    pub domain: Option<Domain>,
+}
+
+/// `losscape surfaces`.
+#[derive(Debug, Args)]
+pub struct SurfacesArgs {
+    /// table: aligned for reading; csv: `name,x_min,x_max,y_min,y_max,formula` for scripts.
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+/// Output format of `simulate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+/// Output format of `surfaces`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TableFormat {
+    Table,
+    Csv,
+}
+
+/// What went wrong after parsing.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// A bad value: what and where (the first line of the message).
+    #[error("{0}")]
+    Input(String),
+    /// Writing the output failed.
+    #[error("cannot write the output: {0}")]
+    Io(#[from] io::Error),
+}
+
+/// Parses `X,Y` into a finite point.
+pub fn parse_point(s: &str) -> Result<Point, String> {
+    let v = parse_numbers(s, 2, "X,Y")?;
+    Ok(Point::new(v[0], v[1]))
+}
+
+/// Parses `X0,X1,Y0,Y1` into a domain.
+pub fn parse_domain(s: &str) -> Result<Domain, String> {
+    let v = parse_numbers(s, 4, "X0,X1,Y0,Y1")?;
+    Domain::new(v[0], v[1], v[2], v[3]).map_err(|e| e.to_string())
+}
+
+fn parse_numbers(s: &str, n: usize, shape: &str) -> Result<Vec<f64>, String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    if parts.len() != n {
+        return Err(format!("expected {n} numbers {shape}, got {} in '{s}'", parts.len()));
+    }
+    parts
+        .iter()
+        .map(|p| match p.parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(v),
+            Ok(_) => Err(format!("'{p}' is not a finite number (in '{s}')")),
+            Err(_) if p.is_empty() => {
+                Err(format!("a number is missing in '{s}' (expected {shape})"))
+            }
+            Err(_) => Err(format!("'{p}' is not a number (in '{s}')")),
+        })
+        .collect()
+}
+
+/// Parses a step count: a whole number from 0 to [`MAX_STEPS`].
+pub fn parse_steps(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<i128>() {
+        Ok(n) if n < 0 => Err(format!("the number of steps cannot be negative (got {n})")),
+        Ok(n) if n > MAX_STEPS as i128 => Err(format!("at most {MAX_STEPS} steps (got {n})")),
+        Ok(n) => Ok(n as usize),
+        Err(_) => Err(format!("'{s}' is not a whole number of steps")),
+    }
+}
+
+fn parse_sigma(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        Ok(_) => Err(format!("the noise must be a finite number ≥ 0 (got '{s}')")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+/// The surface named by `--surface` or typed with `--formula`.
+fn resolve(args: &SurfaceArgs) -> Result<SurfaceDef, CliError> {
+    match (&args.surface, &args.formula) {
+        (Some(name), _) => name
+            .parse::<Builtin>()
+            .map(SurfaceDef::Builtin)
+            .map_err(|e| CliError::Input(format!("--surface: {e}"))),
+        (None, Some(text)) => match Formula::parse(text) {
+            Ok(f) => Ok(SurfaceDef::Formula(Arc::new(f))),
+            Err(e) => {
+                let caret = format!("{}^", " ".repeat(e.column.saturating_sub(1)));
+                Err(CliError::Input(format!(
+                    "--formula: bad formula at column {}: {}\n  {text}\n  {caret}",
+                    e.column, e.message
+                )))
+            }
+        },
+        (None, None) => Err(CliError::Input("give --surface NAME or --formula EXPR".into())),
+    }
+}
+
+/// The optimizer of `--optimizer`, with the hyper-parameter flags applied over it.
+fn optimizer(args: &SimulateArgs) -> Result<OptimizerSpec, CliError> {
+    let mut spec = OptimizerSpec::parse(&args.optimizer)
+        .map_err(|e| CliError::Input(format!("--optimizer '{}': {e}", args.optimizer)))?;
+    let h = &args.hyper;
+    let flags = [
+        (Param::Lr, h.lr),
+        (Param::Momentum, h.momentum),
+        (Param::Dampening, h.dampening),
+        (Param::Alpha, h.alpha),
+        (Param::Beta1, h.beta1),
+        (Param::Beta2, h.beta2),
+        (Param::Eps, h.eps),
+        (Param::Amsgrad, h.amsgrad.then_some(1.0)),
+        (Param::WeightDecay, h.weight_decay),
+        (Param::MomentumDecay, h.momentum_decay),
+        (Param::Damping, h.damping),
+    ];
+    for (param, value) in flags {
+        if let Some(v) = value {
+            spec.set(param, v).map_err(|e| {
+                CliError::Input(format!("--{}: {e}", param.key().replace('_', "-")))
+            })?;
+        }
+    }
+    Ok(spec)
+}
+
+/// Runs a parsed command line that has a sub-command; `out` gets the results, `err` the
+/// diagnostics that are not errors (`diverged at step K`).
+pub fn run(command: &Command, out: &mut impl Write, err: &mut impl Write) -> Result<(), CliError> {
+    match command {
+        Command::Simulate(args) => simulate_command(args, out, err),
+        Command::Critical(args) => critical_command(args, out),
+        Command::Surfaces(args) => surfaces_command(args, out),
+    }
+}
+
+fn simulate_command(
+    args: &SimulateArgs,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<(), CliError> {
+    let surface = resolve(&args.surface)?;
+    let spec = optimizer(args)?;
+    let noise = Noise { sigma: args.noise.unwrap_or(0.0), seed: args.seed.unwrap_or(0) };
+    let trajectory = simulate(&surface, &spec, args.start, args.steps, noise);
+    match args.format {
+        Format::Csv => {
+            writeln!(out, "step,x,y,loss")?;
+            for (k, p) in trajectory.points.iter().enumerate() {
+                writeln!(out, "{k},{:?},{:?},{:?}", p.point.x, p.point.y, p.loss)?;
+            }
+        }
+        Format::Json => {
+            let doc = JsonTrajectory {
+                surface: surface.name(),
+                formula: surface.formula(),
+                optimizer: spec.to_string(),
+                start: [args.start.x, args.start.y],
+                steps: args.steps,
+                noise,
+                diverged_at: trajectory.diverged_at,
+                points: trajectory
+                    .points
+                    .iter()
+                    .enumerate()
+                    .map(|(step, p)| JsonPoint { step, x: p.point.x, y: p.point.y, loss: p.loss })
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    if let Some(k) = trajectory.diverged_at {
+        writeln!(err, "diverged at step {k}")?;
+    }
+    Ok(())
+}
+
+/// The JSON document of `simulate --format json`.
+#[derive(serde::Serialize)]
+struct JsonTrajectory<'a> {
+    surface: &'a str,
+    formula: &'a str,
+    optimizer: String,
+    start: [f64; 2],
+    steps: usize,
+    noise: Noise,
+    diverged_at: Option<usize>,
+    points: Vec<JsonPoint>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonPoint {
+    step: usize,
+    x: f64,
+    y: f64,
+    loss: f64,
+}
+
+fn critical_command(args: &CriticalArgs, out: &mut impl Write) -> Result<(), CliError> {
+    let surface = resolve(&args.surface)?;
+    let domain = args.domain.unwrap_or_else(|| surface.default_domain());
+    writeln!(out, "x,y,value,kind,eig1,eig2")?;
+    for c in critical_points(&surface, &domain) {
+        writeln!(
+            out,
+            "{:?},{:?},{:?},{},{:?},{:?}",
+            c.point.x, c.point.y, c.value, c.kind, c.eigenvalues[0], c.eigenvalues[1]
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn surfaces_command(args: &SurfacesArgs, out: &mut impl Write) -> Result<(), CliError> {
+    match args.format {
+        TableFormat::Csv => {
+            writeln!(out, "name,x_min,x_max,y_min,y_max,formula")?;
+            for b in Builtin::ALL {
+                let d = b.domain();
+                writeln!(
+                    out,
+                    "{},{:?},{:?},{:?},{:?},\"{}\"",
+                    b.name(),
+                    d.x_min,
+                    d.x_max,
+                    d.y_min,
+                    d.y_max,
+                    b.formula()
+                )?;
+            }
+        }
+        TableFormat::Table => {
+            let domains: Vec<String> = Builtin::ALL
+                .iter()
+                .map(|b| {
+                    let d = b.domain();
+                    format!("[{}, {}] × [{}, {}]", d.x_min, d.x_max, d.y_min, d.y_max)
+                })
+                .collect();
+            let name_w = Builtin::ALL.iter().map(|b| b.name().len()).max().unwrap_or(0);
+            let dom_w = domains.iter().map(|d| d.chars().count()).max().unwrap_or(0);
+            writeln!(out, "{:name_w$}  {:dom_w$}  formula", "name", "domain")?;
+            for (b, d) in Builtin::ALL.iter().zip(&domains) {
+                let pad = dom_w - d.chars().count();
+                writeln!(out, "{:name_w$}  {d}{}  {}", b.name(), " ".repeat(pad), b.formula())?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Runs a sub-command on the process's stdout and stderr and turns the outcome into an exit
+/// code: 0 on success (and when stdout is closed early, as by `| head`), 1 on an error.
+pub fn run_main(command: &Command) -> std::process::ExitCode {
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut err = io::stderr();
+    match run(command, &mut out, &mut err) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(CliError::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => {
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            // The output so far is useless without the rest; errors go to stderr.
+            let _ = writeln!(err, "error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
