@@ -6,6 +6,7 @@ use egui_plot::{Line, Plot, PlotPoints, VLine};
 
 use super::LosscapeApp;
 use super::plot::color;
+use super::runs::Series;
 
 /// Draws the two curve plots side by side.
 pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
@@ -18,7 +19,10 @@ pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
     let width = (ui.available_width() - 12.0) / 2.0;
     let height = ui.available_height().max(80.0);
     ui.horizontal(|ui| {
-        for (title, which) in [("loss f", Which::Loss), ("‖∇f‖", Which::GradNorm)] {
+        for (k, (title, which)) in
+            [("loss f", Which::Loss), ("‖∇f‖", Which::GradNorm)].into_iter().enumerate()
+        {
+            let px = app.curve_px[k];
             let plot = Plot::new(title)
                 .width(width)
                 .height(height)
@@ -26,17 +30,21 @@ pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
                 .y_axis_label(if log { format!("log₁₀ {title}") } else { title.to_owned() })
                 .link_axis(egui::Id::unique("curves-x"), [true, false])
                 .link_cursor(egui::Id::unique("curves-x"), [true, false]);
-            plot.show(ui, |pui| {
+            let response = plot.show(ui, |pui| {
                 for (i, entry) in app.scene.optimizers.iter().enumerate() {
                     let Some(Some(runs)) = app.runs.table.get(i) else { continue };
                     for run in runs {
                         let series = match (which, log) {
-                            (Which::Loss, true) => run.loss_log.as_ref().unwrap_or(&run.loss),
-                            (Which::Loss, false) => &run.loss,
-                            (Which::GradNorm, true) => &run.grad_norm_log,
-                            (Which::GradNorm, false) => &run.grad_norm,
+                            (Which::Loss, true) => Series::LossLog,
+                            (Which::Loss, false) => Series::Loss,
+                            (Which::GradNorm, true) => Series::GradNormLog,
+                            (Which::GradNorm, false) => Series::GradNorm,
                         };
-                        let points = PlotPoints::Borrowed(series);
+                        // Only the points a pixel can tell apart (cached per zoom level).
+                        let all = run.series(series);
+                        let kept = run.simplified(series, px);
+                        let points =
+                            PlotPoints::Owned(kept.iter().map(|&i| all[i as usize]).collect());
                         pui.line(
                             Line::new(entry.label(), points)
                                 .color(color(entry.color))
@@ -46,6 +54,11 @@ pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
                 }
                 pui.vline(VLine::new("", step).color(egui::Color32::WHITE).width(1.5));
             });
+            let t = response.transform;
+            app.curve_px[k] = [
+                t.bounds().width() / f64::from(t.frame().width().max(1.0)),
+                t.bounds().height() / f64::from(t.frame().height().max(1.0)),
+            ];
         }
     });
 }

@@ -8,6 +8,7 @@
 
 mod controls;
 mod curves;
+mod decimate;
 mod field_view;
 mod help;
 pub mod playback;
@@ -112,6 +113,8 @@ pub struct LosscapeApp {
     pub show_help: bool,
     /// Whether the loss curves use a log y axis.
     pub log_curves: bool,
+    /// Data units per pixel (x, y) of the two curve plots in the last frame.
+    curve_px: [[f64; 2]; 2],
     /// The "scatter N random starts" settings.
     pub scatter: (usize, u64),
     /// A message for the status line (an error that was handled).
@@ -137,6 +140,7 @@ impl LosscapeApp {
             show_panels: true,
             show_help: false,
             log_curves: true,
+            curve_px: [[0.0; 2]; 2],
             scatter: (8, 1),
             status: None,
         };

@@ -8,7 +8,8 @@ use egui_plot::{
     PlotUi, Points, Text,
 };
 
-use super::{Command, LosscapeApp};
+use super::runs::Series;
+use super::{Command, LosscapeApp, decimate};
 use crate::scene::{Layout, Rgb};
 use crate::sim::{CriticalKind, CriticalPoint, Point};
 
@@ -170,6 +171,13 @@ fn surface_plot(
     let selected = app.plot.selected;
     let runs = &app.runs;
     let scene_optimizers = &app.scene.optimizers;
+    // Data units per pixel in the last frame: trajectories are simplified to what it can show.
+    let px = app.plot.transform.as_ref().map_or([0.0; 2], |t| {
+        [
+            t.bounds().width() / f64::from(t.frame().width().max(1.0)),
+            t.bounds().height() / f64::from(t.frame().height().max(1.0)),
+        ]
+    });
 
     let response = plot.show(ui, |pui: &mut PlotUi| {
         if reset {
@@ -186,14 +194,15 @@ fn surface_plot(
             let label = &labels[i];
             for run in runs_of.iter().filter(|r| !r.path.is_empty()) {
                 let head = run.head(step);
-                let path = &run.path[..=head];
+                let kept = run.simplified(Series::Path, px);
+                let path = decimate::prefix(&run.path, &kept, head);
                 pui.line(
-                    Line::new(label.as_str(), PlotPoints::Borrowed(path))
+                    Line::new(label.as_str(), PlotPoints::Owned(path))
                         .color(c)
                         .width(2.5)
                         .allow_hover(false),
                 );
-                let tip = path[head];
+                let tip = run.path[head];
                 let diverged_here =
                     run.trajectory.diverged_at.is_some() && head + 1 == run.path.len();
                 if diverged_here {

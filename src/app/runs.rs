@@ -5,10 +5,11 @@
 //! changes nothing computes nothing.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use egui_plot::PlotPoint;
 
+use super::decimate;
 use crate::scene::{OptimizerEntry, Scene};
 use crate::sim::{Noise, OptimizerSpec, Point, SurfaceDef, Trajectory, simulate_many};
 
@@ -27,7 +28,29 @@ pub struct Run {
     pub loss_log: Option<Vec<PlotPoint>>,
     /// log₁₀ of the gradient norms (floored at 10⁻¹⁶).
     pub grad_norm_log: Vec<PlotPoint>,
+    /// The points of each series worth drawing at the last resolution asked for.
+    simplified: [Mutex<Simplified>; 5],
 }
+
+/// One of a run's drawable series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Series {
+    Path,
+    Loss,
+    LossLog,
+    GradNorm,
+    GradNormLog,
+}
+
+/// A cached simplification: for a pixel size, the indices kept.
+#[derive(Debug, Default)]
+struct Simplified {
+    px: [f64; 2],
+    kept: Arc<[u32]>,
+}
+
+/// Pixels a simplified line may stray from the true one.
+const TOLERANCE_PX: f64 = 0.35;
 
 /// The smallest value a log axis shows.
 const LOG_FLOOR: f64 = 1e-16;
@@ -54,7 +77,39 @@ impl Run {
             .collect();
         let loss_log = loss.iter().all(|p: &PlotPoint| p.y >= 0.0).then(|| log10_series(&loss));
         let grad_norm_log = log10_series(&grad_norm);
-        Self { trajectory, path, loss, grad_norm, loss_log, grad_norm_log }
+        Self {
+            trajectory,
+            path,
+            loss,
+            grad_norm,
+            loss_log,
+            grad_norm_log,
+            simplified: Default::default(),
+        }
+    }
+
+    /// The points of `series`.
+    pub fn series(&self, series: Series) -> &[PlotPoint] {
+        match series {
+            Series::Path => &self.path,
+            Series::Loss => &self.loss,
+            Series::LossLog => self.loss_log.as_deref().unwrap_or(&self.loss),
+            Series::GradNorm => &self.grad_norm,
+            Series::GradNormLog => &self.grad_norm_log,
+        }
+    }
+
+    /// The indices of `series` worth drawing where a pixel is `px` data units (x, y): computed
+    /// once per zoom level, not per frame (a cached result up to twice as fine is reused).
+    pub fn simplified(&self, series: Series, px: [f64; 2]) -> Arc<[u32]> {
+        let slot = &self.simplified[series as usize];
+        let mut cache = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let fits = |c: f64, want: f64| c > 0.0 && c <= want && c >= want / 2.0;
+        if !(fits(cache.px[0], px[0]) && fits(cache.px[1], px[1])) {
+            let kept = decimate::simplify(self.series(series), px[0], px[1], TOLERANCE_PX);
+            *cache = Simplified { px, kept: kept.into() };
+        }
+        Arc::clone(&cache.kept)
     }
 
     /// The index of the point shown at playback step `step`.
