@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::figure::{self, Figure, MAX_SIDE};
+use crate::scene::{OptimizerEntry, Rgb, Scene, SurfaceChoice, default_color};
 use crate::sim::{
     Builtin, Domain, Formula, Noise, OptimizerSpec, Param, Point, SurfaceDef, critical_points,
     simulate,
@@ -51,8 +53,79 @@ pub enum Command {
     /// eig1 ≤ eig2.
     #[command(after_help = "Example:\n  losscape critical --surface bowls")]
     Critical(CriticalArgs),
+    /// Draw the figure the app would show — heatmap, contours, trajectories, start points,
+    /// critical points, legend, axes — as PNG, SVG or an animated GIF, without a display or GPU.
+    ///
+    /// Either from a scene file (--scene), or from a surface with optimizers and start points
+    /// (--optimizer and --start repeat; every optimizer runs from every start).
+    #[command(
+        after_help = "Examples:\n  losscape render --scene assets/scenes/saddle.json --out saddle.png\n  losscape render --surface rosenbrock --log-scale --optimizer adam:lr=0.05 --optimizer momentum:lr=0.0005 --start=-1.5,2 --start 0,-0.5 --steps 300 --out banana.svg\n  losscape render --surface plateau --optimizer gd:lr=0.5 --optimizer adam:lr=0.1 --start 3.5,2.5 --steps 300 --out plateau.gif --frames 60 --fps 20"
+    )]
+    Render(Box<RenderArgs>),
     /// Print the catalogue of built-in surfaces: name, domain and formula.
     Surfaces(SurfacesArgs),
+}
+
+/// `losscape render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Draw this scene file (JSON, as the app saves it).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["surface", "formula", "domain", "optimizer", "start", "steps", "noise", "seed"])]
+    pub scene: Option<PathBuf>,
+    /// A built-in surface (see `losscape surfaces`).
+    #[arg(long, value_name = "NAME", conflicts_with = "formula", required_unless_present_any = ["scene", "formula"])]
+    pub surface: Option<String>,
+    /// A formula f(x, y).
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    pub formula: Option<String>,
+    /// The domain X0,X1,Y0,Y1 (default: the surface's own).
+    #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse_domain)]
+    pub domain: Option<Domain>,
+    /// An optimizer NAME[:key=value,...]; repeat for several.
+    #[arg(long, value_name = "SPEC", required_unless_present = "scene")]
+    pub optimizer: Vec<String>,
+    /// A start point X,Y; repeat for several (write --start=-1.5,2 for a negative x).
+    #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse_point, required_unless_present = "scene")]
+    pub start: Vec<Point>,
+    /// Updates per run (default 300).
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_steps)]
+    pub steps: Option<usize>,
+    /// Gaussian gradient noise σ for every optimizer.
+    #[arg(long, value_name = "SIGMA", allow_hyphen_values = true, value_parser = parse_sigma)]
+    pub noise: Option<f64>,
+    /// Seed of the gradient noise (default 0).
+    #[arg(long, value_name = "N", requires = "noise")]
+    pub seed: Option<u64>,
+    /// The output: .png, .svg or .gif (animated).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Figure size in pixels.
+    #[arg(long, value_name = "WxH", default_value = "1200x900", value_parser = parse_size)]
+    pub size: (u32, u32),
+    /// Pixel density of PNG and GIF output: 2 gives a sharp 2× image of the same figure.
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_density)]
+    pub density: f32,
+    /// Draw the trajectories up to this step only (PNG, SVG).
+    #[arg(long, value_name = "K", value_parser = parse_steps)]
+    pub step: Option<usize>,
+    /// Frames of a GIF, evenly spaced over the steps.
+    #[arg(long, value_name = "N", default_value_t = 60)]
+    pub frames: usize,
+    /// Frames per second of a GIF.
+    #[arg(long, value_name = "F", default_value_t = 20.0)]
+    pub fps: f64,
+    /// Colour map: viridis, magma, cividis, turbo, ... (default: the scene's).
+    #[arg(long, value_name = "NAME")]
+    pub colormap: Option<String>,
+    /// Logarithmic colour scale (rosenbrock, beale).
+    #[arg(long)]
+    pub log_scale: bool,
+    /// Number of contour levels (default: the scene's, 20).
+    #[arg(long, value_name = "N")]
+    pub contours: Option<usize>,
+    /// Title line (default: the scene's title, or the formula).
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
 }
 
 /// Which surface: a catalogue name or a typed formula (exactly one).
@@ -281,7 +354,134 @@ pub fn run(command: &Command, out: &mut impl Write, err: &mut impl Write) -> Res
         Command::Simulate(args) => simulate_command(args, out, err),
         Command::Critical(args) => critical_command(args, out),
         Command::Surfaces(args) => surfaces_command(args, out),
+        Command::Render(args) => render_command(args, out),
     }
+}
+
+/// Parses `WxH`.
+pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    let (w, h) = s
+        .split_once(['x', 'X', '×'])
+        .ok_or_else(|| format!("expected WIDTHxHEIGHT in pixels, like 1200x900, got '{s}'"))?;
+    let side = |t: &str| match t.trim().parse::<u32>() {
+        Ok(v) if (160..=MAX_SIDE).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("each side must be from 160 to {MAX_SIDE} pixels, got {v}")),
+        Err(_) => Err(format!("'{t}' is not a whole number of pixels (in '{s}')")),
+    };
+    Ok((side(w)?, side(h)?))
+}
+
+fn parse_density(s: &str) -> Result<f32, String> {
+    match s.trim().parse::<f32>() {
+        Ok(v) if (0.25..=4.0).contains(&v) => Ok(v),
+        Ok(_) => Err(format!("the density must be from 0.25 to 4, got '{s}'")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+/// The scene `render` draws: the file, or one built from the flags; the view flags apply to
+/// either.
+fn render_scene(args: &RenderArgs) -> Result<Scene, CliError> {
+    let mut scene = if let Some(path) = &args.scene {
+        Scene::load(path).map_err(|e| CliError::Input(format!("--scene: {e}")))?
+    } else {
+        let surface_args =
+            SurfaceArgs { surface: args.surface.clone(), formula: args.formula.clone() };
+        let choice = match resolve(&surface_args)? {
+            SurfaceDef::Builtin(b) => SurfaceChoice::Builtin(b),
+            SurfaceDef::Formula(f) => SurfaceChoice::Formula(f.source().to_owned()),
+        };
+        let mut scene = Scene::new(choice);
+        scene.domain = args.domain;
+        scene.starts = args.start.iter().map(|p| [p.x, p.y]).collect();
+        scene.steps = args.steps.unwrap_or(300);
+        let noise = Noise { sigma: args.noise.unwrap_or(0.0), seed: args.seed.unwrap_or(0) };
+        let mut used = Vec::new();
+        scene.optimizers = Vec::with_capacity(args.optimizer.len());
+        for text in &args.optimizer {
+            let spec = OptimizerSpec::parse(text)
+                .map_err(|e| CliError::Input(format!("--optimizer '{text}': {e}")))?;
+            // Two optimizers of one kind (two learning rates, say) get two colours.
+            let mut color = default_color(spec.kind());
+            if used.contains(&color) {
+                color = EXTRA_COLORS.into_iter().find(|c| !used.contains(c)).unwrap_or(color);
+            }
+            used.push(color);
+            scene.optimizers.push(OptimizerEntry { spec, color, enabled: true, noise });
+        }
+        scene
+    };
+    if let Some(name) = &args.colormap {
+        scene.view.colormap =
+            name.parse().map_err(|e| CliError::Input(format!("--colormap: {e}")))?;
+    }
+    if args.log_scale {
+        scene.view.log_scale = true;
+    }
+    if let Some(n) = args.contours {
+        scene.view.contours = n;
+    }
+    if let Some(title) = &args.title {
+        scene.title = title.clone();
+    }
+    scene.check().map_err(|e| CliError::Input(e.to_string()))?;
+    Ok(scene)
+}
+
+/// Colours for a second optimizer of a kind already drawn (Paul Tol's muted palette).
+const EXTRA_COLORS: [Rgb; 6] = [
+    Rgb([0x88, 0xcc, 0xee]),
+    Rgb([0x44, 0xaa, 0x99]),
+    Rgb([0x11, 0x77, 0x33]),
+    Rgb([0xdd, 0xcc, 0x77]),
+    Rgb([0xaa, 0x44, 0x99]),
+    Rgb([0x88, 0x22, 0x55]),
+];
+
+fn render_command(args: &RenderArgs, out: &mut impl Write) -> Result<(), CliError> {
+    let started = std::time::Instant::now();
+    let extension = args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !matches!(extension.as_str(), "png" | "svg" | "gif") {
+        return Err(CliError::Input(format!(
+            "--out {}: the file must end in .png, .svg or .gif",
+            args.out.display()
+        )));
+    }
+    let scene = render_scene(args)?;
+    let (width, height) = args.size;
+    let layout = figure::Layout { width, height, density: args.density, view: None };
+    let fig = Figure::of_scene(&scene, layout).map_err(|e| CliError::Input(e.to_string()))?;
+    let paint = |e: figure::FigureError| CliError::Input(e.to_string());
+    let (bytes, what) = match extension.as_str() {
+        "png" => (figure::raster::to_png(&fig, args.step).map_err(paint)?, String::new()),
+        "svg" => (
+            figure::svg::to_svg(&fig, args.step, figure::svg::Layers::ALL)
+                .map_err(paint)?
+                .into_bytes(),
+            String::new(),
+        ),
+        _ => {
+            let anim = figure::anim::Animation::whole(&fig, args.frames, args.fps);
+            let mut bytes = Vec::new();
+            let frames = figure::anim::to_gif(&fig, &anim, &mut bytes).map_err(paint)?;
+            (bytes, format!(", {frames} frames"))
+        }
+    };
+    figure::write_atomic(&args.out, &bytes).map_err(|e| CliError::Input(e.to_string()))?;
+    writeln!(
+        out,
+        "wrote {} ({width}×{height}, {} trajectories{what}) in {:.3} s",
+        args.out.display(),
+        fig.tracks.len(),
+        started.elapsed().as_secs_f64()
+    )?;
+    out.flush()?;
+    Ok(())
 }
 
 fn simulate_command(

@@ -413,22 +413,22 @@ impl Scene {
 
     /// Writes the scene to `path` atomically: a temporary file beside it, then a rename.
     pub fn save(&self, path: &Path) -> Result<(), SceneError> {
-        let io = |source| SceneError::Io { path: path.to_owned(), source };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let result = (|| {
-            use std::io::Write;
-            let mut file = std::fs::File::create(&tmp)?;
-            file.write_all(self.to_json().as_bytes())?;
-            file.write_all(b"\n")?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, path)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result.map_err(io)
+        let mut json = self.to_json();
+        json.push('\n');
+        crate::io::write_atomic(path, json.as_bytes())
+            .map_err(|source| SceneError::Io { path: path.to_owned(), source })
+    }
+
+    /// Checks a scene built in code (as the command line builds one) as a loaded file would be.
+    ///
+    /// # Errors
+    /// [`SceneError::Invalid`] naming the field that is wrong.
+    pub fn check(&self) -> Result<(), SceneError> {
+        self.validate().map_err(|(field, message)| SceneError::Invalid {
+            origin: String::new(),
+            field,
+            message,
+        })
     }
 
     /// Checks what serde cannot: ranges, finiteness, the formula. Returns (field, message).

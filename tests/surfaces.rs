@@ -100,3 +100,28 @@ fn catalogue_names_round_trip() {
     let err = "rosenbrok".parse::<Builtin>().unwrap_err().to_string();
     assert!(err.contains("rosenbrok") && err.contains("rosenbrock"), "{err}");
 }
+
+/// The grid sampler the heatmap uses (separable for `bowls`) gives f at every grid point, for
+/// every surface, in a domain that also reaches far outside the wells (where factors underflow).
+#[test]
+fn sample_grid_is_value_on_the_grid() {
+    for surface in Builtin::ALL {
+        let d = surface.domain();
+        let xs: Vec<f64> =
+            (0..37).map(|i| d.x_min - 3.0 + i as f64 * (d.width() + 6.0) / 36.0).collect();
+        let ys: Vec<f64> =
+            (0..23).map(|j| d.y_min - 40.0 + j as f64 * (d.height() + 80.0) / 22.0).collect();
+        let mut out = vec![f64::NAN; xs.len() * ys.len()];
+        surface.sample_grid(&xs, &ys, &mut out);
+        for (j, &y) in ys.iter().enumerate() {
+            for (i, &x) in xs.iter().enumerate() {
+                let want = surface.value(Point::new(x, y));
+                let got = out[j * xs.len() + i];
+                assert!(
+                    (got - want).abs() <= 1e-13 * want.abs().max(1.0),
+                    "{surface} at ({x}, {y}): grid {got} vs value {want}"
+                );
+            }
+        }
+    }
+}

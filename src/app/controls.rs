@@ -13,6 +13,7 @@ use crate::sim::{Builtin, OptimizerKind, OptimizerSpec, Param};
 pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
     let mut commands = Vec::new();
     ui.horizontal_wrapped(|ui| {
+        commands.extend(super::export::menu(ui, app));
         ui.menu_button(RichText::new("📚 Lessons").heading(), |ui| {
             for (i, preset) in PRESETS.iter().enumerate() {
                 match preset.scene() {
@@ -44,6 +45,13 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
             {
                 app.show_help = !app.show_help;
             }
+            if app.exporter.busy() {
+                ui.spinner();
+            }
+            if let Some(status) = &app.status {
+                ui.colored_label(status_color(status), status)
+                    .on_hover_text("The last thing losscape did or could not do");
+            }
         });
     });
     commands
@@ -60,11 +68,13 @@ pub fn side_panel(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
     starts_section(ui, app, &mut commands);
     ui.separator();
     optimizers_section(ui, app);
-    if let Some(status) = &app.status {
-        ui.separator();
-        ui.colored_label(Color32::LIGHT_RED, status);
-    }
     commands
+}
+
+/// The colour of a status message: red for what went wrong, green for what was done.
+fn status_color(status: &str) -> Color32 {
+    let bad = ["failed", "not ", "error", "at most", "formula:"];
+    if bad.iter().any(|b| status.contains(b)) { Color32::LIGHT_RED } else { Color32::LIGHT_GREEN }
 }
 
 fn surface_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Command>) {

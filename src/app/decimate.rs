@@ -8,68 +8,16 @@
 
 use egui_plot::PlotPoint;
 
+use crate::figure::decimate::simplify_by;
+
 /// Indices of the points of `points` to draw, for a view where one pixel is `px_x` by `px_y`
 /// data units, keeping every kept point within `tolerance` pixels of the original line. The
 /// first and last points are always kept; indices are increasing.
 pub fn simplify(points: &[PlotPoint], px_x: f64, px_y: f64, tolerance: f64) -> Vec<u32> {
-    let n = points.len();
-    if n <= 2 || !(px_x > 0.0 && px_y > 0.0) {
-        return (0..n as u32).collect();
+    if !(px_x > 0.0 && px_y > 0.0) {
+        return (0..points.len() as u32).collect();
     }
-    // In pixels.
-    let at = |i: usize| (points[i].x / px_x, points[i].y / px_y);
-    let mut kept = vec![0u32];
-    let mut anchor = at(0);
-    // The direction of the strip, once a point is far enough from the anchor to define it.
-    let mut direction: Option<(f64, f64)> = None;
-    // How far along the direction the line has come from the anchor: a turn back is a vertex.
-    let mut furthest = 0.0f64;
-    let mut previous = 0usize;
-    for i in 1..n {
-        let p = at(i);
-        let (dx, dy) = (p.0 - anchor.0, p.1 - anchor.1);
-        if !(dx.is_finite() && dy.is_finite()) {
-            // Keep non-finite values and their neighbours exactly; start afresh after them.
-            if kept.last() != Some(&(previous as u32)) {
-                kept.push(previous as u32);
-            }
-            kept.push(i as u32);
-            anchor = p;
-            direction = None;
-            furthest = 0.0;
-            previous = i;
-            continue;
-        }
-        match direction {
-            None => {
-                let length = dx.hypot(dy);
-                if length > tolerance {
-                    direction = Some((dx / length, dy / length));
-                    furthest = length;
-                }
-            }
-            Some((ux, uy)) => {
-                // Distance from the strip's centre line, and whether the line turned back.
-                let off = (dx * uy - dy * ux).abs();
-                let along = dx * ux + dy * uy;
-                if off > tolerance || along < furthest - tolerance {
-                    kept.push(previous as u32);
-                    anchor = at(previous);
-                    let (dx, dy) = (p.0 - anchor.0, p.1 - anchor.1);
-                    let length = dx.hypot(dy);
-                    direction = (length > tolerance).then(|| (dx / length, dy / length));
-                    furthest = length;
-                } else {
-                    furthest = furthest.max(along);
-                }
-            }
-        }
-        previous = i;
-    }
-    if kept.last() != Some(&((n - 1) as u32)) {
-        kept.push((n - 1) as u32);
-    }
-    kept
+    simplify_by(points.len(), |i| (points[i].x / px_x, points[i].y / px_y), tolerance)
 }
 
 /// The simplified points of a polyline up to index `head` (inclusive), from the indices that

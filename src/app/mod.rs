@@ -9,6 +9,7 @@
 mod controls;
 mod curves;
 mod decimate;
+pub mod export;
 mod field_view;
 mod help;
 pub mod playback;
@@ -117,8 +118,10 @@ pub struct LosscapeApp {
     curve_px: [[f64; 2]; 2],
     /// The "scatter N random starts" settings.
     pub scatter: (usize, u64),
-    /// A message for the status line (an error that was handled).
+    /// A message for the status line (an error that was handled, a file written).
     pub status: Option<String>,
+    /// Screenshots, figures and scene files.
+    pub exporter: export::Exporter,
 }
 
 impl LosscapeApp {
@@ -143,6 +146,7 @@ impl LosscapeApp {
             curve_px: [[0.0; 2]; 2],
             scatter: (8, 1),
             status: None,
+            exporter: export::Exporter::default(),
         };
         app.plot.reset_view = true;
         if let SurfaceChoice::Builtin(_) = app.scene.surface {
@@ -302,6 +306,10 @@ impl LosscapeApp {
         if ctx.memory(|m| m.focused().is_some()) && ctx.egui_wants_keyboard_input() {
             return commands;
         }
+        if ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)))
+        {
+            export::export(self, ctx, export::Export::Screenshot);
+        }
         let pressed = |key| ctx.input_mut(|i| i.consume_key(Modifiers::NONE, key));
         if pressed(Key::Space) {
             commands.push(Command::TogglePlay);
@@ -373,6 +381,10 @@ impl LosscapeApp {
         }
         self.refresh_runs();
         self.field.poll(&ctx);
+        if let Some(message) = self.exporter.poll(&ctx).pop() {
+            self.status = Some(message);
+        }
+        commands.extend(export::dropped_scene(self, &ctx));
 
         egui::Panel::top("title").show(ui, |ui| {
             commands.extend(controls::title_bar(ui, self));
@@ -419,10 +431,45 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect()
 }
 
+/// Keys of the remembered session in eframe's storage.
+const STORAGE_SCENE: &str = "losscape.scene";
+const STORAGE_EXPORT: &str = "losscape.export";
+
 impl eframe::App for LosscapeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
     }
+
+    /// Remembers the scene and the export settings, so the next start opens where this one
+    /// left off.
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        storage.set_string(STORAGE_SCENE, self.scene.to_json());
+        if let Ok(json) = serde_json::to_string(&self.exporter.settings) {
+            storage.set_string(STORAGE_EXPORT, json);
+        }
+    }
+}
+
+/// The app as the last session left it: its scene (if it still loads: a scene from a newer
+/// losscape, or a damaged one, gives the default lecture and says why) and export settings.
+pub fn restore(storage: Option<&dyn eframe::Storage>, scene: Option<Scene>) -> LosscapeApp {
+    let mut status = None;
+    let scene = scene.unwrap_or_else(|| match storage.and_then(|s| s.get_string(STORAGE_SCENE)) {
+        Some(json) => Scene::from_json(&json, "last session").unwrap_or_else(|e| {
+            status = Some(format!("last session not restored: {e}"));
+            scene::default_scene()
+        }),
+        None => scene::default_scene(),
+    });
+    let mut app = LosscapeApp::new(scene);
+    if let Some(settings) = storage
+        .and_then(|s| s.get_string(STORAGE_EXPORT))
+        .and_then(|json| serde_json::from_str(&json).ok())
+    {
+        app.exporter.settings = settings;
+    }
+    app.status = status;
+    app
 }
 
 /// Sets the look: dark, large text for a projector.
@@ -453,8 +500,8 @@ pub fn setup_style(ctx: &egui::Context) {
 /// Opens the app window on `scene_path` (or the default lecture scene).
 pub fn run(scene_path: Option<PathBuf>) -> Result<(), String> {
     let scene = match &scene_path {
-        Some(path) => Scene::load(path).map_err(|e| e.to_string())?,
-        None => scene::default_scene(),
+        Some(path) => Some(Scene::load(path).map_err(|e| e.to_string())?),
+        None => None,
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -469,7 +516,7 @@ pub fn run(scene_path: Option<PathBuf>) -> Result<(), String> {
         options,
         Box::new(move |cc| {
             setup_style(&cc.egui_ctx);
-            Ok(Box::new(LosscapeApp::new(scene)))
+            Ok(Box::new(restore(cc.storage, scene)))
         }),
     )
     .map_err(|e| format!("could not open a window: {e}"))

@@ -164,7 +164,7 @@ fn surface_plot(
         plot = plot.legend(Legend::default().position(Corner::RightTop).title(&entry.label()));
     }
 
-    let labels = legend_labels(app);
+    let labels = crate::figure::legend_labels(&app.scene);
     let field = &app.field;
     let view = &app.scene.view;
     let starts = &app.scene.starts;
@@ -297,22 +297,6 @@ fn surface_plot(
         });
     }
     commands
-}
-
-/// Legend names: the optimizer's label, made unique (the legend groups items by name).
-fn legend_labels(app: &LosscapeApp) -> Vec<String> {
-    let mut labels: Vec<String> = Vec::with_capacity(app.scene.optimizers.len());
-    for entry in &app.scene.optimizers {
-        let base = entry.label();
-        let mut label = base.clone();
-        let mut n = 2;
-        while labels.contains(&label) {
-            label = format!("{base} #{n}");
-            n += 1;
-        }
-        labels.push(label);
-    }
-    labels
 }
 
 fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint]) {

@@ -99,11 +99,7 @@ impl FieldLayers {
     }
 }
 
-/// How many threads the parallel stages use: the machine's available parallelism, asked once.
-pub(crate) fn thread_count() -> usize {
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-}
+pub(crate) use crate::sim::parallel::thread_count;
 
 /// Splits `data` (rows of `row_len` items) into at most [`thread_count`] bands of whole rows and
 /// runs `work(first_row, band)` on each, the calling thread taking the first band. Below

@@ -258,6 +258,34 @@ impl Surface for Builtin {
     }
 
     #[inline]
+    /// Bowls' wells are separable, `exp(−(dx² + dy²)/s) = exp(−dx²/s)·exp(−dy²/s)`: on a grid
+    /// that is one `exp` per column and per row for each well instead of one per sample (the
+    /// heatmap of a 1024² view: 8 thousand calls instead of 4 million). Equal to
+    /// [`value`](Surface::value) to a few ulps.
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        assert_eq!(out.len(), xs.len() * ys.len(), "grid output of the wrong length");
+        if *self != Builtin::Bowls || xs.is_empty() {
+            for (row, &y) in out.chunks_exact_mut(xs.len().max(1)).zip(ys) {
+                for (o, &x) in row.iter_mut().zip(xs) {
+                    *o = self.value(Point::new(x, y));
+                }
+            }
+            return;
+        }
+        // Per column: 0.05·x² and each well's x factor, times its depth.
+        let columns: Vec<(f64, [f64; 4])> = xs
+            .iter()
+            .map(|&x| (0.05 * x * x, WELLS.map(|(a, cx, _, s)| a * (-sq(x - cx) / s).exp())))
+            .collect();
+        for (row, &y) in out.chunks_exact_mut(xs.len()).zip(ys) {
+            let fy = 0.05 * y * y;
+            let ey = WELLS.map(|(_, _, cy, s)| (-sq(y - cy) / s).exp());
+            for (o, (fx, ex)) in row.iter_mut().zip(&columns) {
+                *o = fx + fy - ex[0] * ey[0] - ex[1] * ey[1] - ex[2] * ey[2] - ex[3] * ey[3];
+            }
+        }
+    }
+
     fn value_grad(&self, p: Point) -> (f64, Gradient) {
         let (x, y) = (p.x, p.y);
         let (gx, gy) = match self {

@@ -71,7 +71,10 @@ const DEGENERATE: f64 = 1e-7;
 ///
 /// Deterministic, never panics, never returns a non-finite number, and returns at most
 /// [`MAX_POINTS`] points (a surface flat along a line or everywhere has infinitely many).
-pub fn critical_points<S: Surface + ?Sized>(surface: &S, domain: &Domain) -> Vec<CriticalPoint> {
+pub fn critical_points<S: Surface + Sync + ?Sized>(
+    surface: &S,
+    domain: &Domain,
+) -> Vec<CriticalPoint> {
     let diag = domain.width().hypot(domain.height());
     // Seeds on a grid slightly larger than the domain, so roots on its edges are found too.
     let margin = 0.02;
@@ -98,9 +101,12 @@ pub fn critical_points<S: Surface + ?Sized>(surface: &S, domain: &Domain) -> Vec
             && p.y <= domain.y_max + slack
     };
 
+    // The Newton runs, on all cores; de-duplicated below in seed order, so the result does not
+    // depend on the number of threads.
+    let roots = super::parallel::par_map(&seeds, 64, |&seed| newton_root(surface, seed, diag));
     let mut found: Vec<(Point, f64)> = Vec::new();
-    for seed in seeds {
-        let Some((p, g)) = newton_root(surface, seed, diag) else { continue };
+    for root in roots {
+        let Some((p, g)) = root else { continue };
         if g > tolerance || !inside(p) {
             continue;
         }

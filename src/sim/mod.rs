@@ -7,13 +7,14 @@ pub mod builtin;
 pub mod critical;
 pub mod formula;
 pub mod optimizer;
+pub mod parallel;
 pub mod surface;
 pub mod trajectory;
 
 pub use builtin::Builtin;
 pub use critical::{CriticalKind, CriticalPoint, critical_points};
 pub use formula::{Formula, FormulaError};
-pub use optimizer::{OptimizerKind, OptimizerSpec, Param, SpecError, State};
+pub use optimizer::{Coefs, OptimizerKind, OptimizerSpec, Param, Schedule, SpecError, State};
 pub use surface::{Domain, DomainError, Surface, SurfaceDef};
 pub use trajectory::{
     Eval, Noise, Run, Trajectory, TrajectoryPoint, final_point, final_points, simulate,

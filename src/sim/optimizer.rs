@@ -318,10 +318,12 @@ pub struct OptimizerSpec {
     hyper: Hyper,
 }
 
-/// The optimizer state: plain data, all zero at the start (but NAdam's μ-product, which is 1).
+/// The optimizer state of one run: plain data, all zero at the start.
 ///
-/// Fields are shared across optimizers by role; each optimizer's doc says which it uses.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// Fields are shared across optimizers by role; each optimizer's doc says which it uses. What
+/// depends only on the step count (bias corrections, NAdam's momentum schedule) is not here but
+/// in the [`Schedule`], which runs stepped side by side share.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct State {
     /// Updates done so far (PyTorch's `step`).
     pub step: u64,
@@ -331,29 +333,45 @@ pub struct State {
     pub v: Gradient,
     /// AMSGrad's running maximum of `v`.
     pub v_max: Gradient,
-    /// NAdam's running product of the momentum schedule, Πμ.
-    pub mu_product: f64,
-    /// β₁ᵗ after t updates (Adam, AdamW): the bias correction is 1 − β₁ᵗ.
-    pub beta1_power: f64,
-    /// β₂ᵗ after t updates (Adam, AdamW, NAdam).
-    pub beta2_power: f64,
-    /// 0.96^(ψ·t) after t updates (NAdam's momentum schedule).
-    pub decay_power: f64,
 }
 
-impl Default for State {
+/// The part of an optimizer's state that depends only on the step count: running powers for the
+/// bias corrections and NAdam's momentum schedule. One schedule serves every run of the same
+/// optimizer that is stepped in lockstep, so these scalars are computed once per step, not once
+/// per run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Schedule {
+    /// Steps advanced so far.
+    pub step: u64,
+    /// β₁ᵗ (Adam, AdamW): the bias correction is 1 − β₁ᵗ.
+    pub beta1_power: f64,
+    /// β₂ᵗ (Adam, AdamW, NAdam).
+    pub beta2_power: f64,
+    /// 0.96^(ψ·t) (NAdam's momentum schedule).
+    pub decay_power: f64,
+    /// NAdam's running product of the momentum schedule, Πμ.
+    pub mu_product: f64,
+}
+
+impl Default for Schedule {
     fn default() -> Self {
-        Self {
-            step: 0,
-            m: Gradient::zeros(),
-            v: Gradient::zeros(),
-            v_max: Gradient::zeros(),
-            mu_product: 1.0,
-            beta1_power: 1.0,
-            beta2_power: 1.0,
-            decay_power: 1.0,
-        }
+        Self { step: 0, beta1_power: 1.0, beta2_power: 1.0, decay_power: 1.0, mu_product: 1.0 }
     }
+}
+
+/// The step-dependent scalars of one update, from [`OptimizerSpec::advance`].
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Coefs {
+    /// The step being taken, from 1.
+    pub step: u64,
+    /// Adam: `lr / (1 − β₁ᵗ)`.
+    pub step_size: f64,
+    /// Adam: `√(1 − β₂ᵗ)`; NAdam: `1 − β₂ᵗ`.
+    pub bias_correction2: f64,
+    /// NAdam: the coefficient of the gradient term, `−lr·(1 − μₜ)/(1 − Πμ)`.
+    pub grad_coef: f64,
+    /// NAdam: the coefficient of the momentum term, `−lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)`.
+    pub momentum_coef: f64,
 }
 
 /// PyTorch's `torch.lerp(start, end, weight)`, with its two-sided formula for accuracy.
@@ -544,13 +562,70 @@ impl OptimizerSpec {
         State::default()
     }
 
-    /// One step: from `p` with gradient `g` (and Hessian `h`, which Newton and saddle-free
-    /// Newton need; `None` makes their step non-finite), returns the next point and advances
-    /// `state`. A singular system gives a non-finite point: a divergence, not a panic.
+    /// Advances `schedule` by one step and returns that step's scalars. Runs stepped in
+    /// lockstep share one schedule and call this once per step.
     #[inline(always)]
-    pub fn update(&self, state: &mut State, p: Point, g: Gradient, h: Option<&Hessian>) -> Point {
+    pub fn advance(&self, schedule: &mut Schedule) -> Coefs {
         let hp = &self.hyper;
-        state.step += 1;
+        schedule.step += 1;
+        let mut c = Coefs { step: schedule.step, ..Coefs::default() };
+        match self.kind {
+            OptimizerKind::Adam | OptimizerKind::Adamw => {
+                // PyTorch computes 1 − β^step with pow(); a running product gives the same to a
+                // few ulps (far inside the 1e-7 contract) without two pow() calls per step.
+                schedule.beta1_power *= hp.beta1;
+                schedule.beta2_power *= hp.beta2;
+                c.step_size = hp.lr / (1.0 - schedule.beta1_power);
+                c.bias_correction2 = (1.0 - schedule.beta2_power).sqrt();
+            }
+            OptimizerKind::Nadam => {
+                schedule.beta2_power *= hp.beta2;
+                c.bias_correction2 = 1.0 - schedule.beta2_power;
+                // μₜ = β₁(1 − ½·0.96^(ψt)), with 0.96^(ψt) kept as a running product.
+                let decay = 0.96f64.powf(hp.momentum_decay);
+                schedule.decay_power *= decay;
+                let mu = hp.beta1 * (1.0 - 0.5 * schedule.decay_power);
+                let mu_next = hp.beta1 * (1.0 - 0.5 * (schedule.decay_power * decay));
+                schedule.mu_product *= mu;
+                let mu_product_next = schedule.mu_product * mu_next;
+                c.grad_coef = -hp.lr * (1.0 - mu) / (1.0 - schedule.mu_product);
+                c.momentum_coef = (-hp.lr * mu_next) / (1.0 - mu_product_next);
+            }
+            _ => {}
+        }
+        c
+    }
+
+    /// One step with a schedule of its own: advances `schedule` and applies the update (see
+    /// [`apply`](Self::apply)).
+    #[inline(always)]
+    pub fn update(
+        &self,
+        state: &mut State,
+        schedule: &mut Schedule,
+        p: Point,
+        g: Gradient,
+        h: Option<&Hessian>,
+    ) -> Point {
+        let c = self.advance(schedule);
+        self.apply(&c, state, p, g, h)
+    }
+
+    /// One step: from `p` with gradient `g` (and Hessian `h`, which Newton and saddle-free
+    /// Newton need; `None` makes their step non-finite) and this step's scalars `c`, returns the
+    /// next point and advances `state`. A singular system gives a non-finite point: a
+    /// divergence, not a panic.
+    #[inline(always)]
+    pub fn apply(
+        &self,
+        c: &Coefs,
+        state: &mut State,
+        p: Point,
+        g: Gradient,
+        h: Option<&Hessian>,
+    ) -> Point {
+        let hp = &self.hyper;
+        state.step = c.step;
         match self.kind {
             OptimizerKind::Gd => p + g * -hp.lr,
             OptimizerKind::Momentum | OptimizerKind::Nesterov => {
@@ -583,38 +658,21 @@ impl OptimizerSpec {
                 };
                 state.m = lerp2(state.m, g, 1.0 - hp.beta1);
                 state.v = addcmul(state.v * hp.beta2, g, g, 1.0 - hp.beta2);
-                // PyTorch computes 1 − β^step with pow(); a running product gives the same to a
-                // few ulps (far inside the 1e-7 contract) without two pow() calls per step.
-                state.beta1_power *= hp.beta1;
-                state.beta2_power *= hp.beta2;
-                let bias_correction1 = 1.0 - state.beta1_power;
-                let bias_correction2 = 1.0 - state.beta2_power;
-                let step_size = hp.lr / bias_correction1;
-                let bias_correction2_sqrt = bias_correction2.sqrt();
                 let v = if hp.amsgrad && self.kind == OptimizerKind::Adam {
                     state.v_max = state.v_max.zip_map(&state.v, f64::max);
                     state.v_max
                 } else {
                     state.v
                 };
-                let denom = add_scalar(sqrt2(v) / bias_correction2_sqrt, hp.eps);
-                addcdiv(p, state.m, denom, -step_size)
+                let denom = add_scalar(sqrt2(v) / c.bias_correction2, hp.eps);
+                addcdiv(p, state.m, denom, -c.step_size)
             }
             OptimizerKind::Nadam => {
-                state.beta2_power *= hp.beta2;
-                let bias_correction2 = 1.0 - state.beta2_power;
-                // μₜ = β₁(1 − ½·0.96^(ψt)), with 0.96^(ψt) kept as a running product.
-                let decay = 0.96f64.powf(hp.momentum_decay);
-                state.decay_power *= decay;
-                let mu = hp.beta1 * (1.0 - 0.5 * state.decay_power);
-                let mu_next = hp.beta1 * (1.0 - 0.5 * (state.decay_power * decay));
-                state.mu_product *= mu;
                 state.m = lerp2(state.m, g, 1.0 - hp.beta1);
                 state.v = addcmul(state.v * hp.beta2, g, g, 1.0 - hp.beta2);
-                let denom = add_scalar(sqrt2(state.v / bias_correction2), hp.eps);
-                let mu_product_next = state.mu_product * mu_next;
-                let p = addcdiv(p, g, denom, -hp.lr * (1.0 - mu) / (1.0 - state.mu_product));
-                addcdiv(p, state.m, denom, (-hp.lr * mu_next) / (1.0 - mu_product_next))
+                let denom = add_scalar(sqrt2(state.v / c.bias_correction2), hp.eps);
+                let p = addcdiv(p, g, denom, c.grad_coef);
+                addcdiv(p, state.m, denom, c.momentum_coef)
             }
             OptimizerKind::Newton => match h.and_then(|h| solve_damped(h, hp.damping, g)) {
                 Some(d) => p - d * hp.lr,

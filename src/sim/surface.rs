@@ -19,6 +19,24 @@ pub trait Surface {
 
     /// f(p), ∇f(p) and ∇²f(p), in one evaluation.
     fn value_grad_hessian(&self, p: Point) -> (f64, Gradient, Hessian);
+
+    /// f on the grid `xs × ys`, row by row: `out[j·xs.len() + i] = f(xs[i], ys[j])`. The
+    /// heatmap samples through this; a surface with separable terms can do it with fewer
+    /// transcendental calls than point by point.
+    ///
+    /// # Panics
+    /// If `out.len() != xs.len() · ys.len()`.
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        assert_eq!(out.len(), xs.len() * ys.len(), "grid output of the wrong length");
+        if xs.is_empty() {
+            return;
+        }
+        for (row, &y) in out.chunks_exact_mut(xs.len()).zip(ys) {
+            for (o, &x) in row.iter_mut().zip(xs) {
+                *o = self.value(Point::new(x, y));
+            }
+        }
+    }
 }
 
 impl<S: Surface + ?Sized> Surface for &S {
@@ -33,6 +51,9 @@ impl<S: Surface + ?Sized> Surface for &S {
     #[inline]
     fn value_grad_hessian(&self, p: Point) -> (f64, Gradient, Hessian) {
         (**self).value_grad_hessian(p)
+    }
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        (**self).sample_grid(xs, ys, out)
     }
 }
 
@@ -171,6 +192,12 @@ impl Surface for SurfaceDef {
         match self {
             SurfaceDef::Builtin(b) => b.value_grad_hessian(p),
             SurfaceDef::Formula(f) => f.value_grad_hessian(p),
+        }
+    }
+    fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        match self {
+            SurfaceDef::Builtin(b) => b.sample_grid(xs, ys, out),
+            SurfaceDef::Formula(f) => f.sample_grid(xs, ys, out),
         }
     }
 }

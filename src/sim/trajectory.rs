@@ -9,7 +9,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::{Gradient, OptimizerSpec, Point, State, Surface};
+use super::optimizer::{Coefs, Schedule};
+use super::{Gradient, Hessian, OptimizerSpec, Point, State, Surface};
 
 /// Gaussian gradient noise: each step adds σ·N(0, 1) to each gradient component, drawn from a
 /// ChaCha8 stream seeded with `seed` (portable and reproducible across platforms).
@@ -105,6 +106,7 @@ pub struct Run<'a, S: ?Sized> {
     surface: &'a S,
     spec: OptimizerSpec,
     state: State,
+    schedule: Schedule,
     noise: NoiseStream,
     p: Point,
 }
@@ -122,7 +124,14 @@ pub enum Eval {
 impl<'a, S: Surface + ?Sized> Run<'a, S> {
     /// A run of `spec` from `start`.
     pub fn new(surface: &'a S, spec: OptimizerSpec, start: Point, noise: Noise) -> Self {
-        Self { surface, state: spec.init(), spec, noise: NoiseStream::new(noise), p: start }
+        Self {
+            surface,
+            state: spec.init(),
+            schedule: Schedule::default(),
+            spec,
+            noise: NoiseStream::new(noise),
+            p: start,
+        }
     }
 
     /// The current point.
@@ -135,26 +144,40 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
         &self.state
     }
 
+    /// The step-dependent part of the optimizer state.
+    pub fn schedule(&self) -> &Schedule {
+        &self.schedule
+    }
+
     /// Evaluates f and ∇f at the current point, then updates to the next point. Returns what
     /// was found at the point before the update.
     #[inline(always)]
     pub fn step(&mut self) -> Eval {
+        let c = self.spec.advance(&mut self.schedule);
+        self.step_with(&c)
+    }
+
+    /// [`step`](Self::step) with this step's scalars computed by the caller, from a schedule
+    /// shared by runs in lockstep (the run's own schedule does not advance).
+    #[inline(always)]
+    fn step_with(&mut self, c: &Coefs) -> Eval {
         let p = self.p;
         if !(p.x.is_finite() && p.y.is_finite()) {
             return Eval::Diverged;
         }
-        let (loss, grad, hessian) = if self.spec.kind().needs_hessian() {
-            let (f, g, h) = self.surface.value_grad_hessian(p);
-            (f, g, Some(h))
-        } else {
-            let (f, g) = self.surface.value_grad(p);
-            (f, g, None)
-        };
+        let (loss, grad, hessian): (f64, Gradient, Option<Hessian>) =
+            if self.spec.kind().needs_hessian() {
+                let (f, g, h) = self.surface.value_grad_hessian(p);
+                (f, g, Some(h))
+            } else {
+                let (f, g) = self.surface.value_grad(p);
+                (f, g, None)
+            };
         if !loss.is_finite() {
             return Eval::Diverged;
         }
         let g_noisy = self.noise.perturb(grad);
-        self.p = self.spec.update(&mut self.state, p, g_noisy, hessian.as_ref());
+        self.p = self.spec.apply(c, &mut self.state, p, g_noisy, hessian.as_ref());
         Eval::Finite(TrajectoryPoint { point: p, loss, grad })
     }
 
@@ -241,15 +264,17 @@ pub fn simulate_many<S: Surface + ?Sized>(
             })
             .collect();
         let mut live = chunk.len();
+        let mut schedule = Schedule::default();
         for k in 0..=steps {
             if live == 0 {
                 break;
             }
+            let c = spec.advance(&mut schedule);
             for (run, trajectory) in runs.iter_mut().zip(&mut trajectories) {
                 if trajectory.diverged_at.is_some() {
                     continue;
                 }
-                match if k == steps { run.peek() } else { run.step() } {
+                match if k == steps { run.peek() } else { run.step_with(&c) } {
                     Eval::Finite(point) => trajectory.points.push(point),
                     Eval::Diverged => {
                         trajectory.diverged_at = Some(k);
@@ -277,15 +302,17 @@ pub fn final_points<S: Surface + ?Sized>(
         let mut ends: Vec<(Point, Option<usize>)> =
             chunk.iter().map(|&start| (start, None)).collect();
         let mut live = chunk.len();
+        let mut schedule = Schedule::default();
         for k in 0..steps {
             if live == 0 {
                 break;
             }
+            let c = spec.advance(&mut schedule);
             for (run, end) in runs.iter_mut().zip(&mut ends) {
                 if end.1.is_some() {
                     continue;
                 }
-                match run.step() {
+                match run.step_with(&c) {
                     Eval::Finite(tp) => end.0 = tp.point,
                     Eval::Diverged => {
                         end.1 = Some(k);

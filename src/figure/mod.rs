@@ -1,0 +1,418 @@
+//! The figure: what a picture of a scene is made of, whoever paints it.
+//!
+//! Data flows one way: a [`Scene`] is simulated ([`crate::sim`]) and sampled ([`crate::field`])
+//! into a [`Figure`] — pixel layout, heatmap, contour lines, trajectories, start points, critical
+//! points, legend, axes with their ticks, title and caption — and a painter turns the figure into
+//! an image: [`svg::to_svg`] writes it as vectors, [`raster::render`] rasterises that same SVG
+//! (with resvg) over the heatmap's pixels for a PNG, and [`anim::to_gif`] paints one raster frame
+//! per step range. The app builds its screenshots and exports through the same figure, so a
+//! slide made from the command line and one made from the window are the same picture.
+//!
+//! Pure Rust with no GUI crate: it runs without a display or a GPU.
+
+pub mod anim;
+pub mod decimate;
+pub mod raster;
+pub mod svg;
+
+use crate::field::{ContourLine, FieldError, FieldLayers, FieldStyle};
+use crate::scene::{Rgb, Scene};
+use crate::sim::{
+    CriticalPoint, Domain, FormulaError, Point, SurfaceDef, Trajectory, critical_points,
+    simulate_many,
+};
+
+/// The largest figure side in pixels (after the density scale).
+pub const MAX_SIDE: u32 = 8192;
+
+/// Why a figure could not be made or painted.
+#[derive(Debug, thiserror::Error)]
+pub enum FigureError {
+    /// The scene's formula does not parse.
+    #[error("bad formula: {0}")]
+    Formula(#[from] FormulaError),
+    /// The requested size is unusable.
+    #[error(
+        "figure size {width}×{height} at density {density} is out of range (each side from 64 to {MAX_SIDE} pixels)"
+    )]
+    Size {
+        /// Width asked for, logical pixels.
+        width: u32,
+        /// Height asked for, logical pixels.
+        height: u32,
+        /// Device pixels per logical pixel.
+        density: f32,
+    },
+    /// The heatmap could not be sampled.
+    #[error("cannot sample the surface: {0}")]
+    Field(#[from] FieldError),
+    /// The painter failed (an internal error: the SVG we wrote did not parse).
+    #[error("cannot paint the figure: {0}")]
+    Paint(String),
+    /// Writing the output failed.
+    #[error("{path}: {message}")]
+    Io {
+        /// The file.
+        path: String,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// A rectangle in figure pixels (logical pixels, y down).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Frame {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+/// One trajectory as the figure draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Track {
+    /// The legend's name for its optimizer.
+    pub label: String,
+    /// Its colour.
+    pub color: Rgb,
+    /// Points 0 (the start) to the last finite one.
+    pub points: Vec<Point>,
+    /// The step at which it diverged, if it did.
+    pub diverged_at: Option<usize>,
+}
+
+impl Track {
+    /// A track of `trajectory`.
+    pub fn new(label: &str, color: Rgb, trajectory: &Trajectory) -> Self {
+        Self {
+            label: label.to_owned(),
+            color,
+            points: trajectory.points.iter().map(|p| p.point).collect(),
+            diverged_at: trajectory.diverged_at,
+        }
+    }
+
+    /// The index of the head at `step` (the last point drawn), or `None` for an empty track.
+    pub fn head(&self, step: usize) -> Option<usize> {
+        (!self.points.is_empty()).then(|| step.min(self.points.len() - 1))
+    }
+
+    /// Whether the head at `step` is where the run diverged.
+    pub fn diverged_by(&self, step: usize) -> bool {
+        self.diverged_at.is_some() && step + 1 >= self.points.len()
+    }
+}
+
+/// A tick of an axis: its value and its label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tick {
+    /// Where, in plot coordinates.
+    pub value: f64,
+    /// What it says.
+    pub label: String,
+}
+
+/// The heatmap's pixels: `nx × ny` RGBA, first row at the top, stretched over the plot frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Heatmap {
+    /// Columns.
+    pub nx: usize,
+    /// Rows.
+    pub ny: usize,
+    /// RGBA bytes, row-major, unpremultiplied.
+    pub rgba: Vec<u8>,
+}
+
+/// Everything a picture of a scene shows, laid out in figure pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    /// Width in logical pixels.
+    pub width: u32,
+    /// Height in logical pixels.
+    pub height: u32,
+    /// Device pixels per logical pixel in raster output (1 or 2 for screenshots).
+    pub density: f32,
+    /// The title line (the scene's title, or the surface).
+    pub title: String,
+    /// The scene's caption, under the title; may be empty.
+    pub caption: String,
+    /// Where the plot sits in the figure.
+    pub frame: Frame,
+    /// The rectangle of the plane the frame shows (equal aspect).
+    pub view: Domain,
+    /// The heatmap over the frame, when on.
+    pub heatmap: Option<Heatmap>,
+    /// Contour lines in plot coordinates, when on.
+    pub contours: Vec<ContourLine>,
+    /// Critical points, when on.
+    pub critical: Vec<CriticalPoint>,
+    /// Trajectories, in legend order (optimizer by optimizer, start by start).
+    pub tracks: Vec<Track>,
+    /// Start points.
+    pub starts: Vec<Point>,
+    /// Legend entries: one per enabled optimizer.
+    pub legend: Vec<(String, Rgb)>,
+    /// Ticks of the x axis, inside the view.
+    pub x_ticks: Vec<Tick>,
+    /// Ticks of the y axis, inside the view.
+    pub y_ticks: Vec<Tick>,
+}
+
+/// What a figure is asked to be: its size and density, and optionally the view (the app's zoom).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    /// Width in logical pixels.
+    pub width: u32,
+    /// Height in logical pixels.
+    pub height: u32,
+    /// Device pixels per logical pixel.
+    pub density: f32,
+    /// The region of the plane to show; the scene's domain when `None`. Either is widened to the
+    /// frame's aspect ratio so that the plot has equal scales.
+    pub view: Option<Domain>,
+}
+
+impl Layout {
+    /// A `width × height` figure of the scene's domain at density 1.
+    pub fn new(width: u32, height: u32) -> Self {
+        Self { width, height, density: 1.0, view: None }
+    }
+}
+
+/// Margins around the plot frame: room for the title, tick labels and axis names.
+const MARGIN_LEFT: f64 = 64.0;
+const MARGIN_RIGHT: f64 = 18.0;
+const MARGIN_BOTTOM: f64 = 52.0;
+const MARGIN_TOP_TITLE: f64 = 40.0;
+const MARGIN_TOP_CAPTION: f64 = 62.0;
+
+/// The trajectories of every enabled optimizer of `scene` from every start point, in legend
+/// order: the headless path (the app has them computed already).
+pub fn simulate_scene(scene: &Scene, surface: &SurfaceDef) -> Vec<Track> {
+    let starts: Vec<Point> = scene.start_points().collect();
+    let labels = legend_labels(scene);
+    let mut tracks = Vec::new();
+    for (entry, label) in scene.optimizers.iter().zip(&labels) {
+        if !entry.enabled {
+            continue;
+        }
+        for t in simulate_many(surface, &entry.spec, &starts, scene.steps, entry.noise) {
+            tracks.push(Track::new(label, entry.color, &t));
+        }
+    }
+    tracks
+}
+
+/// Legend names, one per optimizer of the scene: the optimizer's label made unique (two Adams
+/// with different learning rates read "Adam" and "Adam #2").
+pub fn legend_labels(scene: &Scene) -> Vec<String> {
+    let mut labels: Vec<String> = Vec::with_capacity(scene.optimizers.len());
+    for entry in &scene.optimizers {
+        let base = entry.label();
+        let mut label = base.clone();
+        let mut n = 2;
+        while labels.contains(&label) {
+            label = format!("{base} #{n}");
+            n += 1;
+        }
+        labels.push(label);
+    }
+    labels
+}
+
+impl Figure {
+    /// Lays out the figure of `scene` with `tracks` (from [`simulate_scene`], or the app's runs):
+    /// samples the heatmap at the frame's device resolution, traces the contours, finds the
+    /// critical points when the scene shows them, and places ticks and legend.
+    ///
+    /// # Errors
+    /// [`FigureError::Size`] for a size outside 64 to [`MAX_SIDE`] device pixels a side, and
+    /// [`FigureError::Field`] when the view cannot be sampled.
+    pub fn new(
+        scene: &Scene,
+        surface: &SurfaceDef,
+        tracks: Vec<Track>,
+        layout: Layout,
+    ) -> Result<Self, FigureError> {
+        let Layout { width, height, density, view } = layout;
+        let device = |v: u32| f64::from(v) * f64::from(density);
+        let side_ok = |v: u32| (64.0..=f64::from(MAX_SIDE)).contains(&device(v));
+        let ok = density.is_finite()
+            && density > 0.0
+            && side_ok(width)
+            && side_ok(height)
+            && width >= 160
+            && height >= 120;
+        if !ok {
+            return Err(FigureError::Size { width, height, density });
+        }
+        let title = if scene.title.is_empty() {
+            match &scene.surface {
+                crate::scene::SurfaceChoice::Builtin(b) => {
+                    let full = format!("{}:  f(x, y) = {}", b.name(), b.formula());
+                    // A formula too long for the line gives way to the name alone.
+                    if full.chars().count() as f64 * 10.0 < f64::from(width) - 80.0 {
+                        full
+                    } else {
+                        b.name().to_owned()
+                    }
+                }
+                crate::scene::SurfaceChoice::Formula(f) => format!("f(x, y) = {f}"),
+            }
+        } else {
+            scene.title.clone()
+        };
+        let caption = scene.caption.clone();
+        let top = if caption.is_empty() { MARGIN_TOP_TITLE } else { MARGIN_TOP_CAPTION };
+        let frame = Frame {
+            x: MARGIN_LEFT,
+            y: top,
+            w: f64::from(width) - MARGIN_LEFT - MARGIN_RIGHT,
+            h: f64::from(height) - top - MARGIN_BOTTOM,
+        };
+        let view = fit(view.unwrap_or_else(|| scene.domain()), frame.w / frame.h);
+
+        let style = FieldStyle {
+            colormap: scene.view.colormap,
+            log_scale: scene.view.log_scale,
+            contour_count: if scene.view.contour_lines { scene.view.contours } else { 0 },
+        };
+        let nx = (frame.w * f64::from(density)).round().max(1.0) as usize;
+        let ny = (frame.h * f64::from(density)).round().max(1.0) as usize;
+        let layers = FieldLayers::compute(surface, view, nx, ny, &style)?;
+        let heatmap = scene.view.heatmap.then_some(Heatmap { nx, ny, rgba: layers.rgba });
+        let critical = if scene.view.critical_points {
+            // As `losscape critical` finds them over the scene's domain, those in view.
+            let mut points = critical_points(surface, &scene.domain());
+            points.retain(|c| view.contains(c.point));
+            points
+        } else {
+            Vec::new()
+        };
+        let labels = legend_labels(scene);
+        let legend = scene
+            .optimizers
+            .iter()
+            .zip(labels)
+            .filter(|(o, _)| o.enabled)
+            .map(|(o, label)| (label, o.color))
+            .collect();
+        Ok(Self {
+            width,
+            height,
+            density,
+            title,
+            caption,
+            frame,
+            view,
+            heatmap,
+            contours: layers.contours,
+            critical,
+            tracks,
+            starts: scene.start_points().collect(),
+            legend,
+            x_ticks: ticks(view.x_min, view.x_max, (frame.w / 90.0).max(2.0)),
+            y_ticks: ticks(view.y_min, view.y_max, (frame.h / 70.0).max(2.0)),
+        })
+    }
+
+    /// The figure of `scene` as the command line draws it: simulate, then lay out.
+    ///
+    /// # Errors
+    /// As [`Figure::new`], and [`FigureError::Formula`] for a formula that does not parse.
+    pub fn of_scene(scene: &Scene, layout: Layout) -> Result<Self, FigureError> {
+        let surface = scene.surface.resolve()?;
+        let tracks = simulate_scene(scene, &surface);
+        Self::new(scene, &surface, tracks, layout)
+    }
+
+    /// The last step any track reaches.
+    pub fn last_step(&self) -> usize {
+        self.tracks.iter().map(|t| t.points.len().saturating_sub(1)).max().unwrap_or(0)
+    }
+
+    /// Figure pixel of plot point `p`.
+    pub fn to_px(&self, p: Point) -> (f64, f64) {
+        let f = &self.frame;
+        let v = &self.view;
+        (f.x + (p.x - v.x_min) / v.width() * f.w, f.y + (v.y_max - p.y) / v.height() * f.h)
+    }
+}
+
+/// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename, so a reader
+/// never sees half a picture and a failed write leaves the old file as it was.
+///
+/// # Errors
+/// [`FigureError::Io`] naming the file.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), FigureError> {
+    crate::io::write_atomic(path, bytes)
+        .map_err(|e| FigureError::Io { path: path.display().to_string(), message: e.to_string() })
+}
+
+/// `domain` widened about its centre to the aspect ratio `aspect` (width / height).
+fn fit(domain: Domain, aspect: f64) -> Domain {
+    let (cx, cy) = ((domain.x_min + domain.x_max) / 2.0, (domain.y_min + domain.y_max) / 2.0);
+    let (mut w, mut h) = (domain.width(), domain.height());
+    if w / h < aspect {
+        w = h * aspect;
+    } else {
+        h = w / aspect;
+    }
+    Domain { x_min: cx - w / 2.0, x_max: cx + w / 2.0, y_min: cy - h / 2.0, y_max: cy + h / 2.0 }
+}
+
+/// "Nice" ticks (steps of 1, 2 or 5 times a power of ten) inside `[lo, hi]`, about `target` of
+/// them, labelled with as many decimals as the step needs.
+pub fn ticks(lo: f64, hi: f64, target: f64) -> Vec<Tick> {
+    let span = hi - lo;
+    if !(span.is_finite() && span > 0.0) {
+        return Vec::new();
+    }
+    let raw = span / target.max(1.0);
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|&s| s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    let decimals = (-step.log10().floor()).max(0.0) as usize;
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    (first..=last)
+        .map(|k| {
+            let value = k as f64 * step;
+            // No "-0".
+            let value = if value.abs() < step * 1e-9 { 0.0 } else { value };
+            Tick { value, label: format!("{value:.decimals$}") }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_nice_and_inside() {
+        let t = ticks(-2.0, 2.0, 5.0);
+        let labels: Vec<&str> = t.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["-2", "-1", "0", "1", "2"]);
+        let t = ticks(-0.13, 0.42, 6.0);
+        assert!(t.iter().all(|t| (-0.13..=0.42).contains(&t.value)));
+        assert_eq!(t[0].label, "-0.1");
+        assert!(ticks(1.0, 1.0, 5.0).is_empty());
+        assert!(ticks(0.0, f64::NAN, 5.0).is_empty());
+    }
+
+    #[test]
+    fn fit_keeps_the_domain_and_matches_the_aspect() {
+        let d = Domain::new(-2.0, 2.0, -1.0, 3.0).unwrap();
+        let v = fit(d, 2.0);
+        assert!((v.width() / v.height() - 2.0).abs() < 1e-12);
+        assert!(v.x_min <= d.x_min && v.x_max >= d.x_max && v.y_min <= d.y_min);
+    }
+}

@@ -1,0 +1,412 @@
+//! The SVG painter: a [`Figure`] as vectors — the heatmap embedded as a PNG image, contour lines,
+//! trajectories and markers as paths, legend, ticks and titles as text. The raster painter draws
+//! this same SVG, so a PNG and an SVG of one figure agree.
+
+use std::fmt::Write;
+
+use base64::Engine;
+
+use super::decimate::simplify_by;
+use super::{Figure, FigureError, Track};
+use crate::scene::Rgb;
+use crate::sim::{CriticalKind, Point};
+
+/// Which parts of the figure to write: everything for an `.svg` file; the raster painter leaves
+/// out what it draws itself (background, heatmap) and, for animation frames, splits the still
+/// parts from the moving ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layers {
+    /// The white background.
+    pub background: bool,
+    /// The heatmap, as an embedded PNG.
+    pub heatmap: bool,
+    /// Contours, critical points, frame, axes, ticks, titles and legend.
+    pub still: bool,
+    /// Trajectories, their heads and the start points.
+    pub tracks: bool,
+}
+
+impl Layers {
+    /// The whole figure.
+    pub const ALL: Layers = Layers { background: true, heatmap: true, still: true, tracks: true };
+    /// Everything drawn over a heatmap that is already in the pixels.
+    pub const OVER_HEATMAP: Layers =
+        Layers { background: false, heatmap: false, still: true, tracks: true };
+    /// The still parts drawn over a heatmap (an animation's first layer).
+    pub const STILL: Layers =
+        Layers { background: false, heatmap: false, still: true, tracks: false };
+    /// Only the moving parts (an animation frame's layer).
+    pub const TRACKS: Layers =
+        Layers { background: false, heatmap: false, still: false, tracks: true };
+}
+
+/// The font stack of every text: the raster painter loads egui's Ubuntu font as sans-serif.
+const FONT: &str = "Ubuntu, 'Helvetica Neue', Arial, sans-serif";
+
+/// The colours of critical-point markers (as in the app): minimum, maximum, saddle, degenerate.
+pub fn critical_style(kind: CriticalKind) -> (Rgb, &'static str) {
+    match kind {
+        CriticalKind::Min => (Rgb([80, 220, 120]), "minimum"),
+        CriticalKind::Max => (Rgb([240, 90, 90]), "maximum"),
+        CriticalKind::Saddle => (Rgb([255, 200, 60]), "saddle"),
+        CriticalKind::Degenerate => (Rgb([200, 200, 200]), "degenerate"),
+    }
+}
+
+fn hex(c: Rgb) -> String {
+    let [r, g, b] = c.0;
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// `text` with XML's special characters escaped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The figure as an SVG document, with trajectories drawn up to `step` (all of them for
+/// `None`).
+///
+/// # Errors
+/// [`FigureError::Paint`] if the heatmap cannot be encoded (it has the wrong size).
+pub fn to_svg(fig: &Figure, step: Option<usize>, layers: Layers) -> Result<String, FigureError> {
+    let (w, h) = (fig.width, fig.height);
+    let f = fig.frame;
+    let mut s = String::with_capacity(64 * 1024);
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT}">"#
+    );
+    let _ = writeln!(
+        s,
+        r#"<defs><clipPath id="plot-area"><rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}"/></clipPath></defs>"#,
+        f.x, f.y, f.w, f.h
+    );
+    if layers.background {
+        let _ = writeln!(s, r#"<rect id="background" width="{w}" height="{h}" fill="white"/>"#);
+    }
+    if layers.heatmap
+        && let Some(heatmap) = &fig.heatmap
+    {
+        let png = heatmap_png(heatmap)?;
+        let data = base64::engine::general_purpose::STANDARD.encode(png);
+        let _ = writeln!(
+            s,
+            r#"<image id="heatmap" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" preserveAspectRatio="none" image-rendering="optimizeSpeed" xlink:href="data:image/png;base64,{data}"/>"#,
+            f.x, f.y, f.w, f.h
+        );
+    }
+    if layers.still {
+        still(&mut s, fig);
+    }
+    if layers.tracks {
+        tracks(&mut s, fig, step);
+    }
+    s.push_str("</svg>\n");
+    Ok(s)
+}
+
+/// The heatmap as a PNG file's bytes.
+pub(super) fn heatmap_png(heatmap: &super::Heatmap) -> Result<Vec<u8>, FigureError> {
+    let bad = || FigureError::Paint("heatmap of the wrong size".to_owned());
+    let size =
+        resvg::tiny_skia::IntSize::from_wh(heatmap.nx as u32, heatmap.ny as u32).ok_or_else(bad)?;
+    if heatmap.rgba.len() != heatmap.nx * heatmap.ny * 4 {
+        return Err(bad());
+    }
+    super::raster::encode_rgba_png(&heatmap.rgba, size.width(), size.height())
+}
+
+fn still(s: &mut String, fig: &Figure) {
+    let f = fig.frame;
+    // Contours.
+    if !fig.contours.is_empty() {
+        s.push_str(
+            r#"<g id="contours" fill="none" stroke="white" stroke-opacity="0.5" stroke-width="1" stroke-linejoin="round">"#,
+        );
+        s.push('\n');
+        for line in &fig.contours {
+            for poly in &line.polylines {
+                let points = poly.iter().map(|&[x, y]| fig.to_px(Point::new(x, y)));
+                let d = path_data(points, 0.3 / f64::from(fig.density));
+                if !d.is_empty() {
+                    let _ = writeln!(s, r#"<path d="{d}"/>"#);
+                }
+            }
+        }
+        s.push_str("</g>\n");
+    }
+    // Critical points.
+    if !fig.critical.is_empty() {
+        s.push_str(r#"<g id="critical-points" stroke="black" stroke-width="1.5">"#);
+        s.push('\n');
+        for cp in &fig.critical {
+            let (x, y) = fig.to_px(cp.point);
+            let (color, name) = critical_style(cp.kind);
+            let _ = writeln!(
+                s,
+                "{}",
+                marker(cp.kind, x, y, 6.0, &hex(color), &format!("{name} f={:.4}", cp.value))
+            );
+        }
+        s.push_str("</g>\n");
+    }
+    // Frame, ticks and axis names.
+    let _ = writeln!(
+        s,
+        r##"<rect id="frame" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="#333" stroke-width="1"/>"##,
+        f.x, f.y, f.w, f.h
+    );
+    s.push_str(r##"<g id="axes" font-size="13" fill="#222">"##);
+    s.push('\n');
+    let bottom = f.y + f.h;
+    for t in &fig.x_ticks {
+        let (x, _) = fig.to_px(Point::new(t.value, fig.view.y_min));
+        let _ = writeln!(
+            s,
+            r##"<line x1="{x:.2}" y1="{bottom:.2}" x2="{x:.2}" y2="{:.2}" stroke="#333"/><text x="{x:.2}" y="{:.2}" text-anchor="middle">{}</text>"##,
+            bottom + 5.0,
+            bottom + 20.0,
+            escape(&t.label)
+        );
+    }
+    for t in &fig.y_ticks {
+        let (_, y) = fig.to_px(Point::new(fig.view.x_min, t.value));
+        let _ = writeln!(
+            s,
+            r##"<line x1="{:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}" stroke="#333"/><text x="{:.2}" y="{:.2}" text-anchor="end">{}</text>"##,
+            f.x - 5.0,
+            f.x,
+            f.x - 8.0,
+            y + 4.5,
+            escape(&t.label)
+        );
+    }
+    let _ = writeln!(
+        s,
+        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">x</text>"#,
+        f.x + f.w / 2.0,
+        bottom + 42.0
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">y</text>"#,
+        f.x - 48.0,
+        f.y + f.h / 2.0 + 5.0
+    );
+    s.push_str("</g>\n");
+    // Title and caption.
+    let _ = writeln!(
+        s,
+        r##"<text id="title" x="{:.2}" y="26" font-size="19" font-weight="bold" fill="#111">{}</text>"##,
+        f.x,
+        escape(&fig.title)
+    );
+    if !fig.caption.is_empty() {
+        let _ = writeln!(
+            s,
+            r##"<text id="caption" x="{:.2}" y="50" font-size="14" fill="#444">{}</text>"##,
+            f.x,
+            escape(&fig.caption)
+        );
+    }
+    legend(s, fig);
+}
+
+fn legend(s: &mut String, fig: &Figure) {
+    let mut kinds: Vec<CriticalKind> = fig.critical.iter().map(|c| c.kind).collect();
+    kinds.sort_by_key(|k| *k as u8);
+    kinds.dedup();
+    let rows = fig.legend.len() + kinds.len();
+    if rows == 0 {
+        return;
+    }
+    let longest = fig
+        .legend
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .chain(kinds.iter().map(|k| critical_style(*k).1.len()))
+        .max()
+        .unwrap_or(0);
+    let row_h = 20.0;
+    let w = 48.0 + 8.0 * longest as f64;
+    let h = 10.0 + row_h * rows as f64;
+    let x = fig.frame.x + fig.frame.w - w - 10.0;
+    let y = fig.frame.y + 10.0;
+    let _ = writeln!(
+        s,
+        r##"<g id="legend" font-size="14" fill="#f2f2f2"><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" rx="4" fill="#1e1e1e" fill-opacity="0.8" stroke="#666"/>"##
+    );
+    for (i, (label, color)) in fig.legend.iter().enumerate() {
+        let cy = y + 5.0 + row_h * (i as f64 + 0.5);
+        let _ = writeln!(
+            s,
+            r#"<line x1="{:.2}" y1="{cy:.2}" x2="{:.2}" y2="{cy:.2}" stroke="{}" stroke-width="3"/><text x="{:.2}" y="{:.2}">{}</text>"#,
+            x + 8.0,
+            x + 30.0,
+            hex(*color),
+            x + 36.0,
+            cy + 5.0,
+            escape(label)
+        );
+    }
+    for (i, kind) in kinds.iter().enumerate() {
+        let cy = y + 5.0 + row_h * ((fig.legend.len() + i) as f64 + 0.5);
+        let (color, name) = critical_style(*kind);
+        let _ = writeln!(
+            s,
+            r#"<g stroke="black" stroke-width="1.5">{}</g><text x="{:.2}" y="{:.2}">{name}</text>"#,
+            marker(*kind, x + 19.0, cy, 5.5, &hex(color), name),
+            x + 36.0,
+            cy + 5.0
+        );
+    }
+    s.push_str("</g>\n");
+}
+
+/// A critical-point marker centred at (x, y): circle (min), triangle (max), diamond (saddle),
+/// square (degenerate).
+fn marker(kind: CriticalKind, x: f64, y: f64, r: f64, fill: &str, title: &str) -> String {
+    let title = format!("<title>{}</title>", escape(title));
+    match kind {
+        CriticalKind::Min => {
+            format!(r#"<circle cx="{x:.2}" cy="{y:.2}" r="{r:.2}" fill="{fill}">{title}</circle>"#)
+        }
+        CriticalKind::Max => format!(
+            r#"<path d="M{x:.2} {:.2}L{:.2} {:.2}L{:.2} {:.2}Z" fill="{fill}">{title}</path>"#,
+            y - r * 1.2,
+            x + r * 1.1,
+            y + r * 0.8,
+            x - r * 1.1,
+            y + r * 0.8
+        ),
+        CriticalKind::Saddle => format!(
+            r#"<path d="M{x:.2} {:.2}L{:.2} {y:.2}L{x:.2} {:.2}L{:.2} {y:.2}Z" fill="{fill}">{title}</path>"#,
+            y - r * 1.3,
+            x + r * 1.3,
+            y + r * 1.3,
+            x - r * 1.3
+        ),
+        CriticalKind::Degenerate => format!(
+            r#"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="{fill}">{title}</rect>"#,
+            x - r,
+            y - r,
+            2.0 * r,
+            2.0 * r
+        ),
+    }
+}
+
+fn tracks(s: &mut String, fig: &Figure, step: Option<usize>) {
+    let step = step.unwrap_or(usize::MAX);
+    // One clipped group: a run may leave the view, and each clip costs the rasteriser a layer.
+    s.push_str(r#"<g id="moving" clip-path="url(#plot-area)">"#);
+    s.push('\n');
+    s.push_str(r#"<g id="trajectories" fill="none" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round">"#);
+    s.push('\n');
+    for track in &fig.tracks {
+        let Some(head) = track.head(step) else { continue };
+        let color = hex(track.color);
+        let points = track.points[..=head].iter().map(|&p| fig.to_px(p));
+        let d = path_data(points, 0.25 / f64::from(fig.density));
+        if !d.is_empty() {
+            let _ = writeln!(
+                s,
+                r#"<path class="trajectory" d="{d}" stroke="{color}"><title>{}</title></path>"#,
+                escape(&track.label)
+            );
+        }
+        head_marker(s, fig, track, head, step, &color);
+    }
+    s.push_str("</g>\n");
+    s.push_str(r#"<g id="starts" fill="white" stroke="black" stroke-width="2">"#);
+    s.push('\n');
+    for &p in &fig.starts {
+        let (x, y) = fig.to_px(p);
+        let _ = writeln!(s, r#"<circle cx="{x:.2}" cy="{y:.2}" r="5"/>"#);
+    }
+    s.push_str("</g>\n</g>\n");
+}
+
+fn head_marker(s: &mut String, fig: &Figure, track: &Track, head: usize, step: usize, color: &str) {
+    let (x, y) = fig.to_px(track.points[head]);
+    if let Some(k) = track.diverged_at.filter(|_| track.diverged_by(step)) {
+        let r = 7.0;
+        let _ = writeln!(
+            s,
+            r#"<path d="M{:.2} {:.2}L{:.2} {:.2}M{:.2} {:.2}L{:.2} {:.2}" stroke="{color}" stroke-width="3.5"/><text x="{:.2}" y="{:.2}" font-size="14" font-weight="bold" fill="{color}" stroke="none">diverged at step {k}</text>"#,
+            x - r,
+            y - r,
+            x + r,
+            y + r,
+            x - r,
+            y + r,
+            x + r,
+            y - r,
+            x + 10.0,
+            y - 8.0
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            r#"<circle cx="{x:.2}" cy="{y:.2}" r="5.5" fill="{color}" stroke="black" stroke-width="1.2"/>"#
+        );
+    }
+}
+
+/// SVG path data through `points` (figure pixels), simplified to within `tolerance` pixels
+/// ([`simplify_by`]): a contour traced at a point per pixel, or a 10 000-step run that stands
+/// still, draws with the few points the picture needs. Non-finite points are dropped; empty when
+/// fewer than two points remain.
+fn path_data(points: impl Iterator<Item = (f64, f64)>, tolerance: f64) -> String {
+    // Coordinates far outside the figure are clamped so that no renderer chokes on them; the
+    // clip path hides them anyway.
+    let points: Vec<(f64, f64)> = points
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .map(|(x, y)| (x.clamp(-1e5, 1e5), y.clamp(-1e5, 1e5)))
+        .collect();
+    if points.len() < 2 {
+        return String::new();
+    }
+    let kept = simplify_by(points.len(), |i| points[i], tolerance);
+    let mut d = String::with_capacity(kept.len() * 14);
+    for (k, &i) in kept.iter().enumerate() {
+        let (x, y) = points[i as usize];
+        let _ = write!(d, "{}{x:.2} {y:.2}", if k == 0 { 'M' } else { 'L' });
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_makes_text_safe() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(escape("x\u{0}y"), "xy");
+    }
+
+    #[test]
+    fn path_data_skips_what_a_pixel_cannot_show() {
+        // A straight line with a cluster keeps its ends only.
+        let pts = vec![(0.0, 0.0), (0.1, 0.0), (0.2, 0.0), (5.0, 0.0), (5.0, 0.01)];
+        assert_eq!(path_data(pts.into_iter(), 0.25), "M0.00 0.00L5.00 0.01");
+        // A corner is kept.
+        let pts = vec![(0.0, 0.0), (5.0, 0.0), (5.0, 5.0)];
+        assert_eq!(path_data(pts.into_iter(), 0.25), "M0.00 0.00L5.00 0.00L5.00 5.00");
+        assert_eq!(path_data(vec![(1.0, 1.0)].into_iter(), 0.25), "");
+        assert_eq!(path_data(vec![(1.0, f64::NAN), (2.0, 2.0)].into_iter(), 0.25), "");
+    }
+}
