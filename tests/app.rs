@@ -257,3 +257,40 @@ fn the_grid_layout_shows_one_plot_per_optimizer() {
     click_at(&mut h, pos);
     assert_eq!(h.state().scene.starts.len(), n + 1);
 }
+
+/// The File menu's exports: Ctrl+S writes a numbered PNG of the plot into the chosen folder, at
+/// the chosen density, from a background thread; CSV holds every point of every run.
+#[test]
+fn ctrl_s_saves_a_numbered_screenshot_and_csv_holds_every_point() {
+    let folder = std::env::temp_dir().join(format!("losscape-app-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    let mut h = harness(default_scene());
+    h.state_mut().exporter.settings.folder = folder.display().to_string();
+    h.state_mut().exporter.settings.scale = 1;
+    h.run_steps(2);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
+    // The export runs on its own thread; the status line reports it.
+    for _ in 0..200 {
+        h.run_steps(1);
+        if h.state().status.as_deref().is_some_and(|s| s.starts_with("saved")) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let status = h.state().status.clone().unwrap_or_default();
+    let png = folder.join("losscape-001.png");
+    assert_eq!(status, format!("saved {}", png.display()));
+    let bytes = std::fs::read(&png).expect("the screenshot exists");
+    assert!(bytes.starts_with(b"\x89PNG"));
+    // A second one gets the next number.
+    let next = losscape::app::export::next_file(&folder, "png").unwrap();
+    assert_eq!(next, folder.join("losscape-002.png"));
+
+    let csv = losscape::app::export::tracks_csv(h.state());
+    let points: usize =
+        h.state().runs.table.iter().flatten().flatten().map(|r| r.trajectory.points.len()).sum();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("optimizer,start,step,x,y,loss"));
+    assert_eq!(lines.count(), points, "one row per point of every run");
+    let _ = std::fs::remove_dir_all(&folder);
+}

@@ -67,7 +67,7 @@ pub enum Command {
 }
 
 /// The keyboard shortcuts, shown by the help overlay (`?`).
-pub const SHORTCUTS: [(&str, &str); 12] = [
+pub const SHORTCUTS: [(&str, &str); 13] = [
     ("Space", "play / pause"),
     ("→ / ←", "one step forward / back"),
     ("R", "reset to step 0"),
@@ -78,6 +78,7 @@ pub const SHORTCUTS: [(&str, &str); 12] = [
     ("H", "hide / show the side panels"),
     ("F11", "fullscreen"),
     ("Ctrl + / Ctrl −", "scale the whole UI"),
+    ("Ctrl + S", "screenshot (File menu: folder, 1× / 2×, plot or window)"),
     ("?", "this help"),
     (
         "Mouse",
