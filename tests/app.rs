@@ -294,3 +294,80 @@ fn ctrl_s_saves_a_numbered_screenshot_and_csv_holds_every_point() {
     assert_eq!(lines.count(), points, "one row per point of every run");
     let _ = std::fs::remove_dir_all(&folder);
 }
+
+/// A scene file dropped onto the window replaces the scene; a bad one leaves it and says why.
+#[test]
+fn a_dropped_scene_file_loads_and_a_bad_one_does_not() {
+    #[derive(Debug)]
+    struct Dropped(std::path::PathBuf);
+    impl egui::DroppedFile for Dropped {
+        fn path(&self) -> &std::path::Path {
+            &self.0
+        }
+        fn bytes(&self) -> Result<Vec<u8>, String> {
+            std::fs::read(&self.0).map_err(|e| e.to_string())
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("losscape-app-drop-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("himmelblau.json");
+    let himmelblau = PRESETS.iter().find(|p| p.file == "himmelblau.json").unwrap().scene().unwrap();
+    himmelblau.save(&good).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, "{\"version\": 1, \"surface\": {\"builtin\": \"nope\"}}").unwrap();
+
+    let mut h = harness(default_scene());
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(bad.clone())));
+    h.run_steps(2);
+    assert_eq!(h.state().scene, default_scene(), "a bad file changes nothing");
+    let status = h.state().status.clone().unwrap_or_default();
+    assert!(status.contains("bad.json") && status.contains("nope"), "{status}");
+
+    h.input_mut().dropped_files.push(std::sync::Arc::new(Dropped(good)));
+    h.run_steps(2);
+    assert_eq!(h.state().scene, himmelblau);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The last session comes back on start; a damaged one gives the default lecture and says so.
+#[test]
+fn the_last_session_is_restored() {
+    #[derive(Default)]
+    struct Memory(std::collections::HashMap<String, String>);
+    impl eframe::Storage for Memory {
+        fn get_string(&self, key: &str) -> Option<String> {
+            self.0.get(key).cloned()
+        }
+        fn set_string(&mut self, key: &str, value: String) {
+            self.0.insert(key.to_owned(), value);
+        }
+        fn remove_string(&mut self, key: &str) {
+            self.0.remove(key);
+        }
+        fn flush(&mut self) {}
+    }
+    use eframe::App;
+    let mut storage = Memory::default();
+    let mut app = LosscapeApp::new(PRESETS[3].scene().unwrap());
+    app.scene.starts.push([0.25, -0.5]);
+    app.exporter.settings.folder = "/tmp/somewhere".to_owned();
+    app.save(&mut storage);
+    let restored = losscape::app::restore(Some(&storage), None);
+    assert_eq!(restored.scene, app.scene);
+    assert_eq!(restored.exporter.settings.folder, "/tmp/somewhere");
+    assert_eq!(restored.status, None);
+
+    // --scene wins over the stored session.
+    let given = PRESETS[0].scene().unwrap();
+    assert_eq!(losscape::app::restore(Some(&storage), Some(given.clone())).scene, given);
+
+    for (key, value) in storage.0.iter_mut() {
+        if key.ends_with("scene") {
+            *value = value.replace("\"version\": 1", "\"version\": 7");
+        }
+    }
+    let fallback = losscape::app::restore(Some(&storage), None);
+    assert_eq!(fallback.scene, default_scene());
+    assert!(fallback.status.unwrap_or_default().contains("newer"));
+    assert_eq!(losscape::app::restore(None, None).scene, default_scene());
+}

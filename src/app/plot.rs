@@ -301,21 +301,21 @@ fn surface_plot(
 
 fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint]) {
     for cp in points {
-        let (shape, fill, name) = match cp.kind {
-            CriticalKind::Min => (MarkerShape::Circle, Color32::from_rgb(80, 220, 120), "minimum"),
-            CriticalKind::Max => (MarkerShape::Up, Color32::from_rgb(240, 90, 90), "maximum"),
-            CriticalKind::Saddle => {
-                (MarkerShape::Diamond, Color32::from_rgb(255, 200, 60), "saddle")
-            }
-            CriticalKind::Degenerate => {
-                (MarkerShape::Square, Color32::from_rgb(200, 200, 200), "degenerate")
-            }
+        // The same markers and colours as the figures (`losscape render`, exports).
+        let shape = match cp.kind {
+            CriticalKind::Min => MarkerShape::Circle,
+            CriticalKind::Max => MarkerShape::Up,
+            CriticalKind::Saddle => MarkerShape::Diamond,
+            CriticalKind::Degenerate => MarkerShape::Square,
         };
+        let (rgb, name) = crate::figure::svg::critical_style(cp.kind);
         let at = [cp.point.x, cp.point.y];
         pui.points(
             Points::new("", vec![at]).shape(shape).radius(7.0).color(Color32::BLACK).filled(true),
         );
-        pui.points(Points::new(name, vec![at]).shape(shape).radius(5.0).color(fill).filled(true));
+        pui.points(
+            Points::new(name, vec![at]).shape(shape).radius(5.0).color(color(rgb)).filled(true),
+        );
     }
 }
 
