@@ -371,3 +371,25 @@ fn the_last_session_is_restored() {
     assert!(fallback.status.unwrap_or_default().contains("newer"));
     assert_eq!(losscape::app::restore(None, None).scene, default_scene());
 }
+
+/// The high-dimensional window opens from the title bar and, once sampled, says from which n on
+/// no minimum was found instead of plotting a zero on a log axis.
+#[test]
+fn the_high_dimensional_window_samples_and_says_where_minima_vanish() {
+    let mut h = harness(default_scene());
+    h.get(By::new().label_contains("High-D")).click();
+    h.run_steps(2);
+    assert!(h.state().highdim.open);
+    h.state_mut().highdim.max_n = 12;
+    h.state_mut().highdim.samples = 2000;
+    let mut found = false;
+    for _ in 0..400 {
+        h.run_steps(1);
+        if h.query(By::new().label_contains("no minimum in 2000 samples")).is_some() {
+            found = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(found, "the window reports where sampling found no minimum");
+}

@@ -30,6 +30,13 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
                 }
             }
         });
+        if ui
+            .selectable_label(app.highdim.open, RichText::new("📈 High-D").heading())
+            .on_hover_text("Why saddles dominate in high dimensions: random Hessians")
+            .clicked()
+        {
+            app.highdim.open = !app.highdim.open;
+        }
         ui.separator();
         if !app.scene.title.is_empty() {
             ui.label(RichText::new(&app.scene.title).heading().strong());

@@ -12,6 +12,7 @@ mod decimate;
 pub mod export;
 mod field_view;
 mod help;
+pub mod highdim;
 pub mod playback;
 mod plot;
 pub mod runs;
@@ -123,6 +124,8 @@ pub struct LosscapeApp {
     pub status: Option<String>,
     /// Screenshots, figures and scene files.
     pub exporter: export::Exporter,
+    /// The "why saddles dominate in high dimensions" window.
+    pub highdim: highdim::HighDim,
 }
 
 impl LosscapeApp {
@@ -148,6 +151,7 @@ impl LosscapeApp {
             scatter: (8, 1),
             status: None,
             exporter: export::Exporter::default(),
+            highdim: highdim::HighDim::default(),
         };
         app.plot.reset_view = true;
         if let SurfaceChoice::Builtin(_) = app.scene.surface {
@@ -413,6 +417,7 @@ impl LosscapeApp {
         if self.show_help {
             help::overlay(&ctx, &mut self.show_help);
         }
+        self.highdim.window(&ctx);
         for command in commands {
             self.apply(command);
         }

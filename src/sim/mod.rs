@@ -6,6 +6,7 @@
 pub mod builtin;
 pub mod critical;
 pub mod formula;
+pub mod goe;
 pub mod optimizer;
 pub mod parallel;
 pub mod surface;
