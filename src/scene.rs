@@ -391,11 +391,7 @@ impl Scene {
                 message,
             }
         })?;
-        scene.validate().map_err(|(field, message)| SceneError::Invalid {
-            origin,
-            field,
-            message,
-        })?;
+        scene.checked(origin)?;
         Ok(scene)
     }
 
@@ -424,11 +420,12 @@ impl Scene {
     /// # Errors
     /// [`SceneError::Invalid`] naming the field that is wrong.
     pub fn check(&self) -> Result<(), SceneError> {
-        self.validate().map_err(|(field, message)| SceneError::Invalid {
-            origin: String::new(),
-            field,
-            message,
-        })
+        self.checked(String::new())
+    }
+
+    /// [`validate`](Self::validate) as an error prefixed with `origin` ("FILE: " or empty).
+    fn checked(&self, origin: String) -> Result<(), SceneError> {
+        self.validate().map_err(|(field, message)| SceneError::Invalid { origin, field, message })
     }
 
     /// Checks what serde cannot: ranges, finiteness, the formula. Returns (field, message).

@@ -171,9 +171,12 @@ fn snapshot(app: &LosscapeApp, density: f32) -> Snapshot {
         }
         None => (None, egui::vec2(900.0, 680.0)),
     };
-    // The figure's margins: 82 points across, 92 down (see `figure`).
-    let width = (size.x.round() as u32 + 82).max(320);
-    let height = (size.y.round() as u32 + 92).max(240);
+    // The figure's plot frame is the size of the plot on screen.
+    let (width, height) = figure::size_around_frame(
+        f64::from(size.x.max(240.0)),
+        f64::from(size.y.max(160.0)),
+        !app.scene.caption.is_empty(),
+    );
     Snapshot {
         scene: app.scene.clone(),
         surface: app.surface.clone(),

@@ -113,7 +113,13 @@ pub fn to_gif<W: Write>(fig: &Figure, anim: &Animation, out: W) -> Result<usize,
     encoder.set_repeat(gif::Repeat::Infinite).map_err(io)?;
     let delay = (100.0 / anim.fps).round().clamp(1.0, 65535.0) as u16;
     for (i, &step) in steps.iter().enumerate() {
-        let pixmap = if i + 1 == steps.len() { last.clone() } else { frame_at(step)? };
+        let drawn;
+        let pixmap = if i + 1 == steps.len() {
+            &last
+        } else {
+            drawn = frame_at(step)?;
+            &drawn
+        };
         let mut index = still_index.clone();
         for ((ix, p), q) in
             index.iter_mut().zip(pixmap.data().chunks_exact(4)).zip(still_pixels.chunks_exact(4))

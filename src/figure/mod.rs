@@ -190,6 +190,16 @@ const MARGIN_BOTTOM: f64 = 52.0;
 const MARGIN_TOP_TITLE: f64 = 40.0;
 const MARGIN_TOP_CAPTION: f64 = 62.0;
 
+/// The figure size (logical pixels) whose plot frame is `frame_w × frame_h`: the frame plus the
+/// margins for title (and caption), ticks and axis names.
+pub fn size_around_frame(frame_w: f64, frame_h: f64, caption: bool) -> (u32, u32) {
+    let top = if caption { MARGIN_TOP_CAPTION } else { MARGIN_TOP_TITLE };
+    (
+        (frame_w + MARGIN_LEFT + MARGIN_RIGHT).round().max(160.0) as u32,
+        (frame_h + top + MARGIN_BOTTOM).round().max(120.0) as u32,
+    )
+}
+
 /// The trajectories of every enabled optimizer of `scene` from every start point, in legend
 /// order: the headless path (the app has them computed already).
 pub fn simulate_scene(scene: &Scene, surface: &SurfaceDef) -> Vec<Track> {

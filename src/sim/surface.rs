@@ -27,14 +27,23 @@ pub trait Surface {
     /// # Panics
     /// If `out.len() != xs.len() · ys.len()`.
     fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
-        assert_eq!(out.len(), xs.len() * ys.len(), "grid output of the wrong length");
-        if xs.is_empty() {
-            return;
-        }
-        for (row, &y) in out.chunks_exact_mut(xs.len()).zip(ys) {
-            for (o, &x) in row.iter_mut().zip(xs) {
-                *o = self.value(Point::new(x, y));
-            }
+        sample_pointwise(self, xs, ys, out);
+    }
+}
+
+/// [`Surface::sample_grid`] point by point: the default, and what a surface that overrides it
+/// falls back on where it has no shortcut.
+///
+/// # Panics
+/// If `out.len() != xs.len() · ys.len()`.
+pub fn sample_pointwise<S: Surface + ?Sized>(surface: &S, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+    assert_eq!(out.len(), xs.len() * ys.len(), "grid output of the wrong length");
+    if xs.is_empty() {
+        return;
+    }
+    for (row, &y) in out.chunks_exact_mut(xs.len()).zip(ys) {
+        for (o, &x) in row.iter_mut().zip(xs) {
+            *o = surface.value(Point::new(x, y));
         }
     }
 }
