@@ -10,7 +10,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use losscape::sim::{Builtin, Formula, OptimizerSpec, Point, Surface, final_point, final_points};
+use losscape::sim::{
+    Builtin, Formula, OptimizerSpec, Point, Surface, SurfaceDef, batch, final_point, final_points,
+};
 
 /// Steps per measured iteration: long enough to amortise the set-up of a run.
 const STEPS: usize = 256;
@@ -32,6 +34,9 @@ const SPECS: [&str; 10] = [
 
 /// Start points side by side in the lockstep group.
 const STARTS: usize = 16;
+
+/// Start points in the batch group.
+const BATCH: usize = 64;
 
 fn bench_surface<S: Surface>(c: &mut Criterion, name: &str, surface: &S) {
     let start = Point::new(-1.5, 2.0);
@@ -64,10 +69,28 @@ fn bench_surface<S: Surface>(c: &mut Criterion, name: &str, surface: &S) {
     lockstep.finish();
 }
 
+/// The batch kernel (`sim::batch`), as the basin map runs it: 64 starts in blocks of eight
+/// lanes, branch-free, SIMD where the CPU has it.
+fn bench_batch(c: &mut Criterion, name: &str, surface: &SurfaceDef) {
+    let starts: Vec<Point> =
+        (0..BATCH).map(|i| Point::new(-1.5 + 0.01 * i as f64, 2.0 - 0.005 * i as f64)).collect();
+    let mut group = c.benchmark_group(format!("{name}/batch"));
+    group.throughput(Throughput::Elements((STEPS * BATCH) as u64));
+    for text in SPECS {
+        let spec = OptimizerSpec::parse(text).expect("valid spec");
+        group.bench_function(spec.kind().name(), |b| {
+            b.iter(|| batch::final_points(surface, black_box(&spec), black_box(&starts), STEPS))
+        });
+    }
+    group.finish();
+}
+
 fn optimizers(c: &mut Criterion) {
     bench_surface(c, "rosenbrock/builtin", &Builtin::Rosenbrock);
     let formula = Formula::parse(Builtin::Rosenbrock.formula()).expect("catalogue formula parses");
     bench_surface(c, "rosenbrock/formula", &formula);
+    bench_batch(c, "rosenbrock/builtin", &SurfaceDef::Builtin(Builtin::Rosenbrock));
+    bench_batch(c, "rosenbrock/formula", &SurfaceDef::Formula(std::sync::Arc::new(formula)));
 }
 
 criterion_group! {
