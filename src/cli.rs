@@ -13,6 +13,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::figure::{self, Figure, MAX_SIDE};
 use crate::scene::{OptimizerEntry, Rgb, Scene, SurfaceChoice, default_color};
+use crate::sim::basins::{self, BasinJob, BasinMap, Progress};
 use crate::sim::{
     Builtin, Domain, Formula, Noise, OptimizerSpec, Param, Point, SurfaceDef, critical_points,
     simulate,
@@ -64,6 +65,43 @@ pub enum Command {
     Render(Box<RenderArgs>),
     /// Print the catalogue of built-in surfaces: name, domain and formula.
     Surfaces(SurfacesArgs),
+    /// Run an optimizer from every cell of an N×N grid of starts and map where each run ends:
+    /// which minimum (or saddle), still moving, or diverged.
+    ///
+    /// Writes the map as a picture (.png: basins over the heatmap, with a legend) or as CSV
+    /// (.csv: `x,y,end_x,end_y,basin,diverged_at`, one row per start); prints the time and the
+    /// count per end on stdout, and the progress on stderr when it is a terminal. Runs on all
+    /// cores.
+    #[command(
+        after_help = "Examples:\n  losscape basins --surface himmelblau --optimizer adam:lr=0.05 --grid 256 --steps 500 --out himmelblau-basins.png\n  losscape basins --surface rosenbrock --optimizer adam:lr=0.01 --grid 256 --steps 500 --domain=-2,2,-1,3 --out basins.csv"
+    )]
+    Basins(Box<BasinsArgs>),
+}
+
+/// `losscape basins`.
+#[derive(Debug, Args)]
+pub struct BasinsArgs {
+    #[command(flatten)]
+    pub surface: SurfaceArgs,
+    /// The optimizer, as a SPEC: NAME[:key=value,...].
+    #[arg(long, value_name = "SPEC")]
+    pub optimizer: String,
+    /// Start points per side of the grid (1 to 4096): N×N runs.
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_grid)]
+    pub grid: usize,
+    /// Updates per run.
+    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse_steps)]
+    pub steps: usize,
+    /// The domain of start points X0,X1,Y0,Y1 (default: the surface's own; [-3,3]² for a
+    /// formula). Each start is the centre of its grid cell.
+    #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse_domain)]
+    pub domain: Option<Domain>,
+    /// Output file: .png (the map) or .csv (one row per start).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Size of the PNG in pixels.
+    #[arg(long, value_name = "WxH", default_value = "900x820", value_parser = parse_size)]
+    pub size: (u32, u32),
 }
 
 /// `losscape render`.
@@ -280,6 +318,15 @@ fn parse_numbers(s: &str, n: usize, shape: &str) -> Result<Vec<f64>, String> {
         .collect()
 }
 
+/// Parses a grid side: a whole number from 1 to [`basins::MAX_GRID`].
+pub fn parse_grid(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<i128>() {
+        Ok(n) if (1..=basins::MAX_GRID as i128).contains(&n) => Ok(n as usize),
+        Ok(n) => Err(format!("the grid must be 1 to {} cells a side (got {n})", basins::MAX_GRID)),
+        Err(_) => Err(format!("'{s}' is not a whole number of cells")),
+    }
+}
+
 /// Parses a step count: a whole number from 0 to [`MAX_STEPS`].
 pub fn parse_steps(s: &str) -> Result<usize, String> {
     match s.trim().parse::<i128>() {
@@ -355,6 +402,7 @@ pub fn run(command: &Command, out: &mut impl Write, err: &mut impl Write) -> Res
         Command::Critical(args) => critical_command(args, out),
         Command::Surfaces(args) => surfaces_command(args, out),
         Command::Render(args) => render_command(args, out),
+        Command::Basins(args) => basins_command(args, out, err),
     }
 }
 
@@ -600,6 +648,117 @@ fn surfaces_command(args: &SurfacesArgs, out: &mut impl Write) -> Result<(), Cli
     }
     out.flush()?;
     Ok(())
+}
+
+fn basins_command(
+    args: &BasinsArgs,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<(), CliError> {
+    use std::io::IsTerminal;
+    let started = std::time::Instant::now();
+    let extension = args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !matches!(extension.as_str(), "png" | "csv") {
+        return Err(CliError::Input(format!(
+            "--out {}: the file must end in .png or .csv",
+            args.out.display()
+        )));
+    }
+    let surface = resolve(&args.surface)?;
+    let spec = OptimizerSpec::parse(&args.optimizer)
+        .map_err(|e| CliError::Input(format!("--optimizer '{}': {e}", args.optimizer)))?;
+    let domain = args.domain.unwrap_or_else(|| surface.default_domain());
+    let job = BasinJob { surface, spec, domain, grid: args.grid, steps: args.steps };
+    let progress = Progress::default();
+    let map = if io::stderr().is_terminal() {
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| job.run(&progress));
+            while !worker.is_finished() {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                let done = progress.rows_done();
+                let bar =
+                    "█".repeat(30 * done / args.grid) + &"░".repeat(30 - 30 * done / args.grid);
+                let _ =
+                    write!(err, "\r{bar} {:3}%  {done}/{} rows", 100 * done / args.grid, args.grid);
+                let _ = err.flush();
+            }
+            let _ = write!(err, "\r{}\r", " ".repeat(60));
+            worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    } else {
+        job.run(&progress)
+    }
+    .map_err(|e| CliError::Input(e.to_string()))?;
+    let computed = started.elapsed();
+    let bytes = match extension.as_str() {
+        "csv" => basins_csv(&map).into_bytes(),
+        _ => {
+            let (width, height) = args.size;
+            let layout = figure::Layout::new(width, height);
+            let fig =
+                figure::basins::figure(&map, layout).map_err(|e| CliError::Input(e.to_string()))?;
+            figure::raster::to_png(&fig, None).map_err(|e| CliError::Input(e.to_string()))?
+        }
+    };
+    figure::write_atomic(&args.out, &bytes).map_err(|e| CliError::Input(e.to_string()))?;
+    let runs = args.grid * args.grid;
+    let steps = runs as f64 * args.steps as f64;
+    writeln!(
+        out,
+        "{} on {}: {runs} runs of {} steps in {:.3} s ({:.0} M steps/s on {} threads); wrote {} in {:.3} s",
+        map.job.spec,
+        map.job.surface.name(),
+        args.steps,
+        computed.as_secs_f64(),
+        steps / computed.as_secs_f64().max(1e-9) / 1e6,
+        crate::sim::parallel::thread_count(),
+        args.out.display(),
+        started.elapsed().as_secs_f64(),
+    )?;
+    let (at, moving, diverged) = map.counts();
+    let mut rows: Vec<(String, usize)> = at
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .map(|(i, &n)| (map.label(basins::Basin::At(i as u16)), n))
+        .collect();
+    rows.push(("still moving".to_owned(), moving));
+    rows.push(("diverged".to_owned(), diverged));
+    let width = rows.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    for (label, n) in rows {
+        let pad = width - label.chars().count();
+        writeln!(
+            out,
+            "  {label}{}  {n:>8}  {:5.1}%",
+            " ".repeat(pad),
+            100.0 * n as f64 / runs as f64
+        )?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// `x,y,end_x,end_y,basin,diverged_at`, one row per start, row by row from `y_min`.
+fn basins_csv(map: &BasinMap) -> String {
+    use std::fmt::Write as _;
+    let n = map.job.grid;
+    let mut s = String::with_capacity(n * n * 64 + 64);
+    s.push_str("x,y,end_x,end_y,basin,diverged_at\n");
+    for j in 0..n {
+        for i in 0..n {
+            let start = map.cell_centre(i, j);
+            let (end, diverged) = map.ends[j * n + i];
+            let at = diverged.map(|k| k.to_string()).unwrap_or_default();
+            let basin = map.token(map.basins[j * n + i]);
+            let _ = writeln!(s, "{:?},{:?},{:?},{:?},{basin},{at}", start.x, start.y, end.x, end.y);
+        }
+    }
+    s
 }
 
 /// Runs a sub-command on the process's stdout and stderr and turns the outcome into an exit

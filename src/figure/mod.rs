@@ -11,6 +11,7 @@
 //! Pure Rust with no GUI crate: it runs without a display or a GPU.
 
 pub mod anim;
+pub mod basins;
 pub mod decimate;
 pub mod raster;
 pub mod svg;

@@ -22,9 +22,9 @@
 use super::optimizer::{Coefs, Hyper, Schedule};
 use super::{Builtin, OptimizerKind, OptimizerSpec, Point, Surface, SurfaceDef};
 
-/// Runs per block. Eight f64 lanes fill two AVX2 registers (or four SSE2 ones), which also gives
-/// the CPU two independent dependency chains per operation.
-pub const LANES: usize = 8;
+/// Runs per block: eight AVX2 registers (sixteen SSE2 ones) of independent work per operation,
+/// enough to keep the divider and square-root unit busy, which bound an adaptive step.
+pub const LANES: usize = 32;
 
 /// How often (in steps) a block checks whether all its runs have diverged and it can stop.
 const LIVENESS_CHECK: usize = 32;
@@ -339,8 +339,13 @@ fn blocks<F: Field, R: Rule>(
 struct Block {
     x: [f64; LANES],
     y: [f64; LANES],
-    sx: [Moment; LANES],
-    sy: [Moment; LANES],
+    /// Optimizer state per coordinate, each field its own array (no interleaving to shuffle).
+    mx: [f64; LANES],
+    vx: [f64; LANES],
+    wx: [f64; LANES],
+    my: [f64; LANES],
+    vy: [f64; LANES],
+    wy: [f64; LANES],
     /// The last point whose coordinates and loss were finite.
     last_x: [f64; LANES],
     last_y: [f64; LANES],
@@ -358,8 +363,12 @@ impl Block {
         Self {
             x,
             y,
-            sx: [Moment::default(); LANES],
-            sy: [Moment::default(); LANES],
+            mx: [0.0; LANES],
+            vx: [0.0; LANES],
+            wx: [0.0; LANES],
+            my: [0.0; LANES],
+            vy: [0.0; LANES],
+            wy: [0.0; LANES],
             last_x: x,
             last_y: y,
             alive: [true; LANES],
@@ -387,8 +396,12 @@ impl Block {
             self.last_x[i] = if alive { x } else { self.last_x[i] };
             self.last_y[i] = if alive { y } else { self.last_y[i] };
             if update {
-                self.x[i] = rule.update(c, x, gx, &mut self.sx[i]);
-                self.y[i] = rule.update(c, y, gy, &mut self.sy[i]);
+                let mut sx = Moment { m: self.mx[i], v: self.vx[i], v_max: self.wx[i] };
+                let mut sy = Moment { m: self.my[i], v: self.vy[i], v_max: self.wy[i] };
+                self.x[i] = rule.update(c, x, gx, &mut sx);
+                self.y[i] = rule.update(c, y, gy, &mut sy);
+                (self.mx[i], self.vx[i], self.wx[i]) = (sx.m, sx.v, sx.v_max);
+                (self.my[i], self.vy[i], self.wy[i]) = (sy.m, sy.v, sy.v_max);
             }
         }
     }

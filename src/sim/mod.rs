@@ -3,6 +3,7 @@
 //! Pure, deterministic Rust. Nothing in here knows about a window: the app, the command line and
 //! the headless renderer all read from this module, and nothing here reads from them.
 
+pub mod basins;
 pub mod batch;
 pub mod builtin;
 pub mod critical;

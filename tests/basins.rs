@@ -1,0 +1,196 @@
+//! Basins of attraction: the map names the right ends, agrees with single runs, covers the grid,
+//! can be cancelled, and `losscape basins` writes it as CSV and PNG with a clear error for every
+//! bad input.
+
+use std::process::Command;
+
+use losscape::sim::basins::{Basin, BasinError, BasinJob, Progress};
+use losscape::sim::{Builtin, CriticalKind, Domain, OptimizerSpec, SurfaceDef, final_point};
+
+fn job(surface: Builtin, spec: &str, grid: usize, steps: usize) -> BasinJob {
+    BasinJob {
+        surface: SurfaceDef::Builtin(surface),
+        spec: OptimizerSpec::parse(spec).unwrap(),
+        domain: surface.domain(),
+        grid,
+        steps,
+    }
+}
+
+#[test]
+fn himmelblau_has_four_basins_that_cover_the_grid() {
+    let map = job(Builtin::Himmelblau, "adam:lr=0.05", 48, 600).run(&Progress::default()).unwrap();
+    assert_eq!(map.basins.len(), 48 * 48);
+    let (at, moving, diverged) = map.counts();
+    assert_eq!((moving, diverged), (0, 0), "every run should reach a minimum");
+    let reached: Vec<_> = at
+        .iter()
+        .enumerate()
+        .filter(|&(_, &n)| n > 0)
+        .map(|(i, &n)| (&map.attractors[i], n))
+        .collect();
+    assert_eq!(reached.len(), 4, "{reached:?}");
+    for (c, n) in &reached {
+        assert_eq!(c.kind, CriticalKind::Min);
+        assert!(c.value.abs() < 1e-9, "Himmelblau's minima are all 0, got {}", c.value);
+        // Each of the four symmetric-ish basins holds a fair share of the grid.
+        assert!(*n > 48 * 48 / 10, "{c:?} has only {n} cells");
+    }
+    assert_eq!(at.iter().sum::<usize>(), 48 * 48);
+}
+
+#[test]
+fn each_cell_is_where_a_single_run_from_its_centre_ends() {
+    let map = job(Builtin::Bowls, "momentum:lr=0.05", 24, 300).run(&Progress::default()).unwrap();
+    let reach =
+        losscape::sim::basins::REACHED * map.job.domain.width().hypot(map.job.domain.height());
+    for j in (0..24).step_by(5) {
+        for i in (0..24).step_by(3) {
+            let start = map.cell_centre(i, j);
+            let (end, diverged) = final_point(&map.job.surface, &map.job.spec, start, 300);
+            assert_eq!(map.ends[j * 24 + i], (end, diverged));
+            let basin = map.basin_at(start).unwrap();
+            match basin {
+                Basin::At(k) => {
+                    assert!((map.attractors[usize::from(k)].point - end).norm() <= reach)
+                }
+                Basin::Moving => {
+                    assert!(map.attractors.iter().all(|c| (c.point - end).norm() > reach))
+                }
+                Basin::Diverged => assert!(diverged.is_some()),
+            }
+        }
+    }
+}
+
+#[test]
+fn newton_ends_on_the_saddle_where_saddle_free_newton_never_does() {
+    let on_saddle = |spec: &str| {
+        let map = job(Builtin::EscapeSaddle, spec, 40, 60).run(&Progress::default()).unwrap();
+        let (at, _, _) = map.counts();
+        at.iter()
+            .zip(&map.attractors)
+            .filter(|(_, c)| c.kind == CriticalKind::Saddle)
+            .map(|(n, _)| n)
+            .sum::<usize>()
+    };
+    assert!(on_saddle("newton") > 40 * 40 / 10);
+    assert_eq!(on_saddle("sfn"), 0);
+}
+
+#[test]
+fn a_cancelled_or_impossible_job_says_so() {
+    let progress = Progress::default();
+    progress.cancel();
+    let err = job(Builtin::Rosenbrock, "adam", 64, 100).run(&progress).unwrap_err();
+    assert_eq!(err, BasinError::Cancelled);
+    assert!(progress.rows_done() < 64, "a cancelled job should stop taking rows");
+    let err = job(Builtin::Rosenbrock, "adam", 0, 100).run(&Progress::default()).unwrap_err();
+    assert_eq!(err, BasinError::Grid(0));
+    // A domain where every run diverges at once still gives a full map.
+    let mut j = job(Builtin::Saddle, "gd:lr=1e300", 8, 20);
+    j.domain = Domain::new(1.0, 2.0, 1.0, 2.0).unwrap();
+    let map = j.run(&Progress::default()).unwrap();
+    assert_eq!(map.counts().2, 64);
+}
+
+fn losscape(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_losscape")).args(args).output().expect("the binary runs")
+}
+
+#[test]
+fn the_command_writes_csv_and_png_and_counts_the_ends() {
+    let dir = std::env::temp_dir().join(format!("losscape-basins-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let csv = dir.join("b.csv");
+    let o = losscape(&[
+        "basins",
+        "--surface",
+        "himmelblau",
+        "--optimizer",
+        "adam:lr=0.05",
+        "--grid",
+        "20",
+        "--steps",
+        "400",
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let summary = String::from_utf8(o.stdout).unwrap();
+    assert!(summary.contains("400 runs of 400 steps in"), "{summary}");
+    assert_eq!(summary.matches("min ").count(), 4, "{summary}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("x,y,end_x,end_y,basin,diverged_at"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 400);
+    assert!(rows.iter().all(|r| r.len() == 6 && r[4].starts_with("min") && r[5].is_empty()));
+    // Row by row from y_min, cell centres.
+    assert_eq!((rows[0][0], rows[0][1]), ("-4.75", "-4.75"));
+    assert_eq!((rows[1][0], rows[20][1]), ("-4.25", "-4.25"));
+
+    let png = dir.join("b.png");
+    let o = losscape(&[
+        "basins",
+        "--formula",
+        "x^2 + 0.25*(y^2-1)^2",
+        "--optimizer",
+        "newton",
+        "--grid",
+        "30",
+        "--steps",
+        "40",
+        "--domain=-2,2,-2,2",
+        "--out",
+        png.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let be = |k: usize| u32::from_be_bytes(bytes[k..k + 4].try_into().unwrap());
+    // The default 900×820 shrunk to the square domain's aspect (the frame is square).
+    let (w, h) = (be(16), be(20));
+    assert!(w <= 900 && h <= 820 && (w == 900 || h == 820), "{w}×{h}");
+    assert_eq!(w - 64 - 18, h - 40 - 52, "the frame is square: {w}×{h}");
+    assert!(String::from_utf8(o.stdout).unwrap().contains("saddle 1 (0.000, 0.000)"));
+}
+
+#[test]
+fn bad_basins_input_is_a_clear_error() {
+    for (args, says) in [
+        (&["--grid", "0"][..], "grid must be 1 to 4096"),
+        (&["--grid", "many"][..], "'many' is not a whole number"),
+        (&["--grid", "5000"][..], "grid must be 1 to 4096"),
+        (&["--grid", "8", "--optimizer", "adamm"][..], "unknown optimizer 'adamm'"),
+        (&["--grid", "8", "--out", "map.txt"][..], "must end in .png or .csv"),
+        (&["--grid", "8", "--domain=2,1,0,1"][..], "domain"),
+        (&["--grid", "8", "--steps", "-3"][..], "cannot be negative"),
+    ] {
+        let mut all = vec![
+            "basins",
+            "--surface",
+            "booth",
+            "--optimizer",
+            "adam",
+            "--steps",
+            "10",
+            "--out",
+            "/tmp/losscape-never.png",
+        ];
+        // Later flags override earlier ones in the list above only where clap allows; build
+        // the line so that each case's flag is the one that matters.
+        for pair in args.chunks(2) {
+            if let Some(k) = all.iter().position(|a| *a == pair[0]) {
+                all.remove(k);
+                all.remove(k);
+            }
+        }
+        all.extend_from_slice(args);
+        let o = losscape(&all);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{all:?} succeeded");
+        assert!(err.contains(says), "{all:?}: {err}");
+        assert!(!err.contains("panicked"), "{all:?}: {err}");
+    }
+}
