@@ -31,6 +31,20 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
             }
         });
         if ui
+            .selectable_label(app.teach.narrate_open, RichText::new("🔎 Narrate").heading())
+            .on_hover_text("Inside the optimizer at this step: gradient, momentum, step (N)")
+            .clicked()
+        {
+            app.teach.narrate_open = !app.teach.narrate_open;
+        }
+        if ui
+            .selectable_label(app.teach.race_open, RichText::new("🏁 Race").heading())
+            .on_hover_text("Rank the optimizers over the start points (T)")
+            .clicked()
+        {
+            app.teach.race_open = !app.teach.race_open;
+        }
+        if ui
             .selectable_label(app.highdim.open, RichText::new("📈 High-D").heading())
             .on_hover_text("Why saddles dominate in high dimensions: random Hessians")
             .clicked()
@@ -75,6 +89,8 @@ pub fn side_panel(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
     starts_section(ui, app, &mut commands);
     ui.separator();
     optimizers_section(ui, app);
+    ui.separator();
+    super::teach::basins_section(ui, app);
     commands
 }
 
@@ -203,10 +219,14 @@ fn optimizers_section(ui: &mut Ui, app: &mut LosscapeApp) {
         });
     });
     let mut remove = None;
+    let mut tune = None;
     for (i, entry) in app.scene.optimizers.iter_mut().enumerate() {
         ui.push_id(i, |ui| {
-            optimizer_row(ui, entry, &mut remove, i);
+            optimizer_row(ui, entry, &mut remove, &mut tune, i);
         });
+    }
+    if let Some(i) = tune {
+        super::teach::tune_optimizer(app, i);
     }
     if let Some(i) = remove
         && app.scene.optimizers.len() > 1
@@ -219,6 +239,7 @@ fn optimizer_row(
     ui: &mut Ui,
     entry: &mut OptimizerEntry,
     remove: &mut Option<usize>,
+    tune: &mut Option<usize>,
     index: usize,
 ) {
     let kind = entry.spec.kind();
@@ -248,6 +269,16 @@ fn optimizer_row(
                 .labelled_by(label.id);
         });
         ui.horizontal(|ui| {
+            if ui
+                .button("Tune lr")
+                .on_hover_text(
+                    "Search learning rates (log-spaced) for the lowest mean final loss over the \
+                     start points after the scene's steps",
+                )
+                .clicked()
+            {
+                *tune = Some(index);
+            }
             if ui.button("Reset to defaults").on_hover_text("PyTorch's defaults").clicked() {
                 entry.spec = OptimizerSpec::new(kind);
                 entry.noise = Default::default();

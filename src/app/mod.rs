@@ -16,6 +16,7 @@ pub mod highdim;
 pub mod playback;
 mod plot;
 pub mod runs;
+pub mod teach;
 mod timeline;
 
 use std::path::PathBuf;
@@ -67,8 +68,11 @@ pub enum Command {
     ResetPlayback,
 }
 
+/// How much presenter mode scales the UI.
+pub const PRESENTER_ZOOM: f32 = 1.3;
+
 /// The keyboard shortcuts, shown by the help overlay (`?`).
-pub const SHORTCUTS: [(&str, &str); 13] = [
+pub const SHORTCUTS: [(&str, &str); 16] = [
     ("Space", "play / pause"),
     ("→ / ←", "one step forward / back"),
     ("R", "reset to step 0"),
@@ -77,6 +81,9 @@ pub const SHORTCUTS: [(&str, &str); 13] = [
     ("1 – 6", "load a lecture preset"),
     ("G", "overlay / grid layout"),
     ("H", "hide / show the side panels"),
+    ("P", "presenter mode: panels hidden, everything larger"),
+    ("N", "narrate: inside the optimizer at this step"),
+    ("T", "race table: rank the optimizers"),
     ("F11", "fullscreen"),
     ("Ctrl + / Ctrl −", "scale the whole UI"),
     ("Ctrl + S", "screenshot (File menu: folder, 1× / 2×, plot or window)"),
@@ -126,6 +133,12 @@ pub struct LosscapeApp {
     pub exporter: export::Exporter,
     /// The "why saddles dominate in high dimensions" window.
     pub highdim: highdim::HighDim,
+    /// Narrate, race, basins.
+    pub teach: teach::Teach,
+    /// Presenter mode: panels hidden, the UI scaled up, the caption large.
+    pub presenter: bool,
+    /// Whether the teaching side panel was shown last frame.
+    teach_was_open: bool,
 }
 
 impl LosscapeApp {
@@ -152,6 +165,9 @@ impl LosscapeApp {
             status: None,
             exporter: export::Exporter::default(),
             highdim: highdim::HighDim::default(),
+            teach: teach::Teach::default(),
+            presenter: false,
+            teach_was_open: false,
         };
         app.plot.reset_view = true;
         if let SurfaceChoice::Builtin(_) = app.scene.surface {
@@ -305,6 +321,18 @@ impl LosscapeApp {
         }
     }
 
+    /// Presenter mode on or off: hides the side panels and scales the whole UI by
+    /// [`PRESENTER_ZOOM`] (on top of whatever Ctrl +/− set), and back.
+    pub fn set_presenter(&mut self, ctx: &egui::Context, on: bool) {
+        if on == self.presenter {
+            return;
+        }
+        self.presenter = on;
+        self.show_panels = !on;
+        let zoom = ctx.zoom_factor();
+        ctx.set_zoom_factor(if on { zoom * PRESENTER_ZOOM } else { zoom / PRESENTER_ZOOM });
+    }
+
     fn handle_keys(&mut self, ctx: &egui::Context) -> Vec<Command> {
         let mut commands = Vec::new();
         // Keys go to a text field when one has focus.
@@ -338,6 +366,15 @@ impl LosscapeApp {
         }
         if pressed(Key::H) {
             self.show_panels = !self.show_panels;
+        }
+        if pressed(Key::N) {
+            self.teach.narrate_open = !self.teach.narrate_open;
+        }
+        if pressed(Key::T) {
+            self.teach.race_open = !self.teach.race_open;
+        }
+        if pressed(Key::P) {
+            self.set_presenter(ctx, !self.presenter);
         }
         if pressed(Key::G) {
             self.scene.view.layout = match self.scene.view.layout {
@@ -390,6 +427,10 @@ impl LosscapeApp {
             self.status = Some(message);
         }
         commands.extend(export::dropped_scene(self, &ctx));
+        let labels = crate::figure::legend_labels(&self.scene);
+        if let Some(message) = self.teach.basins.poll(&ctx, &labels) {
+            self.status = Some(message);
+        }
 
         egui::Panel::top("title").show(ui, |ui| {
             commands.extend(controls::title_bar(ui, self));
@@ -409,6 +450,28 @@ impl LosscapeApp {
                 curves::curves(ui, self);
             });
         }
+        let teach_open = self.teach.narrate_open || self.teach.race_open;
+        if teach_open != self.teach_was_open {
+            // The plot changes width: fit the domain to its new shape.
+            self.teach_was_open = teach_open;
+            self.plot.reset_view = true;
+        }
+        if teach_open {
+            egui::Panel::right("teach").resizable(true).default_size(470.0).max_size(560.0).show(
+                ui,
+                |ui| {
+                    egui::ScrollArea::vertical().show(ui, |ui| {
+                        if self.teach.narrate_open {
+                            teach::narrate_ui(ui, self);
+                            ui.separator();
+                        }
+                        if self.teach.race_open {
+                            teach::race_ui(ui, self);
+                        }
+                    });
+                },
+            );
+        }
         let critical =
             if self.scene.view.critical_points { Some(self.critical_points()) } else { None };
         egui::CentralPanel::default().show(ui, |ui| {
@@ -418,6 +481,7 @@ impl LosscapeApp {
             help::overlay(&ctx, &mut self.show_help);
         }
         self.highdim.window(&ctx);
+
         for command in commands {
             self.apply(command);
         }

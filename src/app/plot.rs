@@ -154,8 +154,10 @@ fn surface_plot(
         .allow_boxed_zoom(true)
         .boxed_zoom_pointer_button(PointerButton::Secondary)
         .show_grid(false)
-        .x_axis_label("x")
-        .y_axis_label("y")
+        .custom_x_axes(vec![egui_plot::AxisHints::new_x().label("x").formatter(tick_label)])
+        .custom_y_axes(vec![egui_plot::AxisHints::new_y().label("y").formatter(tick_label)])
+        .x_grid_spacer(one_five_spacer)
+        .y_grid_spacer(one_five_spacer)
         .legend(Legend::default().position(Corner::RightTop).background_alpha(0.75))
         .link_axis(Id::unique("surface-link"), true)
         .link_cursor(Id::unique("surface-link"), true);
@@ -179,13 +181,17 @@ fn surface_plot(
         ]
     });
 
+    let narration =
+        super::teach::narration(app).filter(|_| optimizers.contains(&app.teach.narrate_pick.0));
+    let basins = &app.teach.basins;
     let response = plot.show(ui, |pui: &mut PlotUi| {
         if reset {
             pui.set_plot_bounds(fit);
         }
         field.draw(pui, view);
+        basins.draw(pui);
         if let Some(points) = critical {
-            draw_critical(pui, points);
+            draw_critical(pui, points, domain.width().hypot(domain.height()), px);
         }
         for &i in optimizers {
             let entry = &scene_optimizers[i];
@@ -228,6 +234,9 @@ fn surface_plot(
                 }
             }
         }
+        if let Some(n) = &narration {
+            super::teach::draw_narration(pui, n, px);
+        }
         for (i, s) in starts.iter().enumerate() {
             let ring = if selected == Some(i) { 9.0 } else { 7.0 };
             pui.points(Points::new("", vec![*s]).radius(ring).color(Color32::BLACK).filled(true));
@@ -238,6 +247,15 @@ fn surface_plot(
     });
 
     let r = &response.response;
+    if let Some(c) =
+        critical.and_then(|points| critical_under_pointer(ui, &response.transform, points))
+        && !grabbing
+    {
+        let text = critical_tooltip(c);
+        r.clone().on_hover_ui_at_pointer(|ui| {
+            ui.label(RichText::new(text).monospace());
+        });
+    }
     if primary {
         app.plot.transform = Some(response.transform);
         app.plot.bounds = Some(*response.transform.bounds());
@@ -299,7 +317,114 @@ fn surface_plot(
     commands
 }
 
-fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint]) {
+/// Colour of a saddle's escape direction (negative curvature: the way down and out).
+pub const ESCAPE: Color32 = Color32::from_rgb(0xff, 0x6a, 0x3d);
+/// Colour of a saddle's attracting direction (positive curvature: the way in).
+pub const ATTRACT: Color32 = Color32::from_rgb(0x4d, 0xd0, 0xe1);
+
+/// An arrow from `from` to `to` in plot coordinates, drawn with a shaft `width` pixels wide and
+/// a head of fixed screen size (`px`: data units per pixel, x and y).
+pub fn arrow(
+    pui: &mut PlotUi,
+    name: &str,
+    from: Point,
+    to: Point,
+    color: Color32,
+    width: f32,
+    px: [f64; 2],
+) {
+    let d = to - from;
+    // Work in pixels so the head keeps its shape whatever the zoom.
+    let (dx, dy) = (d.x / px[0].max(f64::MIN_POSITIVE), d.y / px[1].max(f64::MIN_POSITIVE));
+    let len = dx.hypot(dy);
+    if !(len.is_finite() && len > 0.5) {
+        return;
+    }
+    let head = (3.5 * f64::from(width) + 4.0).min(0.5 * len);
+    let (ux, uy) = (dx / len, dy / len);
+    let wing = |sign: f64| {
+        let (c, s) = (0.5f64.cos(), sign * 0.5f64.sin());
+        let (wx, wy) = (-(ux * c - uy * s) * head, -(ux * s + uy * c) * head);
+        [to.x + wx * px[0], to.y + wy * px[1]]
+    };
+    pui.line(
+        Line::new(name, PlotPoints::Owned(vec![[from.x, from.y].into(), [to.x, to.y].into()]))
+            .color(color)
+            .width(width)
+            .allow_hover(false),
+    );
+    pui.line(
+        Line::new(name, vec![wing(1.0), [to.x, to.y], wing(-1.0)])
+            .color(color)
+            .width(width)
+            .allow_hover(false),
+    );
+}
+
+/// The critical point within [`GRAB_RADIUS`] of the pointer, if any.
+pub fn critical_under_pointer<'a>(
+    ui: &egui::Ui,
+    transform: &PlotTransform,
+    points: &'a [CriticalPoint],
+) -> Option<&'a CriticalPoint> {
+    let pointer = ui.input(|i| i.pointer.hover_pos())?;
+    points
+        .iter()
+        .map(|c| {
+            let at = transform.position_from_point(&PlotPoint::new(c.point.x, c.point.y));
+            (c, at.distance(pointer))
+        })
+        .filter(|&(_, d)| d <= GRAB_RADIUS)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
+}
+
+/// What a critical point's tooltip says: kind, where, f, the signed eigenvalues and what they
+/// mean.
+pub fn critical_tooltip(c: &CriticalPoint) -> String {
+    let [l1, l2] = c.eigenvalues;
+    let meaning = match c.kind {
+        CriticalKind::Min => "both curvatures up: a minimum",
+        CriticalKind::Max => "both curvatures down: a maximum",
+        CriticalKind::Saddle => "one curvature down: a saddle, escaped along λ₁'s direction",
+        CriticalKind::Degenerate => "a zero curvature: second-order test cannot tell",
+    };
+    format!(
+        "{} at ({:.4}, {:.4})\nf = {:.6}\nHessian eigenvalues λ₁ = {l1:+.4}, λ₂ = {l2:+.4}\n{meaning}",
+        c.kind.name(),
+        c.point.x,
+        c.point.y,
+        c.value
+    )
+}
+
+fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint], diagonal: f64, px: [f64; 2]) {
+    // A saddle's eigen-directions: out along the negative curvature, in along the positive.
+    let reach = 0.06 * diagonal;
+    for cp in points.iter().filter(|c| c.kind == CriticalKind::Saddle) {
+        let [down, up] = cp.eigenvectors;
+        for sign in [1.0, -1.0] {
+            let gap = 0.25 * reach;
+            arrow(
+                pui,
+                "escape direction (λ < 0)",
+                cp.point + down * (sign * gap),
+                cp.point + down * (sign * reach),
+                ESCAPE,
+                3.0,
+                px,
+            );
+            arrow(
+                pui,
+                "attracting direction (λ > 0)",
+                cp.point + up * (sign * reach),
+                cp.point + up * (sign * gap),
+                ATTRACT,
+                3.0,
+                px,
+            );
+        }
+    }
     for cp in points {
         // The same markers and colours as the figures (`losscape render`, exports).
         let shape = match cp.kind {
@@ -317,6 +442,53 @@ fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint]) {
             Points::new(name, vec![at]).shape(shape).radius(5.0).color(color(rgb)).filled(true),
         );
     }
+}
+
+/// Grid marks at 1 and 5 times powers of ten (egui_plot's default has powers of ten only, which
+/// leaves a plot 16 units wide with a single labelled "0": steps of 1 are too dense to label
+/// and steps of 10 fall outside).
+pub fn one_five_spacer(input: egui_plot::GridInput) -> Vec<egui_plot::GridMark> {
+    let (lo, hi) = input.bounds;
+    let base = input.base_step_size;
+    if !(lo.is_finite() && hi.is_finite() && base.is_finite() && base > 0.0 && hi > lo) {
+        return Vec::new();
+    }
+    // The ladder 1, 5, 10, 50, …: each rung a multiple of the one below.
+    let mut step = 10f64.powf(base.log10().floor());
+    if step < base {
+        step *= 5.0;
+    }
+    if step < base {
+        step *= 2.0;
+    }
+    let next = |s: f64| {
+        if (s / 10f64.powf(s.log10().floor()) - 1.0).abs() < 1e-9 { s * 5.0 } else { s * 2.0 }
+    };
+    let rungs = [step, next(step), next(next(step)), next(next(next(step)))];
+    let first = (lo / step).ceil() as i64;
+    let last = (hi / step).floor() as i64;
+    if last - first > 10_000 {
+        return Vec::new();
+    }
+    (first..=last)
+        .map(|k| {
+            let value = k as f64 * step;
+            let step_size = rungs
+                .iter()
+                .rev()
+                .copied()
+                .find(|&r| ((value / r).round() * r - value).abs() <= 1e-9 * r)
+                .unwrap_or(step);
+            egui_plot::GridMark { value, step_size }
+        })
+        .collect()
+}
+
+/// A tick label with as many decimals as its step needs (`2.5`, not `2`), and no `-0`.
+pub fn tick_label(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
+    let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 12.0) as usize;
+    let value = if mark.value.abs() < 1e-9 * mark.step_size { 0.0 } else { mark.value };
+    format!("{value:.decimals$}")
 }
 
 /// Screen position of a plot coordinate in the last frame (for tests).

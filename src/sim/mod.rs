@@ -9,10 +9,13 @@ pub mod builtin;
 pub mod critical;
 pub mod formula;
 pub mod goe;
+pub mod metrics;
+pub mod narrate;
 pub mod optimizer;
 pub mod parallel;
 pub mod surface;
 pub mod trajectory;
+pub mod tune;
 
 pub use builtin::Builtin;
 pub use critical::{CriticalKind, CriticalPoint, critical_points};

@@ -109,6 +109,8 @@ pub struct Run<'a, S: ?Sized> {
     schedule: Schedule,
     noise: NoiseStream,
     p: Point,
+    /// The gradient the last update used (with noise), and that update's scalars.
+    last_update: (Gradient, Coefs),
 }
 
 /// What [`Run::evaluate`] found at the current point.
@@ -131,6 +133,7 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
             spec,
             noise: NoiseStream::new(noise),
             p: start,
+            last_update: (Gradient::zeros(), Coefs::default()),
         }
     }
 
@@ -178,7 +181,14 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
         }
         let g_noisy = self.noise.perturb(grad);
         self.p = self.spec.apply(c, &mut self.state, p, g_noisy, hessian.as_ref());
+        self.last_update = (g_noisy, *c);
         Eval::Finite(TrajectoryPoint { point: p, loss, grad })
+    }
+
+    /// The gradient the last update used (the true one plus noise) and that update's
+    /// step-dependent scalars: what the narrate panel prints.
+    pub fn last_update(&self) -> (Gradient, Coefs) {
+        self.last_update
     }
 
     /// Evaluates f and ∇f at the current point without updating.

@@ -1,0 +1,518 @@
+//! The teaching panels: narrate one step of one run, race the optimizers, map basins of
+//! attraction, and tune a learning rate. Each reads the scene and the runs and draws; the
+//! numbers all come from `sim` (`narrate`, `metrics`, `basins`, `tune`).
+
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Line, PlotImage, PlotPoint, PlotUi};
+
+use super::LosscapeApp;
+use super::plot::{arrow, color};
+use crate::sim::basins::{BasinError, BasinJob, BasinMap, Progress};
+use crate::sim::metrics::{Metrics, Standing, Thresholds, race};
+use crate::sim::narrate::{Narration, narrate, num};
+use crate::sim::{Domain, Param, Point, tune};
+
+/// State of the teaching panels.
+#[derive(Default)]
+pub struct Teach {
+    /// Whether the narrate window is open.
+    pub narrate_open: bool,
+    /// Which optimizer (index in the scene) and start point the narrate window explains.
+    pub narrate_pick: (usize, usize),
+    /// Whether the race window is open.
+    pub race_open: bool,
+    /// The basin map.
+    pub basins: Basins,
+}
+
+/// The narration of the picked run at the current step, when the window is open.
+pub fn narration(app: &LosscapeApp) -> Option<Narration> {
+    if !app.teach.narrate_open {
+        return None;
+    }
+    let (o, s) = app.teach.narrate_pick;
+    let entry = app.scene.optimizers.get(o).filter(|e| e.enabled)?;
+    let start = app.scene.starts.get(s)?;
+    let run = app.runs.table.get(o)?.as_ref()?.get(s)?;
+    // The update from the point on screen; at the end of the run, its last update.
+    let last_update = run.trajectory.points.len().checked_sub(2)?;
+    let step = app.playback.step.min(last_update);
+    narrate(app.surface(), &entry.spec, Point::new(start[0], start[1]), entry.noise, step)
+}
+
+/// A section heading with a close button.
+fn heading(ui: &mut Ui, title: &str, open: &mut bool) {
+    ui.horizontal(|ui| {
+        ui.heading(title);
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("✖").on_hover_text("Close").clicked() {
+                *open = false;
+            }
+        });
+    });
+}
+
+/// The narrate section: pick a run, read its update at the current step.
+pub fn narrate_ui(ui: &mut Ui, app: &mut LosscapeApp) {
+    let mut open = app.teach.narrate_open;
+    heading(ui, "🔎 Inside the optimizer", &mut open);
+    {
+        {
+            let (mut o, mut s) = app.teach.narrate_pick;
+            ui.horizontal(|ui| {
+                let label = |i: usize| {
+                    app.scene.optimizers.get(i).map_or_else(|| "—".to_owned(), |e| e.label())
+                };
+                egui::ComboBox::from_id_salt("narrate-optimizer").selected_text(label(o)).show_ui(
+                    ui,
+                    |ui| {
+                        for (i, e) in app.scene.optimizers.iter().enumerate() {
+                            if e.enabled {
+                                ui.selectable_value(&mut o, i, e.label());
+                            }
+                        }
+                    },
+                );
+                egui::ComboBox::from_id_salt("narrate-start")
+                    .selected_text(format!("start {}", s + 1))
+                    .show_ui(ui, |ui| {
+                        for i in 0..app.scene.starts.len() {
+                            ui.selectable_value(&mut s, i, format!("start {}", i + 1));
+                        }
+                    });
+                ui.label("← → step through");
+            });
+            app.teach.narrate_pick = (o, s);
+            ui.separator();
+            match narration(app) {
+                Some(n) => {
+                    for line in n.lines() {
+                        ui.label(RichText::new(line).monospace().size(16.0));
+                    }
+                    ui.separator();
+                    ui.horizontal_wrapped(|ui| {
+                        ui.colored_label(GRADIENT, "━ −∇f (downhill)");
+                        ui.colored_label(MOMENTUM, "━ momentum");
+                        ui.colored_label(STEP, "━ the step taken");
+                        if n.effective_lr.is_some() {
+                            ui.colored_label(ELLIPSE, "◯ per-axis step size ‖g‖·lr/(√v′+ε)");
+                            ui.colored_label(GD_CIRCLE, "◯ GD's step lr·‖g‖");
+                        }
+                    });
+                }
+                None => {
+                    ui.label("Switch the optimizer on and drop a start point to narrate its run.");
+                }
+            }
+        }
+    }
+    app.teach.narrate_open = open;
+}
+
+const GRADIENT: Color32 = Color32::from_rgb(0x7f, 0xd8, 0xff);
+const MOMENTUM: Color32 = Color32::from_rgb(0xff, 0xd7, 0x40);
+const STEP: Color32 = Color32::from_rgb(0xff, 0xff, 0xff);
+const ELLIPSE: Color32 = Color32::from_rgb(0xff, 0x8a, 0xd8);
+const GD_CIRCLE: Color32 = Color32::from_rgb(0xaa, 0xaa, 0xaa);
+
+/// Draws the narrated step at its point: −∇f and the momentum as arrows of fixed screen length
+/// (their size is in the window's numbers), the step taken at its true size, and for the
+/// adaptive methods the per-axis step size as an ellipse beside GD's circle.
+pub fn draw_narration(pui: &mut PlotUi, n: &Narration, px: [f64; 2]) {
+    let p = n.point;
+    let screen = 70.0 * px[0].max(px[1]);
+    let unit = |v: crate::sim::Gradient| {
+        let norm = v.norm();
+        (norm.is_finite() && norm > 0.0).then(|| v / norm)
+    };
+    if let Some(d) = unit(-n.g) {
+        arrow(pui, "", p, p + d * screen, GRADIENT, 3.0, px);
+    }
+    let momentum = match n.spec.kind() {
+        crate::sim::OptimizerKind::Momentum | crate::sim::OptimizerKind::Nesterov => {
+            Some(-n.after.m)
+        }
+        crate::sim::OptimizerKind::Adam
+        | crate::sim::OptimizerKind::Adamw
+        | crate::sim::OptimizerKind::Nadam => n.m_hat.map(|m| -m),
+        _ => None,
+    };
+    if let Some(d) = momentum.and_then(unit) {
+        arrow(pui, "", p, p + d * (0.8 * screen), MOMENTUM, 3.0, px);
+    }
+    if n.next.x.is_finite() && n.next.y.is_finite() {
+        arrow(pui, "", p, n.next, STEP, 2.5, px);
+    }
+    if let Some(e) = n.effective_lr {
+        let g = n.g.norm();
+        let ring = |rx: f64, ry: f64| -> Vec<[f64; 2]> {
+            (0..=72)
+                .map(|k| {
+                    let a = std::f64::consts::TAU * f64::from(k) / 72.0;
+                    [p.x + rx * a.cos(), p.y + ry * a.sin()]
+                })
+                .collect()
+        };
+        pui.line(
+            Line::new("", ring(e.x * g, e.y * g)).color(ELLIPSE).width(2.0).allow_hover(false),
+        );
+        let lr = n.spec.lr() * g;
+        pui.line(
+            Line::new("", ring(lr, lr))
+                .color(GD_CIRCLE)
+                .width(1.5)
+                .style(egui_plot::LineStyle::dashed_dense())
+                .allow_hover(false),
+        );
+    }
+}
+
+/// The race of the enabled optimizers over the current start points, best first, with each
+/// entry's metrics per run.
+pub fn standings(app: &mut LosscapeApp) -> Vec<Standing> {
+    let critical = app.critical_points();
+    let thresholds = Thresholds::for_surface(app.surface(), &app.scene.domain());
+    let entries: Vec<(usize, Vec<Metrics>)> = app
+        .scene
+        .optimizers
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.enabled)
+        .filter_map(|(i, _)| {
+            let runs = app.runs.table.get(i)?.as_ref()?;
+            Some((
+                i,
+                runs.iter().map(|r| Metrics::of(&r.trajectory, &critical, &thresholds)).collect(),
+            ))
+        })
+        .collect();
+    race(&entries)
+}
+
+/// The race section: a table ranking the enabled optimizers.
+pub fn race_ui(ui: &mut Ui, app: &mut LosscapeApp) {
+    let standings = standings(app);
+    let mut open = true;
+    heading(ui, "🏁 Race", &mut open);
+    {
+        ui.label(format!(
+            "{} start point(s), {} steps. Ranked by runs at a minimum, then steps to get there, \
+             then final loss. Flat: ‖∇f‖ under 0.1% of its largest value here.",
+            app.scene.starts.len(),
+            app.scene.steps
+        ));
+        egui::Grid::new("race").striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
+            for (h, tip) in [
+                ("#", "rank"),
+                ("optimizer", ""),
+                ("at min", "runs that reached a minimum, of all runs"),
+                (
+                    "steps",
+                    "mean steps until within reach of a minimum, over the runs that got there",
+                ),
+                ("flat", "mean steps spent flat (on a plateau or near a saddle), not at a minimum"),
+                ("final f", "mean final loss over the runs that did not diverge"),
+                ("end", "how the runs ended"),
+            ] {
+                let r = ui.label(RichText::new(h).strong());
+                if !tip.is_empty() {
+                    r.on_hover_text(tip);
+                }
+            }
+            ui.end_row();
+            for (rank, s) in standings.iter().enumerate() {
+                let entry = &app.scene.optimizers[s.entry];
+                ui.label(format!("{}", rank + 1));
+                ui.label(RichText::new(entry.label()).color(color(entry.color)).strong());
+                ui.label(format!("{} / {}", s.converged, s.runs));
+                ui.label(s.mean_steps_to_minimum.map_or("—".to_owned(), |v| format!("{v:.0}")));
+                ui.label(format!("{:.0}", s.mean_flat_steps));
+                ui.label(s.mean_final_loss.map_or("—".to_owned(), num));
+                let status: Vec<String> =
+                    s.statuses.iter().map(|(st, n)| format!("{n} {}", st.short())).collect();
+                let long: Vec<String> =
+                    s.statuses.iter().map(|(st, n)| format!("{n} {}", st.label())).collect();
+                ui.label(status.join(", ")).on_hover_text(long.join(", "));
+                ui.end_row();
+            }
+        });
+    }
+    app.teach.race_open = open;
+}
+
+/// Tunes optimizer `i`'s learning rate over the scene's starts and steps and says what it did.
+pub fn tune_optimizer(app: &mut LosscapeApp, i: usize) {
+    let starts: Vec<Point> = app.scene.start_points().collect();
+    let Some(entry) = app.scene.optimizers.get(i) else { return };
+    let old = entry.spec.lr();
+    let label = entry.label();
+    match tune::tune_lr(app.surface(), &entry.spec, &starts, app.scene.steps) {
+        Some(t) => {
+            if let Some(e) = app.scene.optimizers.get_mut(i) {
+                let _ = e.spec.set(Param::Lr, t.lr);
+            }
+            app.status = Some(format!(
+                "{label}: lr {} → {} (mean final loss {} over {} start(s) after {} steps; {} rates tried)",
+                num(old),
+                num(t.lr),
+                num(t.mean_loss),
+                starts.len(),
+                app.scene.steps,
+                t.tried.len()
+            ));
+        }
+        None if starts.is_empty() => {
+            app.status = Some("tune lr: drop a start point first".to_owned());
+        }
+        None => app.status = Some(format!("{label}: every learning rate tried diverged")),
+    }
+}
+
+/// The basin map: settings, the worker computing it, and the texture of the result.
+pub struct Basins {
+    /// The optimizer mapped (index in the scene).
+    pub optimizer: usize,
+    /// A second optimizer to compare with: the overlay shows where they end differently.
+    pub compare: Option<usize>,
+    /// Cells per side.
+    pub grid: usize,
+    /// Whether the overlay is drawn.
+    pub show: bool,
+    /// Opacity of the overlay.
+    pub opacity: f32,
+    worker: Option<Worker>,
+    /// The last map computed.
+    pub result: Option<BasinResult>,
+}
+
+impl Default for Basins {
+    fn default() -> Self {
+        Self {
+            optimizer: 0,
+            compare: None,
+            grid: 160,
+            show: true,
+            opacity: 0.6,
+            worker: None,
+            result: None,
+        }
+    }
+}
+
+type Maps = (BasinMap, Option<BasinMap>);
+
+struct Worker {
+    progress: Arc<Progress>,
+    rows: usize,
+    handle: JoinHandle<Result<Maps, BasinError>>,
+}
+
+/// A computed map, ready to draw.
+pub struct BasinResult {
+    /// The map of the first optimizer.
+    pub map: Arc<BasinMap>,
+    /// The map of the second, when comparing.
+    pub other: Option<Arc<BasinMap>>,
+    /// Cells where the two end differently.
+    pub differ: usize,
+    /// The picture.
+    pub texture: egui::TextureHandle,
+    /// Legend: what each colour means.
+    pub legend: Vec<(String, Color32)>,
+}
+
+impl Basins {
+    /// Whether a map is being computed.
+    pub fn busy(&self) -> bool {
+        self.worker.is_some()
+    }
+
+    /// Starts computing over `domain` (the current view), cancelling any computation under way.
+    pub fn start(
+        &mut self,
+        app_scene: &crate::scene::Scene,
+        surface: &crate::sim::SurfaceDef,
+        domain: Domain,
+    ) {
+        self.cancel();
+        let Some(a) = app_scene.optimizers.get(self.optimizer) else { return };
+        let b = self.compare.and_then(|i| app_scene.optimizers.get(i)).map(|e| e.spec);
+        let job = BasinJob {
+            surface: surface.clone(),
+            spec: a.spec,
+            domain,
+            grid: self.grid,
+            steps: app_scene.steps,
+        };
+        let progress = Arc::new(Progress::default());
+        let rows = self.grid * if b.is_some() { 2 } else { 1 };
+        let p = Arc::clone(&progress);
+        let handle = std::thread::spawn(move || {
+            let other = b.map(|spec| BasinJob { spec, ..job.clone() });
+            let first = job.run(&p)?;
+            let second = match other {
+                Some(j) => Some(j.run(&p)?),
+                None => None,
+            };
+            Ok((first, second))
+        });
+        self.worker = Some(Worker { progress, rows, handle });
+    }
+
+    /// Stops the computation under way, if any (its rows in hand finish in the background).
+    pub fn cancel(&mut self) {
+        if let Some(w) = self.worker.take() {
+            w.progress.cancel();
+        }
+    }
+
+    /// Fraction done of the computation under way.
+    pub fn progress(&self) -> Option<f32> {
+        self.worker.as_ref().map(|w| w.progress.rows_done() as f32 / w.rows.max(1) as f32)
+    }
+
+    /// Picks up a finished computation; returns a message for the status line.
+    pub fn poll(&mut self, ctx: &egui::Context, labels: &[String]) -> Option<String> {
+        let finished = self.worker.as_ref().is_some_and(|w| w.handle.is_finished());
+        if !finished {
+            if self.worker.is_some() {
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+            }
+            return None;
+        }
+        let worker = self.worker.take()?;
+        match worker.handle.join() {
+            Ok(Ok((map, other))) => {
+                let alpha = (self.opacity.clamp(0.0, 1.0) * 255.0) as u8;
+                let n = map.job.grid;
+                let name =
+                    |i: Option<usize>| i.and_then(|i| labels.get(i)).cloned().unwrap_or_default();
+                let (rgba, differ, legend) = match &other {
+                    Some(b) => {
+                        let (rgba, differ) =
+                            crate::figure::basins::difference_rgba(&map, b, alpha.max(200));
+                        let share = 100.0 * differ as f64 / (n * n) as f64;
+                        let text = format!(
+                            "{} and {} end in different places: {share:.1}% of the view",
+                            name(Some(self.optimizer)),
+                            name(self.compare)
+                        );
+                        (rgba, differ, vec![(text, color(crate::figure::basins::DIFFERENT))])
+                    }
+                    None => {
+                        let legend = crate::figure::basins::legend(&map)
+                            .into_iter()
+                            .map(|(l, c)| (l, color(c)))
+                            .collect();
+                        (crate::figure::basins::rgba(&map, alpha), 0, legend)
+                    }
+                };
+                let image = egui::ColorImage::from_rgba_unmultiplied([n, n], &rgba);
+                let texture = ctx.load_texture("basins", image, egui::TextureOptions::NEAREST);
+                let message = format!("basins of {} computed", name(Some(self.optimizer)));
+                self.result = Some(BasinResult {
+                    map: Arc::new(map),
+                    other: other.map(Arc::new),
+                    differ,
+                    texture,
+                    legend,
+                });
+                self.show = true;
+                Some(message)
+            }
+            Ok(Err(BasinError::Cancelled)) => Some("basin map cancelled".to_owned()),
+            Ok(Err(e)) => Some(format!("basin map: {e}")),
+            Err(_) => Some("basin map failed".to_owned()),
+        }
+    }
+
+    /// Draws the map over the heatmap.
+    pub fn draw(&self, pui: &mut PlotUi) {
+        let Some(r) = self.result.as_ref().filter(|_| self.show) else { return };
+        let d = r.map.job.domain;
+        let centre = PlotPoint::new((d.x_min + d.x_max) / 2.0, (d.y_min + d.y_max) / 2.0);
+        let size = egui::Vec2::new(d.width() as f32, d.height() as f32);
+        pui.image(PlotImage::new("", r.texture.id(), centre, size).allow_hover(false));
+    }
+}
+
+/// The basins section of the side panel.
+pub fn basins_section(ui: &mut Ui, app: &mut LosscapeApp) {
+    let labels = crate::figure::legend_labels(&app.scene);
+    egui::CollapsingHeader::new(RichText::new("Basins of attraction").heading())
+        .id_salt("basins")
+        .default_open(false)
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new("Colour every point of the view by where a run from it ends.")
+                    .small(),
+            );
+            let b = &mut app.teach.basins;
+            let name = |i: usize| labels.get(i).cloned().unwrap_or_default();
+            ui.horizontal(|ui| {
+                ui.label("optimizer");
+                egui::ComboBox::from_id_salt("basins-a").selected_text(name(b.optimizer)).show_ui(
+                    ui,
+                    |ui| {
+                        for i in 0..labels.len() {
+                            ui.selectable_value(&mut b.optimizer, i, name(i));
+                        }
+                    },
+                );
+            });
+            ui.horizontal(|ui| {
+                ui.label("differs from");
+                let text = b.compare.map_or("—".to_owned(), name);
+                egui::ComboBox::from_id_salt("basins-b").selected_text(text).show_ui(ui, |ui| {
+                    ui.selectable_value(&mut b.compare, None, "—");
+                    for i in 0..labels.len() {
+                        ui.selectable_value(&mut b.compare, Some(i), name(i));
+                    }
+                });
+            });
+            ui.horizontal(|ui| {
+                ui.add(
+                    egui::Slider::new(&mut b.grid, 32..=512).logarithmic(true).text("cells a side"),
+                );
+            });
+            let mut compute = false;
+            ui.horizontal(|ui| {
+                let busy = b.busy();
+                if !busy
+                    && ui
+                        .button("Compute")
+                        .on_hover_text("over the current view, on all cores")
+                        .clicked()
+                {
+                    compute = true;
+                } else if busy && ui.button("Cancel").clicked() {
+                    b.cancel();
+                }
+                if let Some(f) = b.progress() {
+                    ui.add(egui::ProgressBar::new(f).show_percentage().desired_width(120.0));
+                }
+                if b.result.is_some() {
+                    ui.checkbox(&mut b.show, "show");
+                }
+            });
+            if compute {
+                let view = app.plot.bounds.map_or(app.scene.domain(), |bounds| {
+                    let (lo, hi) = (bounds.min(), bounds.max());
+                    Domain::new(lo[0], hi[0], lo[1], hi[1]).unwrap_or(app.scene.domain())
+                });
+                let surface = app.surface().clone();
+                app.teach.basins.start(&app.scene, &surface, view);
+            }
+            if let Some(r) = app.teach.basins.result.as_ref().filter(|_| app.teach.basins.show) {
+                for (label, c) in &r.legend {
+                    ui.horizontal(|ui| {
+                        ui.label(RichText::new("■").color(*c).size(18.0));
+                        ui.label(label);
+                    });
+                }
+            }
+        });
+}

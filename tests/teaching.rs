@@ -1,0 +1,293 @@
+//! The teaching tools: critical points as `losscape critical` finds them, the narrated numbers as
+//! the simulator holds them, the race on the plateau, tuned learning rates, and the panels in
+//! the app (driven headless by egui_kittest).
+
+use std::process::Command;
+
+use egui::{Key, Vec2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use losscape::app::LosscapeApp;
+use losscape::scene::{PRESETS, Scene, SurfaceChoice, default_scene};
+use losscape::sim::metrics::{Metrics, Status, Thresholds, race};
+use losscape::sim::narrate::narrate;
+use losscape::sim::tune::tune_lr;
+use losscape::sim::{
+    Builtin, CriticalKind, Eval, Noise, OptimizerKind, OptimizerSpec, Point, Run, SurfaceDef,
+    critical_points, simulate,
+};
+
+#[test]
+fn critical_markers_match_losscape_critical_for_every_preset() {
+    for preset in PRESETS {
+        let scene = preset.scene().unwrap();
+        let mut app = LosscapeApp::new(scene.clone());
+        let shown = app.critical_points();
+        let d = scene.domain();
+        let domain = format!("--domain={},{},{},{}", d.x_min, d.x_max, d.y_min, d.y_max);
+        let (flag, surface) = match &scene.surface {
+            SurfaceChoice::Builtin(b) => ("--surface", b.name().to_owned()),
+            SurfaceChoice::Formula(f) => ("--formula", f.clone()),
+        };
+        let out = Command::new(env!("CARGO_BIN_EXE_losscape"))
+            .args(["critical", flag, &surface, &domain])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let csv = String::from_utf8(out.stdout).unwrap();
+        let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), shown.len(), "{}: {csv}", preset.file);
+        assert!(!shown.is_empty(), "{}: a lesson with no critical point", preset.file);
+        for (row, c) in rows.iter().zip(shown.iter()) {
+            let x: f64 = row[0].parse().unwrap();
+            let y: f64 = row[1].parse().unwrap();
+            assert!(
+                (x - c.point.x).abs() < 1e-12 && (y - c.point.y).abs() < 1e-12,
+                "{row:?} {c:?}"
+            );
+            assert_eq!(row[3], c.kind.name(), "{}", preset.file);
+        }
+    }
+}
+
+#[test]
+fn narrated_numbers_are_the_simulators_state_for_adam_and_momentum() {
+    let surface = Builtin::Plateau;
+    let start = Point::new(3.5, 2.5);
+    for text in ["adam:lr=0.1", "momentum:lr=0.5,momentum=0.9", "adam:lr=0.1,amsgrad=true"] {
+        let spec = OptimizerSpec::parse(text).unwrap();
+        for k in [0, 1, 7, 40] {
+            let n = narrate(&surface, &spec, start, Noise::NONE, k).unwrap();
+            // An independent run stepped k + 1 times holds the state the narration reports.
+            let mut run = Run::new(&surface, spec, start, Noise::NONE);
+            for _ in 0..k {
+                assert!(matches!(run.step(), Eval::Finite(_)));
+            }
+            assert_eq!(*run.state(), n.before, "{text} before step {k}");
+            run.step();
+            assert_eq!(*run.state(), n.after, "{text} after step {k}");
+            assert_eq!(run.point(), n.next);
+            let trajectory = simulate(&surface, &spec, start, k + 1, Noise::NONE);
+            assert_eq!(trajectory.points[k].point, n.point);
+            assert_eq!(trajectory.points[k + 1].point, n.next);
+            assert_eq!(n.coefs.step, k as u64 + 1);
+            let lines = n.lines().join("\n");
+            assert!(lines.contains(&format!("step t = {}", k + 1)), "{lines}");
+            if spec.kind() == OptimizerKind::Adam {
+                let h = spec.hyper();
+                let t = (k + 1) as f64;
+                let v = if h.amsgrad { n.after.v_max } else { n.after.v };
+                let m_hat = n.after.m / (1.0 - h.beta1.powf(t));
+                let v_hat = v / (1.0 - h.beta2.powf(t));
+                assert_eq!(n.m_hat, Some(m_hat));
+                assert_eq!(n.v_hat, Some(v_hat));
+                let e = n.effective_lr.unwrap();
+                // The step Adam takes is the effective step size times m′, to rounding.
+                let delta = n.delta();
+                assert!(
+                    (delta.x + e.x * m_hat.x).abs() <= 1e-12 * (1.0 + delta.x.abs()),
+                    "{text} {k}"
+                );
+                assert!(
+                    (delta.y + e.y * m_hat.y).abs() <= 1e-12 * (1.0 + delta.y.abs()),
+                    "{text} {k}"
+                );
+                assert!(lines.contains("m′ = m / (1−β₁^t)"), "{lines}");
+            } else {
+                assert!(lines.contains("b ← "), "{lines}");
+                assert_eq!(n.effective_lr, None);
+            }
+        }
+    }
+    // With noise the narration shows the gradient the update used.
+    let noisy = Noise { sigma: 0.05, seed: 3 };
+    let spec = OptimizerSpec::parse("momentum:lr=0.5").unwrap();
+    let n = narrate(&surface, &spec, start, noisy, 5).unwrap();
+    let mut run = Run::new(&surface, spec, start, noisy);
+    for _ in 0..6 {
+        run.step();
+    }
+    assert_eq!(run.last_update().0, n.g);
+    assert_ne!(n.g, n.grad);
+    assert!(n.lines().iter().any(|l| l.starts_with("g + noise")));
+}
+
+#[test]
+fn the_race_on_the_plateau_ranks_adam_ahead_of_gd() {
+    let scene = PRESETS.iter().find(|p| p.file == "plateau.json").unwrap().scene().unwrap();
+    let surface = scene.surface.resolve().unwrap();
+    let critical = critical_points(&surface, &scene.domain());
+    let thresholds = Thresholds::for_surface(&surface, &scene.domain());
+    let entries: Vec<(usize, Vec<Metrics>)> = scene
+        .optimizers
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let metrics = scene
+                .start_points()
+                .map(|s| {
+                    let t = simulate(&surface, &o.spec, s, scene.steps, o.noise);
+                    Metrics::of(&t, &critical, &thresholds)
+                })
+                .collect();
+            (i, metrics)
+        })
+        .collect();
+    let standings = race(&entries);
+    let rank = |kind: OptimizerKind| {
+        standings.iter().position(|s| scene.optimizers[s.entry].spec.kind() == kind).unwrap()
+    };
+    assert!(rank(OptimizerKind::Adam) < rank(OptimizerKind::Gd), "{standings:#?}");
+    let gd = &standings[rank(OptimizerKind::Gd)];
+    assert_eq!(gd.converged, 0);
+    assert!(gd.statuses.iter().all(|(s, _)| *s == Status::StalledOnPlateau), "{gd:?}");
+    // GD spends its whole run flat; Adam leaves the plateau within a few dozen steps.
+    assert!(gd.mean_flat_steps > 0.9 * scene.steps as f64);
+    let adam = &standings[rank(OptimizerKind::Adam)];
+    assert_eq!(adam.converged, adam.runs);
+    assert!(adam.mean_flat_steps < 20.0, "{adam:?}");
+}
+
+#[test]
+fn a_saddle_stall_and_divergence_are_named() {
+    let surface = Builtin::EscapeSaddle;
+    let domain = surface.domain();
+    let critical = critical_points(&surface, &domain);
+    let t = Thresholds::for_surface(&surface, &domain);
+    // Newton from (0.5, 0.3) converges to the saddle.
+    let newton = simulate(
+        &surface,
+        &OptimizerSpec::new(OptimizerKind::Newton),
+        Point::new(0.5, 0.3),
+        50,
+        Noise::NONE,
+    );
+    assert_eq!(Metrics::of(&newton, &critical, &t).status, Status::StalledAtSaddle);
+    let sfn = simulate(
+        &surface,
+        &OptimizerSpec::new(OptimizerKind::Sfn),
+        Point::new(0.5, 0.3),
+        50,
+        Noise::NONE,
+    );
+    let m = Metrics::of(&sfn, &critical, &t);
+    assert_eq!(m.status, Status::Converged);
+    assert!(m.steps_to_minimum.unwrap() < 50);
+    let wild = simulate(
+        &surface,
+        &OptimizerSpec::parse("gd:lr=5").unwrap(),
+        Point::new(0.5, 0.3),
+        50,
+        Noise::NONE,
+    );
+    assert_eq!(Metrics::of(&wild, &critical, &t).status, Status::Diverged);
+}
+
+#[test]
+fn tuning_finds_a_better_rate_than_a_bad_default() {
+    let surface = SurfaceDef::Builtin(Builtin::Rosenbrock);
+    let starts = [Point::new(-1.5, 2.0), Point::new(0.0, -0.5), Point::new(1.5, 1.5)];
+    let spec = OptimizerSpec::new(OptimizerKind::Adam); // lr 0.001: far too timid for 300 steps
+    let tuned = tune_lr(&surface, &spec, &starts, 300).unwrap();
+    let loss_at = |lr: f64| {
+        let mut s = spec;
+        s.set(losscape::sim::Param::Lr, lr).unwrap();
+        starts
+            .iter()
+            .map(|&p| simulate(&surface, &s, p, 300, Noise::NONE).last().unwrap().loss)
+            .sum::<f64>()
+            / 3.0
+    };
+    assert_eq!(loss_at(tuned.lr), tuned.mean_loss, "the reported loss is the simulated one");
+    assert!(tuned.mean_loss < 0.01 * loss_at(0.001), "{tuned:?}");
+    assert!(tuned.tried.iter().all(|&(_, l)| l >= tuned.mean_loss || !l.is_finite()));
+    // GD's search runs into divergence and steps back from it.
+    let gd = tune_lr(&surface, &OptimizerSpec::new(OptimizerKind::Gd), &starts, 300).unwrap();
+    assert!(gd.tried.iter().any(|&(_, l)| l.is_infinite()), "{gd:?}");
+    assert!(gd.tried.iter().any(|&(lr, l)| lr < gd.lr && l > gd.mean_loss), "{gd:?}");
+    assert!(tune_lr(&surface, &spec, &[], 300).is_none());
+}
+
+fn harness(scene: Scene) -> Harness<'static, LosscapeApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_context_setup(losscape::app::setup_style)
+        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), LosscapeApp::new(scene));
+    harness.run_steps(3);
+    harness
+}
+
+#[test]
+fn hovering_the_saddle_shows_its_eigenvalues() {
+    let mut h = harness(default_scene());
+    let saddle = h.state().screen_pos(0.0, 0.0).unwrap();
+    h.hover_at(saddle);
+    // Tooltips wait for the pointer to rest.
+    h.run_steps(60);
+    for part in ["saddle at (0.0000, 0.0000)", "Hessian eigenvalues λ₁ = -1.0000, λ₂ = +2.0000"]
+    {
+        assert!(h.query_by_label_contains(part).is_some(), "no tooltip saying {part}");
+    }
+}
+
+#[test]
+fn the_narrate_and_race_panels_open_from_the_keyboard() {
+    let plateau = PRESETS.iter().find(|p| p.file == "plateau.json").unwrap().scene().unwrap();
+    let mut h = harness(plateau);
+    h.key_press(Key::N);
+    h.key_press(Key::T);
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("GD, step t = 1, at p = (3.5000, 2.5000)").is_some());
+    for _ in 0..5 {
+        h.key_press(Key::ArrowRight);
+    }
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("GD, step t = 6").is_some());
+    assert!(h.query_by_label_contains("2 plateau").is_some(), "GD's runs stall on the plateau");
+    h.key_press(Key::P);
+    h.run_steps(2);
+    assert!(h.state().presenter && !h.state().show_panels);
+    assert!((h.ctx.zoom_factor() - losscape::app::PRESENTER_ZOOM).abs() < 1e-6);
+    h.key_press(Key::P);
+    h.run_steps(2);
+    assert!(!h.state().presenter && h.state().show_panels);
+    assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-6);
+}
+
+#[test]
+fn the_basin_map_is_computed_in_the_background() {
+    let mut scene = default_scene();
+    scene.surface = SurfaceChoice::Builtin(Builtin::Himmelblau);
+    scene.domain = None;
+    scene.optimizers.retain(|o| o.spec.kind() == OptimizerKind::Adam);
+    let mut h = harness(scene);
+    h.state_mut().teach.basins.grid = 48;
+    let (surface, scene) = (h.state().surface().clone(), h.state().scene.clone());
+    h.state_mut().teach.basins.start(&scene, &surface, Builtin::Himmelblau.domain());
+    assert!(h.state().teach.basins.busy());
+    let mut frames = 0;
+    while h.state().teach.basins.busy() {
+        h.step();
+        frames += 1;
+        assert!(frames < 10_000, "the map never arrived");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let result = h.state().teach.basins.result.as_ref().expect("a map");
+    let (at, moving, diverged) = result.map.counts();
+    assert_eq!(
+        at.iter().filter(|&&n| n > 0).count() + usize::from(moving > 0) + usize::from(diverged > 0),
+        result.legend.len()
+    );
+    assert!(
+        result.legend.iter().filter(|(l, _)| l.starts_with("min")).count() >= 3,
+        "{:?}",
+        result.legend
+    );
+    // The minima found are Himmelblau's (f = 0).
+    for (i, &n) in at.iter().enumerate() {
+        if n > 0 && result.map.attractors[i].kind == CriticalKind::Min {
+            assert!(result.map.attractors[i].value.abs() < 1e-9);
+        }
+    }
+}
