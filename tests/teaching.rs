@@ -249,9 +249,18 @@ fn the_narrate_and_race_panels_open_from_the_keyboard() {
     h.run_steps(2);
     assert!(h.state().presenter && !h.state().show_panels);
     assert!((h.ctx.zoom_factor() - losscape::app::PRESENTER_ZOOM).abs() < 1e-6);
+    let caption = h.state().scene.caption.clone();
+    assert!(h.query_by_label_contains(&caption).is_some(), "the caption, large");
     h.key_press(Key::P);
     h.run_steps(2);
     assert!(!h.state().presenter && h.state().show_panels);
+    assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-6);
+    // Ctrl + scales the whole UI, Ctrl − scales it back.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Plus);
+    h.run_steps(2);
+    assert!(h.ctx.zoom_factor() > 1.05, "zoom {}", h.ctx.zoom_factor());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Minus);
+    h.run_steps(2);
     assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-6);
 }
 
@@ -290,4 +299,27 @@ fn the_basin_map_is_computed_in_the_background() {
             assert!(result.map.attractors[i].value.abs() < 1e-9);
         }
     }
+}
+
+#[test]
+fn the_basins_panel_opens_and_computes_from_its_button() {
+    let mut h = harness(default_scene());
+    h.key_press(Key::B);
+    h.run_steps(3);
+    assert!(h.query_by_label_contains("Colour every point of the view").is_some());
+    h.get_by_label("Compute").click();
+    h.run_steps(2);
+    let mut frames = 0;
+    while h.state().teach.basins.result.is_none() {
+        h.step();
+        frames += 1;
+        assert!(frames < 10_000, "the map never arrived");
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    h.run_steps(2);
+    assert!(
+        h.query_by_label_contains("min 1 (0.000, -1.000)").is_some(),
+        "the legend names the minima"
+    );
+    assert!(h.query_by_label_contains("min 2 (0.000, 1.000)").is_some());
 }

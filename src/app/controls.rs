@@ -45,6 +45,13 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
             app.teach.race_open = !app.teach.race_open;
         }
         if ui
+            .selectable_label(app.teach.basins_open, RichText::new("🗺 Basins").heading())
+            .on_hover_text("Where does a run from each point end? (B)")
+            .clicked()
+        {
+            app.teach.basins_open = !app.teach.basins_open;
+        }
+        if ui
             .selectable_label(app.highdim.open, RichText::new("📈 High-D").heading())
             .on_hover_text("Why saddles dominate in high dimensions: random Hessians")
             .clicked()
@@ -54,9 +61,6 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
         ui.separator();
         if !app.scene.title.is_empty() {
             ui.label(RichText::new(&app.scene.title).heading().strong());
-        }
-        if !app.scene.caption.is_empty() {
-            ui.label(RichText::new(&app.scene.caption).size(18.0));
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui
@@ -89,8 +93,6 @@ pub fn side_panel(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
     starts_section(ui, app, &mut commands);
     ui.separator();
     optimizers_section(ui, app);
-    ui.separator();
-    super::teach::basins_section(ui, app);
     commands
 }
 

@@ -72,7 +72,7 @@ pub enum Command {
 pub const PRESENTER_ZOOM: f32 = 1.3;
 
 /// The keyboard shortcuts, shown by the help overlay (`?`).
-pub const SHORTCUTS: [(&str, &str); 16] = [
+pub const SHORTCUTS: [(&str, &str); 17] = [
     ("Space", "play / pause"),
     ("→ / ←", "one step forward / back"),
     ("R", "reset to step 0"),
@@ -84,6 +84,7 @@ pub const SHORTCUTS: [(&str, &str); 16] = [
     ("P", "presenter mode: panels hidden, everything larger"),
     ("N", "narrate: inside the optimizer at this step"),
     ("T", "race table: rank the optimizers"),
+    ("B", "basins of attraction: where runs from each point end"),
     ("F11", "fullscreen"),
     ("Ctrl + / Ctrl −", "scale the whole UI"),
     ("Ctrl + S", "screenshot (File menu: folder, 1× / 2×, plot or window)"),
@@ -373,6 +374,9 @@ impl LosscapeApp {
         if pressed(Key::T) {
             self.teach.race_open = !self.teach.race_open;
         }
+        if pressed(Key::B) {
+            self.teach.basins_open = !self.teach.basins_open;
+        }
         if pressed(Key::P) {
             self.set_presenter(ctx, !self.presenter);
         }
@@ -450,11 +454,14 @@ impl LosscapeApp {
                 curves::curves(ui, self);
             });
         }
-        let teach_open = self.teach.narrate_open || self.teach.race_open;
+        let teach_open = self.teach.narrate_open || self.teach.race_open || self.teach.basins_open;
         if teach_open != self.teach_was_open {
             // The plot changes width: fit the domain to its new shape.
             self.teach_was_open = teach_open;
             self.plot.reset_view = true;
+            // A new panel lays itself out over a frame or two: draw those now, not at the next
+            // mouse move.
+            ctx.request_repaint();
         }
         if teach_open {
             egui::Panel::right("teach").resizable(true).default_size(470.0).max_size(560.0).show(
@@ -467,6 +474,10 @@ impl LosscapeApp {
                         }
                         if self.teach.race_open {
                             teach::race_ui(ui, self);
+                            ui.separator();
+                        }
+                        if self.teach.basins_open {
+                            teach::basins_ui(ui, self);
                         }
                     });
                 },
@@ -475,6 +486,13 @@ impl LosscapeApp {
         let critical =
             if self.scene.view.critical_points { Some(self.critical_points()) } else { None };
         egui::CentralPanel::default().show(ui, |ui| {
+            if !self.scene.caption.is_empty() {
+                // The lesson's point in one line over the plot; in presenter mode large enough
+                // to read from the back of the hall.
+                let size = if self.presenter { 26.0 } else { 18.0 };
+                ui.label(egui::RichText::new(&self.scene.caption).size(size).strong());
+                ui.add_space(2.0);
+            }
             commands.extend(plot::plots(ui, self, critical.as_deref().map(Vec::as_slice)));
         });
         if self.show_help {

@@ -24,6 +24,8 @@ pub struct Teach {
     pub narrate_pick: (usize, usize),
     /// Whether the race window is open.
     pub race_open: bool,
+    /// Whether the basins section is open.
+    pub basins_open: bool,
     /// The basin map.
     pub basins: Basins,
 }
@@ -439,18 +441,26 @@ impl Basins {
     }
 }
 
-/// The basins section of the side panel.
-pub fn basins_section(ui: &mut Ui, app: &mut LosscapeApp) {
+/// The basins section of the teaching panel.
+pub fn basins_ui(ui: &mut Ui, app: &mut LosscapeApp) {
     let labels = crate::figure::legend_labels(&app.scene);
-    egui::CollapsingHeader::new(RichText::new("Basins of attraction").heading())
-        .id_salt("basins")
-        .default_open(false)
-        .show(ui, |ui| {
+    let mut open = app.teach.basins_open;
+    heading(ui, "🗺 Basins of attraction", &mut open);
+    app.teach.basins_open = open;
+    {
+        {
             ui.label(
                 RichText::new("Colour every point of the view by where a run from it ends.")
                     .small(),
             );
             let b = &mut app.teach.basins;
+            // Start on an optimizer that is on screen.
+            let on = |i: usize| app.scene.optimizers.get(i).is_some_and(|o| o.enabled);
+            if !on(b.optimizer)
+                && let Some(first) = (0..app.scene.optimizers.len()).find(|&i| on(i))
+            {
+                b.optimizer = first;
+            }
             let name = |i: usize| labels.get(i).cloned().unwrap_or_default();
             ui.horizontal(|ui| {
                 ui.label("optimizer");
@@ -514,5 +524,6 @@ pub fn basins_section(ui: &mut Ui, app: &mut LosscapeApp) {
                     });
                 }
             }
-        });
+        }
+    }
 }
