@@ -194,3 +194,26 @@ fn bad_basins_input_is_a_clear_error() {
         assert!(!err.contains("panicked"), "{all:?}: {err}");
     }
 }
+
+#[test]
+fn the_difference_map_marks_exactly_the_cells_that_end_apart() {
+    use losscape::figure::basins::{DIFFERENT, difference_rgba};
+    let newton = job(Builtin::EscapeSaddle, "newton", 30, 60).run(&Progress::default()).unwrap();
+    let sfn = job(Builtin::EscapeSaddle, "sfn", 30, 60).run(&Progress::default()).unwrap();
+    let (same, none) = difference_rgba(&newton, &newton, 255);
+    assert_eq!(none, 0);
+    assert!(same.chunks(4).all(|px| px[3] == 0), "a map agrees with itself everywhere");
+    let (rgba, differ) = difference_rgba(&newton, &sfn, 255);
+    // Newton's saddle band is where the two must differ: sfn never ends on the saddle.
+    let on_saddle = newton
+        .basins
+        .iter()
+        .filter(|b| matches!(b, Basin::At(i) if newton.attractors[usize::from(*i)].kind == CriticalKind::Saddle))
+        .count();
+    assert!(
+        differ >= on_saddle && on_saddle > 0,
+        "{differ} cells differ, {on_saddle} on the saddle"
+    );
+    let marked = rgba.chunks(4).filter(|px| px[..3] == DIFFERENT.0 && px[3] == 255).count();
+    assert_eq!(marked, differ);
+}
