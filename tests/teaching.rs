@@ -245,6 +245,11 @@ fn the_narrate_and_race_panels_open_from_the_keyboard() {
     h.run_steps(2);
     assert!(h.query_by_label_contains("GD, step t = 6").is_some());
     assert!(h.query_by_label_contains("2 plateau").is_some(), "GD's runs stall on the plateau");
+    // The race follows the runs: one start fewer, one run fewer.
+    h.state_mut().apply(losscape::app::Command::RemoveStart(1));
+    h.run_steps(2);
+    assert!(h.query_by_label_contains("2 plateau").is_none());
+    assert!(h.query_all_by_label_contains("1 plateau").count() >= 1);
     h.key_press(Key::P);
     h.run_steps(2);
     assert!(h.state().presenter && !h.state().show_panels);

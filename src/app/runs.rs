@@ -147,6 +147,8 @@ pub struct Runs {
     pub table: Vec<Option<Vec<Arc<Run>>>>,
     /// The longest run's last step.
     pub max_len: usize,
+    /// Changes whenever `table` is rebuilt: a cache key for what is derived from the runs.
+    pub generation: u64,
 }
 
 impl Runs {
@@ -154,6 +156,7 @@ impl Runs {
     /// it changes whenever the surface does). Computes only what is not cached; drops what is no
     /// longer used.
     pub fn update(&mut self, scene: &Scene, surface: &SurfaceDef, surface_id: u64) {
+        self.generation += 1;
         let mut used = HashMap::with_capacity(self.cache.len());
         let starts: Vec<Point> = scene.start_points().collect();
         self.table = scene

@@ -15,6 +15,9 @@ use crate::sim::metrics::{Metrics, Standing, Thresholds, race};
 use crate::sim::narrate::{Narration, narrate, num};
 use crate::sim::{Domain, Param, Point, tune};
 
+/// What a race depends on: the runs' generation and the domain's bits.
+type RaceKey = (u64, [u64; 4]);
+
 /// State of the teaching panels.
 #[derive(Default)]
 pub struct Teach {
@@ -28,6 +31,8 @@ pub struct Teach {
     pub basins_open: bool,
     /// The basin map.
     pub basins: Basins,
+    /// The race of the last frame, by the runs' generation and the domain it was judged in.
+    race_cache: Option<(RaceKey, Vec<Standing>)>,
 }
 
 /// The narration of the picked run at the current step, when the window is open.
@@ -196,7 +201,12 @@ pub fn standings(app: &mut LosscapeApp) -> Vec<Standing> {
 
 /// The race section: a table ranking the enabled optimizers.
 pub fn race_ui(ui: &mut Ui, app: &mut LosscapeApp) {
-    let standings = standings(app);
+    let d = app.scene.domain();
+    let key = (app.runs.generation, [d.x_min, d.x_max, d.y_min, d.y_max].map(f64::to_bits));
+    let standings = match app.teach.race_cache.take() {
+        Some((k, standings)) if k == key => standings,
+        _ => standings(app),
+    };
     let mut open = true;
     heading(ui, "🏁 Race", &mut open);
     {
@@ -243,6 +253,7 @@ pub fn race_ui(ui: &mut Ui, app: &mut LosscapeApp) {
         });
     }
     app.teach.race_open = open;
+    app.teach.race_cache = Some((key, standings));
 }
 
 /// Tunes optimizer `i`'s learning rate over the scene's starts and steps and says what it did.
