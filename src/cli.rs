@@ -486,20 +486,24 @@ const EXTRA_COLORS: [Rgb; 6] = [
     Rgb([0x88, 0x22, 0x55]),
 ];
 
+/// The lower-case extension of `--out`, which must be one of `allowed`.
+fn out_extension(out: &std::path::Path, allowed: &[&str]) -> Result<String, CliError> {
+    let extension =
+        out.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    if allowed.contains(&extension.as_str()) {
+        return Ok(extension);
+    }
+    let names: Vec<String> = allowed.iter().map(|e| format!(".{e}")).collect();
+    let list = match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => names.join(""),
+    };
+    Err(CliError::Input(format!("--out {}: the file must end in {list}", out.display())))
+}
+
 fn render_command(args: &RenderArgs, out: &mut impl Write) -> Result<(), CliError> {
     let started = std::time::Instant::now();
-    let extension = args
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !matches!(extension.as_str(), "png" | "svg" | "gif") {
-        return Err(CliError::Input(format!(
-            "--out {}: the file must end in .png, .svg or .gif",
-            args.out.display()
-        )));
-    }
+    let extension = out_extension(&args.out, &["png", "svg", "gif"])?;
     let scene = render_scene(args)?;
     let (width, height) = args.size;
     let layout = figure::Layout { width, height, density: args.density, view: None };
@@ -657,18 +661,7 @@ fn basins_command(
 ) -> Result<(), CliError> {
     use std::io::IsTerminal;
     let started = std::time::Instant::now();
-    let extension = args
-        .out
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !matches!(extension.as_str(), "png" | "csv") {
-        return Err(CliError::Input(format!(
-            "--out {}: the file must end in .png or .csv",
-            args.out.display()
-        )));
-    }
+    let extension = out_extension(&args.out, &["png", "csv"])?;
     let surface = resolve(&args.surface)?;
     let spec = OptimizerSpec::parse(&args.optimizer)
         .map_err(|e| CliError::Input(format!("--optimizer '{}': {e}", args.optimizer)))?;

@@ -1,23 +1,16 @@
 //! The app driven headless by egui_kittest (no GPU, no display): clicks, drags, keys and
 //! widgets do what a lecturer expects.
 
+mod common;
+
+use common::harness;
 use egui::accesskit::Role;
-use egui::{Key, Pos2, Vec2};
+use egui::{Key, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
 use losscape::app::LosscapeApp;
 use losscape::scene::{PRESETS, Scene, SurfaceChoice, default_scene};
 use losscape::sim::Builtin;
-
-fn harness(scene: Scene) -> Harness<'static, LosscapeApp> {
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_context_setup(losscape::app::setup_style)
-        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), LosscapeApp::new(scene));
-    harness.run_steps(3);
-    harness
-}
 
 /// A scene with no start points, so the plot is free to click.
 fn empty_scene() -> Scene {

@@ -2,13 +2,15 @@
 //! the simulator holds them, the race on the plateau, tuned learning rates, and the panels in
 //! the app (driven headless by egui_kittest).
 
+mod common;
+
+use common::harness;
 use std::process::Command;
 
-use egui::{Key, Vec2};
-use egui_kittest::Harness;
+use egui::Key;
 use egui_kittest::kittest::Queryable;
 use losscape::app::LosscapeApp;
-use losscape::scene::{PRESETS, Scene, SurfaceChoice, default_scene};
+use losscape::scene::{PRESETS, SurfaceChoice, default_scene};
 use losscape::sim::metrics::{Metrics, Status, Thresholds, race};
 use losscape::sim::narrate::narrate;
 use losscape::sim::tune::tune_lr;
@@ -206,16 +208,6 @@ fn tuning_finds_a_better_rate_than_a_bad_default() {
     assert!(gd.tried.iter().any(|&(_, l)| l.is_infinite()), "{gd:?}");
     assert!(gd.tried.iter().any(|&(lr, l)| lr < gd.lr && l > gd.mean_loss), "{gd:?}");
     assert!(tune_lr(&surface, &spec, &[], 300).is_none());
-}
-
-fn harness(scene: Scene) -> Harness<'static, LosscapeApp> {
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1400.0, 900.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_context_setup(losscape::app::setup_style)
-        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), LosscapeApp::new(scene));
-    harness.run_steps(3);
-    harness
 }
 
 #[test]

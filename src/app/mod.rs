@@ -431,8 +431,7 @@ impl LosscapeApp {
             self.status = Some(message);
         }
         commands.extend(export::dropped_scene(self, &ctx));
-        let labels = crate::figure::legend_labels(&self.scene);
-        if let Some(message) = self.teach.basins.poll(&ctx, &labels) {
+        if let Some(message) = self.teach.basins.poll(&ctx, &self.scene) {
             self.status = Some(message);
         }
 

@@ -388,7 +388,7 @@ impl Basins {
     }
 
     /// Picks up a finished computation; returns a message for the status line.
-    pub fn poll(&mut self, ctx: &egui::Context, labels: &[String]) -> Option<String> {
+    pub fn poll(&mut self, ctx: &egui::Context, scene: &crate::scene::Scene) -> Option<String> {
         let finished = self.worker.as_ref().is_some_and(|w| w.handle.is_finished());
         if !finished {
             if self.worker.is_some() {
@@ -397,6 +397,7 @@ impl Basins {
             return None;
         }
         let worker = self.worker.take()?;
+        let labels = crate::figure::legend_labels(scene);
         match worker.handle.join() {
             Ok(Ok((map, other))) => {
                 let alpha = (self.opacity.clamp(0.0, 1.0) * 255.0) as u8;

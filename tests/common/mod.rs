@@ -1,0 +1,18 @@
+//! What the app's kittest suites share.
+
+use egui::Vec2;
+use egui_kittest::Harness;
+use losscape::app::LosscapeApp;
+use losscape::scene::Scene;
+
+/// The app on `scene` in a 1400 × 900 headless window at 60 frames a second, after three
+/// frames (the first lays out, the next draw).
+pub fn harness(scene: Scene) -> Harness<'static, LosscapeApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1400.0, 900.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_context_setup(losscape::app::setup_style)
+        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), LosscapeApp::new(scene));
+    harness.run_steps(3);
+    harness
+}
