@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use losscape::sim::basins::{BasinJob, Progress};
-use losscape::sim::{Builtin, Domain, OptimizerSpec, SurfaceDef, batch};
+use losscape::sim::{Builtin, Domain, Dtype, OptimizerSpec, SurfaceDef, batch};
 
 const GRID: usize = 64;
 const STEPS: usize = 500;
@@ -19,6 +19,7 @@ fn basins(c: &mut Criterion) {
         domain: Domain::new(-2.0, 2.0, -1.0, 3.0).expect("valid domain"),
         grid: GRID,
         steps: STEPS,
+        dtype: Dtype::Float64,
     };
     let starts: Vec<_> = (0..GRID)
         .flat_map(|j| (0..GRID).map(move |i| (i, j)))
@@ -26,14 +27,18 @@ fn basins(c: &mut Criterion) {
         .collect();
     let mut group = c.benchmark_group("basins/rosenbrock/adam");
     group.throughput(Throughput::Elements((GRID * GRID * STEPS) as u64));
-    group.bench_function("batch (one core)", |b| {
-        b.iter(|| {
-            batch::final_points(&job.surface, black_box(&job.spec), black_box(&starts), STEPS)
-        })
-    });
-    group.bench_function("job (all cores)", |b| {
-        b.iter(|| black_box(job.clone()).run(&Progress::default()).expect("not cancelled"))
-    });
+    for dtype in Dtype::ALL {
+        group.bench_function(format!("batch {dtype} (one core)"), |b| {
+            b.iter(|| {
+                let spec = black_box(&job.spec);
+                batch::final_points_in(dtype, &job.surface, spec, black_box(&starts), STEPS)
+            })
+        });
+        let job = BasinJob { dtype, ..job.clone() };
+        group.bench_function(format!("job {dtype} (all cores)"), |b| {
+            b.iter(|| black_box(job.clone()).run(&Progress::default()).expect("not cancelled"))
+        });
+    }
     group.finish();
 }
 

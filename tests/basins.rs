@@ -5,7 +5,7 @@
 use std::process::Command;
 
 use losscape::sim::basins::{Basin, BasinError, BasinJob, Progress};
-use losscape::sim::{Builtin, CriticalKind, Domain, OptimizerSpec, SurfaceDef, final_point};
+use losscape::sim::{Builtin, CriticalKind, Domain, Dtype, OptimizerSpec, SurfaceDef, final_point};
 
 fn job(surface: Builtin, spec: &str, grid: usize, steps: usize) -> BasinJob {
     BasinJob {
@@ -14,6 +14,7 @@ fn job(surface: Builtin, spec: &str, grid: usize, steps: usize) -> BasinJob {
         domain: surface.domain(),
         grid,
         steps,
+        dtype: Dtype::Float64,
     }
 }
 
@@ -157,6 +158,60 @@ fn the_command_writes_csv_and_png_and_counts_the_ends() {
 }
 
 #[test]
+fn without_out_it_only_counts_and_in_float32_it_computes_in_single_precision() {
+    let dir = std::env::temp_dir().join(format!("losscape-basins-f32-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let args = |dtype: &'static str| {
+        vec![
+            "basins",
+            "--surface",
+            "himmelblau",
+            "--optimizer",
+            "adam:lr=0.05",
+            "--grid",
+            "24",
+            "--steps",
+            "400",
+            "--dtype",
+            dtype,
+        ]
+    };
+    // The command line has no --out: the time and counts, and no file.
+    let before: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+    let o = losscape(&args("float64"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let double = String::from_utf8(o.stdout).unwrap();
+    assert!(double.contains("576 runs of 400 steps in") && !double.contains("wrote"), "{double}");
+    assert_eq!(double.matches("min ").count(), 4, "{double}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), before.len());
+
+    let csv = dir.join("f32.csv");
+    let mut with_out = args("f32");
+    with_out.extend(["--out", csv.to_str().unwrap()]);
+    let o = losscape(&with_out);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let single = String::from_utf8(o.stdout).unwrap();
+    // Himmelblau's basins are wide: the counts agree but for a few boundary cells.
+    let counts = |s: &str| -> Vec<i64> {
+        s.lines()
+            .filter(|l| l.trim_start().starts_with("min "))
+            .map(|l| l.split_whitespace().nth_back(1).unwrap().parse().unwrap())
+            .collect()
+    };
+    let (c32, c64) = (counts(&single), counts(&double));
+    assert_eq!(c32.len(), 4, "{single}");
+    assert!(c32.iter().zip(&c64).all(|(a, b)| (a - b).abs() <= 6), "{c32:?} vs {c64:?}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    for row in text.lines().skip(1) {
+        let cols: Vec<&str> = row.split(',').collect();
+        for v in &cols[2..4] {
+            let v: f64 = v.parse().unwrap();
+            assert_eq!(v, f64::from(v as f32), "{row}: an f32 end printed as f64");
+        }
+    }
+}
+
+#[test]
 fn bad_basins_input_is_a_clear_error() {
     for (args, says) in [
         (&["--grid", "0"][..], "grid must be 1 to 4096"),
@@ -166,6 +221,7 @@ fn bad_basins_input_is_a_clear_error() {
         (&["--grid", "8", "--out", "map.txt"][..], "must end in .png or .csv"),
         (&["--grid", "8", "--domain=2,1,0,1"][..], "domain"),
         (&["--grid", "8", "--steps", "-3"][..], "cannot be negative"),
+        (&["--grid", "8", "--dtype", "half"][..], "unknown dtype 'half': expected float32 or"),
     ] {
         let mut all = vec![
             "basins",

@@ -2,7 +2,7 @@
 //! for bit, and the same step of divergence, for every optimizer, surface and start.
 
 use losscape::sim::{
-    Builtin, Formula, OptimizerKind, OptimizerSpec, Point, SurfaceDef, batch, final_point,
+    Builtin, Dtype, Formula, OptimizerKind, OptimizerSpec, Point, SurfaceDef, batch, final_point,
 };
 use proptest::prelude::*;
 use std::sync::Arc;
@@ -121,4 +121,96 @@ proptest! {
             (0..9).map(|i| Point::new(x + 0.1 * i as f64, y - 0.07 * i as f64)).collect();
         assert_same(&SurfaceDef::Builtin(Builtin::ALL[b]), &spec, &starts, steps);
     }
+}
+
+/// PyTorch's float32 Adam on Rosenbrock, written out independently of the kernel: tensors in
+/// `f32`, the per-step scalars computed in `f64` (as Python computes them) and rounded to `f32`
+/// where they meet a tensor, the gradient in `f32`.
+fn torch_float32_adam_rosenbrock(spec: &OptimizerSpec, start: Point, steps: usize) -> (f32, f32) {
+    let h = spec.hyper();
+    let (mut x, mut y) = (start.x as f32, start.y as f32);
+    let (mut m, mut v) = ([0.0f32; 2], [0.0f32; 2]);
+    let weight = (1.0 - h.beta1) as f32;
+    let mut schedule = losscape::sim::Schedule::default();
+    for _ in 0..steps {
+        let c = spec.advance(&mut schedule);
+        let r = y - x * x;
+        let g = [-2.0f32 * (1.0 - x) - 400.0 * x * r, 200.0 * r];
+        let mut p = [x, y];
+        for i in 0..2 {
+            m[i] += weight * (g[i] - m[i]); // lerp_, weight < 0.5
+            v[i] = v[i] * h.beta2 as f32 + (1.0 - h.beta2) as f32 * g[i] * g[i];
+            let denom = v[i].sqrt() / c.bias_correction2 as f32 + h.eps as f32;
+            p[i] += -(c.step_size as f32) * m[i] / denom; // addcdiv_
+        }
+        (x, y) = (p[0], p[1]);
+    }
+    (x, y)
+}
+
+#[test]
+fn float32_runs_are_pytorchs_float32_arithmetic_bit_for_bit() {
+    let surface = SurfaceDef::Builtin(Builtin::Rosenbrock);
+    let starts = starts(Builtin::Rosenbrock.domain(), 45);
+    for text in ["adam", "adam:lr=0.01", "adam:lr=0.05,beta2=0.99"] {
+        let spec = OptimizerSpec::parse(text).unwrap();
+        let ends = batch::final_points_in(Dtype::Float32, &surface, &spec, &starts, 300);
+        for (&start, &(end, diverged)) in starts.iter().zip(&ends) {
+            let (x, y) = torch_float32_adam_rosenbrock(&spec, start, 300);
+            assert_eq!(diverged, None);
+            assert_eq!(
+                (end.x.to_bits(), end.y.to_bits()),
+                (f64::from(x).to_bits(), f64::from(y).to_bits()),
+                "{text} from {start:?}: kernel {end:?}, float32 Adam ({x}, {y})"
+            );
+        }
+    }
+}
+
+#[test]
+fn float32_runs_end_near_the_float64_ones_wherever_the_dynamics_are_not_chaotic() {
+    let (mut stable, mut total) = (0, 0);
+    for surface in Builtin::ALL {
+        let def = SurfaceDef::Builtin(surface);
+        let scale = surface.domain().width().hypot(surface.domain().height());
+        // The f32 runs start from the f32 nearest each start; so do their f64 twins.
+        let starts: Vec<Point> = starts(surface.domain(), 37)
+            .into_iter()
+            .map(|p| Point::new(f64::from(p.x as f32), f64::from(p.y as f32)))
+            .collect();
+        // Where a nudge of about an f32 rounding moves the f64 end, the run is chaotic (GD on
+        // Rastrigin bounces between wells): any rounding, f32 or f64, picks the way there.
+        let nudged: Vec<Point> = starts.iter().map(|p| p * (1.0 + 1e-6)).collect();
+        for kind in OptimizerKind::ALL.into_iter().filter(|k| !k.needs_hessian()) {
+            let spec = &OptimizerSpec::new(kind);
+            let single = batch::final_points_in(Dtype::Float32, &def, spec, &starts, 20);
+            let double = batch::final_points(&def, spec, &starts, 20);
+            let twins = batch::final_points(&def, spec, &nudged, 20);
+            let (mut near, mut sensible) = (0, 0);
+            for ((&(p32, d32), &(p64, d64)), &(twin, _)) in single.iter().zip(&double).zip(&twins) {
+                // Every f32 end is an f32: the runs really computed in single precision.
+                assert_eq!(p32.x, f64::from(p32.x as f32), "{spec} on {surface}");
+                assert_eq!(p32.y, f64::from(p32.y as f32), "{spec} on {surface}");
+                // Together: both near, or both diverged, or both run away and the f32 one
+                // overflowed first (at 3.4e38 rather than 1.8e308).
+                let together = match (d32, d64) {
+                    (None, None) => (p32 - p64).norm() <= 1e-3 * scale.max(p64.norm()),
+                    (Some(_), Some(_)) => true,
+                    _ => p32.norm().min(p64.norm()) > 1e6 * scale,
+                };
+                let chaotic = (twin - p64).norm() > 1e-4 * scale.max(p64.norm());
+                if !chaotic {
+                    sensible += 1;
+                    near += usize::from(together);
+                }
+            }
+            assert!(
+                near >= sensible * 9 / 10,
+                "{spec} on {surface}: {near} of {sensible} f32 runs near their f64 twin"
+            );
+            (stable, total) = (stable + sensible, total + starts.len());
+        }
+    }
+    // The check above covers most runs, not a few.
+    assert!(stable >= total * 3 / 4, "only {stable} of {total} runs were not chaotic");
 }

@@ -15,8 +15,8 @@ use losscape::sim::metrics::{Metrics, Status, Thresholds, race};
 use losscape::sim::narrate::narrate;
 use losscape::sim::tune::tune_lr;
 use losscape::sim::{
-    Builtin, CriticalKind, Eval, Noise, OptimizerKind, OptimizerSpec, Point, Run, SurfaceDef,
-    critical_points, simulate,
+    Builtin, CriticalKind, Dtype, Eval, Noise, OptimizerKind, OptimizerSpec, Point, Run,
+    SurfaceDef, critical_points, simulate,
 };
 
 #[test]
@@ -304,6 +304,9 @@ fn the_basins_panel_opens_and_computes_from_its_button() {
     h.key_press(Key::B);
     h.run_steps(3);
     assert!(h.query_by_label_contains("Colour every point of the view").is_some());
+    assert_eq!(h.state().teach.basins.dtype, Dtype::Float64, "exact by default");
+    h.get_by_label("float32").click();
+    h.run_steps(2);
     h.get_by_label("Compute").click();
     h.run_steps(2);
     let mut frames = 0;
@@ -314,6 +317,9 @@ fn the_basins_panel_opens_and_computes_from_its_button() {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     h.run_steps(2);
+    let map = &h.state().teach.basins.result.as_ref().expect("a map").map;
+    assert_eq!(map.job.dtype, Dtype::Float32, "computed in the dtype chosen");
+    assert!(map.ends.iter().all(|(p, _)| p.x == f64::from(p.x as f32)));
     assert!(
         h.query_by_label_contains("min 1 (0.000, -1.000)").is_some(),
         "the legend names the minima"

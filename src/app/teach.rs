@@ -13,7 +13,7 @@ use super::plot::{arrow, color};
 use crate::sim::basins::{BasinError, BasinJob, BasinMap, Progress};
 use crate::sim::metrics::{Metrics, Standing, Thresholds, race};
 use crate::sim::narrate::{Narration, narrate, num};
-use crate::sim::{Domain, Param, Point, tune};
+use crate::sim::{Domain, Dtype, Param, Point, tune};
 
 /// What a race depends on: the runs' generation and the domain's bits.
 type RaceKey = (u64, [u64; 4]);
@@ -292,6 +292,8 @@ pub struct Basins {
     pub compare: Option<usize>,
     /// Cells per side.
     pub grid: usize,
+    /// The type the runs compute in (`f32` is about three times as fast).
+    pub dtype: Dtype,
     /// Whether the overlay is drawn.
     pub show: bool,
     /// Opacity of the overlay.
@@ -307,6 +309,7 @@ impl Default for Basins {
             optimizer: 0,
             compare: None,
             grid: 160,
+            dtype: Dtype::Float64,
             show: true,
             opacity: 0.6,
             worker: None,
@@ -359,6 +362,7 @@ impl Basins {
             domain,
             grid: self.grid,
             steps: app_scene.steps,
+            dtype: self.dtype,
         };
         let progress = Arc::new(Progress::default());
         let rows = self.grid * if b.is_some() { 2 } else { 1 };
@@ -499,6 +503,17 @@ pub fn basins_ui(ui: &mut Ui, app: &mut LosscapeApp) {
                 ui.add(
                     egui::Slider::new(&mut b.grid, 32..=512).logarithmic(true).text("cells a side"),
                 );
+            });
+            ui.horizontal(|ui| {
+                ui.label("in");
+                for dtype in Dtype::ALL {
+                    ui.selectable_value(&mut b.dtype, dtype, dtype.name()).on_hover_text(
+                        match dtype {
+                            Dtype::Float64 => "double precision: each cell ends exactly where its trajectory on screen does",
+                            Dtype::Float32 => "single precision, PyTorch's default dtype: about three times as fast; cells on a basin boundary may differ",
+                        },
+                    );
+                }
             });
             let mut compute = false;
             ui.horizontal(|ui| {

@@ -4,8 +4,8 @@
 
 use super::{Figure, FigureError, Layout};
 use crate::scene::{Rgb, Scene, SurfaceChoice};
-use crate::sim::CriticalKind;
 use crate::sim::basins::{Basin, BasinMap};
+use crate::sim::{CriticalKind, Dtype};
 
 /// Colours of the minima, in order (Paul Tol's bright scheme, then his vibrant one): distinct on
 /// any colour map and for the common colour-vision deficiencies.
@@ -138,11 +138,15 @@ pub fn figure(map: &BasinMap, layout: Layout) -> Result<Figure, FigureError> {
     scene.optimizers.clear();
     scene.starts.clear();
     scene.title = format!(
-        "Basins of {} on {}: {}² starts, {} steps",
+        "Basins of {} on {}: {}² starts, {} steps{}",
         job.spec,
         job.surface.name(),
         job.grid,
-        job.steps
+        job.steps,
+        match job.dtype {
+            Dtype::Float64 => "",
+            Dtype::Float32 => " (float32)",
+        }
     );
     // The largest frame inside the requested size with the domain's aspect, so that the map
     // fills the frame (no heatmap showing beyond the grid).

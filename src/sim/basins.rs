@@ -8,7 +8,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use super::batch::{self, End};
-use super::{CriticalPoint, Domain, OptimizerSpec, Point, SurfaceDef, critical_points};
+use super::{CriticalPoint, Domain, Dtype, OptimizerSpec, Point, SurfaceDef, critical_points};
 
 /// The largest grid side: 4096² runs is already minutes of work for a long run.
 pub const MAX_GRID: usize = 4096;
@@ -65,6 +65,9 @@ pub struct BasinJob {
     pub grid: usize,
     /// Updates per run.
     pub steps: usize,
+    /// The type the runs compute in: `f64` (what the trajectories on screen compute, bit for
+    /// bit) or `f32` (PyTorch's default dtype, about three times as fast).
+    pub dtype: Dtype,
 }
 
 /// A computed basin map.
@@ -117,9 +120,17 @@ impl BasinJob {
             y_min: d.y_min - 0.5 * d.height(),
             y_max: d.y_max + 0.5 * d.height(),
         };
-        let mut attractors = critical_points(&self.surface, &widened);
+        // The critical points are found beside the runs, not before them.
+        let (attractors, ends) = std::thread::scope(|scope| {
+            let attractors = scope.spawn(|| critical_points(&self.surface, &widened));
+            let ends = self.ends(progress);
+            let attractors =
+                attractors.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (attractors, ends)
+        });
+        let mut attractors = attractors;
         attractors.truncate(usize::from(u16::MAX));
-        let ends = self.ends(progress)?;
+        let ends = ends?;
         let reach = REACHED * d.width().hypot(d.height());
         let basins = ends.iter().map(|&end| classify(end, &attractors, reach)).collect();
         Ok(BasinMap { job: self, attractors, basins, ends })
@@ -141,7 +152,14 @@ impl BasinJob {
                     break;
                 }
                 let starts: Vec<Point> = (0..n).map(|i| self.cell_centre(i, j)).collect();
-                rows.push((j, batch::final_points(&self.surface, &self.spec, &starts, self.steps)));
+                let ends = batch::final_points_in(
+                    self.dtype,
+                    &self.surface,
+                    &self.spec,
+                    &starts,
+                    self.steps,
+                );
+                rows.push((j, ends));
                 progress.rows_done.fetch_add(1, Ordering::Relaxed);
             }
             rows

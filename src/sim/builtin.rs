@@ -9,6 +9,7 @@ use std::f64::consts::PI;
 use std::fmt;
 use std::str::FromStr;
 
+use super::real::Real;
 use super::{Domain, Gradient, Hessian, Point, Surface};
 
 /// One of the catalogue's surfaces.
@@ -209,52 +210,135 @@ impl FromStr for Builtin {
     }
 }
 
-#[inline]
-fn sq(v: f64) -> f64 {
+#[inline(always)]
+fn sq<T: Real>(v: T) -> T {
     v * v
+}
+
+impl Builtin {
+    /// f(x, y) computed in `T`: every constant rounded to `T`, every operation in `T`, as a
+    /// PyTorch tensor of that dtype would compute it. For `f64` this is [`Surface::value`].
+    #[inline(always)]
+    pub fn value_in<T: Real>(self, x: T, y: T) -> T {
+        let c = T::of;
+        match self {
+            Builtin::Bowls => {
+                let mut f = c(0.05) * (x * x + y * y);
+                for (a, cx, cy, s) in WELLS {
+                    f -= c(a) * (-(sq(x - c(cx)) + sq(y - c(cy))) / c(s)).exp();
+                }
+                f
+            }
+            Builtin::Saddle => x * x - y * y,
+            Builtin::EscapeSaddle => x * x + c(0.25) * sq(y * y - c(1.0)),
+            Builtin::MonkeySaddle => x * x * x - c(3.0) * x * y * y,
+            Builtin::Plateau => c(1.0) - (-(x * x + c(2.0) * y * y) / c(2.0)).exp(),
+            Builtin::ElongatedBowl => c(0.1) * x * x + c(2.0) * y * y,
+            Builtin::Rosenbrock => sq(c(1.0) - x) + c(100.0) * sq(y - x * x),
+            Builtin::Himmelblau => sq(x * x + y - c(11.0)) + sq(x + y * y - c(7.0)),
+            Builtin::Beale => {
+                let mut yi = c(1.0);
+                let mut f = c(0.0);
+                for b in BEALE {
+                    yi *= y;
+                    f += sq(c(b) - x + x * yi);
+                }
+                f
+            }
+            Builtin::Booth => sq(x + c(2.0) * y - c(7.0)) + sq(c(2.0) * x + y - c(5.0)),
+            Builtin::Rastrigin => {
+                c(20.0) + x * x - c(10.0) * (c(2.0 * PI) * x).cos() + y * y
+                    - c(10.0) * (c(2.0 * PI) * y).cos()
+            }
+            Builtin::SixHumpCamel => {
+                let x2 = x * x;
+                (c(4.0) - c(2.1) * x2 + x2 * x2 / c(3.0)) * x2
+                    + x * y
+                    + (c(-4.0) + c(4.0) * y * y) * y * y
+            }
+            Builtin::StyblinskiTang => {
+                let (x2, y2) = (x * x, y * y);
+                c(0.5) * (x2 * x2 - c(16.0) * x2 + c(5.0) * x + y2 * y2 - c(16.0) * y2 + c(5.0) * y)
+            }
+        }
+    }
+
+    /// (f, ∂f/∂x, ∂f/∂y) computed in `T`, as [`value_in`](Self::value_in). For `f64` this is
+    /// [`Surface::value_grad`].
+    ///
+    /// Always inlined: with the surface known (the batch kernel), the match folds away and the
+    /// arithmetic vectorises.
+    #[inline(always)]
+    pub fn value_grad_in<T: Real>(self, x: T, y: T) -> (T, T, T) {
+        let c = T::of;
+        let (gx, gy) = match self {
+            Builtin::Bowls => {
+                let (mut gx, mut gy) = (c(0.1) * x, c(0.1) * y);
+                for (a, cx, cy, s) in WELLS {
+                    let (dx, dy) = (x - c(cx), y - c(cy));
+                    let t = c(a) * (-(dx * dx + dy * dy) / c(s)).exp();
+                    gx += c(2.0) * t * dx / c(s);
+                    gy += c(2.0) * t * dy / c(s);
+                }
+                (gx, gy)
+            }
+            Builtin::Saddle => (c(2.0) * x, c(-2.0) * y),
+            Builtin::EscapeSaddle => (c(2.0) * x, y * (y * y - c(1.0))),
+            Builtin::MonkeySaddle => (c(3.0) * (x * x - y * y), c(-6.0) * x * y),
+            Builtin::Plateau => {
+                let e = (-(x * x + c(2.0) * y * y) / c(2.0)).exp();
+                (x * e, c(2.0) * y * e)
+            }
+            Builtin::ElongatedBowl => (c(0.2) * x, c(4.0) * y),
+            Builtin::Rosenbrock => {
+                let r = y - x * x;
+                (c(-2.0) * (c(1.0) - x) - c(400.0) * x * r, c(200.0) * r)
+            }
+            Builtin::Himmelblau => {
+                let (a, b) = (x * x + y - c(11.0), x + y * y - c(7.0));
+                (c(4.0) * x * a + c(2.0) * b, c(2.0) * a + c(4.0) * y * b)
+            }
+            Builtin::Beale => {
+                let (mut gx, mut gy) = (c(0.0), c(0.0));
+                let mut yim1 = c(1.0); // y^(i-1)
+                for (i, b) in BEALE.into_iter().enumerate() {
+                    let n = c((i + 1) as f64);
+                    let yi = yim1 * y;
+                    let r = c(b) - x + x * yi;
+                    gx += c(2.0) * r * (yi - c(1.0));
+                    gy += c(2.0) * r * n * x * yim1;
+                    yim1 = yi;
+                }
+                (gx, gy)
+            }
+            Builtin::Booth => {
+                let (a, b) = (x + c(2.0) * y - c(7.0), c(2.0) * x + y - c(5.0));
+                (c(2.0) * a + c(4.0) * b, c(4.0) * a + c(2.0) * b)
+            }
+            Builtin::Rastrigin => (
+                c(2.0) * x + c(20.0 * PI) * (c(2.0 * PI) * x).sin(),
+                c(2.0) * y + c(20.0 * PI) * (c(2.0 * PI) * y).sin(),
+            ),
+            Builtin::SixHumpCamel => {
+                let x2 = x * x;
+                (
+                    c(8.0) * x - c(8.4) * x2 * x + c(2.0) * x2 * x2 * x + y,
+                    x - c(8.0) * y + c(16.0) * y * y * y,
+                )
+            }
+            Builtin::StyblinskiTang => (
+                c(0.5) * (c(4.0) * x * x * x - c(32.0) * x + c(5.0)),
+                c(0.5) * (c(4.0) * y * y * y - c(32.0) * y + c(5.0)),
+            ),
+        };
+        (self.value_in(x, y), gx, gy)
+    }
 }
 
 impl Surface for Builtin {
     #[inline]
     fn value(&self, p: Point) -> f64 {
-        let (x, y) = (p.x, p.y);
-        match self {
-            Builtin::Bowls => {
-                let mut f = 0.05 * (x * x + y * y);
-                for (a, cx, cy, s) in WELLS {
-                    f -= a * (-(sq(x - cx) + sq(y - cy)) / s).exp();
-                }
-                f
-            }
-            Builtin::Saddle => x * x - y * y,
-            Builtin::EscapeSaddle => x * x + 0.25 * sq(y * y - 1.0),
-            Builtin::MonkeySaddle => x * x * x - 3.0 * x * y * y,
-            Builtin::Plateau => 1.0 - (-(x * x + 2.0 * y * y) / 2.0).exp(),
-            Builtin::ElongatedBowl => 0.1 * x * x + 2.0 * y * y,
-            Builtin::Rosenbrock => sq(1.0 - x) + 100.0 * sq(y - x * x),
-            Builtin::Himmelblau => sq(x * x + y - 11.0) + sq(x + y * y - 7.0),
-            Builtin::Beale => {
-                let mut yi = 1.0;
-                let mut f = 0.0;
-                for c in BEALE {
-                    yi *= y;
-                    f += sq(c - x + x * yi);
-                }
-                f
-            }
-            Builtin::Booth => sq(x + 2.0 * y - 7.0) + sq(2.0 * x + y - 5.0),
-            Builtin::Rastrigin => {
-                20.0 + x * x - 10.0 * (2.0 * PI * x).cos() + y * y - 10.0 * (2.0 * PI * y).cos()
-            }
-            Builtin::SixHumpCamel => {
-                let x2 = x * x;
-                (4.0 - 2.1 * x2 + x2 * x2 / 3.0) * x2 + x * y + (-4.0 + 4.0 * y * y) * y * y
-            }
-            Builtin::StyblinskiTang => {
-                let (x2, y2) = (x * x, y * y);
-                0.5 * (x2 * x2 - 16.0 * x2 + 5.0 * x + y2 * y2 - 16.0 * y2 + 5.0 * y)
-            }
-        }
+        self.value_in(p.x, p.y)
     }
 
     #[inline]
@@ -285,64 +369,8 @@ impl Surface for Builtin {
     // arithmetic vectorises.
     #[inline(always)]
     fn value_grad(&self, p: Point) -> (f64, Gradient) {
-        let (x, y) = (p.x, p.y);
-        let (gx, gy) = match self {
-            Builtin::Bowls => {
-                let (mut gx, mut gy) = (0.1 * x, 0.1 * y);
-                for (a, cx, cy, s) in WELLS {
-                    let (dx, dy) = (x - cx, y - cy);
-                    let t = a * (-(dx * dx + dy * dy) / s).exp();
-                    gx += 2.0 * t * dx / s;
-                    gy += 2.0 * t * dy / s;
-                }
-                (gx, gy)
-            }
-            Builtin::Saddle => (2.0 * x, -2.0 * y),
-            Builtin::EscapeSaddle => (2.0 * x, y * (y * y - 1.0)),
-            Builtin::MonkeySaddle => (3.0 * (x * x - y * y), -6.0 * x * y),
-            Builtin::Plateau => {
-                let e = (-(x * x + 2.0 * y * y) / 2.0).exp();
-                (x * e, 2.0 * y * e)
-            }
-            Builtin::ElongatedBowl => (0.2 * x, 4.0 * y),
-            Builtin::Rosenbrock => {
-                let r = y - x * x;
-                (-2.0 * (1.0 - x) - 400.0 * x * r, 200.0 * r)
-            }
-            Builtin::Himmelblau => {
-                let (a, b) = (x * x + y - 11.0, x + y * y - 7.0);
-                (4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b)
-            }
-            Builtin::Beale => {
-                let (mut gx, mut gy) = (0.0, 0.0);
-                let mut yim1 = 1.0; // y^(i-1)
-                for (i, c) in BEALE.into_iter().enumerate() {
-                    let n = (i + 1) as f64;
-                    let yi = yim1 * y;
-                    let r = c - x + x * yi;
-                    gx += 2.0 * r * (yi - 1.0);
-                    gy += 2.0 * r * n * x * yim1;
-                    yim1 = yi;
-                }
-                (gx, gy)
-            }
-            Builtin::Booth => {
-                let (a, b) = (x + 2.0 * y - 7.0, 2.0 * x + y - 5.0);
-                (2.0 * a + 4.0 * b, 4.0 * a + 2.0 * b)
-            }
-            Builtin::Rastrigin => (
-                2.0 * x + 20.0 * PI * (2.0 * PI * x).sin(),
-                2.0 * y + 20.0 * PI * (2.0 * PI * y).sin(),
-            ),
-            Builtin::SixHumpCamel => {
-                let x2 = x * x;
-                (8.0 * x - 8.4 * x2 * x + 2.0 * x2 * x2 * x + y, x - 8.0 * y + 16.0 * y * y * y)
-            }
-            Builtin::StyblinskiTang => {
-                (0.5 * (4.0 * x * x * x - 32.0 * x + 5.0), 0.5 * (4.0 * y * y * y - 32.0 * y + 5.0))
-            }
-        };
-        (self.value(p), Gradient::new(gx, gy))
+        let (f, gx, gy) = self.value_grad_in(p.x, p.y);
+        (f, Gradient::new(gx, gy))
     }
 
     fn value_grad_hessian(&self, p: Point) -> (f64, Gradient, Hessian) {

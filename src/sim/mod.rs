@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod narrate;
 pub mod optimizer;
 pub mod parallel;
+pub mod real;
 pub mod surface;
 pub mod trajectory;
 pub mod tune;
@@ -21,6 +22,7 @@ pub use builtin::Builtin;
 pub use critical::{CriticalKind, CriticalPoint, critical_points};
 pub use formula::{Formula, FormulaError};
 pub use optimizer::{Coefs, OptimizerKind, OptimizerSpec, Param, Schedule, SpecError, State};
+pub use real::{Dtype, Real};
 pub use surface::{Domain, DomainError, Surface, SurfaceDef};
 pub use trajectory::{
     Eval, Noise, Run, Trajectory, TrajectoryPoint, final_point, final_points, simulate,
