@@ -33,8 +33,9 @@ use super::{Builtin, OptimizerKind, OptimizerSpec, Point, Surface, SurfaceDef};
 /// enough to keep the divider and square-root unit busy, which bound an adaptive step.
 pub const LANES: usize = 32;
 
-/// How often (in steps) a block checks whether all its runs have diverged and it can stop.
-const LIVENESS_CHECK: usize = 32;
+/// Steps per chunk: a block runs this many steps on the fast path (no bookkeeping per step),
+/// then checks whether all its runs have diverged and it can stop.
+const CHUNK: usize = 32;
 
 /// Where a run ended: its last finite point, and the step at which it diverged, if it did.
 pub type End = (Point, Option<usize>);
@@ -384,6 +385,7 @@ fn blocks<T: Real, F: Field<T>, R: Rule<T>>(
 }
 
 /// The state of [`LANES`] runs, as structure-of-arrays.
+#[derive(Clone)]
 struct Block<T> {
     x: [T; LANES],
     y: [T; LANES],
@@ -476,6 +478,64 @@ impl<T: Real> Block<T> {
     fn any_alive(&self) -> bool {
         self.alive.iter().any(|&a| a)
     }
+
+    /// The steps `coefs` on the fast path: no last point, no step of divergence, only a
+    /// running `(x + y + f)·0` per lane, which stays zero while every value is finite and turns
+    /// NaN for good once one is not. Returns `false` if a live lane went non-finite (or a sum
+    /// overflowed): the caller then restores the block and replays the chunk with [`step`],
+    /// which records exactly where. Otherwise the block is where [`step`] would have left it.
+    ///
+    /// [`step`]: Self::step
+    #[allow(clippy::needless_range_loop)] // as in `step`
+    #[inline(always)]
+    fn fast_chunk<F: Field<T>, R: Rule<T>>(
+        &mut self,
+        field: F,
+        rule: R,
+        coefs: &[Scalars<T>],
+    ) -> bool {
+        let mut poison = [T::default(); LANES];
+        let Some((last, rest)) = coefs.split_last() else { return true };
+        for c in rest {
+            self.fast_step(field, rule, c, &mut poison);
+        }
+        // The last point evaluated: the run's last finite point if the chunk is clean.
+        let (at_x, at_y) = (self.x, self.y);
+        self.fast_step(field, rule, last, &mut poison);
+        let clean = (0..LANES).all(|i| !self.alive[i] | poison[i].is_finite());
+        if clean {
+            for i in 0..LANES {
+                self.last_x[i] = if self.alive[i] { at_x[i] } else { self.last_x[i] };
+                self.last_y[i] = if self.alive[i] { at_y[i] } else { self.last_y[i] };
+            }
+        }
+        clean
+    }
+
+    /// One step of [`fast_chunk`](Self::fast_chunk).
+    #[allow(clippy::needless_range_loop)] // as in `step`
+    #[inline(always)]
+    fn fast_step<F: Field<T>, R: Rule<T>>(
+        &mut self,
+        field: F,
+        rule: R,
+        c: &Scalars<T>,
+        poison: &mut [T; LANES],
+    ) {
+        {
+            for i in 0..LANES {
+                let (x, y) = (self.x[i], self.y[i]);
+                let (f, gx, gy) = field(x, y);
+                poison[i] += (x + y + f) * T::default();
+                let mut sx = Moment { m: self.mx[i], v: self.vx[i], v_max: self.wx[i] };
+                let mut sy = Moment { m: self.my[i], v: self.vy[i], v_max: self.wy[i] };
+                self.x[i] = rule.update(c, x, gx, &mut sx);
+                self.y[i] = rule.update(c, y, gy, &mut sy);
+                (self.mx[i], self.vx[i], self.wx[i]) = (sx.m, sx.v, sx.v_max);
+                (self.my[i], self.vy[i], self.wy[i]) = (sy.m, sy.v, sy.v_max);
+            }
+        }
+    }
 }
 
 /// `steps` updates of every lane of `block`, then the evaluation of the last point.
@@ -516,12 +576,25 @@ fn run_generic<T: Real, F: Field<T>, R: Rule<T>>(
     steps: usize,
 ) {
     let mut schedule = Schedule::default();
-    for k in 0..steps {
-        if k % LIVENESS_CHECK == 0 && !block.any_alive() {
+    let mut coefs = [Scalars::default(); CHUNK];
+    let mut k = 0;
+    while k < steps {
+        if !block.any_alive() {
             return;
         }
-        let c = Scalars::of(&spec.advance(&mut schedule));
-        block.step(field, rule, &c, k as u64, true);
+        let n = CHUNK.min(steps - k);
+        for c in &mut coefs[..n] {
+            *c = Scalars::of(&spec.advance(&mut schedule));
+        }
+        let before = block.clone();
+        if !block.fast_chunk(field, rule, &coefs[..n]) {
+            // A run diverged in this chunk (rare: once per run at most): again, step by step.
+            *block = before;
+            for (j, c) in coefs[..n].iter().enumerate() {
+                block.step(field, rule, c, (k + j) as u64, true);
+            }
+        }
+        k += n;
     }
     block.step(field, rule, &Scalars::default(), steps as u64, false);
 }

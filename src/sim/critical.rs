@@ -2,8 +2,9 @@
 //!
 //! Newton's method on the gradient (solve ∇²f·d = −∇f) finds zeros of ∇f of every kind (minima,
 //! maxima and saddles alike), which is exactly what a minimiser would not. It is started from a
-//! grid of seeds over the domain, safeguarded by Levenberg–Marquardt damping on ‖∇f‖² where a
-//! full Newton step does not reduce the gradient, and run until the gradient stops shrinking.
+//! grid of seeds over the domain, safeguarded where a full Newton step does not reduce the
+//! gradient by a backtracking line search along it and then Levenberg–Marquardt damping on
+//! ‖∇f‖², and run until the gradient stops shrinking.
 //! Roots are kept inside the domain, de-duplicated, and classified by the signs of the Hessian's
 //! eigenvalues (nalgebra's symmetric eigen-decomposition).
 
@@ -62,6 +63,8 @@ pub struct CriticalPoint {
 const SEEDS: usize = 40;
 /// Newton iterations per seed, at most.
 const MAX_ITERATIONS: usize = 100;
+/// Iterations over which a seed must lower ‖∇f‖ by 1% to go on.
+const STALL_WINDOW: usize = 10;
 /// The most critical points returned (a flat surface has a critical point everywhere).
 pub const MAX_POINTS: usize = 1024;
 /// An eigenvalue this small relative to the larger one (or to 1) counts as zero.
@@ -128,8 +131,8 @@ pub fn critical_points<S: Surface + Sync + ?Sized>(
     points
 }
 
-/// Newton's method on ∇f from `seed`, Levenberg–Marquardt-damped when a full step does not
-/// shrink the gradient. Returns the last point and its ‖∇f‖, or `None` if it left the finite
+/// Newton's method on ∇f from `seed`, shortened along the Newton direction and then
+/// Levenberg–Marquardt-damped when a full step does not shrink the gradient. Returns the last point and its ‖∇f‖, or `None` if it left the finite
 /// numbers or wandered far from the domain (more than a diagonal `reach` from the seed).
 fn newton_root<S: Surface + ?Sized>(surface: &S, seed: Point, reach: f64) -> Option<(Point, f64)> {
     let mut p = seed;
@@ -139,21 +142,41 @@ fn newton_root<S: Surface + ?Sized>(surface: &S, seed: Point, reach: f64) -> Opt
         return None;
     }
     let mut lambda = 1e-3;
-    for _ in 0..MAX_ITERATIONS {
+    let mut checkpoint = norm;
+    for iteration in 0..MAX_ITERATIONS {
         if norm == 0.0 {
             break;
         }
-        // A full Newton step, then ever more damped steps (toward gradient descent on ‖∇f‖²).
+        // Stalled: less than 1% better in ten iterations. Near a root Newton converges
+        // quadratically; this is a seed sliding into a minimum of ‖∇f‖² that is not a zero
+        // (where ∇²f is singular, as along Rosenbrock's valley floor), and would only crawl on.
+        if iteration % STALL_WINDOW == 0 && iteration > 0 {
+            if norm > 0.99 * checkpoint {
+                break;
+            }
+            checkpoint = norm;
+        }
+        // A full Newton step, then shorter ones along it (the Newton direction always lowers
+        // ‖∇f‖² for a short enough step: in Rosenbrock's valley a full step raises it, and
+        // without the line search the damped steps below crawl for a hundred iterations), then
+        // ever more damped steps (toward gradient descent on ‖∇f‖²).
+        let newton = solve(&h, &g);
         let mut improved = false;
-        for attempt in 0..8 {
-            let d = if attempt == 0 { solve(&h, &g) } else { damped(&h, &g, lambda) };
+        for attempt in 0..12 {
+            let d = match (attempt, newton) {
+                (0..4, Some(d)) => Some(d * 0.25f64.powi(attempt)),
+                (0..4, None) => continue,
+                _ => damped(&h, &g, lambda),
+            };
             let Some(d) = d else {
                 lambda *= 10.0;
                 continue;
             };
             let q = p + d;
             if !(q.x.is_finite() && q.y.is_finite()) || (q - seed).norm() > reach {
-                lambda *= 10.0;
+                if attempt >= 4 {
+                    lambda *= 10.0;
+                }
                 continue;
             }
             let (_, gq, hq) = surface.value_grad_hessian(q);
@@ -161,13 +184,13 @@ fn newton_root<S: Surface + ?Sized>(surface: &S, seed: Point, reach: f64) -> Opt
             if nq < norm {
                 let step = d.norm();
                 (p, g, h, norm) = (q, gq, hq, nq);
-                if attempt > 0 {
+                if attempt >= 4 {
                     lambda = (lambda / 10.0).max(1e-12);
                 }
                 improved = step > 1e-15 * (1.0 + p.norm());
                 break;
             }
-            if attempt > 0 {
+            if attempt >= 4 {
                 lambda *= 10.0;
             }
         }
