@@ -323,6 +323,7 @@ type Maps = (BasinMap, Option<BasinMap>);
 struct Worker {
     progress: Arc<Progress>,
     rows: usize,
+    started: std::time::Instant,
     handle: JoinHandle<Result<Maps, BasinError>>,
 }
 
@@ -376,7 +377,7 @@ impl Basins {
             };
             Ok((first, second))
         });
-        self.worker = Some(Worker { progress, rows, handle });
+        self.worker = Some(Worker { progress, rows, started: std::time::Instant::now(), handle });
     }
 
     /// Stops the computation under way, if any (its rows in hand finish in the background).
@@ -401,6 +402,7 @@ impl Basins {
             return None;
         }
         let worker = self.worker.take()?;
+        let seconds = worker.started.elapsed().as_secs_f64();
         let labels = crate::figure::legend_labels(scene);
         match worker.handle.join() {
             Ok(Ok((map, other))) => {
@@ -430,7 +432,12 @@ impl Basins {
                 };
                 let image = egui::ColorImage::from_rgba_unmultiplied([n, n], &rgba);
                 let texture = ctx.load_texture("basins", image, egui::TextureOptions::NEAREST);
-                let message = format!("basins of {} computed", name(Some(self.optimizer)));
+                let message = format!(
+                    "basins of {} computed in {:.2} s ({})",
+                    name(Some(self.optimizer)),
+                    seconds,
+                    map.job.dtype
+                );
                 self.result = Some(BasinResult {
                     map: Arc::new(map),
                     other: other.map(Arc::new),
@@ -505,7 +512,7 @@ pub fn basins_ui(ui: &mut Ui, app: &mut LosscapeApp) {
                 );
             });
             ui.horizontal(|ui| {
-                ui.label("in");
+                ui.label("precision");
                 for dtype in Dtype::ALL {
                     ui.selectable_value(&mut b.dtype, dtype, dtype.name()).on_hover_text(
                         match dtype {
