@@ -104,7 +104,7 @@ pub struct BasinsArgs {
     #[arg(long, value_name = "WxH", default_value = "900x820", value_parser = parse_size)]
     pub size: (u32, u32),
     /// The type the runs compute in, by PyTorch's names: float64 (bit for bit what `simulate`
-    /// and the app compute) or float32 (PyTorch's default dtype; about three times as fast).
+    /// and the app compute) or float32 (PyTorch's default dtype; about twice as fast).
     #[arg(long, value_name = "DTYPE", default_value = "float64", value_parser = parse_dtype)]
     pub dtype: Dtype,
 }

@@ -325,4 +325,11 @@ fn the_basins_panel_opens_and_computes_from_its_button() {
         "the legend names the minima"
     );
     assert!(h.query_by_label_contains("min 2 (0.000, 1.000)").is_some());
+    let moved = "The view has moved since this map";
+    assert!(h.query_by_label_contains(moved).is_none(), "the map covers the view");
+    // Zoom in: the map stays where it was computed, and the panel says so.
+    h.state_mut().scene.domain = Some(losscape::sim::Domain::new(-1.0, 1.0, -1.0, 1.0).unwrap());
+    h.state_mut().plot.reset_view = true;
+    h.run_steps(3);
+    assert!(h.query_by_label_contains(moved).is_some(), "a stale map is flagged");
 }

@@ -292,7 +292,7 @@ pub struct Basins {
     pub compare: Option<usize>,
     /// Cells per side.
     pub grid: usize,
-    /// The type the runs compute in (`f32` is about three times as fast).
+    /// The type the runs compute in (`f32` is about twice as fast).
     pub dtype: Dtype,
     /// Whether the overlay is drawn.
     pub show: bool,
@@ -517,10 +517,14 @@ pub fn basins_ui(ui: &mut Ui, app: &mut LosscapeApp) {
                     ui.selectable_value(&mut b.dtype, dtype, dtype.name()).on_hover_text(
                         match dtype {
                             Dtype::Float64 => "double precision: each cell ends exactly where its trajectory on screen does",
-                            Dtype::Float32 => "single precision, PyTorch's default dtype: about three times as fast; cells on a basin boundary may differ",
+                            Dtype::Float32 => "single precision, PyTorch's default dtype: about twice as fast; cells on a basin boundary may differ",
                         },
                     );
                 }
+            });
+            let view = app.plot.bounds.map_or(app.scene.domain(), |bounds| {
+                let (lo, hi) = (bounds.min(), bounds.max());
+                Domain::new(lo[0], hi[0], lo[1], hi[1]).unwrap_or(app.scene.domain())
             });
             let mut compute = false;
             ui.horizontal(|ui| {
@@ -542,11 +546,29 @@ pub fn basins_ui(ui: &mut Ui, app: &mut LosscapeApp) {
                     ui.checkbox(&mut b.show, "show");
                 }
             });
+            if let Some(r) = b.result.as_ref().filter(|_| !b.busy()) {
+                // The map stays where it was computed; say so when the view has moved on.
+                let d = r.map.job.domain;
+                let tolerance = 0.01 * d.width().hypot(d.height());
+                let moved = [
+                    (d.x_min, view.x_min),
+                    (d.x_max, view.x_max),
+                    (d.y_min, view.y_min),
+                    (d.y_max, view.y_max),
+                ]
+                .iter()
+                .any(|(a, b)| (a - b).abs() > tolerance);
+                if moved {
+                    ui.label(
+                        RichText::new(
+                            "The view has moved since this map: Compute maps the new one.",
+                        )
+                        .italics()
+                        .weak(),
+                    );
+                }
+            }
             if compute {
-                let view = app.plot.bounds.map_or(app.scene.domain(), |bounds| {
-                    let (lo, hi) = (bounds.min(), bounds.max());
-                    Domain::new(lo[0], hi[0], lo[1], hi[1]).unwrap_or(app.scene.domain())
-                });
                 let surface = app.surface().clone();
                 app.teach.basins.start(&app.scene, &surface, view);
             }

@@ -66,7 +66,7 @@ pub struct BasinJob {
     /// Updates per run.
     pub steps: usize,
     /// The type the runs compute in: `f64` (what the trajectories on screen compute, bit for
-    /// bit) or `f32` (PyTorch's default dtype, about three times as fast).
+    /// bit) or `f32` (PyTorch's default dtype, about twice as fast).
     pub dtype: Dtype,
 }
 

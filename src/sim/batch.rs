@@ -18,7 +18,7 @@
 //!
 //! It can also compute in `f32` ([`Dtype::Float32`], PyTorch's default dtype): the same
 //! arithmetic, every operation rounded to single precision as a `torch.float32` tensor's would
-//! be, and about three times as fast (twice the lanes per register, a faster divider). Formula
+//! be, and about twice as fast (twice the lanes per register, a faster divider). Formula
 //! surfaces are then evaluated in `f64` at the `f32` point and rounded.
 //!
 //! Newton and saddle-free Newton (a 2 × 2 solve or eigen-decomposition per step), and runs with

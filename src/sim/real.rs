@@ -95,7 +95,7 @@ real!(f64);
 #[serde(rename_all = "lowercase")]
 pub enum Dtype {
     /// `torch.float32`: single precision, twice the lanes per vector register, and a divider and
-    /// square-root unit that is faster still. A basin map in it takes about a third of the time.
+    /// square-root unit that is faster still. A basin map in it takes about half the time.
     Float32,
     /// `torch.float64`: double precision, bit for bit what the app's trajectories compute.
     #[default]
