@@ -148,6 +148,30 @@ fn svg_is_xml_with_the_trajectories_as_paths() {
 }
 
 #[test]
+fn the_legend_hides_no_start_point_in_any_lesson() {
+    for preset in PRESETS {
+        let scene = preset.scene().unwrap();
+        let fig = Figure::of_scene(&scene, Layout::new(900, 700)).unwrap();
+        let svg = to_svg(&fig, None, Layers::ALL).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let Some(legend) = doc.descendants().find(|n| n.attribute("id") == Some("legend")) else {
+            continue;
+        };
+        let rect = legend.children().find(|n| n.tag_name().name() == "rect").unwrap();
+        let num = |a: &str| rect.attribute(a).unwrap().parse::<f64>().unwrap();
+        let (x, y, w, h) = (num("x"), num("y"), num("width"), num("height"));
+        for &start in &fig.starts {
+            let (px, py) = fig.to_px(start);
+            assert!(
+                !((x..=x + w).contains(&px) && (y..=y + h).contains(&py)),
+                "{}: the legend at ({x}, {y}) {w}×{h} hides the start {start:?}",
+                preset.file
+            );
+        }
+    }
+}
+
+#[test]
 fn a_gif_has_one_frame_per_step_range() {
     let scene = preset("plateau.json");
     let fig = Figure::of_scene(&scene, Layout::new(320, 240)).unwrap();

@@ -146,6 +146,25 @@ fn surface_plot(
         PlotBounds::from_min_max([cx - w / 2.0, cy - h / 2.0], [cx + w / 2.0, cy + h / 2.0])
     };
     let step = app.playback.step;
+    // The legend goes to the corner where it hides the fewest start and critical points.
+    let corner = {
+        let shown = app.plot.bounds.map_or(domain, |b| {
+            let (lo, hi) = (b.min(), b.max());
+            crate::sim::Domain::new(lo[0], hi[0], lo[1], hi[1]).unwrap_or(domain)
+        });
+        let frame_h = app.plot.transform.map_or(600.0, |t| f64::from(t.frame().height()));
+        let rows = optimizers.len() + critical.map_or(0, |c| c.len().min(5));
+        let h = ((rows as f64 * 21.0 + 16.0) / frame_h.max(1.0)).min(0.9);
+        let mut points: Vec<Point> =
+            app.scene.starts.iter().map(|&[x, y]| Point::new(x, y)).collect();
+        points.extend(critical.unwrap_or_default().iter().map(|c| c.point));
+        match crate::figure::emptiest_corner(&shown, 0.4, h, &points) {
+            crate::figure::Corner::RightTop => Corner::RightTop,
+            crate::figure::Corner::LeftTop => Corner::LeftTop,
+            crate::figure::Corner::RightBottom => Corner::RightBottom,
+            crate::figure::Corner::LeftBottom => Corner::LeftBottom,
+        }
+    };
 
     let mut plot = Plot::new(id)
         .data_aspect(1.0)
@@ -158,12 +177,12 @@ fn surface_plot(
         .custom_y_axes(vec![egui_plot::AxisHints::new_y().label("y").formatter(tick_label)])
         .x_grid_spacer(one_five_spacer)
         .y_grid_spacer(one_five_spacer)
-        .legend(Legend::default().position(Corner::RightTop).background_alpha(0.75))
+        .legend(Legend::default().position(corner).background_alpha(0.75))
         .link_axis(Id::unique("surface-link"), true)
         .link_cursor(Id::unique("surface-link"), true);
     if optimizers.len() == 1 && app.scene.view.layout == Layout::Grid {
         let entry = &app.scene.optimizers[optimizers[0]];
-        plot = plot.legend(Legend::default().position(Corner::RightTop).title(&entry.label()));
+        plot = plot.legend(Legend::default().position(corner).title(&entry.label()));
     }
 
     let labels = crate::figure::legend_labels(&app.scene);

@@ -354,6 +354,52 @@ impl Figure {
     }
 }
 
+/// A corner of the plot, for the legend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Corner {
+    /// Top right: the default.
+    RightTop,
+    /// Top left.
+    LeftTop,
+    /// Bottom right.
+    RightBottom,
+    /// Bottom left.
+    LeftBottom,
+}
+
+impl Corner {
+    /// In order of preference.
+    pub const ALL: [Corner; 4] =
+        [Corner::RightTop, Corner::LeftTop, Corner::RightBottom, Corner::LeftBottom];
+}
+
+/// The corner of `view` where a legend covering the fractions `w × h` of its width and height
+/// hides the fewest of `points` (start points, critical points): a start the lecturer put in
+/// the top right must not vanish under the legend. Ties go to the earlier of [`Corner::ALL`].
+pub fn emptiest_corner(view: &Domain, w: f64, h: f64, points: &[Point]) -> Corner {
+    let hidden = |corner: Corner| {
+        let (right, top) = match corner {
+            Corner::RightTop => (true, true),
+            Corner::LeftTop => (false, true),
+            Corner::RightBottom => (true, false),
+            Corner::LeftBottom => (false, false),
+        };
+        let u = |p: &Point| (p.x - view.x_min) / view.width();
+        let v = |p: &Point| (p.y - view.y_min) / view.height();
+        points
+            .iter()
+            .filter(|p| {
+                let (u, v) = (u(p), v(p));
+                let across =
+                    if right { (1.0 - w..=1.0).contains(&u) } else { (0.0..=w).contains(&u) };
+                let down = if top { (1.0 - h..=1.0).contains(&v) } else { (0.0..=h).contains(&v) };
+                across && down
+            })
+            .count()
+    };
+    Corner::ALL.into_iter().min_by_key(|&c| hidden(c)).unwrap_or(Corner::RightTop)
+}
+
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename, so a reader
 /// never sees half a picture and a failed write leaves the old file as it was.
 ///
@@ -406,6 +452,26 @@ pub fn ticks(lo: f64, hi: f64, target: f64) -> Vec<Tick> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_legend_goes_where_it_hides_the_fewest_points() {
+        let view = Domain::new(-5.0, 5.0, -5.0, 5.0).unwrap();
+        let p = |x, y| Point::new(x, y);
+        assert_eq!(emptiest_corner(&view, 0.4, 0.3, &[]), Corner::RightTop);
+        assert_eq!(emptiest_corner(&view, 0.4, 0.3, &[p(0.0, 0.0)]), Corner::RightTop);
+        // Himmelblau's lesson: a start at (4, 4.5) under the default corner.
+        assert_eq!(emptiest_corner(&view, 0.4, 0.3, &[p(4.0, 4.5)]), Corner::LeftTop);
+        let top = [p(4.0, 4.5), p(-4.0, 4.5)];
+        assert_eq!(emptiest_corner(&view, 0.4, 0.3, &top), Corner::RightBottom);
+        let all_but_one = [p(4.0, 4.5), p(-4.0, 4.5), p(4.0, -4.5)];
+        assert_eq!(emptiest_corner(&view, 0.4, 0.3, &all_but_one), Corner::LeftBottom);
+        // Every corner taken: the one hiding fewest, the default on a tie.
+        let crowded = [p(4.0, 4.5), p(4.5, 4.0), p(-4.0, 4.5), p(4.0, -4.5), p(-4.0, -4.5)];
+        assert_eq!(emptiest_corner(&view, 0.4, 0.3, &crowded), Corner::LeftTop);
+        // A taller legend reaches further down.
+        assert_eq!(emptiest_corner(&view, 0.4, 0.3, &[p(4.0, 0.5)]), Corner::RightTop);
+        assert_eq!(emptiest_corner(&view, 0.4, 0.5, &[p(4.0, 0.5)]), Corner::LeftTop);
+    }
 
     #[test]
     fn ticks_are_nice_and_inside() {

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use base64::Engine;
 
 use super::decimate::simplify_by;
-use super::{Figure, FigureError, Track};
+use super::{Corner, Figure, FigureError, Track};
 use crate::scene::Rgb;
 use crate::sim::{CriticalKind, Point};
 
@@ -242,8 +242,18 @@ fn legend(s: &mut String, fig: &Figure) {
     let row_h = 20.0;
     let w = 48.0 + 8.0 * longest as f64;
     let h = 10.0 + row_h * rows as f64;
-    let x = fig.frame.x + fig.frame.w - w - 10.0;
-    let y = fig.frame.y + 10.0;
+    let f = &fig.frame;
+    let points: Vec<_> =
+        fig.starts.iter().copied().chain(fig.critical.iter().map(|c| c.point)).collect();
+    let corner = super::emptiest_corner(&fig.view, (w + 10.0) / f.w, (h + 10.0) / f.h, &points);
+    let x = match corner {
+        Corner::RightTop | Corner::RightBottom => f.x + f.w - w - 10.0,
+        Corner::LeftTop | Corner::LeftBottom => f.x + 10.0,
+    };
+    let y = match corner {
+        Corner::RightTop | Corner::LeftTop => f.y + 10.0,
+        Corner::RightBottom | Corner::LeftBottom => f.y + f.h - h - 10.0,
+    };
     let _ = writeln!(
         s,
         r##"<g id="legend" font-size="14" fill="#f2f2f2"><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" rx="4" fill="#1e1e1e" fill-opacity="0.8" stroke="#666"/>"##
