@@ -1,7 +1,8 @@
 //! The basin map's kernel: Adam from every cell of a grid on rosenbrock, as
 //! `losscape basins --surface rosenbrock --optimizer adam:lr=0.01 --grid 256 --steps 500` runs it
 //! (here 64² cells, so a sample takes a fraction of a second), on one core (`batch`) and on all
-//! (`job`, which adds the critical points and the classification).
+//! (`job`, which adds the critical points and the classification). And the floor under any
+//! Adam kernel in PyTorch's order: a loop of nothing but its square roots and divisions.
 
 use std::hint::black_box;
 
@@ -42,9 +43,71 @@ fn basins(c: &mut Criterion) {
     group.finish();
 }
 
+/// Per step of Adam in PyTorch's order, per coordinate: `√v / bc₂ + ε`, then `m / denom`; two
+/// coordinates, so two square roots and four divisions, over 32 independent lanes, as the batch
+/// kernel lays them out. Nothing else: the divider and square-root unit's own floor.
+macro_rules! floor {
+    ($run:ident, $name:ident, $avx2:ident, $t:ty) => {
+        #[inline(always)]
+        fn $name(v: &mut [$t; 32], m: &mut [$t; 32], steps: usize) {
+            let (c, eps) = (0.7 as $t, 1e-8 as $t);
+            for _ in 0..steps {
+                for i in 0..32 {
+                    let d = v[i].sqrt() / c + eps;
+                    m[i] = m[i] / d + 1.0;
+                    let d = m[i].sqrt() / c + eps;
+                    v[i] = v[i] / d + 1.0;
+                }
+            }
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2")]
+        fn $avx2(v: &mut [$t; 32], m: &mut [$t; 32], steps: usize) {
+            $name(v, m, steps)
+        }
+
+        /// In 256-bit registers where the CPU has them, as the batch kernel runs.
+        fn $run(v: &mut [$t; 32], m: &mut [$t; 32], steps: usize) {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has just been found to support AVX2.
+                return unsafe { $avx2(v, m, steps) };
+            }
+            $name(v, m, steps)
+        }
+    };
+}
+floor!(run_floor_f64, floor_f64, floor_f64_avx2, f64);
+floor!(run_floor_f32, floor_f32, floor_f32_avx2, f32);
+
+fn divider_floor(c: &mut Criterion) {
+    let mut group = c.benchmark_group("basins/divider floor");
+    group.throughput(Throughput::Elements((GRID * GRID * STEPS) as u64));
+    group.bench_function("float64 (2 sqrt + 4 div a step)", |b| {
+        b.iter(|| {
+            for j in 0..GRID * GRID / 32 {
+                let (mut v, mut m) = ([1.0 + j as f64; 32], [2.0; 32]);
+                run_floor_f64(&mut v, &mut m, STEPS);
+                black_box((v, m));
+            }
+        })
+    });
+    group.bench_function("float32 (2 sqrt + 4 div a step)", |b| {
+        b.iter(|| {
+            for j in 0..GRID * GRID / 32 {
+                let (mut v, mut m) = ([1.0 + j as f32; 32], [2.0; 32]);
+                run_floor_f32(&mut v, &mut m, STEPS);
+                black_box((v, m));
+            }
+        })
+    });
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20).measurement_time(std::time::Duration::from_secs(4));
-    targets = basins
+    targets = basins, divider_floor
 }
 criterion_main!(benches);
