@@ -1,5 +1,6 @@
 //! The batch kernel computes exactly what the scalar path computes: the same last point, bit
-//! for bit, and the same step of divergence, for every optimizer, surface and start.
+//! for bit, and the same step of divergence, for every optimizer, surface and start. In float32
+//! it computes what PyTorch's float32 arithmetic computes, and ends near the float64 runs.
 
 use losscape::sim::{
     Builtin, Dtype, Formula, OptimizerKind, OptimizerSpec, Point, SurfaceDef, batch, final_point,
