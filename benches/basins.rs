@@ -6,7 +6,8 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
 use losscape::sim::basins::{BasinJob, Progress};
 use losscape::sim::{Builtin, Domain, Dtype, OptimizerSpec, SurfaceDef, batch};
 
@@ -47,7 +48,7 @@ fn basins(c: &mut Criterion) {
 /// coordinates, so two square roots and four divisions, over 32 independent lanes, as the batch
 /// kernel lays them out. Nothing else: the divider and square-root unit's own floor.
 macro_rules! floor {
-    ($run:ident, $name:ident, $avx2:ident, $t:ty) => {
+    ($bench:ident, $run:ident, $name:ident, $avx2:ident, $t:ty) => {
         #[inline(always)]
         fn $name(v: &mut [$t; 32], m: &mut [$t; 32], steps: usize) {
             let (c, eps) = (0.7 as $t, 1e-8 as $t);
@@ -76,32 +77,30 @@ macro_rules! floor {
             }
             $name(v, m, steps)
         }
+
+        /// As many lanes × steps as the basin kernel's benchmark runs.
+        fn $bench(group: &mut BenchmarkGroup<'_, WallTime>) {
+            let label = format!("{} (2 sqrt + 4 div a step)", stringify!($t));
+            group.bench_function(label, |b| {
+                b.iter(|| {
+                    for j in 0..GRID * GRID / 32 {
+                        let (mut v, mut m) = ([1.0 + j as $t; 32], [2.0; 32]);
+                        $run(&mut v, &mut m, STEPS);
+                        black_box((v, m));
+                    }
+                })
+            });
+        }
     };
 }
-floor!(run_floor_f64, floor_f64, floor_f64_avx2, f64);
-floor!(run_floor_f32, floor_f32, floor_f32_avx2, f32);
+floor!(bench_floor_f64, run_floor_f64, floor_f64, floor_f64_avx2, f64);
+floor!(bench_floor_f32, run_floor_f32, floor_f32, floor_f32_avx2, f32);
 
 fn divider_floor(c: &mut Criterion) {
     let mut group = c.benchmark_group("basins/divider floor");
     group.throughput(Throughput::Elements((GRID * GRID * STEPS) as u64));
-    group.bench_function("float64 (2 sqrt + 4 div a step)", |b| {
-        b.iter(|| {
-            for j in 0..GRID * GRID / 32 {
-                let (mut v, mut m) = ([1.0 + j as f64; 32], [2.0; 32]);
-                run_floor_f64(&mut v, &mut m, STEPS);
-                black_box((v, m));
-            }
-        })
-    });
-    group.bench_function("float32 (2 sqrt + 4 div a step)", |b| {
-        b.iter(|| {
-            for j in 0..GRID * GRID / 32 {
-                let (mut v, mut m) = ([1.0 + j as f32; 32], [2.0; 32]);
-                run_floor_f32(&mut v, &mut m, STEPS);
-                black_box((v, m));
-            }
-        })
-    });
+    bench_floor_f64(&mut group);
+    bench_floor_f32(&mut group);
     group.finish();
 }
 

@@ -156,22 +156,12 @@ fn a_saddle_stall_and_divergence_are_named() {
     let domain = surface.domain();
     let critical = critical_points(&surface, &domain);
     let t = Thresholds::for_surface(&surface, &domain);
+    let from_the_side =
+        |kind| simulate(&surface, &OptimizerSpec::new(kind), Point::new(0.5, 0.3), 50, Noise::NONE);
     // Newton from (0.5, 0.3) converges to the saddle.
-    let newton = simulate(
-        &surface,
-        &OptimizerSpec::new(OptimizerKind::Newton),
-        Point::new(0.5, 0.3),
-        50,
-        Noise::NONE,
-    );
+    let newton = from_the_side(OptimizerKind::Newton);
     assert_eq!(Metrics::of(&newton, &critical, &t).status, Status::StalledAtSaddle);
-    let sfn = simulate(
-        &surface,
-        &OptimizerSpec::new(OptimizerKind::Sfn),
-        Point::new(0.5, 0.3),
-        50,
-        Noise::NONE,
-    );
+    let sfn = from_the_side(OptimizerKind::Sfn);
     let m = Metrics::of(&sfn, &critical, &t);
     assert_eq!(m.status, Status::Converged);
     assert!(m.steps_to_minimum.unwrap() < 50);

@@ -460,12 +460,7 @@ impl<T: Real> Block<T> {
             self.last_x[i] = if alive { x } else { self.last_x[i] };
             self.last_y[i] = if alive { y } else { self.last_y[i] };
             if update {
-                let mut sx = Moment { m: self.mx[i], v: self.vx[i], v_max: self.wx[i] };
-                let mut sy = Moment { m: self.my[i], v: self.vy[i], v_max: self.wy[i] };
-                self.x[i] = rule.update(c, x, gx, &mut sx);
-                self.y[i] = rule.update(c, y, gy, &mut sy);
-                (self.mx[i], self.vx[i], self.wx[i]) = (sx.m, sx.v, sx.v_max);
-                (self.my[i], self.vy[i], self.wy[i]) = (sy.m, sy.v, sy.v_max);
+                self.update_lane(rule, c, i, gx, gy);
             }
         }
         if died.iter().any(|&d| d) {
@@ -522,19 +517,25 @@ impl<T: Real> Block<T> {
         c: &Scalars<T>,
         poison: &mut [T; LANES],
     ) {
-        {
-            for i in 0..LANES {
-                let (x, y) = (self.x[i], self.y[i]);
-                let (f, gx, gy) = field(x, y);
-                poison[i] += (x + y + f) * T::default();
-                let mut sx = Moment { m: self.mx[i], v: self.vx[i], v_max: self.wx[i] };
-                let mut sy = Moment { m: self.my[i], v: self.vy[i], v_max: self.wy[i] };
-                self.x[i] = rule.update(c, x, gx, &mut sx);
-                self.y[i] = rule.update(c, y, gy, &mut sy);
-                (self.mx[i], self.vx[i], self.wx[i]) = (sx.m, sx.v, sx.v_max);
-                (self.my[i], self.vy[i], self.wy[i]) = (sy.m, sy.v, sy.v_max);
-            }
+        for i in 0..LANES {
+            let (x, y) = (self.x[i], self.y[i]);
+            let (f, gx, gy) = field(x, y);
+            poison[i] += (x + y + f) * T::default();
+            self.update_lane(rule, c, i, gx, gy);
         }
+    }
+
+    /// One update of lane `i` (both coordinates and their optimizer state), given the gradient
+    /// at its current point: what [`step`](Self::step) and [`fast_step`](Self::fast_step)
+    /// share.
+    #[inline(always)]
+    fn update_lane<R: Rule<T>>(&mut self, rule: R, c: &Scalars<T>, i: usize, gx: T, gy: T) {
+        let mut sx = Moment { m: self.mx[i], v: self.vx[i], v_max: self.wx[i] };
+        let mut sy = Moment { m: self.my[i], v: self.vy[i], v_max: self.wy[i] };
+        self.x[i] = rule.update(c, self.x[i], gx, &mut sx);
+        self.y[i] = rule.update(c, self.y[i], gy, &mut sy);
+        (self.mx[i], self.vx[i], self.wx[i]) = (sx.m, sx.v, sx.v_max);
+        (self.my[i], self.vy[i], self.wy[i]) = (sy.m, sy.v, sy.v_max);
     }
 }
 
