@@ -121,14 +121,13 @@ impl BasinJob {
             y_max: d.y_max + 0.5 * d.height(),
         };
         // The critical points are found beside the runs, not before them.
-        let (attractors, ends) = std::thread::scope(|scope| {
+        let (mut attractors, ends) = std::thread::scope(|scope| {
             let attractors = scope.spawn(|| critical_points(&self.surface, &widened));
             let ends = self.ends(progress);
             let attractors =
                 attractors.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (attractors, ends)
         });
-        let mut attractors = attractors;
         attractors.truncate(usize::from(u16::MAX));
         let ends = ends?;
         let reach = REACHED * d.width().hypot(d.height());
