@@ -46,7 +46,7 @@ fn render(c: &mut Criterion) {
         b.iter(|| critical_points(black_box(&surface), &domain))
     });
     group.bench_function("figure/trajectories", |b| {
-        b.iter(|| simulate_scene(black_box(&scene), &surface))
+        b.iter(|| simulate_scene(black_box(&scene), &surface).expect("within the budget"))
     });
     let fig = Figure::of_scene(&scene, layout).expect("the lecture figure lays out");
     assert_eq!(fig.tracks.len(), 8);

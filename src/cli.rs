@@ -14,6 +14,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use crate::figure::{self, Figure, MAX_SIDE};
 use crate::scene::{OptimizerEntry, Rgb, Scene, SurfaceChoice, default_color};
 use crate::sim::basins::{self, Basin, BasinJob, BasinMap, Progress};
+use crate::sim::cloud::Cloud;
 use crate::sim::{
     Builtin, Domain, Dtype, Formula, Noise, OptimizerSpec, Param, Point, SurfaceDef,
     critical_points, simulate,
@@ -128,7 +129,7 @@ pub struct RenderArgs {
     #[arg(long, value_name = "SPEC", required_unless_present = "scene")]
     pub optimizer: Vec<String>,
     /// A start point X,Y; repeat for several (write --start=-1.5,2 for a negative x).
-    #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse_point, required_unless_present = "scene")]
+    #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse_point, required_unless_present_any = ["scene", "cloud"])]
     pub start: Vec<Point>,
     /// Updates per run (default 300).
     #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_steps)]
@@ -136,9 +137,13 @@ pub struct RenderArgs {
     /// Gaussian gradient noise σ for every optimizer.
     #[arg(long, value_name = "SIGMA", allow_hyphen_values = true, value_parser = parse_sigma)]
     pub noise: Option<f64>,
-    /// Seed of the gradient noise (default 0).
-    #[arg(long, value_name = "N", requires = "noise")]
+    /// Seed of the gradient noise and of the cloud's start points (default 0).
+    #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// A cloud of N runs per optimizer (1 to 100000), from starts spread uniformly over the
+    /// domain (seeded by --seed), drawn as moving points.
+    #[arg(long, value_name = "N", value_parser = parse_cloud)]
+    pub cloud: Option<usize>,
     /// The output: .png, .svg or .gif (animated).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
@@ -347,6 +352,15 @@ pub fn parse_steps(s: &str) -> Result<usize, String> {
     }
 }
 
+fn parse_cloud(s: &str) -> Result<usize, String> {
+    use crate::sim::cloud::MAX_CLOUD;
+    match s.trim().parse::<i128>() {
+        Ok(n) if (1..=MAX_CLOUD as i128).contains(&n) => Ok(n as usize),
+        Ok(n) => Err(format!("a cloud holds 1 to {MAX_CLOUD} runs per optimizer (got {n})")),
+        Err(_) => Err(format!("'{s}' is not a whole number of runs")),
+    }
+}
+
 fn parse_sigma(s: &str) -> Result<f64, String> {
     match s.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
@@ -453,6 +467,9 @@ fn render_scene(args: &RenderArgs) -> Result<Scene, CliError> {
         scene.domain = args.domain;
         scene.starts = args.start.iter().map(|p| [p.x, p.y]).collect();
         scene.steps = args.steps.unwrap_or(300);
+        if let Some(count) = args.cloud {
+            scene.cloud = Some(Cloud::uniform(count, args.seed.unwrap_or(0)));
+        }
         let noise = Noise { sigma: args.noise.unwrap_or(0.0), seed: args.seed.unwrap_or(0) };
         let mut used = Vec::new();
         scene.optimizers = Vec::with_capacity(args.optimizer.len());
@@ -517,8 +534,20 @@ fn render_command(args: &RenderArgs, out: &mut impl Write) -> Result<(), CliErro
     let scene = render_scene(args)?;
     let (width, height) = args.size;
     let layout = figure::Layout { width, height, density: args.density, view: None };
-    let fig = Figure::of_scene(&scene, layout).map_err(|e| CliError::Input(e.to_string()))?;
+    let mut fig = Figure::of_scene(&scene, layout).map_err(|e| CliError::Input(e.to_string()))?;
     let paint = |e: figure::FigureError| CliError::Input(e.to_string());
+    if scene.cloud.is_some() {
+        // The cloud's positions at exactly the steps the output shows.
+        let last = scene.steps;
+        let steps = if extension == "gif" {
+            figure::anim::Animation { from: 0, to: last, frames: args.frames, fps: args.fps }
+                .steps(last)
+        } else {
+            figure::CloudFrames::steps_for_still(args.step.unwrap_or(last).min(last), last)
+        };
+        let surface = scene.surface.resolve().map_err(|e| CliError::Input(e.to_string()))?;
+        fig.cloud = figure::CloudFrames::compute(&scene, &surface, &steps).map_err(paint)?;
+    }
     let (bytes, what) = match extension.as_str() {
         "png" => (figure::raster::to_png(&fig, args.step).map_err(paint)?, String::new()),
         "svg" => (
@@ -687,7 +716,7 @@ fn basins_command(
             let worker = scope.spawn(|| job.run(&progress));
             while !worker.is_finished() {
                 std::thread::sleep(std::time::Duration::from_millis(100));
-                let done = progress.rows_done();
+                let done = progress.done() as usize;
                 let bar =
                     "█".repeat(30 * done / args.grid) + &"░".repeat(30 - 30 * done / args.grid);
                 let _ =

@@ -1,7 +1,9 @@
 pub mod app;
+pub mod budget;
 pub mod cli;
 pub mod field;
 pub mod figure;
 pub mod io;
+pub mod jobs;
 pub mod scene;
 pub mod sim;

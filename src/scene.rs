@@ -14,6 +14,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::field::Colormap;
+use crate::sim::cloud::Cloud;
 use crate::sim::{
     Builtin, Domain, Formula, FormulaError, Noise, OptimizerKind, OptimizerSpec, Param, Point,
     SurfaceDef,
@@ -27,6 +28,8 @@ pub const SCENE_VERSION: u32 = 1;
 pub const MAX_STEPS: usize = 100_000;
 /// The most start points a scene may hold.
 pub const MAX_STARTS: usize = 256;
+/// Most optimizers a scene may hold.
+pub const MAX_OPTIMIZERS: usize = 64;
 /// The most contour levels.
 pub const MAX_CONTOURS: usize = 100;
 /// Playback speed bounds, in steps per second.
@@ -280,6 +283,10 @@ pub struct Scene {
     /// Playback speed, steps per second.
     #[serde(default = "default_speed")]
     pub speed: f64,
+    /// A cloud of runs: every enabled optimizer from each of many start points, drawn as
+    /// moving points.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cloud: Option<Cloud>,
 }
 
 fn default_steps() -> usize {
@@ -358,6 +365,7 @@ impl Scene {
             optimizers,
             steps: default_steps(),
             speed: default_speed(),
+            cloud: None,
         }
     }
 
@@ -463,8 +471,27 @@ impl Scene {
                 return err(&format!("starts[{i}]"), format!("{s:?} is not a finite point"));
             }
         }
+        if let Some(cloud) = &self.cloud
+            && let Err(e) = cloud.check()
+        {
+            return err("cloud", e.to_string());
+        }
+        if let Some(d) = &self.domain {
+            if d.x_min >= d.x_max || d.y_min >= d.y_max {
+                return err("domain", format!("{d:?} is empty or inverted"));
+            }
+            if let Err(e) = d.check_extent() {
+                return err("domain", e.to_string());
+            }
+        }
         if self.optimizers.is_empty() {
             return err("optimizers", "the scene needs at least one optimizer".to_owned());
+        }
+        if self.optimizers.len() > MAX_OPTIMIZERS {
+            return err(
+                "optimizers",
+                format!("at most {MAX_OPTIMIZERS} optimizers, got {}", self.optimizers.len()),
+            );
         }
         for (i, o) in self.optimizers.iter().enumerate() {
             if !(o.noise.sigma.is_finite() && o.noise.sigma >= 0.0) {
@@ -503,13 +530,14 @@ pub struct Preset {
 }
 
 /// The lecture presets, in lecture order; the first is the default scene at start-up.
-pub const PRESETS: [Preset; 6] = [
+pub const PRESETS: [Preset; 7] = [
     Preset { file: "saddle.json", json: include_str!("../assets/scenes/saddle.json") },
     Preset { file: "plateau.json", json: include_str!("../assets/scenes/plateau.json") },
     Preset { file: "local-optima.json", json: include_str!("../assets/scenes/local-optima.json") },
     Preset { file: "ravine.json", json: include_str!("../assets/scenes/ravine.json") },
     Preset { file: "himmelblau.json", json: include_str!("../assets/scenes/himmelblau.json") },
     Preset { file: "rosenbrock.json", json: include_str!("../assets/scenes/rosenbrock.json") },
+    Preset { file: "cloud.json", json: include_str!("../assets/scenes/cloud.json") },
 ];
 
 impl Preset {

@@ -246,9 +246,18 @@ fn the_grid_layout_shows_one_plot_per_optimizer() {
     assert_eq!(h.state().scene.view.layout, losscape::scene::Layout::Grid);
     // The lesson keeps working in the grid: clicking still adds a start point.
     let n = h.state().scene.starts.len();
-    let pos = screen(&h, 0.2, 0.2);
+    // Far from the lesson's starts, so the click does not grab one in the small plot.
+    let pos = screen(&h, -0.6, 1.3);
     click_at(&mut h, pos);
     assert_eq!(h.state().scene.starts.len(), n + 1);
+    // One shared legend row, and each small plot titled with its optimizer.
+    let labels = losscape::figure::legend_labels(&h.state().scene);
+    for (entry, label) in h.state().scene.optimizers.clone().iter().zip(labels) {
+        if entry.enabled {
+            assert!(h.query_by_label(&format!("● {label}")).is_some(), "{label} titled");
+        }
+    }
+    assert!(h.query_by_label("saddle").is_some(), "the shared legend names the saddle");
 }
 
 /// The File menu's exports: Ctrl+S writes a numbered PNG of the plot into the chosen folder, at

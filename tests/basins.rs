@@ -85,7 +85,7 @@ fn a_cancelled_or_impossible_job_says_so() {
     progress.cancel();
     let err = job(Builtin::Rosenbrock, "adam", 64, 100).run(&progress).unwrap_err();
     assert_eq!(err, BasinError::Cancelled);
-    assert!(progress.rows_done() < 64, "a cancelled job should stop taking rows");
+    assert!(progress.done() < 64, "a cancelled job should stop taking rows");
     let err = job(Builtin::Rosenbrock, "adam", 0, 100).run(&Progress::default()).unwrap_err();
     assert_eq!(err, BasinError::Grid(0));
     // A domain where every run diverges at once still gives a full map.

@@ -24,6 +24,7 @@ fn critical_markers_match_losscape_critical_for_every_preset() {
     for preset in PRESETS {
         let scene = preset.scene().unwrap();
         let mut app = LosscapeApp::new(scene.clone());
+        app.settle();
         let shown = app.critical_points();
         let d = scene.domain();
         let domain = format!("--domain={},{},{},{}", d.x_min, d.x_max, d.y_min, d.y_max);
@@ -260,7 +261,8 @@ fn the_basin_map_is_computed_in_the_background() {
     let mut h = harness(scene);
     h.state_mut().teach.basins.grid = 48;
     let (surface, scene) = (h.state().surface().clone(), h.state().scene.clone());
-    h.state_mut().teach.basins.start(&scene, &surface, Builtin::Himmelblau.domain());
+    let ctx = h.ctx.clone();
+    h.state_mut().teach.basins.start(&scene, &surface, Builtin::Himmelblau.domain(), &ctx);
     assert!(h.state().teach.basins.busy());
     let mut frames = 0;
     while h.state().teach.basins.busy() {

@@ -30,6 +30,17 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
                 }
             }
         });
+        ui.menu_button(RichText::new("👁 View").heading(), |ui| {
+            ui.label("Theme (a lit lecture hall washes out dark colours)");
+            if ui.radio(!app.light, "Dark").clicked() {
+                commands.push(Command::SetLight(false));
+                ui.close();
+            }
+            if ui.radio(app.light, "Light").clicked() {
+                commands.push(Command::SetLight(true));
+                ui.close();
+            }
+        });
         if ui
             .selectable_label(app.teach.narrate_open, RichText::new("🔎 Narrate").heading())
             .on_hover_text("Inside the optimizer at this step: gradient, momentum, step (N)")
@@ -73,8 +84,16 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
             if app.exporter.busy() {
                 ui.spinner();
             }
+            if let Some(done) = app.runs.progress() {
+                // The runs of the scene as it is now are on their way; the old ones stay drawn.
+                ui.add(
+                    egui::ProgressBar::new(done)
+                        .desired_width(140.0)
+                        .text(format!("runs {:.0}%", 100.0 * done)),
+                );
+            }
             if let Some(status) = &app.status {
-                ui.colored_label(status_color(status), status)
+                ui.colored_label(status_color(status, ui.visuals().dark_mode), status)
                     .on_hover_text("The last thing losscape did or could not do");
             }
         });
@@ -92,14 +111,21 @@ pub fn side_panel(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
     ui.separator();
     starts_section(ui, app, &mut commands);
     ui.separator();
+    cloud_section(ui, app, &mut commands);
+    ui.separator();
     optimizers_section(ui, app);
     commands
 }
 
 /// The colour of a status message: red for what went wrong, green for what was done.
-fn status_color(status: &str) -> Color32 {
-    let bad = ["failed", "not ", "error", "at most", "formula:"];
-    if bad.iter().any(|b| status.contains(b)) { Color32::LIGHT_RED } else { Color32::LIGHT_GREEN }
+fn status_color(status: &str, dark: bool) -> Color32 {
+    let bad = ["failed", "not ", "error", "at most", "formula:", "limit is"];
+    match (bad.iter().any(|b| status.contains(b)), dark) {
+        (true, true) => Color32::LIGHT_RED,
+        (true, false) => Color32::from_rgb(180, 20, 20),
+        (false, true) => Color32::LIGHT_GREEN,
+        (false, false) => Color32::from_rgb(20, 120, 40),
+    }
 }
 
 fn surface_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Command>) {
@@ -135,7 +161,8 @@ fn surface_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Comman
         "Type any f(x, y): numbers, x, y, + - * / ^, ( ), sin cos tan exp ln sqrt abs tanh sinh cosh atan, pi, e",
     );
     if response.changed() {
-        app.set_formula_text(text);
+        let now = ui.input(|i| i.time);
+        app.edit_formula(text, now);
     }
     if let Some(err) = &app.formula_error {
         ui.colored_label(Color32::from_rgb(255, 120, 120), format!("⚠ {err}"));
@@ -206,6 +233,48 @@ fn starts_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Command
                 .prefix("steps: "),
         );
     });
+}
+
+/// The cloud section: many runs at once, as moving points.
+fn cloud_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
+    use crate::sim::cloud::{Cloud, CloudShape, MAX_CLOUD};
+    ui.heading("Cloud of runs");
+    ui.label(
+        RichText::new("Every optimizer from many starts at once · shift-click: a blob there")
+            .small(),
+    );
+    let current = app.scene.cloud;
+    let mut on = current.is_some();
+    let mut cloud = current.unwrap_or(Cloud::uniform(1000, 1));
+    ui.horizontal(|ui| {
+        ui.checkbox(&mut on, "show");
+        ui.add(
+            egui::DragValue::new(&mut cloud.count).range(1..=MAX_CLOUD).speed(20.0).prefix("n = "),
+        );
+        ui.add(egui::DragValue::new(&mut cloud.seed).prefix("seed "));
+        if ui.button("Spread").on_hover_text("Spread the starts over the view").clicked() {
+            let region = app.plot.bounds.map(|b| [b.min()[0], b.max()[0], b.min()[1], b.max()[1]]);
+            cloud.shape = CloudShape::Uniform { region };
+            on = true;
+        }
+    });
+    match (&current, on) {
+        (Some(c), true) if *c == cloud => {}
+        (None, false) => {}
+        (_, true) => commands.push(Command::SetCloud(Some(cloud))),
+        (Some(_), false) => commands.push(Command::SetCloud(None)),
+    }
+    if current.is_some() {
+        let enabled = app.scene.optimizers.iter().enumerate().filter(|(_, e)| e.enabled);
+        let diverged: Vec<String> = enabled
+            .filter_map(|(i, e)| Some((e.label(), app.cloud.diverged(i)?)))
+            .filter(|(_, n)| *n > 0)
+            .map(|(label, n)| format!("{label}: {n} diverged"))
+            .collect();
+        if !diverged.is_empty() {
+            ui.label(RichText::new(diverged.join(" · ")).small());
+        }
+    }
 }
 
 fn optimizers_section(ui: &mut Ui, app: &mut LosscapeApp) {

@@ -41,10 +41,10 @@ pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
                             (Which::GradNorm, false) => Series::GradNorm,
                         };
                         // Only the points a pixel can tell apart (cached per zoom level).
-                        let all = run.series(series);
                         let kept = run.simplified(series, px);
-                        let points =
-                            PlotPoints::Owned(kept.iter().map(|&i| all[i as usize]).collect());
+                        let points = PlotPoints::Owned(
+                            kept.iter().map(|&i| run.point(series, i as usize)).collect(),
+                        );
                         pui.line(
                             Line::new(entry.label(), points)
                                 .color(color(entry.color))

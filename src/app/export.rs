@@ -15,6 +15,7 @@ use super::{Command, LosscapeApp};
 use crate::figure::anim::Animation;
 use crate::figure::svg::Layers;
 use crate::figure::{self, Figure, Layout, Track, legend_labels, raster};
+use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::Scene;
 use crate::sim::{Domain, SurfaceDef};
 
@@ -73,8 +74,6 @@ pub struct Outbox {
     messages: Vec<String>,
     /// An image to put on the clipboard.
     clipboard: Option<egui::ColorImage>,
-    /// Exports under way.
-    busy: usize,
 }
 
 /// The exporter: settings, and the mailbox of its background jobs.
@@ -83,6 +82,8 @@ pub struct Exporter {
     /// The settings.
     pub settings: ExportSettings,
     outbox: Arc<Mutex<Outbox>>,
+    /// The exports under way.
+    jobs: Vec<JobSlot<()>>,
 }
 
 /// What to export.
@@ -112,36 +113,51 @@ struct Snapshot {
 impl Exporter {
     /// Whether an export is under way.
     pub fn busy(&self) -> bool {
-        self.outbox.lock().map(|o| o.busy > 0).unwrap_or(false)
+        !self.jobs.is_empty()
     }
 
     /// Takes the finished jobs' messages, and puts a copied image on the clipboard.
-    pub fn poll(&self, ctx: &egui::Context) -> Vec<String> {
-        let Ok(mut outbox) = self.outbox.lock() else { return Vec::new() };
+    pub fn poll(&mut self, ctx: &egui::Context) -> Vec<String> {
+        let mut failures = Vec::new();
+        self.jobs.retain_mut(|job| match job.poll() {
+            None => true,
+            Some((Outcome::Failed(e), _)) => {
+                failures.push(format!("export failed: {e}"));
+                false
+            }
+            Some(_) => false,
+        });
+        if !self.jobs.is_empty() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        let Ok(mut outbox) = self.outbox.lock() else { return failures };
         if let Some(image) = outbox.clipboard.take() {
             ctx.copy_image(image);
         }
-        if outbox.busy > 0 {
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
-        }
-        std::mem::take(&mut outbox.messages)
+        let mut messages = std::mem::take(&mut outbox.messages);
+        messages.extend(failures);
+        messages
     }
 
-    fn spawn(&self, job: impl FnOnce() -> Result<String, String> + Send + 'static) {
+    /// Runs `job` in the background (exports do not supersede each other: each has its own
+    /// slot); its message, or its failure (a panic included), reaches the status line.
+    fn spawn(&mut self, job: impl FnOnce() -> Result<String, String> + Send + 'static) {
         let outbox = Arc::clone(&self.outbox);
-        if let Ok(mut o) = outbox.lock() {
-            o.busy += 1;
-        }
-        std::thread::spawn(move || {
-            let message = match job() {
-                Ok(m) => m,
-                Err(e) => format!("export failed: {e}"),
-            };
-            if let Ok(mut o) = outbox.lock() {
-                o.busy -= 1;
-                o.messages.push(message);
-            }
-        });
+        let mut slot = JobSlot::new("export", Priority::Background);
+        slot.request(
+            || {},
+            move |_| {
+                let message = match job() {
+                    Ok(m) => m,
+                    Err(e) => format!("export failed: {e}"),
+                };
+                if let Ok(mut o) = outbox.lock() {
+                    o.messages.push(message);
+                }
+                Ok(())
+            },
+        );
+        self.jobs.push(slot);
     }
 }
 
@@ -154,7 +170,9 @@ pub fn app_tracks(app: &LosscapeApp) -> Vec<Track> {
             continue;
         }
         if let Some(Some(runs)) = app.runs.table.get(i) {
-            tracks.extend(runs.iter().map(|r| Track::new(&labels[i], entry.color, &r.trajectory)));
+            tracks.extend(runs.iter().map(|r| {
+                Track::thinned(&labels[i], entry.color, &r.trajectory, r.stride, r.last_step())
+            }));
         }
     }
     tracks
@@ -209,7 +227,8 @@ pub fn tracks_csv(app: &LosscapeApp) -> String {
         let Some(Some(runs)) = app.runs.table.get(i).filter(|_| entry.enabled) else { continue };
         let name = labels[i].replace(['"', ','], " ");
         for (s, run) in runs.iter().enumerate() {
-            for (k, p) in run.trajectory.points.iter().enumerate() {
+            for (i, p) in run.trajectory.points.iter().enumerate() {
+                let k = run.step_of(i);
                 out.push_str(&format!(
                     "{name},{s},{k},{:?},{:?},{:?}\n",
                     p.point.x, p.point.y, p.loss

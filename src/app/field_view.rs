@@ -1,13 +1,12 @@
 //! The heatmap and contours of the visible region, resampled in the background whenever the view
 //! changes, so the picture stays crisp at any zoom and the UI never waits for it.
 
-use std::sync::mpsc::{Receiver, Sender, channel};
-
 use egui::{Color32, TextureHandle, TextureOptions};
 use egui_plot::{Line, PlotBounds, PlotImage, PlotPoint, PlotPoints, PlotUi};
 
 use super::plot::contour_stroke;
 use crate::field::{FieldLayers, FieldStyle};
+use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::View;
 use crate::sim::{Domain, SurfaceDef};
 
@@ -46,12 +45,16 @@ struct Computed {
 }
 
 /// What is on screen and what is being computed.
-#[derive(Default)]
 pub struct FieldView {
-    to_worker: Option<Sender<(Request, egui::Context)>>,
-    from_worker: Option<Receiver<Computed>>,
+    job: JobSlot<Computed>,
     pending: Option<Request>,
     shown: Option<Shown>,
+}
+
+impl Default for FieldView {
+    fn default() -> Self {
+        Self { job: JobSlot::new("field", Priority::Interactive), pending: None, shown: None }
+    }
 }
 
 struct Shown {
@@ -113,35 +116,29 @@ impl FieldView {
     }
 
     fn send(&mut self, request: Request, ctx: &egui::Context) {
-        if self.to_worker.is_none() {
-            let (to_worker, requests) = channel::<(Request, egui::Context)>();
-            let (results, from_worker) = channel();
-            let spawned = std::thread::Builder::new()
-                .name("field".into())
-                .spawn(move || worker(requests, results));
-            if spawned.is_err() {
-                return;
-            }
-            self.to_worker = Some(to_worker);
-            self.from_worker = Some(from_worker);
-        }
         self.pending = Some(request.clone());
-        if let Some(tx) = &self.to_worker {
-            let _ = tx.send((request, ctx.clone()));
-        }
+        let ctx = ctx.clone();
+        self.job.request(
+            move || ctx.request_repaint(),
+            move |_| {
+                let layers = FieldLayers::compute(
+                    &request.surface,
+                    request.domain,
+                    request.nx,
+                    request.ny,
+                    &request.style,
+                )
+                .ok();
+                Ok(Computed { request, layers })
+            },
+        );
     }
 
     /// Takes a finished field, if any, and turns it into a texture.
     pub fn poll(&mut self, ctx: &egui::Context) {
-        let Some(rx) = &self.from_worker else { return };
-        let mut latest = None;
-        while let Ok(done) = rx.try_recv() {
-            latest = Some(done);
-        }
-        let Some(Computed { request, layers }) = latest else { return };
-        if self.pending.as_ref().is_some_and(|p| p.domain == request.domain && p.nx == request.nx) {
-            self.pending = None;
-        }
+        let Some((outcome, _)) = self.job.poll() else { return };
+        self.pending = None;
+        let Outcome::Done(Computed { request, layers }) = outcome else { return };
         let Some(layers) = layers else { return };
         let (nx, ny) = (layers.field.nx(), layers.field.ny());
         let image = egui::ColorImage::from_rgba_unmultiplied([nx, ny], &layers.rgba);
@@ -194,26 +191,4 @@ fn bounds_domain(b: &PlotBounds) -> Option<Domain> {
     let [x0, y0] = b.min();
     let [x1, y1] = b.max();
     Domain::new(x0, x1, y0, y1).ok()
-}
-
-fn worker(requests: Receiver<(Request, egui::Context)>, results: Sender<Computed>) {
-    while let Ok(mut next) = requests.recv() {
-        // Only the newest request matters.
-        while let Ok(newer) = requests.try_recv() {
-            next = newer;
-        }
-        let (request, ctx) = next;
-        let layers = FieldLayers::compute(
-            &request.surface,
-            request.domain,
-            request.nx,
-            request.ny,
-            &request.style,
-        )
-        .ok();
-        if results.send(Computed { request, layers }).is_err() {
-            return;
-        }
-        ctx.request_repaint();
-    }
 }

@@ -4,15 +4,24 @@
 //! plots, on a log scale, the fraction that are minima against n beside the lecture's 2⁻ⁿ and
 //! the large-n law exp(−(ln 3/4)·n²); and, for one n, the distribution of the index.
 
-use std::sync::{Arc, Mutex};
-
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
-use crate::sim::goe::{MinimaFraction, index_distribution, minima_fractions};
+use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::sim::goe::{MinimaFraction, index_distribution, minima_fractions_with};
 
 /// What one sampling gives: the fraction of minima per n, and the index counts for one n.
 type Sampled = (Vec<MinimaFraction>, Vec<usize>);
+
+/// The settings a sampling depends on: (max n, samples per n, index n, seed).
+type Settings = (usize, usize, usize, u64);
+
+/// Matrices sampled for the index distribution (an eigen-decomposition each).
+const INDEX_SAMPLES: usize = 20_000;
+
+/// The lowest log₁₀ fraction the plot shows at first: low enough for the sampled points and
+/// 2⁻ⁿ, high enough that they do not crowd into one corner.
+const LOG_FLOOR: f64 = -25.0;
 
 /// The settings and the last result.
 pub struct HighDim {
@@ -26,50 +35,71 @@ pub struct HighDim {
     pub index_n: usize,
     /// Seed.
     pub seed: u64,
-    result: Arc<Mutex<Option<Sampled>>>,
-    computing: Arc<Mutex<bool>>,
-    asked: Option<(usize, usize, usize, u64)>,
+    /// The last sampling that finished, with its settings.
+    result: Option<(Settings, Sampled)>,
+    job: JobSlot<Sampled>,
+    asked: Option<Settings>,
+    /// Why the last sampling failed, if it did.
+    error: Option<String>,
 }
 
 impl Default for HighDim {
     fn default() -> Self {
         Self {
             open: false,
-            max_n: 40,
-            samples: 4000,
+            max_n: 12,
+            samples: 1_000_000,
             index_n: 10,
             seed: 1,
-            result: Arc::default(),
-            computing: Arc::default(),
+            result: None,
+            job: JobSlot::new("high-d sampling", Priority::Background),
             asked: None,
+            error: None,
         }
     }
 }
 
 impl HighDim {
-    /// Starts sampling in the background when the settings changed.
+    /// Starts sampling in the background when the settings changed (a sampling under way for
+    /// older settings is cancelled), and takes a finished one.
     fn refresh(&mut self, ctx: &egui::Context) {
+        if let Some((outcome, _)) = self.job.poll() {
+            match outcome {
+                Outcome::Done(sampled) => {
+                    self.result = self.asked.map(|key| (key, sampled));
+                    self.error = None;
+                }
+                Outcome::Cancelled => {}
+                Outcome::Failed(e) => self.error = Some(e),
+            }
+        }
         let key = (self.max_n, self.samples, self.index_n, self.seed);
         if self.asked == Some(key) {
             return;
         }
         self.asked = Some(key);
-        let (result, computing, ctx) =
-            (Arc::clone(&self.result), Arc::clone(&self.computing), ctx.clone());
-        if let Ok(mut c) = computing.lock() {
-            *c = true;
+        let ctx = ctx.clone();
+        self.job.request(
+            move || ctx.request_repaint(),
+            move |progress| {
+                let fractions = minima_fractions_with(key.0, key.1, key.3, progress)?;
+                let index = index_distribution(key.2, INDEX_SAMPLES.min(key.1), key.3);
+                Ok((fractions, index))
+            },
+        );
+    }
+
+    /// Whether a sampling is under way.
+    pub fn busy(&self) -> bool {
+        self.job.busy()
+    }
+
+    /// Waits for the sampling under way (tests only; a frame never waits).
+    pub fn settle(&mut self, ctx: &egui::Context) {
+        self.refresh(ctx);
+        if let Some(Outcome::Done(sampled)) = self.job.wait() {
+            self.result = self.asked.map(|key| (key, sampled));
         }
-        std::thread::spawn(move || {
-            let fractions = minima_fractions(key.0, key.1, key.3);
-            let index = index_distribution(key.2, key.1, key.3);
-            if let Ok(mut r) = result.lock() {
-                *r = Some((fractions, index));
-            }
-            if let Ok(mut c) = computing.lock() {
-                *c = false;
-            }
-            ctx.request_repaint();
-        });
     }
 
     /// The window.
@@ -95,14 +125,24 @@ impl HighDim {
             ui.label("n up to");
             ui.add(egui::DragValue::new(&mut self.max_n).range(1..=60));
             ui.label("samples per n");
-            ui.add(egui::DragValue::new(&mut self.samples).range(100..=200_000).speed(100));
+            ui.add(egui::DragValue::new(&mut self.samples).range(100..=10_000_000).speed(1000));
             ui.label("seed");
             ui.add(egui::DragValue::new(&mut self.seed));
-            if self.computing.lock().map(|c| *c).unwrap_or(false) {
-                ui.spinner();
+            if let Some(done) = self.job.progress() {
+                ui.add(
+                    egui::ProgressBar::new(done)
+                        .desired_width(160.0)
+                        .text(format!("sampling {:.0}%", 100.0 * done)),
+                );
+                if ui.button("Cancel").clicked() {
+                    self.job.cancel();
+                }
             }
         });
-        let Some((fractions, index)) = self.result.lock().ok().and_then(|r| r.clone()) else {
+        if let Some(e) = &self.error {
+            ui.colored_label(Color32::LIGHT_RED, format!("sampling failed: {e}"));
+        }
+        let Some(((max_n, ..), (fractions, index))) = self.result.clone() else {
             ui.label("sampling…");
             return;
         };
@@ -113,20 +153,30 @@ impl HighDim {
         let none: Vec<usize> = fractions.iter().filter(|f| f.minima == 0).map(|f| f.n).collect();
         let coin: Vec<[f64; 2]> =
             fractions.iter().map(|f| [f.n as f64, f.coin_flips().log10()]).collect();
-        let law: Vec<[f64; 2]> =
-            fractions.iter().map(|f| [f.n as f64, f.large_n_law().log10()]).collect();
+        let law_at = |n: usize| MinimaFraction { n, samples: 0, minima: 0 }.large_n_law().log10();
+        let law: Vec<[f64; 2]> = (1..=max_n).map(|n| [n as f64, law_at(n)]).collect();
+        // Beyond the sampled range the law goes on, dashed, down past the plot's floor.
+        let beyond: Vec<[f64; 2]> = (max_n..=max_n + 6).map(|n| [n as f64, law_at(n)]).collect();
         Plot::new("minima-fraction")
             .height(300.0)
             .legend(Legend::default())
             .x_axis_label("dimension n")
             .y_axis_label("log₁₀ fraction of minima")
+            .default_x_bounds(0.5, max_n as f64 + 2.5)
+            .default_y_bounds(LOG_FLOOR, 0.5)
             .show(ui, |pui| {
                 pui.line(
                     Line::new("lecture: 2^-n", PlotPoints::from(coin)).color(Color32::LIGHT_BLUE),
                 );
+                let orange = Color32::from_rgb(240, 160, 60);
                 pui.line(
                     Line::new("large-n law: exp(−(ln 3/4)·n²)", PlotPoints::from(law))
-                        .color(Color32::from_rgb(240, 160, 60)),
+                        .color(orange),
+                );
+                pui.line(
+                    Line::new("large-n law: exp(−(ln 3/4)·n²)", PlotPoints::from(beyond))
+                        .color(orange)
+                        .style(LineStyle::dashed_dense()),
                 );
                 pui.points(
                     Points::new("sampled (GOE)", PlotPoints::from(sampled))

@@ -6,9 +6,9 @@
 //! [`field_view::FieldView`]) → the panels, which draw and return [`Command`]s that the app
 //! applies at the end of the frame. Panels never reach into each other.
 
+pub mod cloud;
 mod controls;
 mod curves;
-mod decimate;
 pub mod export;
 mod field_view;
 mod help;
@@ -24,6 +24,7 @@ use std::sync::Arc;
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
+use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::{self, PRESETS, Scene, SurfaceChoice};
 use crate::sim::{self, Builtin, CriticalPoint, Domain, Point, SurfaceDef};
 
@@ -66,7 +67,17 @@ pub enum Command {
     Seek(usize),
     /// Back to step 0.
     ResetPlayback,
+    /// Show a cloud of runs (or none).
+    SetCloud(Option<crate::sim::cloud::Cloud>),
+    /// The light theme (for a lit lecture hall) or the dark one.
+    SetLight(bool),
+    /// A cloud as a Gaussian blob around a point (shift-click): the current cloud's count and
+    /// seed, or a thousand runs.
+    CloudBlob(Point),
 }
+
+/// Seconds of no typing after which an edited formula is applied.
+pub const FORMULA_PAUSE: f64 = 0.6;
 
 /// How much presenter mode scales the UI.
 pub const PRESENTER_ZOOM: f32 = 1.3;
@@ -78,7 +89,7 @@ pub const SHORTCUTS: [(&str, &str); 17] = [
     ("R", "reset to step 0"),
     ("Home", "show the whole domain"),
     ("Delete", "remove the selected start point"),
-    ("1 – 6", "load a lecture preset"),
+    ("1 – 7", "load a lecture preset"),
     ("G", "overlay / grid layout"),
     ("H", "hide / show the side panels"),
     ("P", "presenter mode: panels hidden, everything larger"),
@@ -107,8 +118,13 @@ pub struct LosscapeApp {
     pub formula_text: String,
     /// Why `formula_text` does not parse, if it does not.
     pub formula_error: Option<String>,
+    /// When the formula box was last edited, while the edit waits to be applied.
+    formula_pending: Option<f64>,
     /// The runs on screen.
     pub runs: Runs,
+    /// The cloud of runs on screen, if the scene has one.
+    pub cloud: cloud::CloudView,
+    /// The scene and surface the runs were last asked for.
     runs_inputs: Option<(Scene, u64)>,
     /// The timeline.
     pub playback: Playback,
@@ -116,6 +132,10 @@ pub struct LosscapeApp {
     field: field_view::FieldView,
     /// Critical points of the surface in its domain, per surface.
     critical: Option<(u64, Domain, Arc<Vec<CriticalPoint>>)>,
+    /// The job finding the critical points, and what it was asked for.
+    critical_job: (JobSlot<Vec<CriticalPoint>>, Option<(u64, Domain)>),
+    /// Asks for a repaint when a background job ends (none before the first frame).
+    waker: Option<egui::Context>,
     /// Plot interaction state (drag, selection, transform of the last frame).
     pub plot: PlotState,
     /// Whether the side and bottom panels are shown.
@@ -138,6 +158,10 @@ pub struct LosscapeApp {
     pub teach: teach::Teach,
     /// Presenter mode: panels hidden, the UI scaled up, the caption large.
     pub presenter: bool,
+    /// The light theme instead of the dark one (kept with the session).
+    pub light: bool,
+    /// The theme last given to egui.
+    theme_applied: Option<bool>,
     /// Whether the teaching side panel was shown last frame.
     teach_was_open: bool,
 }
@@ -149,14 +173,18 @@ impl LosscapeApp {
         let mut app = Self {
             formula_text: scene.surface.label().to_owned(),
             formula_error: None,
+            formula_pending: None,
             surface,
             surface_id: 0,
             scene,
             runs: Runs::default(),
+            cloud: cloud::CloudView::default(),
             runs_inputs: None,
             playback: Playback::default(),
             field: field_view::FieldView::default(),
             critical: None,
+            critical_job: (JobSlot::new("critical points", Priority::Interactive), None),
+            waker: None,
             plot: PlotState::default(),
             show_panels: true,
             show_help: false,
@@ -168,6 +196,8 @@ impl LosscapeApp {
             highdim: highdim::HighDim::default(),
             teach: teach::Teach::default(),
             presenter: false,
+            light: false,
+            theme_applied: None,
             teach_was_open: false,
         };
         app.plot.reset_view = true;
@@ -192,39 +222,145 @@ impl LosscapeApp {
         plot::screen_pos(&self.plot, x, y)
     }
 
-    /// The last step any trajectory reaches.
+    /// The last step any trajectory reaches (the scene's steps when a cloud is shown).
     pub fn last_step(&self) -> usize {
-        self.runs.max_len
+        let cloud = if self.scene.cloud.is_some() { self.scene.steps } else { 0 };
+        self.runs.max_len.max(cloud)
     }
 
-    /// Brings the runs up to date with the scene (cheap when nothing changed).
+    /// Brings the cloud towards the playback step (in the background).
+    fn refresh_cloud(&mut self) {
+        let wake = self.wake();
+        let step = self.playback.step;
+        self.cloud.update(&self.scene, &self.surface, self.surface_id, step, wake);
+    }
+
+    /// A function that asks for a repaint: what a background job calls when it ends.
+    fn wake(&self) -> impl Fn() + Send + 'static {
+        let ctx = self.waker.clone();
+        move || {
+            if let Some(ctx) = &ctx {
+                ctx.request_repaint();
+            }
+        }
+    }
+
+    /// Asks for the runs of the scene in the background when their inputs changed (cheap when
+    /// nothing did). A scene beyond the budget is refused: its runs' inputs go back to the last
+    /// ones asked for, and the status line says why.
     pub fn refresh_runs(&mut self) {
         let inputs_changed = match &self.runs_inputs {
             Some((scene, id)) => *id != self.surface_id || !runs_inputs_equal(scene, &self.scene),
             None => true,
         };
-        if inputs_changed {
-            self.runs.update(&self.scene, &self.surface, self.surface_id);
-            self.runs_inputs = Some((self.scene.clone(), self.surface_id));
-            let last = self.last_step();
-            self.playback.seek(self.playback.step, last);
+        if !inputs_changed {
+            return;
         }
-    }
-
-    /// The critical points of the surface in the scene's domain (computed once per surface).
-    pub fn critical_points(&mut self) -> Arc<Vec<CriticalPoint>> {
-        let domain = self.scene.domain();
-        match &self.critical {
-            Some((id, d, points)) if *id == self.surface_id && *d == domain => Arc::clone(points),
-            _ => {
-                let points = Arc::new(sim::critical_points(&self.surface, &domain));
-                self.critical = Some((self.surface_id, domain, Arc::clone(&points)));
-                points
+        let wake = self.wake();
+        match self.runs.request(&self.scene, &self.surface, self.surface_id, wake) {
+            Ok(()) => self.runs_inputs = Some((self.scene.clone(), self.surface_id)),
+            Err(e) => {
+                self.status = Some(e.to_string());
+                if let Some((last, _)) = &self.runs_inputs {
+                    self.scene.starts.clone_from(&last.starts);
+                    self.scene.optimizers.clone_from(&last.optimizers);
+                    self.scene.steps = last.steps;
+                }
             }
         }
     }
 
-    /// Sets the formula box's text: parses it live; the surface changes only when it parses.
+    /// Takes what the background jobs finished since the last frame.
+    fn poll_jobs(&mut self) {
+        match self.runs.poll() {
+            Some(Ok(())) => {
+                let last = self.last_step();
+                self.playback.clamp(last);
+            }
+            Some(Err(message)) => self.status = Some(message),
+            None => {}
+        }
+        if let Some((outcome, _)) = self.critical_job.0.poll() {
+            self.install_critical(outcome);
+        }
+        teach::finish_tune(self);
+    }
+
+    fn install_critical(&mut self, outcome: Outcome<Vec<CriticalPoint>>) {
+        match (outcome, self.critical_job.1) {
+            (Outcome::Done(points), Some((id, domain))) => {
+                self.critical = Some((id, domain, Arc::new(points)));
+            }
+            (Outcome::Failed(message), _) => {
+                self.status = Some(format!("critical points: {message}"));
+            }
+            _ => {}
+        }
+    }
+
+    /// Waits for the background jobs under way and takes their results: for tests and
+    /// benchmarks that drive the app headless (a frame never waits).
+    pub fn settle(&mut self) {
+        self.refresh_runs();
+        self.runs.wait();
+        let last = self.last_step();
+        self.playback.clamp(last);
+        if self.scene.view.critical_points {
+            let _ = self.critical_points();
+        }
+        if let Some(outcome) = self.critical_job.0.wait() {
+            self.install_critical(outcome);
+        }
+        self.refresh_cloud();
+        self.cloud.settle();
+    }
+
+    /// The critical points of the surface in the scene's domain: found once per surface and
+    /// domain, in the background; until they arrive, the last ones found (or none).
+    pub fn critical_points(&mut self) -> Arc<Vec<CriticalPoint>> {
+        let domain = self.scene.domain();
+        let key = (self.surface_id, domain);
+        let current = match &self.critical {
+            Some((id, d, points)) if (*id, *d) == key => return Arc::clone(points),
+            Some((id, _, points)) if *id == self.surface_id => Arc::clone(points),
+            _ => Arc::default(),
+        };
+        if self.critical_job.1 != Some(key) {
+            self.critical_job.1 = Some(key);
+            let surface = self.surface.clone();
+            let wake = self.wake();
+            self.critical_job.0.request(wake, move |_| Ok(sim::critical_points(&surface, &domain)));
+        }
+        current
+    }
+
+    /// The formula box was edited to `text` at time `now` (seconds): says at once whether it
+    /// parses, and applies it after a pause in typing ([`FORMULA_PAUSE`]) or on Enter, so that
+    /// the half-typed formulas in between never flash on screen.
+    pub fn edit_formula(&mut self, text: String, now: f64) {
+        if text.contains('\n') {
+            self.formula_pending = None;
+            self.set_formula_text(text.replace(['\n', '\r'], ""));
+            return;
+        }
+        self.formula_error = sim::Formula::parse(&text).err().map(|e| e.to_string());
+        self.formula_text = text;
+        self.formula_pending = Some(now);
+    }
+
+    /// Applies an edited formula once typing has paused.
+    fn apply_pending_formula(&mut self, ctx: &egui::Context) {
+        let Some(edited) = self.formula_pending else { return };
+        let waited = ctx.input(|i| i.time) - edited;
+        if waited >= FORMULA_PAUSE {
+            self.formula_pending = None;
+            self.set_formula_text(self.formula_text.clone());
+        } else {
+            ctx.request_repaint_after(std::time::Duration::from_secs_f64(FORMULA_PAUSE - waited));
+        }
+    }
+
+    /// Sets the formula box's text: parses it; the surface changes only when it parses.
     pub fn set_formula_text(&mut self, text: String) {
         match sim::Formula::parse(&text) {
             Ok(_) => {
@@ -248,6 +384,11 @@ impl LosscapeApp {
         let last = self.last_step();
         match command {
             Command::LoadScene(scene) => {
+                if let Err(e) = crate::budget::plan_scene(&scene) {
+                    // The scene on screen stays.
+                    self.status = Some(format!("scene not loaded: {e}"));
+                    return;
+                }
                 let formula = scene.surface.clone();
                 self.scene = *scene;
                 self.set_surface_quiet(formula);
@@ -306,6 +447,20 @@ impl LosscapeApp {
             Command::StepBack => self.playback.back(),
             Command::Seek(step) => self.playback.seek(step, last),
             Command::ResetPlayback => self.playback.reset(),
+            Command::SetLight(light) => self.light = light,
+            Command::SetCloud(cloud) => match cloud.map(|c| c.check()) {
+                Some(Err(e)) => self.status = Some(format!("cloud: {e}")),
+                _ => self.scene.cloud = cloud,
+            },
+            Command::CloudBlob(p) => {
+                use crate::sim::cloud::{Cloud, CloudShape};
+                let d = self.scene.domain();
+                let sigma = 0.04 * d.width().hypot(d.height());
+                let (count, seed) = self.scene.cloud.map_or((1000, 1), |c| (c.count, c.seed));
+                let shape = CloudShape::Blob { centre: [p.x, p.y], sigma };
+                self.apply(Command::SetCloud(Some(Cloud { count, seed, shape })));
+                self.playback.reset();
+            }
         }
     }
 
@@ -402,7 +557,7 @@ impl LosscapeApp {
         if pressed(Key::Escape) {
             self.show_help = false;
         }
-        let digits = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6];
+        let digits = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7];
         for (key, preset) in digits.into_iter().zip(PRESETS) {
             if pressed(key) {
                 match preset.scene() {
@@ -417,6 +572,17 @@ impl LosscapeApp {
     /// One frame of the whole UI. Public so tests and benchmarks can drive it headless.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.waker.get_or_insert_with(|| ctx.clone());
+        if self.theme_applied != Some(self.light) {
+            ctx.set_visuals(if self.light {
+                egui::Visuals::light()
+            } else {
+                egui::Visuals::dark()
+            });
+            self.theme_applied = Some(self.light);
+        }
+        runs::new_frame();
+        self.poll_jobs();
         let mut commands = self.handle_keys(&ctx);
 
         let dt = f64::from(ctx.input(|i| i.stable_dt));
@@ -425,7 +591,13 @@ impl LosscapeApp {
         if self.playback.playing {
             ctx.request_repaint();
         }
+        if self.runs.progress().is_some() || self.critical_job.0.busy() {
+            // Progress notes move while a job runs.
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        self.apply_pending_formula(&ctx);
         self.refresh_runs();
+        self.refresh_cloud();
         self.field.poll(&ctx);
         if let Some(message) = self.exporter.poll(&ctx).pop() {
             self.status = Some(message);
@@ -438,8 +610,13 @@ impl LosscapeApp {
         egui::Panel::top("title").show(ui, |ui| {
             commands.extend(controls::title_bar(ui, self));
         });
+        // Side panels never squeeze the plot below half the window: each takes at most a
+        // quarter of it.
+        let width = ctx.content_rect().width();
+        let side = (0.25 * width).max(200.0);
         if self.show_panels {
-            egui::Panel::left("controls").resizable(true).default_size(340.0).show(ui, |ui| {
+            let left = egui::Panel::left("controls").resizable(true);
+            left.default_size(340.0_f32.min(side)).max_size(side).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     commands.extend(controls::side_panel(ui, self));
                 });
@@ -463,24 +640,22 @@ impl LosscapeApp {
             ctx.request_repaint();
         }
         if teach_open {
-            egui::Panel::right("teach").resizable(true).default_size(470.0).max_size(560.0).show(
-                ui,
-                |ui| {
-                    egui::ScrollArea::vertical().show(ui, |ui| {
-                        if self.teach.narrate_open {
-                            teach::narrate_ui(ui, self);
-                            ui.separator();
-                        }
-                        if self.teach.race_open {
-                            teach::race_ui(ui, self);
-                            ui.separator();
-                        }
-                        if self.teach.basins_open {
-                            teach::basins_ui(ui, self);
-                        }
-                    });
-                },
-            );
+            let right = egui::Panel::right("teach").resizable(true);
+            right.default_size(470.0_f32.min(side)).max_size(560.0_f32.min(side)).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    if self.teach.narrate_open {
+                        teach::narrate_ui(ui, self);
+                        ui.separator();
+                    }
+                    if self.teach.race_open {
+                        teach::race_ui(ui, self);
+                        ui.separator();
+                    }
+                    if self.teach.basins_open {
+                        teach::basins_ui(ui, self);
+                    }
+                });
+            });
         }
         let critical =
             if self.scene.view.critical_points { Some(self.critical_points()) } else { None };
@@ -521,6 +696,7 @@ fn squash(s: &str) -> String {
 /// Keys of the remembered session in eframe's storage.
 const STORAGE_SCENE: &str = "losscape.scene";
 const STORAGE_EXPORT: &str = "losscape.export";
+const STORAGE_THEME: &str = "losscape.theme";
 
 impl eframe::App for LosscapeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -534,6 +710,7 @@ impl eframe::App for LosscapeApp {
         if let Ok(json) = serde_json::to_string(&self.exporter.settings) {
             storage.set_string(STORAGE_EXPORT, json);
         }
+        storage.set_string(STORAGE_THEME, if self.light { "light" } else { "dark" }.to_owned());
     }
 }
 
@@ -555,6 +732,7 @@ pub fn restore(storage: Option<&dyn eframe::Storage>, scene: Option<Scene>) -> L
     {
         app.exporter.settings = settings;
     }
+    app.light = storage.and_then(|s| s.get_string(STORAGE_THEME)).as_deref() == Some("light");
     app.status = status;
     app
 }

@@ -61,6 +61,13 @@ impl Playback {
         self.step = step.min(last);
         self.carry = 0.0;
     }
+
+    /// Keeps the step within `last` (new runs may be shorter), playing on otherwise.
+    pub fn clamp(&mut self, last: usize) {
+        if self.step > last {
+            self.seek(last, last);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use egui_plot::{
 };
 
 use super::runs::Series;
-use super::{Command, LosscapeApp, decimate};
+use super::{Command, LosscapeApp};
 use crate::scene::{Layout, Rgb};
 use crate::sim::{CriticalKind, CriticalPoint, Point};
 
@@ -34,6 +34,12 @@ pub struct PlotState {
     pub bounds: Option<PlotBounds>,
 }
 
+/// The colour of optimizer `i` of `scene` (grey if there is none).
+fn scene_color(scene: &crate::scene::Scene, i: usize) -> Color32 {
+    scene.optimizers.get(i).map_or(Color32::GRAY, |e| color(e.color))
+}
+
+/// The screen colour of a scene colour.
 pub fn color(rgb: Rgb) -> Color32 {
     let [r, g, b] = rgb.0;
     Color32::from_rgb(r, g, b)
@@ -59,15 +65,22 @@ pub fn plots(
             commands.extend(surface_plot(ui, app, "surface", &enabled, critical, true));
         }
         Layout::Grid => {
+            if let Some(points) = critical {
+                shared_legend(ui, points);
+            }
             let n = enabled.len().max(1);
             let cols = (n as f64).sqrt().ceil() as usize;
             let rows = n.div_ceil(cols);
             let size = ui.available_size();
             let cell = Vec2::new(size.x / cols as f32 - 6.0, size.y / rows as f32 - 6.0);
+            let labels = crate::figure::legend_labels(&app.scene);
             egui::Grid::new("grid-layout").spacing([6.0, 6.0]).show(ui, |ui| {
                 for (k, &i) in enabled.iter().enumerate() {
                     ui.allocate_ui(cell, |ui| {
                         ui.set_min_size(cell);
+                        let c = color(app.scene.optimizers[i].color);
+                        let title = RichText::new(format!("● {}", labels[i])).color(c).strong();
+                        ui.add(egui::Label::new(title).selectable(false));
                         let first = k == 0;
                         commands.extend(surface_plot(
                             ui,
@@ -91,6 +104,34 @@ pub fn plots(
     // Only the first plot of a frame may reset the view; the others follow by the link.
     app.plot.reset_view = false;
     commands
+}
+
+/// One row naming the critical-point markers, shared by the grid's small plots.
+fn shared_legend(ui: &mut egui::Ui, points: &[CriticalPoint]) {
+    ui.horizontal(|ui| {
+        for kind in
+            [CriticalKind::Min, CriticalKind::Max, CriticalKind::Saddle, CriticalKind::Degenerate]
+        {
+            if points.iter().any(|c| c.kind == kind) {
+                let (rgb, name) = crate::figure::svg::critical_style(kind);
+                let mark = match kind {
+                    CriticalKind::Min => "●",
+                    CriticalKind::Max => "▲",
+                    CriticalKind::Saddle => "◆",
+                    CriticalKind::Degenerate => "■",
+                };
+                ui.label(RichText::new(mark).color(color(rgb)));
+                ui.label(name);
+                ui.add_space(10.0);
+            }
+        }
+        if points.iter().any(|c| c.kind == CriticalKind::Saddle) {
+            ui.label(RichText::new("→").color(ESCAPE).strong());
+            ui.label("escape (λ < 0)");
+            ui.label(RichText::new("→").color(ATTRACT).strong());
+            ui.label("attracting (λ > 0)");
+        }
+    });
 }
 
 /// The nearest start point within [`GRAB_RADIUS`] of the pointer: of where the primary button
@@ -177,12 +218,12 @@ fn surface_plot(
         .custom_y_axes(vec![egui_plot::AxisHints::new_y().label("y").formatter(tick_label)])
         .x_grid_spacer(one_five_spacer)
         .y_grid_spacer(one_five_spacer)
-        .legend(Legend::default().position(corner).background_alpha(0.75))
         .link_axis(Id::unique("surface-link"), true)
         .link_cursor(Id::unique("surface-link"), true);
-    if optimizers.len() == 1 && app.scene.view.layout == Layout::Grid {
-        let entry = &app.scene.optimizers[optimizers[0]];
-        plot = plot.legend(Legend::default().position(corner).title(&entry.label()));
+    // In the grid each small plot is titled with its optimizer and one legend row serves them
+    // all (see `plots`): a legend per plot would cover most of it.
+    if app.scene.view.layout == Layout::Overlay {
+        plot = plot.legend(Legend::default().position(corner).background_alpha(0.75));
     }
 
     let labels = crate::figure::legend_labels(&app.scene);
@@ -217,19 +258,18 @@ fn surface_plot(
             let Some(Some(runs_of)) = runs.table.get(i) else { continue };
             let c = color(entry.color);
             let label = &labels[i];
-            for run in runs_of.iter().filter(|r| !r.path.is_empty()) {
+            for run in runs_of.iter().filter(|r| !r.is_empty()) {
                 let head = run.head(step);
                 let kept = run.simplified(Series::Path, px);
-                let path = decimate::prefix(&run.path, &kept, head);
+                let path = run.prefix(Series::Path, &kept, head);
                 pui.line(
                     Line::new(label.as_str(), PlotPoints::Owned(path))
                         .color(c)
                         .width(2.5)
                         .allow_hover(false),
                 );
-                let tip = run.path[head];
-                let diverged_here =
-                    run.trajectory.diverged_at.is_some() && head + 1 == run.path.len();
+                let tip = run.point(Series::Path, head);
+                let diverged_here = run.trajectory.diverged_at.is_some() && head + 1 == run.len();
                 if diverged_here {
                     let k = run.trajectory.diverged_at.unwrap_or(0);
                     pui.points(
@@ -265,6 +305,8 @@ fn surface_plot(
         }
     });
 
+    let colors = |i: usize| scene_color(&app.scene, i);
+    app.cloud.paint(ui.painter(), &response.transform, &colors, optimizers);
     let r = &response.response;
     if let Some(c) =
         critical.and_then(|points| critical_under_pointer(ui, &response.transform, points))
@@ -314,6 +356,9 @@ fn surface_plot(
     } else if r.clicked() {
         match (hovered_start, pointer) {
             (Some(i), _) => app.plot.selected = Some(i),
+            (None, Some(p)) if ui.input(|i| i.modifiers.shift) => {
+                commands.push(Command::CloudBlob(p));
+            }
             (None, Some(p)) => {
                 app.plot.last_added = Some((app.scene.starts.len(), now));
                 commands.push(Command::AddStart(p));
@@ -444,7 +489,25 @@ fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint], diagonal: f64, px: 
             );
         }
     }
+    // A run of degenerate points along a line (f = x², say, is critical all along x = 0) is
+    // one line, not a column of markers.
+    let degenerate: Vec<Point> =
+        points.iter().filter(|c| c.kind == CriticalKind::Degenerate).map(|c| c.point).collect();
+    let as_line = degenerate_line(&degenerate);
+    if let Some(line) = &as_line {
+        let (rgb, _) = crate::figure::svg::critical_style(CriticalKind::Degenerate);
+        let pts: Vec<[f64; 2]> = line.iter().map(|p| [p.x, p.y]).collect();
+        pui.line(Line::new("", PlotPoints::from(pts.clone())).color(Color32::BLACK).width(6.0));
+        pui.line(
+            Line::new("degenerate (a line of critical points)", PlotPoints::from(pts))
+                .color(color(rgb))
+                .width(3.5),
+        );
+    }
     for cp in points {
+        if as_line.is_some() && cp.kind == CriticalKind::Degenerate {
+            continue;
+        }
         // The same markers and colours as the figures (`losscape render`, exports).
         let shape = match cp.kind {
             CriticalKind::Min => MarkerShape::Circle,
@@ -461,6 +524,30 @@ fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint], diagonal: f64, px: 
             Points::new(name, vec![at]).shape(shape).radius(5.0).color(color(rgb)).filled(true),
         );
     }
+}
+
+/// `points` in order along the line they lie on, when there are at least three and they lie
+/// on one (within 2 % of their spread); `None` otherwise.
+pub fn degenerate_line(points: &[Point]) -> Option<Vec<Point>> {
+    if points.len() < 3 {
+        return None;
+    }
+    let mean = points.iter().fold(Point::zeros(), |m, p| m + p) / points.len() as f64;
+    let cov = points.iter().fold(nalgebra::Matrix2::zeros(), |c, p| {
+        let d = p - mean;
+        c + d * d.transpose()
+    });
+    let eig = cov.symmetric_eigen();
+    let (major, minor) = if eig.eigenvalues[0] >= eig.eigenvalues[1] { (0, 1) } else { (1, 0) };
+    let (spread, off) =
+        (eig.eigenvalues[major].max(0.0).sqrt(), eig.eigenvalues[minor].max(0.0).sqrt());
+    if !(spread > 0.0 && off <= 0.02 * spread) {
+        return None;
+    }
+    let axis = eig.eigenvectors.column(major).into_owned();
+    let mut sorted = points.to_vec();
+    sorted.sort_by(|a, b| (a - mean).dot(&axis).total_cmp(&(b - mean).dot(&axis)));
+    Some(sorted)
 }
 
 /// Grid marks at 1 and 5 times powers of ten (egui_plot's default has powers of ten only, which

@@ -1,33 +1,39 @@
-//! The trajectories on screen, computed once per change of their inputs and cached.
+//! The trajectories on screen, computed in the background once per change of their inputs and
+//! cached.
 //!
 //! A run is keyed by everything it depends on (surface, start, optimizer and hyper-parameters,
-//! noise, steps), so moving one start point recomputes only that start's runs, and a frame that
-//! changes nothing computes nothing.
+//! noise, steps, and how finely it is stored), so moving one start point recomputes only that
+//! start's runs, and a frame that changes nothing computes nothing. The computation is a job
+//! ([`crate::jobs`]): the UI keeps drawing the previous runs, with a progress note, until the
+//! new ones arrive, and a newer change cancels an older computation.
+//!
+//! Memory is budgeted ([`crate::budget`]): a scene whose runs would not fit is stored thinned
+//! (every k-th step, k a power of two), which is all a screen can show of it; exact values at any
+//! step are recomputed on demand (the narrate panel replays the run, the simulator being
+//! deterministic).
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use egui_plot::PlotPoint;
+use rayon::prelude::*;
 
-use super::decimate;
-use crate::scene::{OptimizerEntry, Scene};
-use crate::sim::{Noise, OptimizerSpec, Point, SurfaceDef, Trajectory, simulate_many};
+use crate::budget::{self, Plan};
+use crate::figure::decimate::simplify_by;
+use crate::jobs::{Cancelled, JobSlot, Outcome, Priority, Progress};
+use crate::scene::Scene;
+use crate::sim::{Noise, OptimizerSpec, Point, SurfaceDef, Trajectory, simulate_many_thinned};
 
-/// One computed run, with its points ready for the plot.
+/// One computed run.
 #[derive(Debug)]
 pub struct Run {
-    /// The simulated trajectory.
+    /// The simulated trajectory: every point, or every `stride`-th and the last one.
     pub trajectory: Trajectory,
-    /// Its points as plot coordinates (borrowed by the plot every frame, never rebuilt).
-    pub path: Vec<PlotPoint>,
-    /// Its losses by step, as (step, loss) plot points.
-    pub loss: Vec<PlotPoint>,
-    /// Its gradient norms by step, as (step, ‖∇f‖) plot points.
-    pub grad_norm: Vec<PlotPoint>,
-    /// log₁₀ of the losses (floored at 10⁻¹⁶), for a log axis; `None` when a loss is negative.
-    pub loss_log: Option<Vec<PlotPoint>>,
-    /// log₁₀ of the gradient norms (floored at 10⁻¹⁶).
-    pub grad_norm_log: Vec<PlotPoint>,
+    /// The steps between two stored points (1: every point is stored).
+    pub stride: usize,
+    /// The step of the last stored point.
+    last_step: usize,
     /// The points of each series worth drawing at the last resolution asked for.
     simplified: [Mutex<Simplified>; 5],
 }
@@ -35,10 +41,15 @@ pub struct Run {
 /// One of a run's drawable series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Series {
+    /// Where the run went, (x, y).
     Path,
+    /// f against the step.
     Loss,
+    /// log₁₀ f against the step.
     LossLog,
+    /// ‖∇f‖ against the step.
     GradNorm,
+    /// log₁₀ ‖∇f‖ against the step.
     GradNormLog,
 }
 
@@ -55,66 +66,118 @@ const TOLERANCE_PX: f64 = 0.35;
 /// The smallest value a log axis shows.
 const LOG_FLOOR: f64 = 1e-16;
 
-fn log10_series(series: &[PlotPoint]) -> Vec<PlotPoint> {
-    series.iter().map(|p| PlotPoint::new(p.x, p.y.max(LOG_FLOOR).log10())).collect()
+/// Points a frame may simplify afresh (after a zoom); runs beyond it keep their previous
+/// simplification for a frame or two, so that zooming into thousands of runs never stalls a
+/// frame.
+const SIMPLIFY_POINTS_PER_FRAME: usize = 400_000;
+
+/// What is left of this frame's simplification allowance.
+static SIMPLIFY_ALLOWANCE: AtomicUsize = AtomicUsize::new(SIMPLIFY_POINTS_PER_FRAME);
+
+/// Starts a new frame's simplification allowance.
+pub fn new_frame() {
+    SIMPLIFY_ALLOWANCE.store(SIMPLIFY_POINTS_PER_FRAME, Ordering::Relaxed);
 }
 
 impl Run {
-    fn new(trajectory: Trajectory) -> Self {
-        let step = |i: usize| i as f64;
-        let path = trajectory.points.iter().map(|p| PlotPoint::new(p.point.x, p.point.y)).collect();
-        let loss: Vec<PlotPoint> = trajectory
-            .points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PlotPoint::new(step(i), p.loss))
-            .collect();
-        let grad_norm: Vec<PlotPoint> = trajectory
-            .points
-            .iter()
-            .enumerate()
-            .map(|(i, p)| PlotPoint::new(step(i), p.grad.norm()))
-            .collect();
-        let loss_log = loss.iter().all(|p: &PlotPoint| p.y >= 0.0).then(|| log10_series(&loss));
-        let grad_norm_log = log10_series(&grad_norm);
-        Self {
-            trajectory,
-            path,
-            loss,
-            grad_norm,
-            loss_log,
-            grad_norm_log,
-            simplified: Default::default(),
+    fn new(trajectory: Trajectory, stride: usize, steps: usize) -> Self {
+        let last_step = match trajectory.diverged_at {
+            Some(k) => k.saturating_sub(1),
+            None => steps,
+        };
+        Self { trajectory, stride, last_step, simplified: Default::default() }
+    }
+
+    /// How many points are stored.
+    pub fn len(&self) -> usize {
+        self.trajectory.points.len()
+    }
+
+    /// Whether the run has no point at all (its start was not finite).
+    pub fn is_empty(&self) -> bool {
+        self.trajectory.points.is_empty()
+    }
+
+    /// The step of stored point `i`.
+    pub fn step_of(&self, i: usize) -> usize {
+        if i + 1 >= self.len() { self.last_step } else { i * self.stride }
+    }
+
+    /// The step of the last point: the run's length in steps.
+    pub fn last_step(&self) -> usize {
+        self.last_step
+    }
+
+    /// Point `i` of `series`.
+    pub fn point(&self, series: Series, i: usize) -> PlotPoint {
+        let tp = &self.trajectory.points[i];
+        let step = self.step_of(i) as f64;
+        let log = |v: f64| v.max(LOG_FLOOR).log10();
+        match series {
+            Series::Path => PlotPoint::new(tp.point.x, tp.point.y),
+            Series::Loss => PlotPoint::new(step, tp.loss),
+            Series::LossLog if self.loss_is_positive() => PlotPoint::new(step, log(tp.loss)),
+            Series::LossLog => PlotPoint::new(step, tp.loss),
+            Series::GradNorm => PlotPoint::new(step, tp.grad.norm()),
+            Series::GradNormLog => PlotPoint::new(step, log(tp.grad.norm())),
         }
     }
 
-    /// The points of `series`.
-    pub fn series(&self, series: Series) -> &[PlotPoint] {
-        match series {
-            Series::Path => &self.path,
-            Series::Loss => &self.loss,
-            Series::LossLog => self.loss_log.as_deref().unwrap_or(&self.loss),
-            Series::GradNorm => &self.grad_norm,
-            Series::GradNormLog => &self.grad_norm_log,
-        }
+    /// Whether every loss is ≥ 0, so that a log axis can show it.
+    fn loss_is_positive(&self) -> bool {
+        self.trajectory.points.first().is_some_and(|p| p.loss >= 0.0)
+            && self.trajectory.points.iter().all(|p| p.loss >= 0.0)
     }
 
     /// The indices of `series` worth drawing where a pixel is `px` data units (x, y): computed
-    /// once per zoom level, not per frame (a cached result up to twice as fine is reused).
+    /// once per zoom level, not per frame (a cached result up to twice as fine is reused, and
+    /// a stale one while this frame's allowance is spent).
     pub fn simplified(&self, series: Series, px: [f64; 2]) -> Arc<[u32]> {
         let slot = &self.simplified[series as usize];
         let mut cache = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let fits = |c: f64, want: f64| c > 0.0 && c <= want && c >= want / 2.0;
-        if !(fits(cache.px[0], px[0]) && fits(cache.px[1], px[1])) {
-            let kept = decimate::simplify(self.series(series), px[0], px[1], TOLERANCE_PX);
-            *cache = Simplified { px, kept: kept.into() };
+        let fresh = fits(cache.px[0], px[0]) && fits(cache.px[1], px[1]);
+        let have = !cache.kept.is_empty() || self.is_empty();
+        if !fresh {
+            let n = self.len();
+            let allowed = SIMPLIFY_ALLOWANCE
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |a| a.checked_sub(n))
+                .is_ok();
+            if allowed || !have {
+                let kept = if px[0] > 0.0 && px[1] > 0.0 {
+                    simplify_by(
+                        n,
+                        |i| {
+                            let p = self.point(series, i);
+                            (p.x / px[0], p.y / px[1])
+                        },
+                        TOLERANCE_PX,
+                    )
+                } else {
+                    (0..n as u32).collect()
+                };
+                *cache = Simplified { px, kept: kept.into() };
+            }
         }
         Arc::clone(&cache.kept)
     }
 
-    /// The index of the point shown at playback step `step`.
+    /// The simplified points of `series` up to stored index `head` (inclusive): the kept
+    /// points before it, then the head itself.
+    pub fn prefix(&self, series: Series, kept: &[u32], head: usize) -> Vec<PlotPoint> {
+        let k = kept.partition_point(|&i| (i as usize) <= head);
+        let mut out: Vec<PlotPoint> =
+            kept[..k].iter().map(|&i| self.point(series, i as usize)).collect();
+        if kept[..k].last().map(|&i| i as usize) != Some(head) && head < self.len() {
+            out.push(self.point(series, head));
+        }
+        out
+    }
+
+    /// The index of the stored point shown at playback step `step`.
     pub fn head(&self, step: usize) -> usize {
-        step.min(self.path.len().saturating_sub(1))
+        let last = self.len().saturating_sub(1);
+        if step >= self.last_step { last } else { (step / self.stride).min(last) }
     }
 }
 
@@ -125,84 +188,135 @@ struct Key {
     spec: String,
     noise: [u64; 2],
     steps: usize,
+    stride: usize,
 }
 
 impl Key {
-    fn new(surface: u64, start: Point, spec: &OptimizerSpec, noise: Noise, steps: usize) -> Self {
+    fn new(
+        surface: u64,
+        start: Point,
+        spec: &OptimizerSpec,
+        noise: Noise,
+        steps: usize,
+        stride: usize,
+    ) -> Self {
         Self {
             surface,
             start: [start.x.to_bits(), start.y.to_bits()],
             spec: spec.to_string(),
             noise: [noise.sigma.to_bits(), noise.seed],
             steps,
+            stride,
         }
     }
 }
 
-/// The runs of the current scene: `runs[optimizer][start]`, `None` for a disabled optimizer.
-#[derive(Default)]
+/// The runs of a scene: `table[optimizer][start]`, `None` for a disabled optimizer.
+type Table = Vec<Option<Vec<Arc<Run>>>>;
+
+/// What a runs job hands back.
+struct Computed {
+    table: Table,
+    cache: HashMap<Key, Arc<Run>>,
+    plan: Plan,
+}
+
+/// The runs of the current scene, and the job computing the next ones.
 pub struct Runs {
     cache: HashMap<Key, Arc<Run>>,
     /// Per optimizer entry, per start point.
-    pub table: Vec<Option<Vec<Arc<Run>>>>,
+    pub table: Table,
     /// The longest run's last step.
     pub max_len: usize,
-    /// Changes whenever `table` is rebuilt: a cache key for what is derived from the runs.
+    /// Changes whenever `table` is replaced: a cache key for what is derived from the runs.
     pub generation: u64,
+    /// How the runs on screen are stored.
+    pub plan: Plan,
+    /// Bytes of trajectory data the runs may keep ([`budget::TRAJECTORY_BYTES`]).
+    pub budget_bytes: usize,
+    job: JobSlot<Computed>,
+    /// Whether the runs on screen are the ones the scene asks for.
+    current: bool,
+}
+
+impl Default for Runs {
+    fn default() -> Self {
+        Self {
+            cache: HashMap::new(),
+            table: Vec::new(),
+            max_len: 0,
+            generation: 0,
+            plan: Plan::default(),
+            budget_bytes: budget::TRAJECTORY_BYTES,
+            job: JobSlot::new("runs", Priority::Interactive),
+            current: false,
+        }
+    }
 }
 
 impl Runs {
-    /// Brings the table up to date with `scene` on `surface` (whose identity is `surface_id`:
-    /// it changes whenever the surface does). Computes only what is not cached; drops what is no
-    /// longer used.
-    pub fn update(&mut self, scene: &Scene, surface: &SurfaceDef, surface_id: u64) {
+    /// Asks for the runs of `scene` on `surface` (whose identity is `surface_id`: it changes
+    /// whenever the surface does). Computes, in the background, only what is not cached; the
+    /// runs on screen stay until the new ones arrive. `wake` is called when they have. A scene
+    /// beyond the budget is refused with a message, and the runs on screen stay.
+    pub fn request(
+        &mut self,
+        scene: &Scene,
+        surface: &SurfaceDef,
+        surface_id: u64,
+        wake: impl Fn() + Send + 'static,
+    ) -> Result<(), budget::BudgetError> {
+        let plan = budget::plan_scene_within(scene, self.budget_bytes)?;
+        let scene = scene.clone();
+        let surface = surface.clone();
+        let cache = self.cache.clone();
+        self.current = false;
+        self.job.request(wake, move |progress| {
+            compute(&scene, &surface, surface_id, cache, plan, progress)
+        });
+        Ok(())
+    }
+
+    /// Takes the runs the job computed, if it has finished: returns `Some(Ok(()))` when new runs
+    /// arrived, `Some(Err(message))` when the job failed.
+    pub fn poll(&mut self) -> Option<Result<(), String>> {
+        let (outcome, _) = self.job.poll()?;
+        match outcome {
+            Outcome::Done(computed) => {
+                self.install(computed);
+                Some(Ok(()))
+            }
+            Outcome::Cancelled => None,
+            Outcome::Failed(message) => Some(Err(format!("the runs: {message}"))),
+        }
+    }
+
+    /// Waits for the job under way and takes its runs (tests, benchmarks and exports that need
+    /// the runs of the scene as it is; never called by a frame).
+    pub fn wait(&mut self) {
+        if let Some(Outcome::Done(computed)) = self.job.wait() {
+            self.install(computed);
+        }
+    }
+
+    fn install(&mut self, computed: Computed) {
+        self.table = computed.table;
+        self.cache = computed.cache;
+        self.plan = computed.plan;
         self.generation += 1;
-        let mut used = HashMap::with_capacity(self.cache.len());
-        let starts: Vec<Point> = scene.start_points().collect();
-        self.table = scene
-            .optimizers
-            .iter()
-            .map(|entry: &OptimizerEntry| {
-                entry.enabled.then(|| {
-                    let keys: Vec<Key> = starts
-                        .iter()
-                        .map(|&s| Key::new(surface_id, s, &entry.spec, entry.noise, scene.steps))
-                        .collect();
-                    // The starts not cached, computed side by side in one lockstep batch.
-                    let missing: Vec<usize> =
-                        (0..starts.len()).filter(|&i| !self.cache.contains_key(&keys[i])).collect();
-                    let missing_starts: Vec<Point> = missing.iter().map(|&i| starts[i]).collect();
-                    let mut fresh = simulate_many(
-                        surface,
-                        &entry.spec,
-                        &missing_starts,
-                        scene.steps,
-                        entry.noise,
-                    )
-                    .into_iter()
-                    .map(|t| Arc::new(Run::new(t)));
-                    keys.into_iter()
-                        .map(|key| {
-                            let run = match self.cache.get(&key) {
-                                Some(run) => Arc::clone(run),
-                                None => fresh.next().expect("one fresh run per missing start"),
-                            };
-                            used.insert(key, Arc::clone(&run));
-                            run
-                        })
-                        .collect()
-                })
-            })
-            .collect();
-        self.cache = used;
-        self.max_len = self
-            .table
-            .iter()
-            .flatten()
-            .flatten()
-            .map(|r| r.path.len().saturating_sub(1))
-            .max()
-            .unwrap_or(0);
+        self.current = true;
+        self.max_len =
+            self.table.iter().flatten().flatten().map(|r| r.last_step()).max().unwrap_or(0);
+    }
+
+    /// The fraction done of the computation under way, if one is.
+    pub fn progress(&self) -> Option<f32> {
+        self.job.progress()
+    }
+
+    /// Whether the runs on screen are those of the scene as it is now.
+    pub fn is_current(&self) -> bool {
+        self.current
     }
 
     /// How many runs are cached.
@@ -214,4 +328,72 @@ impl Runs {
     pub fn is_empty(&self) -> bool {
         self.cache.is_empty()
     }
+}
+
+/// Runs per unit of parallel work: one lockstep group of the simulator.
+const RUNS_PER_TASK: usize = 8;
+
+fn compute(
+    scene: &Scene,
+    surface: &SurfaceDef,
+    surface_id: u64,
+    cache: HashMap<Key, Arc<Run>>,
+    plan: Plan,
+    progress: &Progress,
+) -> Result<Computed, Cancelled> {
+    let starts: Vec<Point> = scene.start_points().collect();
+    let stride = plan.stride;
+    let key = |entry: &crate::scene::OptimizerEntry, s: Point| {
+        Key::new(surface_id, s, &entry.spec, entry.noise, scene.steps, stride)
+    };
+    // The runs not cached, as (optimizer, starts) tasks of a few starts each.
+    let mut tasks: Vec<(usize, Vec<Point>)> = Vec::new();
+    for (i, entry) in scene.optimizers.iter().enumerate().filter(|(_, e)| e.enabled) {
+        let missing: Vec<Point> =
+            starts.iter().copied().filter(|&s| !cache.contains_key(&key(entry, s))).collect();
+        tasks.extend(missing.chunks(RUNS_PER_TASK).map(|c| (i, c.to_vec())));
+    }
+    progress.set_total(tasks.iter().map(|(_, s)| s.len() as u64).sum());
+    let fresh: Vec<Vec<(Key, Arc<Run>)>> = tasks
+        .par_iter()
+        .map(|(i, chunk)| {
+            progress.check()?;
+            let entry = &scene.optimizers[*i];
+            let runs = simulate_many_thinned(
+                surface,
+                &entry.spec,
+                chunk,
+                scene.steps,
+                entry.noise,
+                stride,
+            );
+            progress.advance(chunk.len() as u64);
+            Ok(chunk
+                .iter()
+                .zip(runs)
+                .map(|(&s, t)| (key(entry, s), Arc::new(Run::new(t, stride, scene.steps))))
+                .collect())
+        })
+        .collect::<Result<_, Cancelled>>()?;
+    let mut all = cache;
+    all.extend(fresh.into_iter().flatten());
+    let mut used = HashMap::with_capacity(all.len());
+    let table = scene
+        .optimizers
+        .iter()
+        .map(|entry| {
+            entry.enabled.then(|| {
+                starts
+                    .iter()
+                    .filter_map(|&s| {
+                        let k = key(entry, s);
+                        let run = Arc::clone(all.get(&k)?);
+                        used.insert(k, Arc::clone(&run));
+                        Some(run)
+                    })
+                    .collect()
+            })
+        })
+        .collect();
+    Ok(Computed { table, cache: used, plan })
 }

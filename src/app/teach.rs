@@ -3,14 +3,14 @@
 //! numbers all come from `sim` (`narrate`, `metrics`, `basins`, `tune`).
 
 use std::sync::Arc;
-use std::thread::JoinHandle;
 
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Line, PlotImage, PlotPoint, PlotUi};
 
 use super::LosscapeApp;
 use super::plot::{arrow, color};
-use crate::sim::basins::{BasinError, BasinJob, BasinMap, Progress};
+use crate::jobs::{Cancelled, JobSlot, Outcome, Priority};
+use crate::sim::basins::{BasinError, BasinJob, BasinMap};
 use crate::sim::metrics::{Metrics, Standing, Thresholds, race};
 use crate::sim::narrate::{Narration, narrate, num};
 use crate::sim::{Domain, Dtype, Param, Point, tune};
@@ -33,6 +33,8 @@ pub struct Teach {
     pub basins: Basins,
     /// The race of the last frame, by the runs' generation and the domain it was judged in.
     race_cache: Option<(RaceKey, Vec<Standing>)>,
+    /// The learning-rate search under way.
+    pub tune: JobSlot<TuneResult>,
 }
 
 /// The narration of the picked run at the current step, when the window is open.
@@ -45,7 +47,7 @@ pub fn narration(app: &LosscapeApp) -> Option<Narration> {
     let start = app.scene.starts.get(s)?;
     let run = app.runs.table.get(o)?.as_ref()?.get(s)?;
     // The update from the point on screen; at the end of the run, its last update.
-    let last_update = run.trajectory.points.len().checked_sub(2)?;
+    let last_update = run.last_step().checked_sub(1)?;
     let step = app.playback.step.min(last_update);
     narrate(app.surface(), &entry.spec, Point::new(start[0], start[1]), entry.noise, step)
 }
@@ -192,7 +194,9 @@ pub fn standings(app: &mut LosscapeApp) -> Vec<Standing> {
             let runs = app.runs.table.get(i)?.as_ref()?;
             Some((
                 i,
-                runs.iter().map(|r| Metrics::of(&r.trajectory, &critical, &thresholds)).collect(),
+                runs.iter()
+                    .map(|r| Metrics::of_thinned(&r.trajectory, r.stride, &critical, &thresholds))
+                    .collect(),
             ))
         })
         .collect();
@@ -256,29 +260,55 @@ pub fn race_ui(ui: &mut Ui, app: &mut LosscapeApp) {
     app.teach.race_cache = Some((key, standings));
 }
 
-/// Tunes optimizer `i`'s learning rate over the scene's starts and steps and says what it did.
+/// What a tune job hands back: which optimizer, its settings when asked, the search.
+pub type TuneResult = (usize, crate::sim::OptimizerSpec, Option<tune::Tuned>);
+
+/// Starts tuning optimizer `i`'s learning rate over the scene's starts and steps in the
+/// background (a newer request cancels an older one); [`finish_tune`] applies the result.
 pub fn tune_optimizer(app: &mut LosscapeApp, i: usize) {
     let starts: Vec<Point> = app.scene.start_points().collect();
     let Some(entry) = app.scene.optimizers.get(i) else { return };
-    let old = entry.spec.lr();
+    if starts.is_empty() {
+        app.status = Some("tune lr: drop a start point first".to_owned());
+        return;
+    }
+    let (spec, steps, surface) = (entry.spec, app.scene.steps, app.surface().clone());
+    let wake = app.wake();
+    app.teach.tune.request(wake, move |progress| {
+        tune::tune_lr_with(&surface, &spec, &starts, steps, progress).map(|t| (i, spec, t))
+    });
+    app.status = Some(format!("tuning the learning rate of {}…", entry.label()));
+}
+
+/// Applies a finished tune job: sets the rate found, if the optimizer is still as it was when
+/// the search began, and says what it did.
+pub fn finish_tune(app: &mut LosscapeApp) {
+    let Some((outcome, _)) = app.teach.tune.poll() else { return };
+    let (i, spec, tuned) = match outcome {
+        Outcome::Done(done) => done,
+        Outcome::Cancelled => return,
+        Outcome::Failed(e) => {
+            app.status = Some(format!("tune lr failed: {e}"));
+            return;
+        }
+    };
+    let Some(entry) = app.scene.optimizers.get_mut(i).filter(|e| e.spec == spec) else {
+        app.status = Some("tune lr: the optimizer changed meanwhile; not applied".to_owned());
+        return;
+    };
     let label = entry.label();
-    match tune::tune_lr(app.surface(), &entry.spec, &starts, app.scene.steps) {
+    match tuned {
         Some(t) => {
-            if let Some(e) = app.scene.optimizers.get_mut(i) {
-                let _ = e.spec.set(Param::Lr, t.lr);
-            }
+            let _ = entry.spec.set(Param::Lr, t.lr);
             app.status = Some(format!(
                 "{label}: lr {} → {} (mean final loss {} over {} start(s) after {} steps; {} rates tried)",
-                num(old),
+                num(spec.lr()),
                 num(t.lr),
                 num(t.mean_loss),
-                starts.len(),
+                app.scene.starts.len(),
                 app.scene.steps,
                 t.tried.len()
             ));
-        }
-        None if starts.is_empty() => {
-            app.status = Some("tune lr: drop a start point first".to_owned());
         }
         None => app.status = Some(format!("{label}: every learning rate tried diverged")),
     }
@@ -298,7 +328,7 @@ pub struct Basins {
     pub show: bool,
     /// Opacity of the overlay.
     pub opacity: f32,
-    worker: Option<Worker>,
+    job: JobSlot<Result<Maps, String>>,
     /// The last map computed.
     pub result: Option<BasinResult>,
 }
@@ -312,20 +342,13 @@ impl Default for Basins {
             dtype: Dtype::Float64,
             show: true,
             opacity: 0.6,
-            worker: None,
+            job: JobSlot::new("basins", Priority::Background),
             result: None,
         }
     }
 }
 
 type Maps = (BasinMap, Option<BasinMap>);
-
-struct Worker {
-    progress: Arc<Progress>,
-    rows: usize,
-    started: std::time::Instant,
-    handle: JoinHandle<Result<Maps, BasinError>>,
-}
 
 /// A computed map, ready to draw.
 pub struct BasinResult {
@@ -344,7 +367,7 @@ pub struct BasinResult {
 impl Basins {
     /// Whether a map is being computed.
     pub fn busy(&self) -> bool {
-        self.worker.is_some()
+        self.job.busy()
     }
 
     /// Starts computing over `domain` (the current view), cancelling any computation under way.
@@ -353,6 +376,7 @@ impl Basins {
         app_scene: &crate::scene::Scene,
         surface: &crate::sim::SurfaceDef,
         domain: Domain,
+        ctx: &egui::Context,
     ) {
         self.cancel();
         let Some(a) = app_scene.optimizers.get(self.optimizer) else { return };
@@ -365,47 +389,52 @@ impl Basins {
             steps: app_scene.steps,
             dtype: self.dtype,
         };
-        let progress = Arc::new(Progress::default());
-        let rows = self.grid * if b.is_some() { 2 } else { 1 };
-        let p = Arc::clone(&progress);
-        let handle = std::thread::spawn(move || {
-            let other = b.map(|spec| BasinJob { spec, ..job.clone() });
-            let first = job.run(&p)?;
-            let second = match other {
-                Some(j) => Some(j.run(&p)?),
-                None => None,
-            };
-            Ok((first, second))
-        });
-        self.worker = Some(Worker { progress, rows, started: std::time::Instant::now(), handle });
+        let ctx = ctx.clone();
+        self.job.request(
+            move || ctx.request_repaint(),
+            move |p| {
+                let run = |job: BasinJob| match job.run(p) {
+                    Ok(map) => Ok(Ok(map)),
+                    Err(BasinError::Cancelled) => Err(Cancelled),
+                    Err(e) => Ok(Err(e.to_string())),
+                };
+                let other = b.map(|spec| BasinJob { spec, ..job.clone() });
+                let first = match run(job)? {
+                    Ok(map) => map,
+                    Err(e) => return Ok(Err(e)),
+                };
+                let second = match other.map(run).transpose()? {
+                    Some(Err(e)) => return Ok(Err(e)),
+                    Some(Ok(map)) => Some(map),
+                    None => None,
+                };
+                Ok(Ok((first, second)))
+            },
+        );
     }
 
     /// Stops the computation under way, if any (its rows in hand finish in the background).
     pub fn cancel(&mut self) {
-        if let Some(w) = self.worker.take() {
-            w.progress.cancel();
-        }
+        self.job.cancel();
     }
 
     /// Fraction done of the computation under way.
     pub fn progress(&self) -> Option<f32> {
-        self.worker.as_ref().map(|w| w.progress.rows_done() as f32 / w.rows.max(1) as f32)
+        self.job.progress()
     }
 
     /// Picks up a finished computation; returns a message for the status line.
     pub fn poll(&mut self, ctx: &egui::Context, scene: &crate::scene::Scene) -> Option<String> {
-        let finished = self.worker.as_ref().is_some_and(|w| w.handle.is_finished());
-        if !finished {
-            if self.worker.is_some() {
+        let Some((outcome, elapsed)) = self.job.poll() else {
+            if self.job.busy() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(50));
             }
             return None;
-        }
-        let worker = self.worker.take()?;
-        let seconds = worker.started.elapsed().as_secs_f64();
+        };
+        let seconds = elapsed.as_secs_f64();
         let labels = crate::figure::legend_labels(scene);
-        match worker.handle.join() {
-            Ok(Ok((map, other))) => {
+        match outcome {
+            Outcome::Done(Ok((map, other))) => {
                 let alpha = (self.opacity.clamp(0.0, 1.0) * 255.0) as u8;
                 let n = map.job.grid;
                 let name =
@@ -448,9 +477,9 @@ impl Basins {
                 self.show = true;
                 Some(message)
             }
-            Ok(Err(BasinError::Cancelled)) => Some("basin map cancelled".to_owned()),
-            Ok(Err(e)) => Some(format!("basin map: {e}")),
-            Err(_) => Some("basin map failed".to_owned()),
+            Outcome::Cancelled => Some("basin map cancelled".to_owned()),
+            Outcome::Done(Err(e)) => Some(format!("basin map: {e}")),
+            Outcome::Failed(e) => Some(format!("basin map failed: {e}")),
         }
     }
 
@@ -570,7 +599,7 @@ pub fn basins_ui(ui: &mut Ui, app: &mut LosscapeApp) {
             }
             if compute {
                 let surface = app.surface().clone();
-                app.teach.basins.start(&app.scene, &surface, view);
+                app.teach.basins.start(&app.scene, &surface, view, ui.ctx());
             }
             if let Some(r) = app.teach.basins.result.as_ref().filter(|_| app.teach.basins.show) {
                 for (label, c) in &r.legend {

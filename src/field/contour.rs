@@ -16,7 +16,7 @@
 //!
 //! Steps 1 and 2 run over bands of rows in parallel, step 3 over levels.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use rayon::prelude::*;
 
 use super::{ColorScale, Field, par_row_bands, thread_count};
 
@@ -98,34 +98,21 @@ pub fn contours(field: &Field, levels: &[f64]) -> Vec<ContourLine> {
 
     // 3. Walk each level's lines, levels shared out among the threads.
     let threads = if nx * ny < PARALLEL_MIN_NODES { 1 } else { thread_count().min(levels.len()) };
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut visited = Visited::new(nx * ny);
-        let mut done = Vec::new();
-        loop {
-            let k = next.fetch_add(1, Ordering::Relaxed);
-            if k >= levels.len() {
-                return done;
-            }
-            let level = Level { index: k, value: levels[k] };
-            done.push((k, grid.trace_level(level, &crossed[k], &mut visited)));
-            visited.clear(&crossed[k], nx);
-        }
+    let trace = |visited: &mut Visited, k: usize| {
+        let level = Level { index: k, value: levels[k] };
+        let polylines = grid.trace_level(level, &crossed[k], visited);
+        visited.clear(&crossed[k], nx);
+        (k, polylines)
     };
     let traced: Vec<(usize, Vec<Vec<[f64; 2]>>)> = if threads <= 1 {
-        work()
+        let mut visited = Visited::new(nx * ny);
+        (0..levels.len()).map(|k| trace(&mut visited, k)).collect()
     } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-            let mut all = work();
-            for handle in handles {
-                match handle.join() {
-                    Ok(done) => all.extend(done),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            all
-        })
+        (0..levels.len())
+            .into_par_iter()
+            .with_max_len(1)
+            .map_init(|| Visited::new(nx * ny), trace)
+            .collect()
     };
     for (k, polylines) in traced {
         lines[k].polylines = polylines;

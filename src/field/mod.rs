@@ -100,6 +100,7 @@ impl FieldLayers {
 }
 
 pub(crate) use crate::sim::parallel::thread_count;
+use rayon::prelude::*;
 
 /// Splits `data` (rows of `row_len` items) into at most [`thread_count`] bands of whole rows and
 /// runs `work(first_row, band)` on each, the calling thread taking the first band. Below
@@ -122,20 +123,8 @@ where
         return vec![work(0, data)];
     }
     let rows_per_band = rows.div_ceil(threads);
-    let work = &work;
-    std::thread::scope(|scope| {
-        let mut bands = data.chunks_mut(rows_per_band * row_len).enumerate();
-        let (_, first) = bands.next().expect("at least one band");
-        let handles: Vec<_> =
-            bands.map(|(b, band)| scope.spawn(move || work(b * rows_per_band, band))).collect();
-        let mut results = Vec::with_capacity(threads);
-        results.push(work(0, first));
-        for handle in handles {
-            match handle.join() {
-                Ok(r) => results.push(r),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        results
-    })
+    data.par_chunks_mut(rows_per_band * row_len)
+        .enumerate()
+        .map(|(b, band)| work(b * rows_per_band, band))
+        .collect()
 }

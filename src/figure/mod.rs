@@ -16,11 +16,12 @@ pub mod decimate;
 pub mod raster;
 pub mod svg;
 
+use crate::budget::BudgetError;
 use crate::field::{ContourLine, FieldError, FieldLayers, FieldStyle};
 use crate::scene::{Rgb, Scene};
 use crate::sim::{
     CriticalPoint, Domain, FormulaError, Point, SurfaceDef, Trajectory, critical_points,
-    simulate_many,
+    simulate_many_thinned,
 };
 
 /// The largest figure side in pixels (after the density scale).
@@ -47,6 +48,12 @@ pub enum FigureError {
     /// The heatmap could not be sampled.
     #[error("cannot sample the surface: {0}")]
     Field(#[from] FieldError),
+    /// The scene asks for more than the budget allows.
+    #[error("{0}")]
+    Budget(#[from] BudgetError),
+    /// The scene's cloud cannot be made.
+    #[error("cloud: {0}")]
+    Cloud(String),
     /// The painter failed (an internal error: the SVG we wrote did not parse).
     #[error("cannot paint the figure: {0}")]
     Paint(String),
@@ -84,27 +91,47 @@ pub struct Track {
     pub points: Vec<Point>,
     /// The step at which it diverged, if it did.
     pub diverged_at: Option<usize>,
+    /// Steps between two points (1: every step has its point; more for a thinned run).
+    pub stride: usize,
+    /// The step of the last point.
+    pub last_step: usize,
 }
 
 impl Track {
-    /// A track of `trajectory`.
+    /// A track of `trajectory`, which holds every point.
     pub fn new(label: &str, color: Rgb, trajectory: &Trajectory) -> Self {
+        let last_step = trajectory.points.len().saturating_sub(1);
+        Self::thinned(label, color, trajectory, 1, last_step)
+    }
+
+    /// A track of `trajectory`, which holds every `stride`-th point and the last one, at step
+    /// `last_step`.
+    pub fn thinned(
+        label: &str,
+        color: Rgb,
+        trajectory: &Trajectory,
+        stride: usize,
+        last_step: usize,
+    ) -> Self {
         Self {
             label: label.to_owned(),
             color,
             points: trajectory.points.iter().map(|p| p.point).collect(),
             diverged_at: trajectory.diverged_at,
+            stride: stride.max(1),
+            last_step,
         }
     }
 
     /// The index of the head at `step` (the last point drawn), or `None` for an empty track.
     pub fn head(&self, step: usize) -> Option<usize> {
-        (!self.points.is_empty()).then(|| step.min(self.points.len() - 1))
+        let last = self.points.len().checked_sub(1)?;
+        Some(if step >= self.last_step { last } else { (step / self.stride).min(last) })
     }
 
     /// Whether the head at `step` is where the run diverged.
     pub fn diverged_by(&self, step: usize) -> bool {
-        self.diverged_at.is_some() && step + 1 >= self.points.len()
+        self.diverged_at.is_some() && self.head(step).is_some_and(|h| h + 1 == self.points.len())
     }
 }
 
@@ -161,6 +188,67 @@ pub struct Figure {
     pub x_ticks: Vec<Tick>,
     /// Ticks of the y axis, inside the view.
     pub y_ticks: Vec<Tick>,
+    /// A cloud of runs at the steps the figure shows, when the scene has one.
+    pub cloud: Option<CloudFrames>,
+}
+
+/// Where a cloud's runs are at the steps a figure shows (each computed exactly from step 0).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CloudFrames {
+    /// The steps computed, ascending.
+    pub steps: Vec<usize>,
+    /// Per step: per enabled optimizer, its colour and where its runs are.
+    pub frames: Vec<Vec<(Rgb, Vec<Point>)>>,
+    /// The last step of the scene.
+    pub last: usize,
+}
+
+/// Frames of a cloud's tail drawn behind its heads (older, fainter).
+pub const CLOUD_TAIL: usize = 2;
+
+impl CloudFrames {
+    /// The cloud of `scene` (which must have one) at `steps`, on all cores.
+    ///
+    /// # Errors
+    /// [`FigureError::Cloud`] when the scene's cloud is not valid.
+    pub fn compute(
+        scene: &Scene,
+        surface: &SurfaceDef,
+        steps: &[usize],
+    ) -> Result<Option<Self>, FigureError> {
+        let Some(cloud) = scene.cloud else { return Ok(None) };
+        cloud.check().map_err(|e| FigureError::Cloud(e.to_string()))?;
+        let starts = cloud.starts(&scene.domain());
+        let mut steps: Vec<usize> = steps.to_vec();
+        steps.sort_unstable();
+        steps.dedup();
+        let progress = crate::sim::progress::Progress::default();
+        let mut frames = Vec::with_capacity(steps.len());
+        for &k in &steps {
+            let mut members = Vec::new();
+            for entry in scene.optimizers.iter().filter(|e| e.enabled) {
+                let at = crate::sim::cloud::frame(surface, &entry.spec, &starts, k, &progress)
+                    .map_err(|e| FigureError::Cloud(e.to_string()))?;
+                members.push((entry.color, at.points));
+            }
+            frames.push(members);
+        }
+        Ok(Some(Self { steps, frames, last: scene.steps }))
+    }
+
+    /// The steps a still figure at `step` needs: the step and its tail before it.
+    pub fn steps_for_still(step: usize, last: usize) -> Vec<usize> {
+        let gap = (last / 60).max(1);
+        (0..=CLOUD_TAIL).rev().map(|age| step.saturating_sub(age * gap)).collect()
+    }
+
+    /// The frames to draw at `step`, newest first: the last computed at or before `step`, and
+    /// up to [`CLOUD_TAIL`] before it.
+    pub fn at(&self, step: usize) -> impl Iterator<Item = &Vec<(Rgb, Vec<Point>)>> {
+        let newest = self.steps.partition_point(|&k| k <= step);
+        let oldest = newest.saturating_sub(CLOUD_TAIL + 1);
+        self.frames[oldest..newest].iter().rev()
+    }
 }
 
 /// What a figure is asked to be: its size and density, and optionally the view (the app's zoom).
@@ -202,20 +290,46 @@ pub fn size_around_frame(frame_w: f64, frame_h: f64, caption: bool) -> (u32, u32
 }
 
 /// The trajectories of every enabled optimizer of `scene` from every start point, in legend
-/// order: the headless path (the app has them computed already).
-pub fn simulate_scene(scene: &Scene, surface: &SurfaceDef) -> Vec<Track> {
+/// order: the headless path (the app has them computed already). Within the memory budget
+/// ([`crate::budget`]): a scene too large to keep every point is thinned as the app thins it.
+///
+/// # Errors
+/// [`BudgetError`] for a scene that asks for more work than the budget allows.
+pub fn simulate_scene(scene: &Scene, surface: &SurfaceDef) -> Result<Vec<Track>, BudgetError> {
+    use rayon::prelude::*;
+    let plan = crate::budget::plan_scene(scene)?;
     let starts: Vec<Point> = scene.start_points().collect();
     let labels = legend_labels(scene);
-    let mut tracks = Vec::new();
-    for (entry, label) in scene.optimizers.iter().zip(&labels) {
-        if !entry.enabled {
-            continue;
-        }
-        for t in simulate_many(surface, &entry.spec, &starts, scene.steps, entry.noise) {
-            tracks.push(Track::new(label, entry.color, &t));
-        }
-    }
-    tracks
+    // (optimizer, a few starts) at a time, on all cores; collected in legend order.
+    let tasks: Vec<(usize, &[Point])> = scene
+        .optimizers
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.enabled)
+        .flat_map(|(i, _)| starts.chunks(8).map(move |c| (i, c)))
+        .collect();
+    let tracks = tasks
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(i, chunk)| {
+            let entry = &scene.optimizers[i];
+            simulate_many_thinned(
+                surface,
+                &entry.spec,
+                chunk,
+                scene.steps,
+                entry.noise,
+                plan.stride,
+            )
+            .into_iter()
+            .map(|t| {
+                let last = t.diverged_at.map_or(scene.steps, |k| k.saturating_sub(1));
+                Track::thinned(&labels[i], entry.color, &t, plan.stride, last)
+            })
+            .collect::<Vec<_>>()
+        })
+        .collect::<Vec<_>>();
+    Ok(tracks.into_iter().flatten().collect())
 }
 
 /// Legend names, one per optimizer of the scene: the optimizer's label made unique (two Adams
@@ -328,6 +442,7 @@ impl Figure {
             legend,
             x_ticks: ticks(view.x_min, view.x_max, (frame.w / 90.0).max(2.0)),
             y_ticks: ticks(view.y_min, view.y_max, (frame.h / 70.0).max(2.0)),
+            cloud: None,
         })
     }
 
@@ -337,13 +452,14 @@ impl Figure {
     /// As [`Figure::new`], and [`FigureError::Formula`] for a formula that does not parse.
     pub fn of_scene(scene: &Scene, layout: Layout) -> Result<Self, FigureError> {
         let surface = scene.surface.resolve()?;
-        let tracks = simulate_scene(scene, &surface);
+        let tracks = simulate_scene(scene, &surface)?;
         Self::new(scene, &surface, tracks, layout)
     }
 
     /// The last step any track reaches.
     pub fn last_step(&self) -> usize {
-        self.tracks.iter().map(|t| t.points.len().saturating_sub(1)).max().unwrap_or(0)
+        let cloud = self.cloud.as_ref().map_or(0, |c| c.last);
+        self.tracks.iter().map(|t| t.last_step).max().unwrap_or(0).max(cloud)
     }
 
     /// Figure pixel of plot point `p`.

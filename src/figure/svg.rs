@@ -323,6 +323,9 @@ fn tracks(s: &mut String, fig: &Figure, step: Option<usize>) {
     // One clipped group: a run may leave the view, and each clip costs the rasteriser a layer.
     s.push_str(r#"<g id="moving" clip-path="url(#plot-area)">"#);
     s.push('\n');
+    if let Some(cloud) = &fig.cloud {
+        cloud_points(s, fig, cloud, step);
+    }
     s.push_str(r#"<g id="trajectories" fill="none" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round">"#);
     s.push('\n');
     for track in &fig.tracks {
@@ -347,6 +350,30 @@ fn tracks(s: &mut String, fig: &Figure, step: Option<usize>) {
         let _ = writeln!(s, r#"<circle cx="{x:.2}" cy="{y:.2}" r="5"/>"#);
     }
     s.push_str("</g>\n</g>\n");
+}
+
+/// The cloud at `step`: each run a small dot in its optimizer's colour, its last positions
+/// fainter behind it.
+fn cloud_points(s: &mut String, fig: &Figure, cloud: &super::CloudFrames, step: usize) {
+    s.push_str(r#"<g id="cloud" stroke="none">"#);
+    s.push('\n');
+    let frames: Vec<_> = cloud.at(step).collect();
+    let (x0, y0) = (fig.frame.x - 4.0, fig.frame.y - 4.0);
+    let (x1, y1) = (fig.frame.x + fig.frame.w + 4.0, fig.frame.y + fig.frame.h + 4.0);
+    for (age, members) in frames.iter().enumerate().rev() {
+        let (r, opacity) = if age == 0 { (2.4, 1.0) } else { (1.5, 0.45 / age as f64) };
+        for (color, points) in members.iter() {
+            let _ = write!(s, r#"<g fill="{}" fill-opacity="{opacity:.2}">"#, hex(*color));
+            for &p in points {
+                let (x, y) = fig.to_px(p);
+                if (x0..=x1).contains(&x) && (y0..=y1).contains(&y) {
+                    let _ = write!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="{r}"/>"#);
+                }
+            }
+            s.push_str("</g>\n");
+        }
+    }
+    s.push_str("</g>\n");
 }
 
 fn head_marker(s: &mut String, fig: &Figure, track: &Track, head: usize, step: usize, color: &str) {

@@ -5,7 +5,7 @@
 //! runs go through the [batch kernel](super::batch) on all cores, a row at a time, so a caller
 //! can watch the progress and cancel between rows.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use rayon::prelude::*;
 
 use super::batch::{self, End};
 use super::{CriticalPoint, Domain, Dtype, OptimizerSpec, Point, SurfaceDef, critical_points};
@@ -28,29 +28,7 @@ pub enum Basin {
     Diverged,
 }
 
-/// Progress of a computation, shared with whoever watches it: rows done, and a cancel flag.
-#[derive(Debug, Default)]
-pub struct Progress {
-    rows_done: AtomicUsize,
-    cancelled: AtomicBool,
-}
-
-impl Progress {
-    /// Rows finished so far.
-    pub fn rows_done(&self) -> usize {
-        self.rows_done.load(Ordering::Relaxed)
-    }
-
-    /// Asks the computation to stop after the rows in hand.
-    pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether [`cancel`](Self::cancel) was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::Relaxed)
-    }
-}
+pub use super::progress::Progress;
 
 /// What to compute.
 #[derive(Clone, Debug)]
@@ -121,13 +99,8 @@ impl BasinJob {
             y_max: d.y_max + 0.5 * d.height(),
         };
         // The critical points are found beside the runs, not before them.
-        let (mut attractors, ends) = std::thread::scope(|scope| {
-            let attractors = scope.spawn(|| critical_points(&self.surface, &widened));
-            let ends = self.ends(progress);
-            let attractors =
-                attractors.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (attractors, ends)
-        });
+        let (mut attractors, ends) =
+            rayon::join(|| critical_points(&self.surface, &widened), || self.ends(progress));
         attractors.truncate(usize::from(u16::MAX));
         let ends = ends?;
         let reach = REACHED * d.width().hypot(d.height());
@@ -135,20 +108,18 @@ impl BasinJob {
         Ok(BasinMap { job: self, attractors, basins, ends })
     }
 
-    /// The end of every run, row by row; rows are handed out one at a time to one worker per
-    /// core, so rows that diverge early do not leave a core idle.
+    /// The end of every run, row by row; rows are handed out one at a time to the pool's
+    /// threads, so rows that diverge early do not leave a core idle. Stops taking rows once
+    /// cancelled.
     fn ends(&self, progress: &Progress) -> Result<Vec<End>, BasinError> {
         let n = self.grid;
-        let next_row = AtomicUsize::new(0);
-        let work = || {
-            let mut rows: Vec<(usize, Vec<End>)> = Vec::new();
-            loop {
+        progress.set_total(progress.done() + n as u64);
+        let rows: Vec<Vec<End>> = (0..n)
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|j| {
                 if progress.is_cancelled() {
-                    break;
-                }
-                let j = next_row.fetch_add(1, Ordering::Relaxed);
-                if j >= n {
-                    break;
+                    return Err(BasinError::Cancelled);
                 }
                 let starts: Vec<Point> = (0..n).map(|i| self.cell_centre(i, j)).collect();
                 let ends = batch::final_points_in(
@@ -158,28 +129,11 @@ impl BasinJob {
                     &starts,
                     self.steps,
                 );
-                rows.push((j, ends));
-                progress.rows_done.fetch_add(1, Ordering::Relaxed);
-            }
-            rows
-        };
-        let threads = super::parallel::thread_count().min(n);
-        let mut rows: Vec<(usize, Vec<End>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-            let mut rows = work();
-            for handle in handles {
-                match handle.join() {
-                    Ok(part) => rows.extend(part),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            rows
-        });
-        if progress.is_cancelled() {
-            return Err(BasinError::Cancelled);
-        }
-        rows.sort_unstable_by_key(|(j, _)| *j);
-        Ok(rows.into_iter().flat_map(|(_, row)| row).collect())
+                progress.advance(1);
+                Ok(ends)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(rows.into_iter().flatten().collect())
     }
 }
 

@@ -13,6 +13,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::progress::{Cancelled, Progress};
+
 /// How often a sampled n × n Hessian was a minimum.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct MinimaFraction {
@@ -53,15 +55,46 @@ fn goe(n: usize, rng: &mut ChaCha8Rng) -> DMatrix<f64> {
     (&a + a.transpose()) * 0.5
 }
 
+/// Matrices per unit of parallel work; each chunk has its own stream, so the result does not
+/// depend on how chunks are spread over threads.
+const CHUNK: usize = 8192;
+
 /// The fraction of minima among `samples` GOE matrices of each size from 1 to `max_n`, on all
 /// cores. A matrix is a minimum when its Cholesky factorisation exists (positive definite).
 pub fn minima_fractions(max_n: usize, samples: usize, seed: u64) -> Vec<MinimaFraction> {
-    let sizes: Vec<usize> = (1..=max_n).collect();
-    super::parallel::par_map(&sizes, 2, |&n| {
-        let mut rng = rng(seed, n, 0);
-        let minima = (0..samples).filter(|_| goe(n, &mut rng).cholesky().is_some()).count();
-        MinimaFraction { n, samples, minima }
-    })
+    // Never cancelled: an uncancellable progress.
+    minima_fractions_with(max_n, samples, seed, &Progress::default()).unwrap_or_default()
+}
+
+/// [`minima_fractions`], reporting matrices sampled to `progress` and stopping when it is
+/// cancelled.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub fn minima_fractions_with(
+    max_n: usize,
+    samples: usize,
+    seed: u64,
+    progress: &Progress,
+) -> Result<Vec<MinimaFraction>, Cancelled> {
+    let chunks = samples.div_ceil(CHUNK);
+    let work: Vec<(usize, usize)> =
+        (1..=max_n).flat_map(|n| (0..chunks).map(move |c| (n, c))).collect();
+    progress.set_total((max_n * samples) as u64);
+    let counts = super::parallel::par_map(&work, 2, |&(n, c)| {
+        progress.check()?;
+        let mut rng = rng(seed, n, 0x5EED ^ ((c as u64) << 20));
+        let size = CHUNK.min(samples - c * CHUNK);
+        let minima = (0..size).filter(|_| goe(n, &mut rng).cholesky().is_some()).count();
+        progress.advance(size as u64);
+        Ok(minima)
+    });
+    let mut fractions: Vec<MinimaFraction> =
+        (1..=max_n).map(|n| MinimaFraction { n, samples, minima: 0 }).collect();
+    for (&(n, _), minima) in work.iter().zip(counts) {
+        fractions[n - 1].minima += minima?;
+    }
+    Ok(fractions)
 }
 
 /// The distribution of the index (the number of negative eigenvalues) of `samples` GOE

@@ -95,6 +95,17 @@ pub struct Metrics {
 impl Metrics {
     /// The metrics of `trajectory` among the critical points `critical`.
     pub fn of(trajectory: &Trajectory, critical: &[CriticalPoint], t: &Thresholds) -> Self {
+        Self::of_thinned(trajectory, 1, critical, t)
+    }
+
+    /// [`of`](Self::of) for a trajectory that keeps every `stride`-th point: each kept point
+    /// stands for `stride` steps, so counts are within `stride` steps of the full run's.
+    pub fn of_thinned(
+        trajectory: &Trajectory,
+        stride: usize,
+        critical: &[CriticalPoint],
+        t: &Thresholds,
+    ) -> Self {
         let near = |p: Point, pred: &dyn Fn(CriticalKind) -> bool| {
             critical.iter().any(|c| pred(c.kind) && (c.point - p).norm() <= t.reach)
         };
@@ -104,10 +115,10 @@ impl Metrics {
         for (k, tp) in trajectory.points.iter().enumerate() {
             let is_at_min = at_min(tp.point);
             if is_at_min && steps_to_minimum.is_none() {
-                steps_to_minimum = Some(k);
+                steps_to_minimum = Some(k * stride);
             }
             if !is_at_min && tp.grad.norm() < t.flat {
-                flat_steps += 1;
+                flat_steps += stride;
             }
         }
         let Some(last) = trajectory.points.last() else {

@@ -6,6 +6,7 @@
 pub mod basins;
 pub mod batch;
 pub mod builtin;
+pub mod cloud;
 pub mod critical;
 pub mod formula;
 pub mod goe;
@@ -13,6 +14,7 @@ pub mod metrics;
 pub mod narrate;
 pub mod optimizer;
 pub mod parallel;
+pub mod progress;
 pub mod real;
 pub mod surface;
 pub mod trajectory;
@@ -26,7 +28,7 @@ pub use real::{Dtype, Real};
 pub use surface::{Domain, DomainError, Surface, SurfaceDef};
 pub use trajectory::{
     Eval, Noise, Run, Trajectory, TrajectoryPoint, final_point, final_points, simulate,
-    simulate_many,
+    simulate_many, simulate_many_thinned,
 };
 
 /// A point of the plane, (x, y).

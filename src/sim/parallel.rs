@@ -1,40 +1,31 @@
-//! Work split over the machine's cores with scoped threads: deterministic (results come back in
-//! input order whatever the thread count), no thread pool to keep alive, no dependency.
+//! Data-parallel work on rayon's pools: deterministic (results come back in input order
+//! whatever the thread count). Which pool runs it is the caller's choice ([`crate::jobs::pool`]
+//! installs one for a background job); called from anywhere else, rayon's global pool.
 
-/// How many threads: the machine's available parallelism, asked once.
+use rayon::prelude::*;
+
+/// How many threads the pool running the caller has.
 pub fn thread_count() -> usize {
-    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    rayon::current_num_threads()
 }
 
-/// `items.iter().map(f).collect()`, with the items cut into one contiguous chunk per thread
-/// (the calling thread takes the first). Below `min_items` everything runs on the caller.
+/// How many cores the machine has, asked once.
+pub fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
+
+/// `items.iter().map(f).collect()`, in parallel. Below `min_items` everything runs on the
+/// caller.
 pub fn par_map<T: Sync, R: Send>(
     items: &[T],
     min_items: usize,
-    f: impl Fn(&T) -> R + Sync,
+    f: impl Fn(&T) -> R + Sync + Send,
 ) -> Vec<R> {
-    let threads = if items.len() < min_items { 1 } else { thread_count().min(items.len()) };
-    if threads <= 1 {
+    if items.len() < min_items {
         return items.iter().map(&f).collect();
     }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let mut chunks = items.chunks(chunk);
-        let first = chunks.next().unwrap_or(&[]);
-        let handles: Vec<_> =
-            chunks.map(|c| scope.spawn(move || c.iter().map(f).collect::<Vec<R>>())).collect();
-        let mut out: Vec<R> = first.iter().map(f).collect();
-        out.reserve(items.len() - out.len());
-        for handle in handles {
-            match handle.join() {
-                Ok(part) => out.extend(part),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        out
-    })
+    items.par_iter().with_max_len(1).map(f).collect()
 }
 
 #[cfg(test)]

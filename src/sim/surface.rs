@@ -86,7 +86,27 @@ pub enum DomainError {
     InvertedX(f64, f64),
     #[error("domain is empty or inverted: y from {0} to {1} (the first bound must be smaller)")]
     InvertedY(f64, f64),
+    #[error(
+        "domain is too large: x from {} to {}, y from {} to {} (its width and height must be \
+         finite, at most {MAX_EXTENT:e})",
+        .0[0], .0[1], .0[2], .0[3]
+    )]
+    TooLarge([f64; 4]),
+    #[error(
+        "domain is too small: x from {} to {}, y from {} to {} (a width or height below \
+         {MIN_EXTENT_RELATIVE:e} of its centre cannot be told apart in float64)",
+        .0[0], .0[1], .0[2], .0[3]
+    )]
+    TooSmall([f64; 4]),
 }
+
+/// The widest a domain may be: twice this still fits in a float64, so nothing derived from
+/// the width (margins, ticks, pixel sizes) overflows.
+pub const MAX_EXTENT: f64 = 1e150;
+
+/// The narrowest a domain may be, relative to the size of its coordinates: below it the grid's
+/// sample points would collapse onto the same floats.
+pub const MIN_EXTENT_RELATIVE: f64 = 1e-12;
 
 impl Domain {
     /// A checked domain: finite bounds, each interval non-empty.
@@ -101,7 +121,30 @@ impl Domain {
         if y_min >= y_max {
             return Err(DomainError::InvertedY(y_min, y_max));
         }
-        Ok(Self { x_min, x_max, y_min, y_max })
+        let d = Self { x_min, x_max, y_min, y_max };
+        d.check_extent()?;
+        Ok(d)
+    }
+
+    /// Whether the width and height are representable and distinguishable (see
+    /// [`MAX_EXTENT`], [`MIN_EXTENT_RELATIVE`]).
+    pub fn check_extent(&self) -> Result<(), DomainError> {
+        let all = [self.x_min, self.x_max, self.y_min, self.y_max];
+        if all.iter().any(|v| !v.is_finite()) {
+            return Err(DomainError::NotFinite(all));
+        }
+        let (w, h) = (self.x_max - self.x_min, self.y_max - self.y_min);
+        if !(w.is_finite() && h.is_finite() && w <= MAX_EXTENT && h <= MAX_EXTENT)
+            || all.iter().any(|v| v.abs() > MAX_EXTENT)
+        {
+            return Err(DomainError::TooLarge(all));
+        }
+        let scale_x = self.x_min.abs().max(self.x_max.abs()).max(1e-300);
+        let scale_y = self.y_min.abs().max(self.y_max.abs()).max(1e-300);
+        if w < MIN_EXTENT_RELATIVE * scale_x || h < MIN_EXTENT_RELATIVE * scale_y {
+            return Err(DomainError::TooSmall(all));
+        }
+        Ok(())
     }
 
     /// Width of the x interval.

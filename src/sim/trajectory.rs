@@ -262,6 +262,23 @@ pub fn simulate_many<S: Surface + ?Sized>(
     steps: usize,
     noise: Noise,
 ) -> Vec<Trajectory> {
+    simulate_many_thinned(surface, spec, starts, steps, noise, 1)
+}
+
+/// [`simulate_many`] keeping only every `stride`-th point (steps 0, stride, 2·stride, …) and
+/// the last finite one, so that a long run costs memory in proportion to what a screen can show.
+/// The kept points are exactly the ones [`simulate`] records at those steps, and
+/// [`Trajectory::diverged_at`] is the same. With `stride` 1 this is [`simulate_many`].
+pub fn simulate_many_thinned<S: Surface + ?Sized>(
+    surface: &S,
+    spec: &OptimizerSpec,
+    starts: &[Point],
+    steps: usize,
+    noise: Noise,
+    stride: usize,
+) -> Vec<Trajectory> {
+    let stride = stride.max(1);
+    let kept = steps / stride + 2;
     let mut out = Vec::with_capacity(starts.len());
     for chunk in starts.chunks(LANES) {
         let mut runs: Vec<Run<'_, S>> =
@@ -269,10 +286,12 @@ pub fn simulate_many<S: Surface + ?Sized>(
         let mut trajectories: Vec<Trajectory> = chunk
             .iter()
             .map(|_| Trajectory {
-                points: Vec::with_capacity(steps.min(1 << 20) + 1),
+                points: Vec::with_capacity(kept.min(1 << 20)),
                 diverged_at: None,
             })
             .collect();
+        // The last point evaluated of each run, kept in case it is not on the stride.
+        let mut last: Vec<Option<TrajectoryPoint>> = vec![None; chunk.len()];
         let mut live = chunk.len();
         let mut schedule = Schedule::default();
         for k in 0..=steps {
@@ -280,18 +299,26 @@ pub fn simulate_many<S: Surface + ?Sized>(
                 break;
             }
             let c = spec.advance(&mut schedule);
-            for (run, trajectory) in runs.iter_mut().zip(&mut trajectories) {
+            let on_stride = k % stride == 0;
+            for ((run, trajectory), last) in runs.iter_mut().zip(&mut trajectories).zip(&mut last) {
                 if trajectory.diverged_at.is_some() {
                     continue;
                 }
                 match if k == steps { run.peek() } else { run.step_with(&c) } {
-                    Eval::Finite(point) => trajectory.points.push(point),
+                    Eval::Finite(point) if on_stride => {
+                        trajectory.points.push(point);
+                        *last = None;
+                    }
+                    Eval::Finite(point) => *last = Some(point),
                     Eval::Diverged => {
                         trajectory.diverged_at = Some(k);
                         live -= 1;
                     }
                 }
             }
+        }
+        for (trajectory, last) in trajectories.iter_mut().zip(last) {
+            trajectory.points.extend(last);
         }
         out.extend(trajectories);
     }

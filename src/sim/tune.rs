@@ -2,6 +2,7 @@
 //! loss over a set of start points after a number of steps, so that a comparison between
 //! optimizers is not won by a bad default.
 
+use super::progress::{Cancelled, Progress};
 use super::{OptimizerSpec, Param, Point, Surface, SurfaceDef, batch};
 
 /// Learning rates tried per decade.
@@ -35,18 +36,35 @@ pub fn tune_lr(
     starts: &[Point],
     steps: usize,
 ) -> Option<Tuned> {
+    tune_lr_with(surface, spec, starts, steps, &Progress::default()).ok().flatten()
+}
+
+/// [`tune_lr`], the rates tried in parallel, reporting each rate tried to `progress` and
+/// stopping when it is cancelled.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub fn tune_lr_with(
+    surface: &SurfaceDef,
+    spec: &OptimizerSpec,
+    starts: &[Point],
+    steps: usize,
+    progress: &Progress,
+) -> Result<Option<Tuned>, Cancelled> {
     if starts.is_empty() {
-        return None;
+        return Ok(None);
     }
     let (lo, hi) = range(spec);
     let decades = (hi / lo).log10();
     let count = (decades * PER_DECADE as f64).round() as usize + 1;
-    let mut tried = Vec::with_capacity(count);
-    for k in 0..count {
-        let lr = lo * 10f64.powf(decades * k as f64 / (count - 1) as f64);
+    progress.set_total(count as u64);
+    let rates: Vec<f64> =
+        (0..count).map(|k| lo * 10f64.powf(decades * k as f64 / (count - 1) as f64)).collect();
+    let tried = super::parallel::par_map(&rates, 2, |&lr| {
+        progress.check()?;
         let mut candidate = *spec;
         if candidate.set(Param::Lr, lr).is_err() {
-            continue;
+            return Ok(None);
         }
         let ends = batch::final_points(surface, &candidate, starts, steps);
         let mut total = 0.0;
@@ -54,9 +72,11 @@ pub fn tune_lr(
             let loss = surface.value(p);
             total += if diverged.is_some() || !loss.is_finite() { f64::INFINITY } else { loss };
         }
-        tried.push((lr, total / starts.len() as f64));
-    }
-    let &(lr, mean_loss) =
-        tried.iter().filter(|(_, loss)| loss.is_finite()).min_by(|a, b| a.1.total_cmp(&b.1))?;
-    Some(Tuned { lr, mean_loss, tried })
+        progress.advance(1);
+        Ok(Some((lr, total / starts.len() as f64)))
+    });
+    let tried: Vec<(f64, f64)> =
+        tried.into_iter().collect::<Result<Vec<_>, Cancelled>>()?.into_iter().flatten().collect();
+    let best = tried.iter().filter(|(_, loss)| loss.is_finite()).min_by(|a, b| a.1.total_cmp(&b.1));
+    Ok(best.map(|&(lr, mean_loss)| Tuned { lr, mean_loss, tried: tried.clone() }))
 }

@@ -1,0 +1,233 @@
+//! The cloud on screen: every enabled optimizer from each of many start points, as moving points
+//! with short fading tails.
+//!
+//! Where the runs are at the playback step is computed in the background ([`crate::sim::cloud`],
+//! exact, from step 0), one frame at a time: a new frame is asked for when the last one has
+//! arrived and the step has moved, so a large cloud moves at the rate the cores can compute it
+//! and the UI never waits. The last few frames received make the tails; scrubbing back starts
+//! the tails afresh.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use egui::epaint::{Mesh, Vertex, WHITE_UV};
+use egui::{Color32, Pos2};
+use egui_plot::{PlotPoint, PlotTransform};
+
+use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::scene::Scene;
+use crate::sim::cloud::{Cloud, CloudFrame, frame};
+use crate::sim::{Domain, OptimizerSpec, Point, SurfaceDef};
+
+/// Frames kept for the tails (the current one included).
+const TAIL: usize = 5;
+
+/// Radius of a head, in points.
+const HEAD_RADIUS: f32 = 2.6;
+
+/// What a cloud depends on: the surface, the cloud, the domain it spreads over, and the
+/// enabled optimizers (index and spec).
+#[derive(Clone, Debug, PartialEq)]
+struct Key {
+    surface: u64,
+    cloud: Cloud,
+    domain: Domain,
+    optimizers: Vec<(usize, String)>,
+}
+
+/// One step of every optimizer's cloud: (optimizer index, where its runs are).
+type Frames = (usize, Vec<(usize, CloudFrame)>);
+
+/// The cloud's state.
+pub struct CloudView {
+    key: Option<Key>,
+    starts: Arc<Vec<Point>>,
+    job: JobSlot<Frames>,
+    /// The step of the frame being computed.
+    asked: Option<usize>,
+    /// The frames received, newest last.
+    history: VecDeque<Frames>,
+}
+
+impl Default for CloudView {
+    fn default() -> Self {
+        Self {
+            key: None,
+            starts: Arc::default(),
+            job: JobSlot::new("cloud", Priority::Interactive),
+            asked: None,
+            history: VecDeque::new(),
+        }
+    }
+}
+
+impl CloudView {
+    /// Brings the cloud towards `step` of `scene`: takes a finished frame, and asks for the next
+    /// one when none is being computed and the step moved (or the cloud changed: then at once).
+    pub fn update(
+        &mut self,
+        scene: &Scene,
+        surface: &SurfaceDef,
+        surface_id: u64,
+        step: usize,
+        wake: impl Fn() + Send + 'static,
+    ) {
+        if let Some((outcome, _)) = self.job.poll() {
+            self.asked = None;
+            if let Outcome::Done(frames) = outcome {
+                if self.history.back().is_some_and(|(s, _)| *s > frames.0) {
+                    self.history.clear();
+                }
+                self.history.push_back(frames);
+                while self.history.len() > TAIL {
+                    self.history.pop_front();
+                }
+            }
+        }
+        let Some(cloud) = scene.cloud else {
+            self.clear();
+            return;
+        };
+        let optimizers: Vec<(usize, OptimizerSpec)> = scene
+            .optimizers
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.enabled)
+            .map(|(i, e)| (i, e.spec))
+            .collect();
+        let key = Key {
+            surface: surface_id,
+            cloud,
+            domain: scene.domain(),
+            optimizers: optimizers.iter().map(|(i, s)| (*i, s.to_string())).collect(),
+        };
+        if self.key.as_ref() != Some(&key) {
+            self.starts = Arc::new(cloud.starts(&key.domain));
+            self.key = Some(key);
+            self.history.clear();
+            self.asked = None;
+            self.job.cancel();
+        }
+        let shown = self.history.back().map(|(s, _)| *s);
+        if self.job.busy() || shown == Some(step) || self.asked == Some(step) {
+            return;
+        }
+        self.asked = Some(step);
+        let starts = Arc::clone(&self.starts);
+        let surface = surface.clone();
+        self.job.request(wake, move |progress| {
+            let mut frames = Vec::with_capacity(optimizers.len());
+            for (i, spec) in &optimizers {
+                frames.push((*i, frame(&surface, spec, &starts, step, progress)?));
+            }
+            Ok((step, frames))
+        });
+    }
+
+    fn clear(&mut self) {
+        if self.key.is_some() {
+            self.key = None;
+            self.starts = Arc::default();
+            self.history.clear();
+            self.job.cancel();
+            self.asked = None;
+        }
+    }
+
+    /// Whether a cloud is shown or on its way.
+    pub fn is_active(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// How many runs per optimizer.
+    pub fn len(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Whether the cloud has no runs.
+    pub fn is_empty(&self) -> bool {
+        self.starts.is_empty()
+    }
+
+    /// The step of the newest frame on screen.
+    pub fn shown_step(&self) -> Option<usize> {
+        self.history.back().map(|(s, _)| *s)
+    }
+
+    /// Waits for the frame being computed (tests and benchmarks; a frame never waits).
+    pub fn settle(&mut self) {
+        if let Some(Outcome::Done(frames)) = self.job.wait() {
+            self.asked = None;
+            self.history.push_back(frames);
+            while self.history.len() > TAIL {
+                self.history.pop_front();
+            }
+        }
+    }
+
+    /// How many runs of optimizer `i` have diverged by the newest frame.
+    pub fn diverged(&self, i: usize) -> Option<usize> {
+        let (_, frames) = self.history.back()?;
+        frames.iter().find(|(j, _)| *j == i).map(|(_, f)| f.diverged)
+    }
+
+    /// Paints the cloud of the optimizers in `only` (all when empty) over a plot, as one mesh:
+    /// each head a small disc in its optimizer's colour, older frames fainter and smaller.
+    pub fn paint(
+        &self,
+        painter: &egui::Painter,
+        transform: &PlotTransform,
+        colors: &dyn Fn(usize) -> Color32,
+        only: &[usize],
+    ) {
+        let Some((_, newest)) = self.history.back() else { return };
+        let frame_rect = *transform.frame();
+        let mut mesh = Mesh::default();
+        let count = self.history.len();
+        for (age, (_, frames)) in self.history.iter().rev().enumerate() {
+            let fade = 1.0 - age as f32 / count.max(1) as f32;
+            let radius = if age == 0 { HEAD_RADIUS } else { HEAD_RADIUS * (0.45 + 0.4 * fade) };
+            for (i, cloud) in frames {
+                if !only.is_empty() && !only.contains(i) {
+                    continue;
+                }
+                // Only optimizers still in the newest frame (one switched off disappears).
+                if !newest.iter().any(|(j, _)| j == i) {
+                    continue;
+                }
+                let color = colors(*i).gamma_multiply(if age == 0 { 1.0 } else { 0.55 * fade });
+                for p in &cloud.points {
+                    let at = transform.position_from_point(&PlotPoint::new(p.x, p.y));
+                    if frame_rect.expand(radius).contains(at) {
+                        disc(&mut mesh, at, radius, color);
+                    }
+                }
+            }
+        }
+        painter.with_clip_rect(frame_rect).add(egui::Shape::mesh(mesh));
+    }
+}
+
+/// A disc as a hexagon fan: seven vertices, six triangles.
+fn disc(mesh: &mut Mesh, centre: Pos2, r: f32, color: Color32) {
+    const HEX: [(f32, f32); 6] = [
+        (1.0, 0.0),
+        (0.5, 0.866_025_4),
+        (-0.5, 0.866_025_4),
+        (-1.0, 0.0),
+        (-0.5, -0.866_025_4),
+        (0.5, -0.866_025_4),
+    ];
+    let base = mesh.vertices.len() as u32;
+    mesh.vertices.push(Vertex { pos: centre, uv: WHITE_UV, color });
+    for (dx, dy) in HEX {
+        mesh.vertices.push(Vertex {
+            pos: Pos2::new(centre.x + r * dx, centre.y + r * dy),
+            uv: WHITE_UV,
+            color,
+        });
+    }
+    for k in 0..6 {
+        mesh.indices.extend([base, base + 1 + k, base + 1 + (k + 1) % 6]);
+    }
+}

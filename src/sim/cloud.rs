@@ -1,0 +1,218 @@
+//! Clouds: thousands of runs of the same optimizer at once, drawn as moving points.
+//!
+//! A cloud is a set of start points (spread uniformly over a region, or a Gaussian blob around
+//! a point, both seeded) and, for each optimizer, where every run from them is at a given step.
+//! Nothing is stored per step: the position at step k is computed from step 0 by the batch
+//! kernel ([`super::batch`]), which is exact (bit-identical to [`super::simulate`]), so
+//! scrubbing back gives exactly the points a run forward gave. A run that diverged stays at its
+//! last finite point and is reported as such.
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::progress::{Cancelled, Progress};
+use super::{Domain, OptimizerSpec, Point, SurfaceDef, batch};
+
+/// The most runs a cloud may hold per optimizer.
+pub const MAX_CLOUD: usize = 100_000;
+
+/// Where a cloud's runs start.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase", tag = "kind")]
+pub enum CloudShape {
+    /// Spread uniformly over a region (the scene's domain when `None`).
+    Uniform {
+        /// The region, `[x_min, x_max, y_min, y_max]`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        region: Option<[f64; 4]>,
+    },
+    /// A Gaussian blob: `centre` plus σ·N(0, 1) in each coordinate.
+    Blob {
+        /// The blob's centre.
+        centre: [f64; 2],
+        /// Its standard deviation per coordinate.
+        sigma: f64,
+    },
+}
+
+/// A cloud of start points: how many, from which seed, in which shape.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Cloud {
+    /// How many start points (runs per optimizer), 1 to [`MAX_CLOUD`].
+    pub count: usize,
+    /// Seed of the start points.
+    #[serde(default)]
+    pub seed: u64,
+    /// Where they are.
+    #[serde(default = "uniform")]
+    pub shape: CloudShape,
+}
+
+fn uniform() -> CloudShape {
+    CloudShape::Uniform { region: None }
+}
+
+/// A cloud that cannot be made.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum CloudError {
+    /// Too many or no start points.
+    #[error("a cloud holds 1 to {MAX_CLOUD} start points, got {0}")]
+    Count(usize),
+    /// A blob's σ is not a positive finite number, or its centre is not finite.
+    #[error("a blob needs a finite centre and a σ > 0, got centre {0:?}, σ {1}")]
+    Blob([f64; 2], f64),
+    /// The region is not a usable domain.
+    #[error("cloud region: {0}")]
+    Region(#[from] super::DomainError),
+}
+
+impl Cloud {
+    /// `count` starts spread over the scene's domain.
+    pub fn uniform(count: usize, seed: u64) -> Self {
+        Self { count, seed, shape: uniform() }
+    }
+
+    /// Checks the count and the shape.
+    ///
+    /// # Errors
+    /// [`CloudError`] saying what is wrong.
+    pub fn check(&self) -> Result<(), CloudError> {
+        if self.count == 0 || self.count > MAX_CLOUD {
+            return Err(CloudError::Count(self.count));
+        }
+        match self.shape {
+            CloudShape::Uniform { region: Some([x0, x1, y0, y1]) } => {
+                Domain::new(x0, x1, y0, y1)?;
+            }
+            CloudShape::Uniform { region: None } => {}
+            CloudShape::Blob { centre, sigma } => {
+                if !(centre.iter().all(|v| v.is_finite()) && sigma.is_finite() && sigma > 0.0) {
+                    return Err(CloudError::Blob(centre, sigma));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The start points, in `domain` when the shape does not name a region of its own:
+    /// reproducible from the seed.
+    pub fn starts(&self, domain: &Domain) -> Vec<Point> {
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+        let count = self.count.min(MAX_CLOUD);
+        match self.shape {
+            CloudShape::Uniform { region } => {
+                let d = region
+                    .and_then(|[x0, x1, y0, y1]| Domain::new(x0, x1, y0, y1).ok())
+                    .unwrap_or(*domain);
+                (0..count).map(|_| d.lerp(rng.random::<f64>(), rng.random::<f64>())).collect()
+            }
+            CloudShape::Blob { centre, sigma } => (0..count)
+                .map(|_| {
+                    let nx: f64 = StandardNormal.sample(&mut rng);
+                    let ny: f64 = StandardNormal.sample(&mut rng);
+                    Point::new(centre[0] + sigma * nx, centre[1] + sigma * ny)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Where each run of a cloud is at one step.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CloudFrame {
+    /// The step.
+    pub step: usize,
+    /// Per start: where the run is (its last finite point if it diverged).
+    pub points: Vec<Point>,
+    /// How many runs have diverged by this step.
+    pub diverged: usize,
+}
+
+/// Runs per unit of parallel work.
+const CHUNK: usize = 1024;
+
+/// Where the runs of `spec` from `starts` are after `step` steps, computed from step 0 on all
+/// cores of the calling pool, checking for cancellation between chunks.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub fn frame(
+    surface: &SurfaceDef,
+    spec: &OptimizerSpec,
+    starts: &[Point],
+    step: usize,
+    progress: &Progress,
+) -> Result<CloudFrame, Cancelled> {
+    use rayon::prelude::*;
+    let chunks: Vec<&[Point]> = starts.chunks(CHUNK).collect();
+    let ends = chunks
+        .par_iter()
+        .with_max_len(1)
+        .map(|chunk| {
+            progress.check()?;
+            let ends = batch::final_points(surface, spec, chunk, step);
+            progress.advance(chunk.len() as u64);
+            Ok(ends)
+        })
+        .collect::<Result<Vec<_>, Cancelled>>()?;
+    let mut points = Vec::with_capacity(starts.len());
+    let mut diverged = 0;
+    for (p, at) in ends.into_iter().flatten() {
+        points.push(p);
+        diverged += usize::from(at.is_some());
+    }
+    Ok(CloudFrame { step, points, diverged })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Builtin, Noise, simulate};
+
+    #[test]
+    fn starts_are_seeded_and_inside() {
+        let d = Domain::new(-2.0, 2.0, -1.0, 3.0).unwrap();
+        let c = Cloud::uniform(500, 7);
+        let a = c.starts(&d);
+        assert_eq!(a, c.starts(&d));
+        assert_ne!(a, Cloud::uniform(500, 8).starts(&d));
+        assert!(a.iter().all(|p| (-2.0..=2.0).contains(&p.x) && (-1.0..=3.0).contains(&p.y)));
+        let blob = Cloud {
+            count: 2000,
+            seed: 1,
+            shape: CloudShape::Blob { centre: [1.0, -1.0], sigma: 0.1 },
+        };
+        let b = blob.starts(&d);
+        let mean = b.iter().fold(Point::zeros(), |m, p| m + p) / b.len() as f64;
+        assert!((mean - Point::new(1.0, -1.0)).norm() < 0.02, "{mean}");
+    }
+
+    #[test]
+    fn a_frame_is_where_each_trajectory_is_at_that_step() {
+        let surface = SurfaceDef::Builtin(Builtin::EscapeSaddle);
+        let d = surface.default_domain();
+        let starts = Cloud::uniform(40, 3).starts(&d);
+        for spec in ["gd:lr=0.1", "adam:lr=0.05", "newton"] {
+            let spec: OptimizerSpec = spec.parse().unwrap();
+            let at = frame(&surface, &spec, &starts, 25, &Progress::default()).unwrap();
+            for (s, p) in starts.iter().zip(&at.points) {
+                let t = simulate(&surface, &spec, *s, 25, Noise::NONE);
+                assert_eq!(t.points.last().unwrap().point, *p, "{spec} from {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn bad_clouds_say_what_is_wrong() {
+        assert!(Cloud::uniform(0, 1).check().is_err());
+        assert!(Cloud::uniform(MAX_CLOUD + 1, 1).check().is_err());
+        let blob = Cloud {
+            count: 5,
+            seed: 1,
+            shape: CloudShape::Blob { centre: [0.0, 0.0], sigma: -1.0 },
+        };
+        assert!(blob.check().unwrap_err().to_string().contains("σ"));
+        assert!(Cloud::uniform(100_000, 1).check().is_ok());
+    }
+}
