@@ -184,21 +184,25 @@ impl CloudView {
         let frame_rect = *transform.frame();
         let mut mesh = Mesh::default();
         let count = self.history.len();
-        for (age, (_, frames)) in self.history.iter().rev().enumerate() {
-            let fade = 1.0 - age as f32 / count.max(1) as f32;
-            let radius = if age == 0 { HEAD_RADIUS } else { HEAD_RADIUS * (0.45 + 0.4 * fade) };
-            for (i, cloud) in frames {
-                if !only.is_empty() && !only.contains(i) {
-                    continue;
-                }
-                // Only optimizers still in the newest frame (one switched off disappears).
-                if !newest.iter().any(|(j, _)| j == i) {
-                    continue;
-                }
-                let color = colors(*i).gamma_multiply(if age == 0 { 1.0 } else { 0.55 * fade });
+        // The first optimizer of the scene is painted last, on top: the optimizers a lesson
+        // lists first are the ones it talks about.
+        for (i, _) in newest.iter().rev() {
+            if !only.is_empty() && !only.contains(i) {
+                continue;
+            }
+            for (age, (_, frames)) in self.history.iter().rev().enumerate().rev() {
+                let Some((_, cloud)) = frames.iter().find(|(j, _)| j == i) else { continue };
+                let fade = 1.0 - age as f32 / count.max(1) as f32;
+                let head = age == 0;
+                let radius = if head { HEAD_RADIUS } else { HEAD_RADIUS * (0.45 + 0.4 * fade) };
+                let color = colors(*i).gamma_multiply(if head { 1.0 } else { 0.55 * fade });
                 for p in &cloud.points {
                     let at = transform.position_from_point(&PlotPoint::new(p.x, p.y));
                     if frame_rect.expand(radius).contains(at) {
+                        if head {
+                            // A dark rim, so that clouds of light colours read over each other.
+                            disc(&mut mesh, at, radius + 0.9, Color32::from_black_alpha(170));
+                        }
                         disc(&mut mesh, at, radius, color);
                     }
                 }

@@ -3,7 +3,7 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::plot::color;
+use super::style::color;
 use super::{Command, LosscapeApp};
 use crate::field::Colormap;
 use crate::scene::{Layout, OptimizerEntry, PRESETS, Rgb, SurfaceChoice};

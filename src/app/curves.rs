@@ -5,8 +5,8 @@ use egui::Ui;
 use egui_plot::{Line, Plot, PlotPoints, VLine};
 
 use super::LosscapeApp;
-use super::plot::color;
 use super::runs::Series;
+use super::style::color;
 
 /// Draws the two curve plots side by side.
 pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {

@@ -4,7 +4,7 @@
 use egui::{Color32, TextureHandle, TextureOptions};
 use egui_plot::{Line, PlotBounds, PlotImage, PlotPoint, PlotPoints, PlotUi};
 
-use super::plot::contour_stroke;
+use super::style::contour_stroke;
 use crate::field::{FieldLayers, FieldStyle};
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::View;

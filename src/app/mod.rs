@@ -16,6 +16,7 @@ pub mod highdim;
 pub mod playback;
 mod plot;
 pub mod runs;
+pub mod style;
 pub mod teach;
 mod timeline;
 

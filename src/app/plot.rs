@@ -2,15 +2,16 @@
 //! click-to-add, drag-to-move and right-click-to-remove. One plot for all optimizers (overlay),
 //! or one per optimizer with zoom, pan and timeline linked (grid).
 
-use egui::{Align2, Color32, Id, PointerButton, Pos2, RichText, Stroke, Vec2};
+use egui::{Align2, Color32, Id, PointerButton, Pos2, RichText, Vec2};
 use egui_plot::{
     Corner, Legend, Line, MarkerShape, Plot, PlotBounds, PlotPoint, PlotPoints, PlotTransform,
     PlotUi, Points, Text,
 };
 
 use super::runs::Series;
+use super::style::{ATTRACT, ESCAPE, arrow, color};
 use super::{Command, LosscapeApp};
-use crate::scene::{Layout, Rgb};
+use crate::scene::Layout;
 use crate::sim::{CriticalKind, CriticalPoint, Point};
 
 /// Pixels within which the pointer grabs a start point.
@@ -37,12 +38,6 @@ pub struct PlotState {
 /// The colour of optimizer `i` of `scene` (grey if there is none).
 fn scene_color(scene: &crate::scene::Scene, i: usize) -> Color32 {
     scene.optimizers.get(i).map_or(Color32::GRAY, |e| color(e.color))
-}
-
-/// The screen colour of a scene colour.
-pub fn color(rgb: Rgb) -> Color32 {
-    let [r, g, b] = rgb.0;
-    Color32::from_rgb(r, g, b)
 }
 
 /// Draws the plot(s) of the scene's layout.
@@ -78,18 +73,20 @@ pub fn plots(
                 for (k, &i) in enabled.iter().enumerate() {
                     ui.allocate_ui(cell, |ui| {
                         ui.set_min_size(cell);
-                        let c = color(app.scene.optimizers[i].color);
-                        let title = RichText::new(format!("● {}", labels[i])).color(c).strong();
-                        ui.add(egui::Label::new(title).selectable(false));
-                        let first = k == 0;
-                        commands.extend(surface_plot(
-                            ui,
-                            app,
-                            &format!("surface-{i}"),
-                            &[i],
-                            critical,
-                            first,
-                        ));
+                        ui.vertical(|ui| {
+                            let c = color(app.scene.optimizers[i].color);
+                            let title = RichText::new(format!("● {}", labels[i])).color(c).strong();
+                            ui.add(egui::Label::new(title).selectable(false));
+                            let first = k == 0;
+                            commands.extend(surface_plot(
+                                ui,
+                                app,
+                                &format!("surface-{i}"),
+                                &[i],
+                                critical,
+                                first,
+                            ));
+                        });
                     });
                     if (k + 1) % cols == 0 {
                         ui.end_row();
@@ -226,7 +223,10 @@ fn surface_plot(
         plot = plot.legend(Legend::default().position(corner).background_alpha(0.75));
     }
 
+    let pick = app.teach.narrate_pick.0;
+    let narration = super::teach::narration(app).filter(|_| optimizers.contains(&pick));
     let labels = crate::figure::legend_labels(&app.scene);
+    let cloud_on = app.cloud.is_active();
     let field = &app.field;
     let view = &app.scene.view;
     let starts = &app.scene.starts;
@@ -241,8 +241,6 @@ fn surface_plot(
         ]
     });
 
-    let narration =
-        super::teach::narration(app).filter(|_| optimizers.contains(&app.teach.narrate_pick.0));
     let basins = &app.teach.basins;
     let response = plot.show(ui, |pui: &mut PlotUi| {
         if reset {
@@ -289,6 +287,17 @@ fn surface_plot(
                 } else {
                     pui.points(
                         Points::new("", vec![[tip.x, tip.y]]).radius(5.5).color(c).filled(true),
+                    );
+                }
+            }
+        }
+        if cloud_on {
+            // The cloud is painted over the plot; its optimizers still need legend entries.
+            for &i in optimizers {
+                if let (Some(entry), Some(label)) = (scene_optimizers.get(i), labels.get(i)) {
+                    let at = [domain.x_min, domain.y_min];
+                    pui.points(
+                        Points::new(label.as_str(), vec![at]).radius(0.0).color(color(entry.color)),
                     );
                 }
             }
@@ -379,50 +388,6 @@ fn surface_plot(
         });
     }
     commands
-}
-
-/// Colour of a saddle's escape direction (negative curvature: the way down and out).
-pub const ESCAPE: Color32 = Color32::from_rgb(0xff, 0x6a, 0x3d);
-/// Colour of a saddle's attracting direction (positive curvature: the way in).
-pub const ATTRACT: Color32 = Color32::from_rgb(0x4d, 0xd0, 0xe1);
-
-/// An arrow from `from` to `to` in plot coordinates, drawn with a shaft `width` pixels wide and
-/// a head of fixed screen size (`px`: data units per pixel, x and y).
-pub fn arrow(
-    pui: &mut PlotUi,
-    name: &str,
-    from: Point,
-    to: Point,
-    color: Color32,
-    width: f32,
-    px: [f64; 2],
-) {
-    let d = to - from;
-    // Work in pixels so the head keeps its shape whatever the zoom.
-    let (dx, dy) = (d.x / px[0].max(f64::MIN_POSITIVE), d.y / px[1].max(f64::MIN_POSITIVE));
-    let len = dx.hypot(dy);
-    if !(len.is_finite() && len > 0.5) {
-        return;
-    }
-    let head = (3.5 * f64::from(width) + 4.0).min(0.5 * len);
-    let (ux, uy) = (dx / len, dy / len);
-    let wing = |sign: f64| {
-        let (c, s) = (0.5f64.cos(), sign * 0.5f64.sin());
-        let (wx, wy) = (-(ux * c - uy * s) * head, -(ux * s + uy * c) * head);
-        [to.x + wx * px[0], to.y + wy * px[1]]
-    };
-    pui.line(
-        Line::new(name, PlotPoints::Owned(vec![[from.x, from.y].into(), [to.x, to.y].into()]))
-            .color(color)
-            .width(width)
-            .allow_hover(false),
-    );
-    pui.line(
-        Line::new(name, vec![wing(1.0), [to.x, to.y], wing(-1.0)])
-            .color(color)
-            .width(width)
-            .allow_hover(false),
-    );
 }
 
 /// The critical point within [`GRAB_RADIUS`] of the pointer, if any.
@@ -600,9 +565,4 @@ pub fn tick_label(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f
 /// Screen position of a plot coordinate in the last frame (for tests).
 pub fn screen_pos(state: &PlotState, x: f64, y: f64) -> Option<Pos2> {
     state.transform.as_ref().map(|t| t.position_from_point(&PlotPoint::new(x, y)))
-}
-
-/// A stroke for contour lines.
-pub fn contour_stroke() -> Stroke {
-    Stroke::new(1.0, Color32::from_white_alpha(110))
 }

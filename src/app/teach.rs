@@ -8,7 +8,7 @@ use egui::{Color32, RichText, Ui};
 use egui_plot::{Line, PlotImage, PlotPoint, PlotUi};
 
 use super::LosscapeApp;
-use super::plot::{arrow, color};
+use super::style::{arrow, color};
 use crate::jobs::{Cancelled, JobSlot, Outcome, Priority};
 use crate::sim::basins::{BasinError, BasinJob, BasinMap};
 use crate::sim::metrics::{Metrics, Standing, Thresholds, race};
@@ -35,20 +35,37 @@ pub struct Teach {
     race_cache: Option<(RaceKey, Vec<Standing>)>,
     /// The learning-rate search under way.
     pub tune: JobSlot<TuneResult>,
+    /// The narration of the last frame, by (optimizer, start, step, runs' generation).
+    narration_cache: Option<((usize, usize, usize, u64), Option<Narration>)>,
 }
 
 /// The narration of the picked run at the current step, when the window is open.
-pub fn narration(app: &LosscapeApp) -> Option<Narration> {
+pub fn narration(app: &mut LosscapeApp) -> Option<Narration> {
     if !app.teach.narrate_open {
         return None;
     }
     let (o, s) = app.teach.narrate_pick;
+    let step = app.playback.step;
+    let key = (o, s, step, app.runs.generation);
+    if let Some((k, n)) = &app.teach.narration_cache
+        && *k == key
+    {
+        return n.clone();
+    }
+    let n = compute_narration(app, o, s, step);
+    app.teach.narration_cache = Some((key, n.clone()));
+    n
+}
+
+/// The narration of run `(o, s)` at `step`: the run replayed from its start (exact, and only
+/// once per change of step: [`narration`] keeps it).
+fn compute_narration(app: &LosscapeApp, o: usize, s: usize, step: usize) -> Option<Narration> {
     let entry = app.scene.optimizers.get(o).filter(|e| e.enabled)?;
     let start = app.scene.starts.get(s)?;
     let run = app.runs.table.get(o)?.as_ref()?.get(s)?;
     // The update from the point on screen; at the end of the run, its last update.
     let last_update = run.last_step().checked_sub(1)?;
-    let step = app.playback.step.min(last_update);
+    let step = step.min(last_update);
     narrate(app.surface(), &entry.spec, Point::new(start[0], start[1]), entry.noise, step)
 }
 

@@ -13,7 +13,9 @@
 pub mod anim;
 pub mod basins;
 pub mod decimate;
+pub mod png;
 pub mod raster;
+pub mod style;
 pub mod svg;
 
 use crate::budget::BudgetError;

@@ -43,15 +43,7 @@ impl Layers {
 /// The font stack of every text: the raster painter loads egui's Ubuntu font as sans-serif.
 const FONT: &str = "Ubuntu, 'Helvetica Neue', Arial, sans-serif";
 
-/// The colours of critical-point markers (as in the app): minimum, maximum, saddle, degenerate.
-pub fn critical_style(kind: CriticalKind) -> (Rgb, &'static str) {
-    match kind {
-        CriticalKind::Min => (Rgb([80, 220, 120]), "minimum"),
-        CriticalKind::Max => (Rgb([240, 90, 90]), "maximum"),
-        CriticalKind::Saddle => (Rgb([255, 200, 60]), "saddle"),
-        CriticalKind::Degenerate => (Rgb([200, 200, 200]), "degenerate"),
-    }
-}
+pub use super::style::critical_style;
 
 fn hex(c: Rgb) -> String {
     let [r, g, b] = c.0;
@@ -125,7 +117,7 @@ pub(super) fn heatmap_png(heatmap: &super::Heatmap) -> Result<Vec<u8>, FigureErr
     if heatmap.rgba.len() != heatmap.nx * heatmap.ny * 4 {
         return Err(bad());
     }
-    super::raster::encode_rgba_png(&heatmap.rgba, size.width(), size.height())
+    super::png::encode_rgba_png(&heatmap.rgba, size.width(), size.height())
 }
 
 fn still(s: &mut String, fig: &Figure) {
