@@ -168,7 +168,9 @@ fn a_formula_that_does_not_parse_is_refused_by_name_and_column() {
 
     // A scene built in code is checked the same way.
     let built = Scene::new(SurfaceChoice::Formula(BAD_FORMULA.to_owned()));
-    assert!(matches!(built.check(), Err(SceneError::Invalid { field, .. }) if field == "surface.formula"));
+    assert!(
+        matches!(built.check(), Err(SceneError::Invalid { field, .. }) if field == "surface.formula")
+    );
 
     // Opened in the app, it changes nothing and the status says why.
     let mut app = LosscapeApp::new(PRESETS[4].scene().unwrap());

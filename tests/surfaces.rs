@@ -38,8 +38,7 @@ fn check_point(surface: Builtin, u: f64, v: f64) -> Result<(), TestCaseError> {
     // Columns of the Hessian from differences of the exact gradient: H[0,1] against ∂g_y/∂x
     // and H[1,0] against ∂g_x/∂y, two different derivatives of two hand-written components.
     let hscale = hess.abs().max() + g.norm();
-    let fd_cols =
-        [0, 1].map(|j| central_gradient(|q| surface.value_grad(q).1[j], p, h));
+    let fd_cols = [0, 1].map(|j| central_gradient(|q| surface.value_grad(q).1[j], p, h));
     for (j, fd_col) in fd_cols.iter().enumerate() {
         for i in 0..2 {
             prop_assert!(

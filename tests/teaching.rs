@@ -66,7 +66,8 @@ fn independent_critical_points(
 /// Critical points of `surface` on an `n × n` grid of nodes spanning `domain` (border nodes
 /// excluded), each counted once.
 fn grid_critical_points(surface: &Builtin, domain: Domain, n: usize) -> Vec<(Point, CriticalKind)> {
-    let node = |i: usize, j: usize| domain.lerp(i as f64 / (n - 1) as f64, j as f64 / (n - 1) as f64);
+    let node =
+        |i: usize, j: usize| domain.lerp(i as f64 / (n - 1) as f64, j as f64 / (n - 1) as f64);
     let values: Vec<f64> = (0..n * n).map(|k| surface.value(node(k % n, k / n))).collect();
     let ring = [(1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1)];
     let h = domain.width().max(domain.height()) / (n - 1) as f64;
@@ -80,7 +81,8 @@ fn grid_critical_points(surface: &Builtin, domain: Domain, n: usize) -> Vec<(Poi
             if diffs.iter().any(|d| *d == 0.0) {
                 continue;
             }
-            let changes = (0..8).filter(|&k| (diffs[k] > 0.0) != (diffs[(k + 1) % 8] > 0.0)).count();
+            let changes =
+                (0..8).filter(|&k| (diffs[k] > 0.0) != (diffs[(k + 1) % 8] > 0.0)).count();
             let kind = if diffs.iter().all(|d| *d > 0.0) {
                 CriticalKind::Min
             } else if diffs.iter().all(|d| *d < 0.0) {
@@ -111,7 +113,12 @@ fn critical_markers_are_the_surfaces_critical_points_in_every_preset() {
         let (expected, tol) = independent_critical_points(surface, scene.domain());
         assert!(!expected.is_empty(), "{}: a lesson with no critical point", preset.file);
         let listed: Vec<_> = shown.iter().map(|c| (c.point, c.kind)).collect();
-        assert_eq!(shown.len(), expected.len(), "{}: shown {listed:?}, expected {expected:?}", preset.file);
+        assert_eq!(
+            shown.len(),
+            expected.len(),
+            "{}: shown {listed:?}, expected {expected:?}",
+            preset.file
+        );
         for (point, kind) in &expected {
             assert!(
                 shown.iter().any(|c| c.kind == *kind && (c.point - point).norm() <= tol),
