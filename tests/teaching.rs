@@ -19,9 +19,10 @@ use losscape::sim::{
     Surface, SurfaceDef, critical_points, simulate,
 };
 
-/// Himmelblau's nine critical points (a system of two cubics has at most nine): the four minima
-/// and the maximum as published (Himmelblau 1972, Applied Nonlinear Programming), the four
-/// saddles found by Newton's method on the gradient with PyTorch's autograd Jacobian, float64.
+/// Himmelblau's nine critical points (∇f = 0 is two cubics: at most nine): the four minima and
+/// the maximum as usually listed (to 6 decimals; e.g. Wikipedia, "Himmelblau's function") and
+/// the four saddles, all refined to 9 decimals by Newton's method on the gradient with PyTorch's
+/// autograd Jacobian in float64.
 const HIMMELBLAU: [(f64, f64, CriticalKind); 9] = [
     (3.0, 2.0, CriticalKind::Min),
     (-2.805118087, 3.131312518, CriticalKind::Min),
