@@ -79,7 +79,7 @@ fn grid_critical_points(surface: &Builtin, domain: Domain, n: usize) -> Vec<(Poi
             let diffs = ring.map(|(di, dj): (isize, isize)| {
                 values[(j as isize + dj) as usize * n + (i as isize + di) as usize] - centre
             });
-            if diffs.iter().any(|d| *d == 0.0) {
+            if diffs.contains(&0.0) {
                 continue;
             }
             let changes =
