@@ -297,6 +297,83 @@ fn ctrl_s_saves_a_numbered_screenshot_and_csv_holds_every_point() {
     let _ = std::fs::remove_dir_all(&folder);
 }
 
+/// Clicks "File → `item`" and waits (at most ~10 s) for the background export to report; returns
+/// the status line.
+fn export_from_the_menu(h: &mut Harness<'_, LosscapeApp>, item: &str) -> String {
+    h.state_mut().status = None;
+    h.get_by_label("🗁 File").click();
+    h.run_steps(2);
+    h.get_by_label(item).click();
+    h.run_steps(1);
+    for _ in 0..400 {
+        h.run_steps(1);
+        if h.state().status.as_deref().is_some_and(|s| s.starts_with("saved")) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    h.state().status.clone().unwrap_or_default()
+}
+
+/// File → Export SVG writes the plot as an SVG a real XML parser reads, with a path per
+/// trajectory that moves and the legend as text; File → Export GIF writes an animation with the
+/// frames asked for, the runs moving between the first and the last.
+#[test]
+fn the_file_menu_exports_svg_and_gif() {
+    let folder = std::env::temp_dir().join(format!("losscape-app-svg-gif-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    let mut h = harness(default_scene());
+    {
+        let settings = &mut h.state_mut().exporter.settings;
+        settings.folder = folder.display().to_string();
+        settings.scale = 1;
+        settings.gif_frames = 6;
+        settings.gif_fps = 12.0;
+    }
+    // The figure is the plot at the current step: the end, where every run is drawn whole.
+    let last = h.state().last_step();
+    h.state_mut().playback.playing = false;
+    h.state_mut().playback.seek(last, last);
+    h.run_steps(2);
+    assert_eq!(h.state().playback.step, last);
+    let tracks = losscape::app::export::app_tracks(h.state());
+    let moving = tracks.iter().filter(|t| t.points.len() > 1).count();
+    assert!(moving >= 10, "the saddle lesson has {moving} moving runs");
+
+    let svg_path = folder.join("losscape-001.svg");
+    let status = export_from_the_menu(&mut h, "Export SVG");
+    assert_eq!(status, format!("saved {}", svg_path.display()));
+    let svg = std::fs::read_to_string(&svg_path).expect("the SVG exists");
+    let doc = roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let paths = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "path" && n.attribute("class") == Some("trajectory"))
+        .count();
+    assert_eq!(paths, moving, "one path per trajectory that moves");
+    let texts: Vec<&str> = doc.descendants().filter_map(|n| n.text()).collect();
+    for label in ["Adam", "Newton"] {
+        assert!(texts.iter().any(|t| t.contains(label)), "the legend names {label}: {texts:?}");
+    }
+
+    // Numbers count every export in the folder: the SVG was 001.
+    let gif_path = folder.join("losscape-002.gif");
+    let status = export_from_the_menu(&mut h, "Export GIF");
+    assert_eq!(status, format!("saved {}", gif_path.display()));
+    let bytes = std::fs::read(&gif_path).expect("the GIF exists");
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let mut decoder = options.read_info(std::io::Cursor::new(&bytes)).expect("a GIF");
+    assert!(decoder.width() >= 240 && decoder.height() >= 160);
+    let mut frames = Vec::new();
+    while let Some(frame) = decoder.read_next_frame().expect("a frame") {
+        frames.push(frame.buffer.to_vec());
+    }
+    assert_eq!(frames.len(), 6, "the frames asked for");
+    assert_ne!(frames[0], frames[5], "the runs move between the first and the last frame");
+    let _ = std::fs::remove_dir_all(&folder);
+}
+
 /// A scene file dropped onto the window replaces the scene; a bad one leaves it and says why.
 #[test]
 fn a_dropped_scene_file_loads_and_a_bad_one_does_not() {

@@ -85,7 +85,8 @@ fn a_cancelled_or_impossible_job_says_so() {
     progress.cancel();
     let err = job(Builtin::Rosenbrock, "adam", 64, 100).run(&progress).unwrap_err();
     assert_eq!(err, BasinError::Cancelled);
-    assert!(progress.done() < 64, "a cancelled job should stop taking rows");
+    // Cancelled before it starts, it takes no row (the next test cancels one mid-run).
+    assert_eq!(progress.done(), 0, "a job cancelled before it starts takes no row");
     let err = job(Builtin::Rosenbrock, "adam", 0, 100).run(&Progress::default()).unwrap_err();
     assert_eq!(err, BasinError::Grid(0));
     // A domain where every run diverges at once still gives a full map.
@@ -93,6 +94,35 @@ fn a_cancelled_or_impossible_job_says_so() {
     j.domain = Domain::new(1.0, 2.0, 1.0, 2.0).unwrap();
     let map = j.run(&Progress::default()).unwrap();
     assert_eq!(map.counts().2, 64);
+}
+
+#[test]
+fn a_job_cancelled_mid_run_stops_early_and_leaves_nothing_running() {
+    // 256 rows of 256 Adam runs of 20 000 steps: minutes of work, so the job is surely still
+    // running when the first rows are done.
+    const GRID: usize = 256;
+    let progress = std::sync::Arc::new(Progress::default());
+    let worker = {
+        let progress = std::sync::Arc::clone(&progress);
+        std::thread::spawn(move || {
+            job(Builtin::Rosenbrock, "adam:lr=0.001", GRID, 20_000).run(&progress)
+        })
+    };
+    // Cancel from this thread once the job has made progress, as the app's Cancel button does.
+    while progress.done() == 0 && !worker.is_finished() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    progress.cancel();
+    let at_cancel = progress.done();
+    let outcome = worker.join().expect("the job does not panic");
+    assert_eq!(outcome.unwrap_err(), BasinError::Cancelled, "a cancelled job says so");
+    let done = progress.done();
+    assert!(at_cancel >= 1, "the job was cancelled mid-run, not before it started");
+    // It stopped after the rows in hand, not at the end of the grid.
+    assert!(done < (GRID / 4) as u64, "{done} of {GRID} rows done after cancelling at {at_cancel}");
+    // Nothing of it is left running: no row finishes after `run` has returned.
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    assert_eq!(progress.done(), done, "rows kept finishing after the job returned");
 }
 
 fn losscape(args: &[&str]) -> std::process::Output {

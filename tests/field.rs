@@ -3,7 +3,7 @@
 
 use losscape::field::{
     ColorScale, Colormap, ContourLine, Field, FieldLayers, FieldStyle, NAN_RGBA, colorize,
-    contour_levels, contours,
+    contour_levels, contours, contours_with_threads,
 };
 use losscape::sim::{Builtin, Domain, Gradient, Hessian, Point, Surface};
 use proptest::prelude::*;
@@ -454,21 +454,51 @@ fn tiny_and_flat_fields() {
 
 #[test]
 fn contours_do_not_depend_on_the_threads() {
-    // Large enough to run in parallel; the same lines as from the small-grid path.
+    // One thread against several, forced whatever the machine's cores (7 is more than most have,
+    // and splits the rows unevenly): the bands of rows meet, and the levels are shared out,
+    // without a segment lost, doubled or joined differently.
     let b = Builtin::Bowls;
     let f = Field::sample(&b, b.domain(), 300, 300).unwrap();
     let (min, max) = f.range().unwrap();
     let levels = contour_levels(min, max, 20, false);
-    let a = contours(&f, &levels);
-    let again = contours(&f, &levels);
-    assert_eq!(a, again);
+    let one = contours_with_threads(&f, &levels, 1);
+    assert!(one.iter().all(|l| !l.polylines.is_empty()), "every level draws");
+    for threads in [2, 3, 4, 7] {
+        assert_eq!(contours_with_threads(&f, &levels, threads), one, "{threads} threads");
+    }
+    // What the app and `render` call (the machine's cores) draws the same lines.
+    assert_eq!(contours(&f, &levels), one);
+    // Lines that end at NaN cells and cross many band edges: a small field (which `contours`
+    // would trace on one thread) cut into more bands than the levels.
+    let nan = Field::sample(&HalfDefined, domain(-1.0, 1.0, -1.0, 1.0), 41, 23).unwrap();
+    let (lo, hi) = nan.range().unwrap();
+    let nan_levels = contour_levels(lo, hi, 5, false);
+    let nan_one = contours_with_threads(&nan, &nan_levels, 1);
+    for threads in [2, 5, 11, 64] {
+        let many = contours_with_threads(&nan, &nan_levels, threads);
+        assert_eq!(many, nan_one, "{threads} threads");
+    }
     // Many levels, each closed or ending on the border.
     let border =
         |p: &[f64; 2]| p[0] == f.x(0) || p[0] == f.x(299) || p[1] == f.y(0) || p[1] == f.y(299);
-    for line in &a {
+    for line in &one {
         for poly in &line.polylines {
             let closed = poly.first() == poly.last();
             assert!(closed || (border(&poly[0]) && border(&poly[poly.len() - 1])));
+        }
+    }
+}
+
+#[test]
+fn samples_do_not_depend_on_the_threads() {
+    for surface in [Builtin::Bowls, Builtin::Rosenbrock] {
+        let one = Field::sample_with_threads(&surface, surface.domain(), 150, 97, 1).unwrap();
+        for threads in [2, 3, 8] {
+            let many =
+                Field::sample_with_threads(&surface, surface.domain(), 150, 97, threads).unwrap();
+            let bits = |f: &Field| f.values().iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&many), bits(&one), "{surface}, {threads} threads");
+            assert_eq!(many.range(), one.range(), "{surface}, {threads} threads");
         }
     }
 }

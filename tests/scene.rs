@@ -106,15 +106,15 @@ fn bad_files_name_the_problem() {
     let nan = text.replacen("\"lr\": ", "\"lr\": NaN, \"z\": ", 1);
     let negative_lr = text.replacen("\"lr\": ", "\"lr\": -1, \"z\": ", 1);
     let future = text.replacen("\"version\": 1", "\"version\": 99", 1);
-    let bad_formula =
-        text.replacen("\"surface\": {", "\"surface\": {\"formula\": \"x^\"}, \"old\": {", 1);
+    // Only the surface changes, so the file fails at the formula check, not at an unknown key.
+    let bad_formula = with_bad_formula(&text);
     let cases: [(&str, &str, &[&str]); 6] = [
         ("truncated", truncated, &["line", "column"]),
         ("wrong type", &wrong_type, &["line", "steps"]),
         ("NaN", &nan, &["line"]),
         ("negative lr", &negative_lr, &["lr"]),
         ("future version", &future, &["version 99", "newer"]),
-        ("bad formula", &bad_formula, &["line"]),
+        ("bad formula", &bad_formula, &["surface.formula", "column 7"]),
     ];
     for (what, text, needles) in cases {
         let path = tmp(&format!("{}.json", what.replace(' ', "-")));
@@ -126,13 +126,77 @@ fn bad_files_name_the_problem() {
         }
     }
     assert!(matches!(Scene::from_json(&future, "f"), Err(SceneError::TooNew { found: 99, .. })));
+    // The formula case got past the JSON (every key known, every type right) to the check.
+    assert!(
+        matches!(
+            Scene::from_json(&bad_formula, "f"),
+            Err(SceneError::Invalid { ref field, .. }) if field == "surface.formula"
+        ),
+        "{:?}",
+        Scene::from_json(&bad_formula, "f")
+    );
+}
+
+/// The formula a scene file may not hold: `*` where an operand belongs, at column 7.
+const BAD_FORMULA: &str = "x^2 + * y";
+
+/// `text` (the saddle preset's JSON) with its surface replaced by [`BAD_FORMULA`], and nothing
+/// else changed.
+fn with_bad_formula(text: &str) -> String {
+    let builtin = "\"builtin\": \"escape-saddle\"";
+    assert!(text.contains(builtin), "the preset's surface is written as {builtin}");
+    text.replacen(builtin, &format!("\"formula\": \"{BAD_FORMULA}\""), 1)
 }
 
 #[test]
-fn an_older_version_still_loads() {
-    // Version 0 (or none at all) is older than this build's; it loads.
+fn a_formula_that_does_not_parse_is_refused_by_name_and_column() {
+    // The same file with a good formula loads: only the formula is wrong.
+    let good_formula = with_bad_formula(&good()).replace(BAD_FORMULA, "x^2 + 2*y");
+    let scene = Scene::from_json(&good_formula, "f").expect("a good formula loads");
+    assert_eq!(scene.surface, SurfaceChoice::Formula("x^2 + 2*y".to_owned()));
+
+    let path = tmp("bad-formula.json");
+    std::fs::write(&path, with_bad_formula(&good())).unwrap();
+    let err = Scene::load(&path).unwrap_err();
+    let SceneError::Invalid { field, message, .. } = &err else {
+        panic!("not refused by the formula check: {err}");
+    };
+    assert_eq!(field, "surface.formula");
+    assert!(message.contains("column 7"), "{message}");
+    let text = err.to_string();
+    assert!(text.contains(&path.display().to_string()), "names the file: {text}");
+
+    // A scene built in code is checked the same way.
+    let built = Scene::new(SurfaceChoice::Formula(BAD_FORMULA.to_owned()));
+    assert!(
+        matches!(built.check(), Err(SceneError::Invalid { field, .. }) if field == "surface.formula")
+    );
+
+    // Opened in the app, it changes nothing and the status says why.
+    let mut app = LosscapeApp::new(PRESETS[4].scene().unwrap());
+    let before = app.scene.clone();
+    assert!(open_scene(&mut app, &path).is_none(), "no command to load");
+    assert_eq!(app.scene, before);
+    let status = app.status.clone().unwrap_or_default();
+    for needle in ["bad-formula.json", "surface.formula", "column 7"] {
+        assert!(status.contains(needle), "the status says '{needle}': {status}");
+    }
+}
+
+#[test]
+fn an_older_version_still_loads_and_a_file_without_one_is_no_scene() {
+    // SPEC §5: a scene carries its format version, and a file from an older version loads.
     let text = good().replacen("\"version\": 1", "\"version\": 0", 1);
-    assert!(Scene::from_json(&text, "old").is_ok());
+    assert_ne!(text, good());
+    let old = Scene::from_json(&text, "old").expect("version 0 loads");
+    assert_eq!(old.version, 0);
+    assert_eq!(Scene { version: 1, ..old }, PRESETS[0].scene().unwrap(), "and means the same");
+    // Every file losscape has written carries its version (1 is the first format), so a file
+    // without one is not an older scene: it is refused, naming the field.
+    let unversioned = good().replacen("\"version\": 1,", "", 1);
+    assert_ne!(unversioned, good());
+    let err = Scene::from_json(&unversioned, "bare.json").unwrap_err().to_string();
+    assert!(err.contains("bare.json") && err.contains("version"), "{err}");
 }
 
 #[test]

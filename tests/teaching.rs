@@ -15,32 +15,137 @@ use losscape::sim::metrics::{Metrics, Status, Thresholds, race};
 use losscape::sim::narrate::narrate;
 use losscape::sim::tune::tune_lr;
 use losscape::sim::{
-    Builtin, CriticalKind, Dtype, Eval, Noise, OptimizerKind, OptimizerSpec, Point, Run,
-    SurfaceDef, critical_points, simulate,
+    Builtin, CriticalKind, Domain, Dtype, Eval, Noise, OptimizerKind, OptimizerSpec, Point, Run,
+    Surface, SurfaceDef, critical_points, simulate,
 };
 
+/// Himmelblau's nine critical points (∇f = 0 is two cubics: at most nine): the four minima and
+/// the maximum as usually listed (to 6 decimals; e.g. Wikipedia, "Himmelblau's function") and
+/// the four saddles, all refined to 9 decimals by Newton's method on the gradient with PyTorch's
+/// autograd Jacobian in float64.
+const HIMMELBLAU: [(f64, f64, CriticalKind); 9] = [
+    (3.0, 2.0, CriticalKind::Min),
+    (-2.805118087, 3.131312518, CriticalKind::Min),
+    (-3.779310253, -3.283185991, CriticalKind::Min),
+    (3.58442834, -1.848126527, CriticalKind::Min),
+    (-0.270844591, -0.923038556, CriticalKind::Max),
+    (0.086677505, 2.884254701, CriticalKind::Saddle),
+    (-3.073025751, -0.081353044, CriticalKind::Saddle),
+    (3.385154184, 0.07385188, CriticalKind::Saddle),
+    (-0.127961347, -1.95371498, CriticalKind::Saddle),
+];
+
+/// The critical points of `surface` in `domain`, found without losscape's critical-point finder,
+/// and how close a marker must be to each.
+fn independent_critical_points(
+    surface: Builtin,
+    domain: Domain,
+) -> (Vec<(Point, CriticalKind)>, f64) {
+    use CriticalKind::{Min, Saddle};
+    let p = Point::new;
+    let (points, tol) = match surface {
+        // x² + (y² − 1)²/4: ∇f = (2x, y(y² − 1)).
+        Builtin::EscapeSaddle => {
+            (vec![(p(0.0, -1.0), Min), (p(0.0, 0.0), Saddle), (p(0.0, 1.0), Min)], 1e-9)
+        }
+        // 1 − exp(−(x² + 2y²)/2) and 0.1x² + 2y²: one minimum at the origin.
+        Builtin::Plateau | Builtin::ElongatedBowl => (vec![(p(0.0, 0.0), Min)], 1e-9),
+        // (1 − x)² + 100(y − x²)²: ∇f = 0 only at (1, 1).
+        Builtin::Rosenbrock => (vec![(p(1.0, 1.0), Min)], 1e-9),
+        Builtin::Himmelblau => (HIMMELBLAU.iter().map(|&(x, y, k)| (p(x, y), k)).collect(), 1e-7),
+        // No closed form: the nodes of a fine grid lower (higher) than their eight neighbours,
+        // or around which the neighbours go up and down twice (a discrete saddle).
+        _ => {
+            let n = 601;
+            let h = domain.width().max(domain.height()) / (n - 1) as f64;
+            (grid_critical_points(&surface, domain, n), 2.0 * h)
+        }
+    };
+    (points.into_iter().filter(|(q, _)| domain.contains(*q)).collect(), tol)
+}
+
+/// Critical points of `surface` on an `n × n` grid of nodes spanning `domain` (border nodes
+/// excluded), each counted once.
+fn grid_critical_points(surface: &Builtin, domain: Domain, n: usize) -> Vec<(Point, CriticalKind)> {
+    let node =
+        |i: usize, j: usize| domain.lerp(i as f64 / (n - 1) as f64, j as f64 / (n - 1) as f64);
+    let values: Vec<f64> = (0..n * n).map(|k| surface.value(node(k % n, k / n))).collect();
+    let ring = [(1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1)];
+    let h = domain.width().max(domain.height()) / (n - 1) as f64;
+    let mut found: Vec<(Point, CriticalKind)> = Vec::new();
+    for j in 1..n - 1 {
+        for i in 1..n - 1 {
+            let centre = values[j * n + i];
+            let diffs = ring.map(|(di, dj): (isize, isize)| {
+                values[(j as isize + dj) as usize * n + (i as isize + di) as usize] - centre
+            });
+            if diffs.contains(&0.0) {
+                continue;
+            }
+            let changes =
+                (0..8).filter(|&k| (diffs[k] > 0.0) != (diffs[(k + 1) % 8] > 0.0)).count();
+            let kind = if diffs.iter().all(|d| *d > 0.0) {
+                CriticalKind::Min
+            } else if diffs.iter().all(|d| *d < 0.0) {
+                CriticalKind::Max
+            } else if changes >= 4 {
+                CriticalKind::Saddle
+            } else {
+                continue;
+            };
+            let here = node(i, j);
+            if !found.iter().any(|(q, k)| *k == kind && (*q - here).norm() < 3.0 * h) {
+                found.push((here, kind));
+            }
+        }
+    }
+    found
+}
+
 #[test]
-fn critical_markers_match_losscape_critical_for_every_preset() {
+fn critical_markers_are_the_surfaces_critical_points_in_every_preset() {
     for preset in PRESETS {
         let scene = preset.scene().unwrap();
+        let SurfaceChoice::Builtin(surface) = scene.surface else {
+            panic!("{}: the presets are built-in surfaces", preset.file);
+        };
         let mut app = LosscapeApp::new(scene.clone());
         app.settle();
         let shown = app.critical_points();
+        let (expected, tol) = independent_critical_points(surface, scene.domain());
+        assert!(!expected.is_empty(), "{}: a lesson with no critical point", preset.file);
+        let listed: Vec<_> = shown.iter().map(|c| (c.point, c.kind)).collect();
+        assert_eq!(
+            shown.len(),
+            expected.len(),
+            "{}: shown {listed:?}, expected {expected:?}",
+            preset.file
+        );
+        for (point, kind) in &expected {
+            assert!(
+                shown.iter().any(|c| c.kind == *kind && (c.point - point).norm() <= tol),
+                "{}: no {} marker within {tol} of {point:?}; shown {listed:?}",
+                preset.file,
+                kind.name()
+            );
+        }
+        for c in shown.iter() {
+            let (f, g) = surface.value_grad(c.point);
+            assert_eq!(c.value, f, "{}: the value shown at {:?}", preset.file, c.point);
+            assert!(g.norm() < 1e-6, "{}: ∇f = {g:?} at the marker {:?}", preset.file, c.point);
+        }
+
+        // And `losscape critical` prints the same points.
         let d = scene.domain();
         let domain = format!("--domain={},{},{},{}", d.x_min, d.x_max, d.y_min, d.y_max);
-        let (flag, surface) = match &scene.surface {
-            SurfaceChoice::Builtin(b) => ("--surface", b.name().to_owned()),
-            SurfaceChoice::Formula(f) => ("--formula", f.clone()),
-        };
         let out = Command::new(env!("CARGO_BIN_EXE_losscape"))
-            .args(["critical", flag, &surface, &domain])
+            .args(["critical", "--surface", surface.name(), &domain])
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let csv = String::from_utf8(out.stdout).unwrap();
         let rows: Vec<Vec<&str>> = csv.lines().skip(1).map(|l| l.split(',').collect()).collect();
         assert_eq!(rows.len(), shown.len(), "{}: {csv}", preset.file);
-        assert!(!shown.is_empty(), "{}: a lesson with no critical point", preset.file);
         for (row, c) in rows.iter().zip(shown.iter()) {
             let x: f64 = row[0].parse().unwrap();
             let y: f64 = row[1].parse().unwrap();

@@ -18,7 +18,7 @@
 
 use rayon::prelude::*;
 
-use super::{ColorScale, Field, par_row_bands, thread_count};
+use super::{ColorScale, Field, par_row_bands_on, threads_for};
 
 /// Below this many grid nodes contours are traced on the calling thread alone.
 const PARALLEL_MIN_NODES: usize = 16 * 1024;
@@ -65,6 +65,16 @@ pub fn contour_levels(min: f64, max: f64, count: usize, log: bool) -> Vec<f64> {
 /// Points are in surface coordinates and lie between the outermost cell centres, so inside the
 /// field's domain.
 pub fn contours(field: &Field, levels: &[f64]) -> Vec<ContourLine> {
+    let threads = threads_for(field.nx() * field.ny(), PARALLEL_MIN_NODES);
+    contours_with_threads(field, levels, threads)
+}
+
+/// [`contours`] with its work split over `threads` threads (at least one; more than the machine
+/// has is allowed), whatever the size of the field: bands of rows for steps 1 and 2, levels
+/// shared out for step 3 (see the [module docs](self)). The lines are the same for every
+/// count; [`contours`] takes the machine's cores, or one thread for a small field. A test holds
+/// one thread against several with this.
+pub fn contours_with_threads(field: &Field, levels: &[f64], threads: usize) -> Vec<ContourLine> {
     let mut levels: Vec<f64> = levels.iter().copied().filter(|v| v.is_finite()).collect();
     levels.sort_by(f64::total_cmp);
     levels.dedup();
@@ -79,7 +89,7 @@ pub fn contours(field: &Field, levels: &[f64]) -> Vec<ContourLine> {
     // 1. The band of every node.
     let mut bands = vec![0u16; nx * ny];
     let values = field.values();
-    par_row_bands(&mut bands, nx, PARALLEL_MIN_NODES, |first_row, out| {
+    par_row_bands_on(threads, &mut bands, nx, |first_row, out| {
         let start = first_row * nx;
         let end = start + out.len();
         band_nodes(&levels, &values[start..end], out);
@@ -94,10 +104,10 @@ pub fn contours(field: &Field, levels: &[f64]) -> Vec<ContourLine> {
         xs: (0..nx).map(|i| field.x(i)).collect(),
         ys: (0..ny).map(|j| field.y(j)).collect(),
     };
-    let crossed = grid.crossed_cells(levels.len());
+    let crossed = grid.crossed_cells(levels.len(), threads);
 
     // 3. Walk each level's lines, levels shared out among the threads.
-    let threads = if nx * ny < PARALLEL_MIN_NODES { 1 } else { thread_count().min(levels.len()) };
+    let threads = threads.clamp(1, levels.len());
     let trace = |visited: &mut Visited, k: usize| {
         let level = Level { index: k, value: levels[k] };
         let polylines = grid.trace_level(level, &crossed[k], visited);
@@ -253,13 +263,14 @@ struct Grid<'a> {
 }
 
 impl Grid<'_> {
-    /// For each of `count` levels, the cells it crosses (bottom-left node indices), increasing.
-    fn crossed_cells(&self, count: usize) -> Vec<Vec<u32>> {
+    /// For each of `count` levels, the cells it crosses (bottom-left node indices), increasing;
+    /// bands of rows on `threads` threads.
+    fn crossed_cells(&self, count: usize, threads: usize) -> Vec<Vec<u32>> {
         let (nx, ny) = (self.nx, self.ny);
         // One list per level per band of cell rows; bands are in row order, so concatenating
         // keeps the cells sorted.
         let mut rows: Vec<usize> = (0..ny - 1).collect();
-        let per_band = par_row_bands(&mut rows, 1, PARALLEL_MIN_NODES / nx, |_, rows| {
+        let per_band = par_row_bands_on(threads, &mut rows, 1, |_, rows| {
             let mut lists: Vec<Vec<u32>> = vec![Vec::new(); count];
             for &j in rows.iter() {
                 let below = &self.bands[j * nx..(j + 1) * nx];

@@ -2,7 +2,7 @@
 
 use crate::sim::{Domain, DomainError, Point, Surface};
 
-use super::par_row_bands;
+use super::{par_row_bands_on, threads_for};
 
 /// The most samples a [`Field`] may hold (2²⁶, half a gigabyte of `f64`).
 pub const MAX_SAMPLES: usize = 1 << 26;
@@ -75,10 +75,28 @@ impl Field {
         nx: usize,
         ny: usize,
     ) -> Result<Self, FieldError> {
+        let threads = threads_for(nx.saturating_mul(ny), PARALLEL_MIN_SAMPLES);
+        Self::sample_with_threads(surface, domain, nx, ny, threads)
+    }
+
+    /// [`Field::sample`] in bands of rows on `threads` threads (at least one; more than the
+    /// machine has is allowed), whatever the size of the grid. The samples are the same for
+    /// every count; [`Field::sample`] takes the machine's cores, or one thread for a small grid.
+    /// A test holds one thread against several with this.
+    ///
+    /// # Errors
+    /// As [`Field::sample`].
+    pub fn sample_with_threads<S: Surface + Sync + ?Sized>(
+        surface: &S,
+        domain: Domain,
+        nx: usize,
+        ny: usize,
+        threads: usize,
+    ) -> Result<Self, FieldError> {
         let len = Self::check(domain, nx, ny)?;
         let xs: Vec<f64> = (0..nx).map(|i| centre(domain.x_min, domain.width(), nx, i)).collect();
         let mut values = vec![0.0; len];
-        let ranges = par_row_bands(&mut values, nx, PARALLEL_MIN_SAMPLES, |first_row, band| {
+        let ranges = par_row_bands_on(threads, &mut values, nx, |first_row, band| {
             let ys: Vec<f64> = (0..band.len() / nx)
                 .map(|r| centre(domain.y_min, domain.height(), ny, first_row + r))
                 .collect();

@@ -36,7 +36,7 @@ mod grid;
 pub use colormap::{
     ColorScale, Colormap, LOG_DECADES, LUT_SIZE, NAN_RGBA, UnknownColormap, colorize, colorize_into,
 };
-pub use contour::{ContourLine, contour_levels, contours};
+pub use contour::{ContourLine, contour_levels, contours, contours_with_threads};
 pub use grid::{Field, FieldError, MAX_SAMPLES};
 
 use crate::sim::{Domain, Surface};
@@ -117,8 +117,29 @@ where
     R: Send,
     F: Fn(usize, &mut [T]) -> R + Sync,
 {
+    par_row_bands_on(threads_for(data.len(), min_items), data, row_len, work)
+}
+
+/// The threads for `items` of work: one below `min_items`, else [`thread_count`].
+pub(crate) fn threads_for(items: usize, min_items: usize) -> usize {
+    if items < min_items { 1 } else { thread_count() }
+}
+
+/// [`par_row_bands`] on exactly `threads` bands (fewer when there are fewer rows; at least
+/// one), whatever the size of `data`.
+pub(crate) fn par_row_bands_on<T, R, F>(
+    threads: usize,
+    data: &mut [T],
+    row_len: usize,
+    work: F,
+) -> Vec<R>
+where
+    T: Send,
+    R: Send,
+    F: Fn(usize, &mut [T]) -> R + Sync,
+{
     let rows = data.len().checked_div(row_len).unwrap_or(0);
-    let threads = if data.len() < min_items { 1 } else { thread_count().min(rows).max(1) };
+    let threads = threads.min(rows).max(1);
     if threads <= 1 || row_len == 0 {
         return vec![work(0, data)];
     }

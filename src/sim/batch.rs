@@ -17,9 +17,12 @@
 //!   rounding is the same as the scalar path's).
 //!
 //! It can also compute in `f32` ([`Dtype::Float32`], PyTorch's default dtype): the same
-//! arithmetic, every operation rounded to single precision as a `torch.float32` tensor's would
-//! be, and about twice as fast (twice the lanes per register, a faster divider). Formula
-//! surfaces are then evaluated in `f64` at the `f32` point and rounded.
+//! arithmetic with every constant, per-step scalar and operation rounded to single precision,
+//! and about twice as fast (twice the lanes per register, a faster divider). PyTorch on a CPU
+//! fuses some multiply-adds (`add_` with `alpha`, `addcmul_`, `addcdiv_`, `lerp_`) into one
+//! rounding where this rounds twice, so a step can land one float32 apart from PyTorch's:
+//! `tests/batch.rs` holds the kernel to PyTorch's own float32 runs within float32 rounding.
+//! Formula surfaces are then evaluated in `f64` at the `f32` point and rounded.
 //!
 //! Newton and saddle-free Newton (a 2 × 2 solve or eigen-decomposition per step), and runs with
 //! gradient noise, go through the scalar path in `f64` whatever the dtype: [`final_points`]
