@@ -267,9 +267,25 @@ pub fn export(app: &mut LosscapeApp, ctx: &egui::Context, what: Export) {
             let snap = snapshot(app, density);
             let outbox = Arc::clone(&app.exporter.outbox);
             app.exporter.spawn(move || {
-                let fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)
+                let mut fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)
                     .map_err(|e| e.to_string())?;
                 let err = |e: figure::FigureError| e.to_string();
+                if snap.scene.cloud.is_some() {
+                    // The cloud at the steps this export shows, as the command line does.
+                    let last = snap.scene.steps;
+                    let steps = match what {
+                        Export::Gif => Animation {
+                            from: settings.gif_from.min(last),
+                            to: settings.gif_to.unwrap_or(last).min(last),
+                            frames: settings.gif_frames.clamp(1, figure::anim::MAX_FRAMES),
+                            fps: 20.0,
+                        }
+                        .steps(last),
+                        _ => figure::CloudFrames::steps_for_still(snap.step.min(last), last),
+                    };
+                    fig.cloud = figure::CloudFrames::compute(&snap.scene, &snap.surface, &steps)
+                        .map_err(err)?;
+                }
                 let (ext, bytes) = match what {
                     Export::CopyImage => {
                         let pixmap = raster::render(&fig, Some(snap.step)).map_err(err)?;

@@ -165,6 +165,8 @@ pub struct LosscapeApp {
     theme_applied: Option<bool>,
     /// Whether the teaching side panel was shown last frame.
     teach_was_open: bool,
+    /// Whether the controls stay beside a teaching panel on a narrow window.
+    controls_pinned: bool,
 }
 
 impl LosscapeApp {
@@ -200,6 +202,7 @@ impl LosscapeApp {
             light: false,
             theme_applied: None,
             teach_was_open: false,
+            controls_pinned: false,
         };
         app.plot.reset_view = true;
         if let SurfaceChoice::Builtin(_) = app.scene.surface {
@@ -522,7 +525,14 @@ impl LosscapeApp {
             commands.push(Command::RemoveStart(i));
         }
         if pressed(Key::H) {
-            self.show_panels = !self.show_panels;
+            // On a narrow window with a teaching panel open, H brings the controls back beside it.
+            let teach_open =
+                self.teach.narrate_open || self.teach.race_open || self.teach.basins_open;
+            if teach_open && ctx.content_rect().width() < 1500.0 && self.show_panels {
+                self.controls_pinned = !self.controls_pinned;
+            } else {
+                self.show_panels = !self.show_panels;
+            }
         }
         if pressed(Key::N) {
             self.teach.narrate_open = !self.teach.narrate_open;
@@ -611,11 +621,14 @@ impl LosscapeApp {
         egui::Panel::top("title").show(ui, |ui| {
             commands.extend(controls::title_bar(ui, self));
         });
-        // Side panels never squeeze the plot below half the window: each takes at most a
-        // quarter of it.
+        // Side panels never squeeze the plot below half the window: the controls take at most a
+        // quarter of it, and on a narrow window they give way to the teaching panel (H brings
+        // them back).
         let width = ctx.content_rect().width();
         let side = (0.25 * width).max(200.0);
-        if self.show_panels {
+        let teach_open = self.teach.narrate_open || self.teach.race_open || self.teach.basins_open;
+        let narrow = width < 1500.0;
+        if self.show_panels && !(teach_open && narrow && !self.controls_pinned) {
             let left = egui::Panel::left("controls").resizable(true);
             left.default_size(340.0_f32.min(side)).max_size(side).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
@@ -631,7 +644,6 @@ impl LosscapeApp {
                 curves::curves(ui, self);
             });
         }
-        let teach_open = self.teach.narrate_open || self.teach.race_open || self.teach.basins_open;
         if teach_open != self.teach_was_open {
             // The plot changes width: fit the domain to its new shape.
             self.teach_was_open = teach_open;
@@ -642,8 +654,12 @@ impl LosscapeApp {
         }
         if teach_open {
             let right = egui::Panel::right("teach").resizable(true);
-            right.default_size(470.0_f32.min(side)).max_size(560.0_f32.min(side)).show(ui, |ui| {
-                egui::ScrollArea::vertical().show(ui, |ui| {
+            let teach_side = (0.38 * width).max(260.0);
+            let right = right.default_size(470.0_f32.min(teach_side));
+            right.max_size(560.0_f32.min(teach_side)).show(ui, |ui| {
+                // Wide tables and formulas scroll sideways rather than widen the panel over the
+                // plot.
+                egui::ScrollArea::both().show(ui, |ui| {
                     if self.teach.narrate_open {
                         teach::narrate_ui(ui, self);
                         ui.separator();

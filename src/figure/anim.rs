@@ -7,7 +7,7 @@ use std::io::Write;
 
 use color_quant::NeuQuant;
 
-use super::raster::{base, draw_svg};
+use super::raster::{base, draw_cloud, draw_svg};
 use super::svg::{Layers, critical_style, to_svg};
 use super::{Figure, FigureError};
 use crate::scene::Rgb;
@@ -84,6 +84,7 @@ pub fn to_gif<W: Write>(fig: &Figure, anim: &Animation, out: W) -> Result<usize,
     let frame_at = |step: usize| -> Result<resvg::tiny_skia::Pixmap, FigureError> {
         let mut pixmap = still.clone();
         draw_svg(&mut pixmap, &to_svg(fig, Some(step), Layers::TRACKS)?, fig.density)?;
+        draw_cloud(&mut pixmap, fig, step);
         Ok(pixmap)
     };
     let steps = anim.steps(fig.last_step());

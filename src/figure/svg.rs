@@ -24,20 +24,24 @@ pub struct Layers {
     pub still: bool,
     /// Trajectories, their heads and the start points.
     pub tracks: bool,
+    /// A cloud's dots as vectors (the raster painter blends them into pixels itself:
+    /// [`super::raster::draw_cloud`]).
+    pub cloud: bool,
 }
 
 impl Layers {
     /// The whole figure.
-    pub const ALL: Layers = Layers { background: true, heatmap: true, still: true, tracks: true };
+    pub const ALL: Layers =
+        Layers { background: true, heatmap: true, still: true, tracks: true, cloud: true };
     /// Everything drawn over a heatmap that is already in the pixels.
     pub const OVER_HEATMAP: Layers =
-        Layers { background: false, heatmap: false, still: true, tracks: true };
+        Layers { background: false, heatmap: false, still: true, tracks: true, cloud: false };
     /// The still parts drawn over a heatmap (an animation's first layer).
     pub const STILL: Layers =
-        Layers { background: false, heatmap: false, still: true, tracks: false };
+        Layers { background: false, heatmap: false, still: true, tracks: false, cloud: false };
     /// Only the moving parts (an animation frame's layer).
     pub const TRACKS: Layers =
-        Layers { background: false, heatmap: false, still: false, tracks: true };
+        Layers { background: false, heatmap: false, still: false, tracks: true, cloud: false };
 }
 
 /// The font stack of every text: the raster painter loads egui's Ubuntu font as sans-serif.
@@ -103,7 +107,7 @@ pub fn to_svg(fig: &Figure, step: Option<usize>, layers: Layers) -> Result<Strin
         still(&mut s, fig);
     }
     if layers.tracks {
-        tracks(&mut s, fig, step);
+        tracks(&mut s, fig, step, layers.cloud);
     }
     s.push_str("</svg>\n");
     Ok(s)
@@ -216,13 +220,15 @@ fn still(s: &mut String, fig: &Figure) {
     legend(s, fig);
 }
 
-fn legend(s: &mut String, fig: &Figure) {
+/// Where the legend sits, in figure pixels (x, y, width, height), and the critical kinds it
+/// names; `None` when it has no rows.
+pub fn legend_box(fig: &Figure) -> Option<([f64; 4], Vec<CriticalKind>)> {
     let mut kinds: Vec<CriticalKind> = fig.critical.iter().map(|c| c.kind).collect();
     kinds.sort_by_key(|k| *k as u8);
     kinds.dedup();
     let rows = fig.legend.len() + kinds.len();
     if rows == 0 {
-        return;
+        return None;
     }
     let longest = fig
         .legend
@@ -231,9 +237,8 @@ fn legend(s: &mut String, fig: &Figure) {
         .chain(kinds.iter().map(|k| critical_style(*k).1.len()))
         .max()
         .unwrap_or(0);
-    let row_h = 20.0;
     let w = 48.0 + 8.0 * longest as f64;
-    let h = 10.0 + row_h * rows as f64;
+    let h = 10.0 + LEGEND_ROW * rows as f64;
     let f = &fig.frame;
     let points: Vec<_> =
         fig.starts.iter().copied().chain(fig.critical.iter().map(|c| c.point)).collect();
@@ -246,6 +251,15 @@ fn legend(s: &mut String, fig: &Figure) {
         Corner::RightTop | Corner::LeftTop => f.y + 10.0,
         Corner::RightBottom | Corner::LeftBottom => f.y + f.h - h - 10.0,
     };
+    Some(([x, y, w, h], kinds))
+}
+
+/// Height of a legend row.
+const LEGEND_ROW: f64 = 20.0;
+
+fn legend(s: &mut String, fig: &Figure) {
+    let Some(([x, y, w, h], kinds)) = legend_box(fig) else { return };
+    let row_h = LEGEND_ROW;
     let _ = writeln!(
         s,
         r##"<g id="legend" font-size="14" fill="#f2f2f2"><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" rx="4" fill="#1e1e1e" fill-opacity="0.8" stroke="#666"/>"##
@@ -310,12 +324,12 @@ fn marker(kind: CriticalKind, x: f64, y: f64, r: f64, fill: &str, title: &str) -
     }
 }
 
-fn tracks(s: &mut String, fig: &Figure, step: Option<usize>) {
+fn tracks(s: &mut String, fig: &Figure, step: Option<usize>, with_cloud: bool) {
     let step = step.unwrap_or(usize::MAX);
     // One clipped group: a run may leave the view, and each clip costs the rasteriser a layer.
     s.push_str(r#"<g id="moving" clip-path="url(#plot-area)">"#);
     s.push('\n');
-    if let Some(cloud) = &fig.cloud {
+    if let Some(cloud) = fig.cloud.as_ref().filter(|_| with_cloud) {
         cloud_points(s, fig, cloud, step);
     }
     s.push_str(r#"<g id="trajectories" fill="none" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round">"#);
