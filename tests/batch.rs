@@ -24,8 +24,36 @@ fn specs() -> Vec<OptimizerSpec> {
         "nadam:momentum-decay=0.1,lr=0.1",
         "adamw:weight-decay=0.5,lr=0.05",
         "gd:lr=2",
+        // PyTorch's further options.
+        "gd:weight_decay=0.1,lr=0.1",
+        "nesterov:weight_decay=0.2,lr=0.05",
+        "adam:weight_decay=0.1,lr=0.1",
+        "rmsprop:momentum=0.9,centered=true,lr=0.01",
+        "rmsprop:centered=true,alpha=0.3,lr=0.05", // the other branch of grad_avg's lerp
+        "rmsprop:momentum=0.5,weight_decay=0.1,lr=0.02",
+        "adagrad:lr_decay=0.05,initial_accumulator_value=0.1,weight_decay=0.01,lr=0.3",
+        // The new optimizers' options.
+        "radam:weight_decay=0.1,decoupled_weight_decay=true,lr=0.1",
+        "radam:weight_decay=0.1,beta2=0.9,lr=0.1", // ρ_t > 5 from step 6: both regimes
+        "adamax:beta1=0.2,weight_decay=0.05,lr=0.2",
+        "adadelta:rho=0.5,weight_decay=0.01",
+        "rprop:eta_minus=0.3,eta_plus=1.5,step_max=1,lr=0.1",
+        "asgd:lambd=0.01,t0=5,alpha=1,weight_decay=0.1,lr=0.1",
     ] {
         out.push(OptimizerSpec::parse(text).unwrap());
+    }
+    // Schedules: the rate is one of the kernel's per-step scalars.
+    for (text, schedule) in [
+        ("adam:lr=0.1", "cosine:t_max=50"),
+        ("gd:lr=0.1", "step:step_size=10,gamma=0.5"),
+        ("rprop:lr=0.05", "linear:start_factor=0.2"),
+        ("asgd:lr=0.2", "exponential:gamma=0.98"),
+        ("radam:lr=0.05", "cosine-restarts:t_0=20,t_mult=2"),
+        ("adagrad:lr=0.1", "onecycle:max_lr=1,total_steps=200,cycle_momentum=false"),
+        ("momentum:lr=0.01", "onecycle:max_lr=0.1,total_steps=200"), // the scalar path
+    ] {
+        let schedule = losscape::sim::LrSchedule::parse(schedule).unwrap();
+        out.push(OptimizerSpec::parse(text).unwrap().with_schedule(Some(schedule)).unwrap());
     }
     out
 }
@@ -109,7 +137,7 @@ proptest! {
     #[test]
     fn random_starts_and_rates_match(
         b in 0..Builtin::ALL.len(),
-        k in 0..8usize,
+        k in 0..OptimizerKind::ALL.len(),
         lr in 1e-4..2.0f64,
         x in -6.0..6.0f64,
         y in -6.0..6.0f64,
@@ -132,7 +160,7 @@ fn torch_float32_adam_rosenbrock(spec: &OptimizerSpec, start: Point, steps: usiz
     let (mut x, mut y) = (start.x as f32, start.y as f32);
     let (mut m, mut v) = ([0.0f32; 2], [0.0f32; 2]);
     let weight = (1.0 - h.beta1) as f32;
-    let mut schedule = losscape::sim::Schedule::default();
+    let mut schedule = spec.start();
     for _ in 0..steps {
         let c = spec.advance(&mut schedule);
         let r = y - x * x;
