@@ -42,6 +42,19 @@ const CHUNK: usize = 32;
 /// Where a run ended: its last finite point, and the step at which it diverged, if it did.
 pub type End = (Point, Option<usize>);
 
+/// Whether the kernel runs `spec` (in the chosen dtype), rather than the scalar `f64` path:
+/// every optimizer whose update is elementwise, unless OneCycle cycles its momentum or β₁.
+pub fn in_kernel(spec: &OptimizerSpec) -> bool {
+    !spec.cycles_momentum()
+        && !matches!(
+            spec.kind(),
+            OptimizerKind::Adafactor
+                | OptimizerKind::Lbfgs
+                | OptimizerKind::Newton
+                | OptimizerKind::Sfn
+        )
+}
+
 /// [`final_point`](super::final_point) from each of `starts`, `steps` updates each, with the
 /// batch kernel where it applies and the scalar lockstep path where it does not (Newton,
 /// saddle-free Newton). The results are bit-identical either way.
@@ -140,8 +153,9 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
     let h = spec.hyper();
     let c = T::of;
     let wd = c(h.weight_decay);
-    if spec.cycles_momentum() {
-        // OneCycle changes the momentum or β₁ every step; the rules fix them per run.
+    if !in_kernel(spec) {
+        // OneCycle changing the momentum or β₁ every step (the rules fix them per run), or an
+        // update that is not elementwise: the scalar path.
         super::final_points(surface, spec, starts, steps).into_iter().for_each(sink);
         return;
     }
@@ -213,7 +227,7 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
             blocks(field, Asgd { lambd: c(h.lambd), wd }, spec, starts, steps, sink)
         }
         // Not elementwise (Adafactor's norms couple the coordinates, L-BFGS's line search
-        // evaluates the surface), or a 2 × 2 solve per step: the scalar path.
+        // evaluates the surface), or a 2 × 2 solve per step: the scalar path (see `in_kernel`).
         OptimizerKind::Adafactor
         | OptimizerKind::Lbfgs
         | OptimizerKind::Newton

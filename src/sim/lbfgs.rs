@@ -310,9 +310,9 @@ mod tests {
     }
 
     #[test]
-    fn one_step_on_a_quadratic_with_the_line_search_lands_on_the_minimum() {
-        // f = x² + y²: d = −g, and the exact line minimum is where the search ends.
-        let eval = |p: Point| (p.norm_squared(), p * 2.0);
+    fn the_line_search_ends_where_the_strong_wolfe_conditions_hold() {
+        // An anisotropic quadratic, from the first trial step 1/‖g‖₁.
+        let eval = |p: Point| (p.x * p.x + 10.0 * p.y * p.y, Gradient::new(2.0 * p.x, 20.0 * p.y));
         let params = LbfgsParams {
             lr: 1.0,
             history_size: 100,
@@ -324,6 +324,11 @@ mod tests {
         let p = Point::new(3.0, -4.0);
         let (f, g) = eval(p);
         let next = step(&params, &mut mem, p, f, g, eval);
-        assert!(next.norm() < 1e-9, "{next}");
+        let d = -g;
+        let gtd = g.dot(&d);
+        let (f_new, g_new) = eval(next);
+        assert!(f_new <= f + 1e-4 * mem.t * gtd, "sufficient decrease: {f_new} vs {f}");
+        assert!(g_new.dot(&d).abs() <= 0.9 * gtd.abs(), "curvature condition");
+        assert_eq!(next, p + d * mem.t);
     }
 }
