@@ -529,13 +529,14 @@ pub struct Preset {
 }
 
 /// The lecture presets, in lecture order; the first is the default scene at start-up.
-pub const PRESETS: [Preset; 6] = [
+pub const PRESETS: [Preset; 7] = [
     Preset { file: "saddle.json", json: include_str!("../assets/scenes/saddle.json") },
     Preset { file: "plateau.json", json: include_str!("../assets/scenes/plateau.json") },
     Preset { file: "local-optima.json", json: include_str!("../assets/scenes/local-optima.json") },
     Preset { file: "ravine.json", json: include_str!("../assets/scenes/ravine.json") },
     Preset { file: "himmelblau.json", json: include_str!("../assets/scenes/himmelblau.json") },
     Preset { file: "rosenbrock.json", json: include_str!("../assets/scenes/rosenbrock.json") },
+    Preset { file: "schedule.json", json: include_str!("../assets/scenes/schedule.json") },
 ];
 
 impl Preset {

@@ -140,3 +140,109 @@ fn newton_follows_a_schedule_too() {
     let xs: Vec<f64> = run.points.iter().map(|p| p.point.x).collect();
     assert_eq!(xs, [1.0, 0.5, 0.375, 0.328125]);
 }
+
+/// A scene keeps each optimizer's schedule; a file from before schedules loads with none, and a
+/// bad schedule in a file names the field.
+#[test]
+fn scenes_carry_schedules() {
+    use losscape::scene::{OptimizerEntry, PRESETS, Scene, SurfaceChoice};
+    let mut scene = Scene::new(SurfaceChoice::Builtin(losscape::sim::Builtin::Himmelblau));
+    let mut entry = OptimizerEntry::new(OptimizerKind::Lbfgs);
+    entry.spec.set_str(losscape::sim::Param::LineSearch, "strong_wolfe").unwrap();
+    entry.spec.set_schedule(Some(LrSchedule::parse("cosine:t_max=300").unwrap())).unwrap();
+    scene.optimizers = vec![entry];
+    let text = scene.to_json();
+    assert!(text.contains("\"schedule\": \"cosine:t_max=300,eta_min=0.0\""), "{text}");
+    assert!(text.contains("\"line_search\": \"strong_wolfe\""), "{text}");
+    assert_eq!(Scene::from_json(&text, "test").unwrap(), scene);
+
+    let old = PRESETS.iter().find(|p| p.file == "ravine.json").unwrap().scene().unwrap();
+    assert!(old.optimizers.iter().all(|o| o.spec.schedule().is_none()));
+
+    let bad = text.replace("cosine:t_max=300,eta_min=0.0", "cosine");
+    let err = Scene::from_json(&bad, "bad.json").unwrap_err().to_string();
+    assert!(err.contains("optimizers[0]") && err.contains("needs 't_max'"), "{err}");
+    let mut adagrad = OptimizerEntry::new(OptimizerKind::Adagrad);
+    adagrad.spec.set_schedule(Some(LrSchedule::parse("cosine:t_max=300").unwrap())).unwrap();
+    scene.optimizers = vec![adagrad];
+    let onecycle = scene
+        .to_json()
+        .replace("cosine:t_max=300,eta_min=0.0", "onecycle:max_lr=1,total_steps=10");
+    let err = Scene::from_json(&onecycle, "bad.json").unwrap_err().to_string();
+    assert!(err.contains("adagrad has neither"), "{err}");
+}
+
+/// The schedule lesson: with the same noisy gradients, gradient descent at a constant rate
+/// keeps bouncing across the valley while the cosine decay settles.
+#[test]
+fn the_schedule_lesson_holds() {
+    use losscape::scene::PRESETS;
+    let scene = PRESETS.iter().find(|p| p.file == "schedule.json").unwrap().scene().unwrap();
+    let surface = losscape::sim::Builtin::ElongatedBowl;
+    let start = Point::new(scene.starts[0][0], scene.starts[0][1]);
+    let tail_loss = |i: usize| {
+        let o = &scene.optimizers[i];
+        let run = simulate(&surface, &o.spec, start, scene.steps, o.noise);
+        let tail = &run.points[run.points.len() - 30..];
+        tail.iter().map(|p| p.loss).sum::<f64>() / tail.len() as f64
+    };
+    let (constant, cosine) = (tail_loss(0), tail_loss(1));
+    assert!(scene.optimizers[0].spec.schedule().is_none());
+    assert_eq!(scene.optimizers[1].spec.schedule().map(LrSchedule::name), Some("cosine"));
+    assert!(constant > 10.0 * cosine, "constant {constant}, cosine {cosine}");
+    assert!(cosine < 0.05, "the cosine run settles: {cosine}");
+}
+
+fn losscape(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_losscape")).args(args).output().unwrap()
+}
+
+/// `--schedule` on `simulate`: the reference case's trajectory, and clear errors.
+#[test]
+fn the_command_line_takes_schedules() {
+    let o = losscape(&[
+        "simulate", "--surface", "himmelblau", "--optimizer", "adam:lr=0.5", "--schedule",
+        "step:step_size=50,gamma=0.5", "--start", "0,0", "--steps", "200",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let reference: serde_json::Value =
+        serde_json::from_str(include_str!("data/torch_more_trajectories.json")).unwrap();
+    let case = reference["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["schedule"] == "step:step_size=50,gamma=0.5")
+        .unwrap();
+    let last = String::from_utf8(o.stdout).unwrap().lines().last().unwrap().to_owned();
+    let cols: Vec<f64> = last.split(',').skip(1).map(|v| v.parse().unwrap()).collect();
+    let want = case["trajectory"][200].as_array().unwrap();
+    for (a, b) in cols.iter().zip(want) {
+        let b = b.as_f64().unwrap();
+        assert!((a - b).abs() <= 1e-7 * b.abs().max(1.0), "{a} vs {b}");
+    }
+    let fails = |args: &[&str], needle: &str| {
+        let o = losscape(args);
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        assert!(err.starts_with("error: ") && err.contains(needle), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    };
+    let sim = ["simulate", "--surface", "himmelblau", "--start", "0,0", "--steps", "5"];
+    let with = |extra: &[&'static str]| [&sim[..], extra].concat();
+    fails(&with(&["--optimizer", "gd", "--schedule", "warmup"]), "--schedule 'warmup': unknown schedule");
+    fails(&with(&["--optimizer", "gd", "--schedule", "cosine"]), "cosine needs 't_max'");
+    fails(
+        &with(&["--optimizer", "adagrad", "--schedule", "onecycle:max_lr=1,total_steps=10"]),
+        "adagrad has neither",
+    );
+    fails(
+        &["basins", "--surface", "himmelblau", "--optimizer", "gd", "--grid", "4", "--steps", "3",
+          "--schedule", "exponential"],
+        "exponential needs 'gamma'",
+    );
+    fails(
+        &["render", "--surface", "himmelblau", "--optimizer", "adam", "--start", "0,0",
+          "--schedule", "linear:total_iters=0", "--out", "/tmp/never.png"],
+        "total_iters",
+    );
+}
