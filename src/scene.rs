@@ -15,8 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::field::Colormap;
 use crate::sim::{
-    Builtin, Domain, Formula, FormulaError, LrSchedule, Noise, OptimizerKind, OptimizerSpec,
-    Param, ParamType, Point, SurfaceDef,
+    Builtin, Domain, Formula, FormulaError, LrSchedule, Noise, OptimizerKind, OptimizerSpec, Param,
+    ParamType, Point, SurfaceDef,
 };
 
 /// The scene format this build writes. Files of this version or older load; newer ones are
@@ -206,11 +206,7 @@ impl OptimizerEntry {
         if let Some(s) = self.spec.schedule() {
             label = format!("{label} · {}", s.name());
         }
-        if self.noise.is_active() {
-            format!("{label} (σ={})", self.noise.sigma)
-        } else {
-            label
-        }
+        if self.noise.is_active() { format!("{label} (σ={})", self.noise.sigma) } else { label }
     }
 }
 

@@ -5,9 +5,7 @@
 //! PyTorch's loop there: `zero_grad; loss = f(p); record; backward; optimizer.step();
 //! scheduler.step()` (L-BFGS: `step(closure)` with `max_iter=1`).
 
-use losscape::sim::{
-    Builtin, Formula, LrSchedule, Noise, OptimizerSpec, Point, Surface, simulate,
-};
+use losscape::sim::{Builtin, Formula, LrSchedule, Noise, OptimizerSpec, Point, Surface, simulate};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -37,11 +35,11 @@ fn cases() -> Vec<Case> {
 }
 
 fn spec_of(case: &Case) -> OptimizerSpec {
-    let spec = OptimizerSpec::parse(&case.optimizer)
-        .unwrap_or_else(|e| panic!("{}: {e}", case.id));
-    let schedule = case.schedule.as_deref().map(|s| {
-        LrSchedule::parse(s).unwrap_or_else(|e| panic!("{}: {e}", case.id))
-    });
+    let spec = OptimizerSpec::parse(&case.optimizer).unwrap_or_else(|e| panic!("{}: {e}", case.id));
+    let schedule = case
+        .schedule
+        .as_deref()
+        .map(|s| LrSchedule::parse(s).unwrap_or_else(|e| panic!("{}: {e}", case.id)));
     spec.with_schedule(schedule).unwrap_or_else(|e| panic!("{}: {e}", case.id))
 }
 
@@ -106,9 +104,9 @@ fn every_new_optimizer_and_schedule_is_covered() {
         assert!(cases.iter().any(|c| c.optimizer.starts_with(name)), "{name}");
     }
     for name in LrSchedule::NAMES {
-        let covered = cases.iter().any(|c| {
-            c.schedule.as_deref().is_some_and(|s| s.split(':').next() == Some(name))
-        });
+        let covered = cases
+            .iter()
+            .any(|c| c.schedule.as_deref().is_some_and(|s| s.split(':').next() == Some(name)));
         assert!(covered, "{name}");
     }
 }

@@ -46,7 +46,11 @@ fn every_schedules_rates_are_pytorchs() {
         let rates = spec.rates(reference.steps);
         for (k, (ours, theirs)) in rates.iter().zip(&case.lr).enumerate() {
             if !same(*ours, *theirs) {
-                failures.push(format!("{}: step {}: ours {ours:e}, PyTorch {theirs:e}", case.schedule, k + 1));
+                failures.push(format!(
+                    "{}: step {}: ours {ours:e}, PyTorch {theirs:e}",
+                    case.schedule,
+                    k + 1
+                ));
                 break;
             }
         }
@@ -71,7 +75,12 @@ fn onecycle_cycles_momentum_or_beta1_as_pytorch_does() {
                 OptimizerKind::Adam | OptimizerKind::Nadam => c.beta1,
                 _ => c.momentum,
             };
-            assert!(same(ours, *theirs), "{}: step {}: ours {ours}, PyTorch {theirs}", case.schedule, k + 1);
+            assert!(
+                same(ours, *theirs),
+                "{}: step {}: ours {ours}, PyTorch {theirs}",
+                case.schedule,
+                k + 1
+            );
         }
     }
 }
@@ -100,7 +109,8 @@ fn onecycle_on_gd_carries_a_momentum_buffer() {
         p -= b * case.lr[k];
     }
     // Without the schedule the same rate would be plain descent: the buffer is what differs.
-    let plain = simulate(&surface, &OptimizerSpec::parse("gd:lr=0.02").unwrap(), start, 3, Noise::NONE);
+    let plain =
+        simulate(&surface, &OptimizerSpec::parse("gd:lr=0.02").unwrap(), start, 3, Noise::NONE);
     assert_ne!(plain.points[2].point, run.points[2].point);
 }
 
@@ -119,7 +129,8 @@ fn bad_schedules_are_clear_errors() {
     assert!(matches!(e, SpecError::Schedule(_)));
     assert!(e.to_string().contains("adagrad has neither"), "{e}");
     assert!(e.to_string().contains("cycle_momentum=false"), "{e}");
-    let off = LrSchedule::parse("onecycle:max_lr=0.1,total_steps=100,cycle_momentum=false").unwrap();
+    let off =
+        LrSchedule::parse("onecycle:max_lr=0.1,total_steps=100,cycle_momentum=false").unwrap();
     assert!(adagrad.with_schedule(Some(off)).is_ok());
     // Every optimizer with momentum or β₁ takes it, Newton's methods take the rest.
     for kind in OptimizerKind::ALL {
@@ -134,7 +145,9 @@ fn bad_schedules_are_clear_errors() {
 fn newton_follows_a_schedule_too() {
     let surface = Formula::parse("x^2 + y^2").unwrap();
     let newton = OptimizerSpec::parse("newton:lr=0.5").unwrap();
-    let halving = newton.with_schedule(Some(LrSchedule::parse("step:step_size=1,gamma=0.5").unwrap())).unwrap();
+    let halving = newton
+        .with_schedule(Some(LrSchedule::parse("step:step_size=1,gamma=0.5").unwrap()))
+        .unwrap();
     let run = simulate(&surface, &halving, Point::new(1.0, 0.0), 3, Noise::NONE);
     // Newton on a quadratic moves lr of the way: 1 → 0.5 → 0.375 → 0.328125.
     let xs: Vec<f64> = run.points.iter().map(|p| p.point.x).collect();
@@ -165,9 +178,8 @@ fn scenes_carry_schedules() {
     let mut adagrad = OptimizerEntry::new(OptimizerKind::Adagrad);
     adagrad.spec.set_schedule(Some(LrSchedule::parse("cosine:t_max=300").unwrap())).unwrap();
     scene.optimizers = vec![adagrad];
-    let onecycle = scene
-        .to_json()
-        .replace("cosine:t_max=300,eta_min=0.0", "onecycle:max_lr=1,total_steps=10");
+    let onecycle =
+        scene.to_json().replace("cosine:t_max=300,eta_min=0.0", "onecycle:max_lr=1,total_steps=10");
     let err = Scene::from_json(&onecycle, "bad.json").unwrap_err().to_string();
     assert!(err.contains("adagrad has neither"), "{err}");
 }
@@ -201,8 +213,17 @@ fn losscape(args: &[&str]) -> std::process::Output {
 #[test]
 fn the_command_line_takes_schedules() {
     let o = losscape(&[
-        "simulate", "--surface", "himmelblau", "--optimizer", "adam:lr=0.5", "--schedule",
-        "step:step_size=50,gamma=0.5", "--start", "0,0", "--steps", "200",
+        "simulate",
+        "--surface",
+        "himmelblau",
+        "--optimizer",
+        "adam:lr=0.5",
+        "--schedule",
+        "step:step_size=50,gamma=0.5",
+        "--start",
+        "0,0",
+        "--steps",
+        "200",
     ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let reference: serde_json::Value =
@@ -229,20 +250,45 @@ fn the_command_line_takes_schedules() {
     };
     let sim = ["simulate", "--surface", "himmelblau", "--start", "0,0", "--steps", "5"];
     let with = |extra: &[&'static str]| [&sim[..], extra].concat();
-    fails(&with(&["--optimizer", "gd", "--schedule", "warmup"]), "--schedule 'warmup': unknown schedule");
+    fails(
+        &with(&["--optimizer", "gd", "--schedule", "warmup"]),
+        "--schedule 'warmup': unknown schedule",
+    );
     fails(&with(&["--optimizer", "gd", "--schedule", "cosine"]), "cosine needs 't_max'");
     fails(
         &with(&["--optimizer", "adagrad", "--schedule", "onecycle:max_lr=1,total_steps=10"]),
         "adagrad has neither",
     );
     fails(
-        &["basins", "--surface", "himmelblau", "--optimizer", "gd", "--grid", "4", "--steps", "3",
-          "--schedule", "exponential"],
+        &[
+            "basins",
+            "--surface",
+            "himmelblau",
+            "--optimizer",
+            "gd",
+            "--grid",
+            "4",
+            "--steps",
+            "3",
+            "--schedule",
+            "exponential",
+        ],
         "exponential needs 'gamma'",
     );
     fails(
-        &["render", "--surface", "himmelblau", "--optimizer", "adam", "--start", "0,0",
-          "--schedule", "linear:total_iters=0", "--out", "/tmp/never.png"],
+        &[
+            "render",
+            "--surface",
+            "himmelblau",
+            "--optimizer",
+            "adam",
+            "--start",
+            "0,0",
+            "--schedule",
+            "linear:total_iters=0",
+            "--out",
+            "/tmp/never.png",
+        ],
         "total_iters",
     );
 }

@@ -397,9 +397,8 @@ fn schedule_widget(ui: &mut Ui, spec: &mut OptimizerSpec, steps: usize) {
             .labelled_by(label.id)
             .on_hover_text("A learning-rate schedule, stepped after every step as in PyTorch");
         if let Some(choice) = chosen {
-            let schedule = choice.and_then(|name| {
-                LrSchedule::parse(&default_schedule(name, spec, steps)).ok()
-            });
+            let schedule = choice
+                .and_then(|name| LrSchedule::parse(&default_schedule(name, spec, steps)).ok());
             let _ = spec.set_schedule(schedule);
             ui.data_mut(|d| {
                 d.remove::<String>(text_id);

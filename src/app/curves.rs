@@ -93,9 +93,12 @@ fn lr_plot(ui: &mut Ui, app: &LosscapeApp, width: f32, height: f32, log: bool, s
                     .map(|(k, &lr)| [k as f64, if log { lr.log10() } else { lr }])
                     .collect();
                 pui.line(
-                    Line::new(entry.label(), PlotPoints::Owned(points.into_iter().map(Into::into).collect()))
-                        .color(color(entry.color))
-                        .allow_hover(false),
+                    Line::new(
+                        entry.label(),
+                        PlotPoints::Owned(points.into_iter().map(Into::into).collect()),
+                    )
+                    .color(color(entry.color))
+                    .allow_hover(false),
                 );
             }
             pui.vline(VLine::new("", step).color(egui::Color32::WHITE).width(1.5));

@@ -210,8 +210,7 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
             blocks(field, Adamax { moments: Moments::new(h), wd }, spec, starts, steps, sink)
         }
         OptimizerKind::Adadelta => {
-            let rule =
-                Adadelta { rho: c(h.rho), one_minus_rho: c(1.0 - h.rho), eps: c(h.eps), wd };
+            let rule = Adadelta { rho: c(h.rho), one_minus_rho: c(1.0 - h.rho), eps: c(h.eps), wd };
             blocks(field, rule, spec, starts, steps, sink)
         }
         OptimizerKind::Rprop => {

@@ -108,7 +108,11 @@ pub fn step(
     };
     mem.d = d;
     mem.prev_flat_grad = g;
-    let mut t = if mem.n_iter == 1 { f64::min(1.0, 1.0 / (g.x.abs() + g.y.abs())) * params.lr } else { params.lr };
+    let mut t = if mem.n_iter == 1 {
+        f64::min(1.0, 1.0 / (g.x.abs() + g.y.abs())) * params.lr
+    } else {
+        params.lr
+    };
     let gtd = g.dot(&d);
     if gtd > -params.tolerance_change {
         mem.t = t;
@@ -219,7 +223,15 @@ fn strong_wolfe(
         let min_step = t + 0.01 * (t - t_prev);
         let max_step = t * 10.0;
         let tmp = t;
-        t = cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, Some((min_step, max_step)));
+        t = cubic_interpolate(
+            t_prev,
+            f_prev,
+            gtd_prev,
+            t,
+            f_new,
+            gtd_new,
+            Some((min_step, max_step)),
+        );
         t_prev = tmp;
         f_prev = f_new;
         g_prev = g_new;

@@ -109,11 +109,7 @@ impl Narration {
             }
             OptimizerKind::Nesterov => {
                 out.push(format!("b ← μ·b + g = {}", v2(a.m)));
-                out.push(format!(
-                    "Δp = −lr·(g + μ·b), lr = {}, μ = {}",
-                    num(lr),
-                    num(c.momentum)
-                ));
+                out.push(format!("Δp = −lr·(g + μ·b), lr = {}, μ = {}", num(lr), num(c.momentum)));
             }
             OptimizerKind::Adagrad => {
                 out.push(format!("s ← s + g² = {}", v2(a.v)));
@@ -187,15 +183,16 @@ impl Narration {
             OptimizerKind::Adamax => {
                 out.push(format!("m ← β₁·m + (1−β₁)·g = {}", v2(a.m)));
                 out.push(format!("u ← max(β₂·u, |g| + ε) = {}", v2(a.v)));
-                out.push(format!(
-                    "Δp = −lr/(1−β₁^t) · m/u = −{}·m/u",
-                    num(c.step_size)
-                ));
+                out.push(format!("Δp = −lr/(1−β₁^t) · m/u = −{}·m/u", num(c.step_size)));
             }
             OptimizerKind::Adadelta => {
                 out.push(format!("v ← ρ·v + (1−ρ)·g² = {}", v2(a.v)));
                 let delta = self.delta() / -lr;
-                out.push(format!("Δ = √(u + ε)/√(v + ε)·g = {}   (u before: {})", v2(delta), v2(b.u)));
+                out.push(format!(
+                    "Δ = √(u + ε)/√(v + ε)·g = {}   (u before: {})",
+                    v2(delta),
+                    v2(b.u)
+                ));
                 out.push(format!("u ← ρ·u + (1−ρ)·Δ² = {}", v2(a.u)));
                 out.push(format!("Δp = −lr·Δ, lr = {}", num(lr)));
             }
@@ -209,11 +206,7 @@ impl Narration {
                         "sign flip, ×η₋, step skipped"
                     }
                 };
-                out.push(format!(
-                    "x: {};  y: {}",
-                    word(self.g.x, b.m.x),
-                    word(self.g.y, b.m.y)
-                ));
+                out.push(format!("x: {};  y: {}", word(self.g.x, b.m.x), word(self.g.y, b.m.y)));
                 out.push(format!(
                     "step ← clamp(step·η, {}, {}) = {}",
                     num(h.step_min),

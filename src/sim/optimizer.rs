@@ -430,9 +430,7 @@ impl Param {
     pub fn format(self, value: f64) -> String {
         match self.kind() {
             ParamType::Flag => (value != 0.0).to_string(),
-            ParamType::LineSearch => {
-                if value != 0.0 { "strong_wolfe" } else { "none" }.to_owned()
-            }
+            ParamType::LineSearch => if value != 0.0 { "strong_wolfe" } else { "none" }.to_owned(),
             ParamType::Count => format!("{value}"),
             ParamType::Number => format!("{value:?}"),
         }
@@ -841,11 +839,8 @@ impl OptimizerSpec {
             ParamType::Count => (value.parse::<f64>().ok(), "whole number"),
             ParamType::Number => (value.parse::<f64>().ok(), "number"),
         };
-        let number = number.ok_or_else(|| SpecError::NotANumber {
-            param,
-            value: value.to_owned(),
-            what,
-        })?;
+        let number =
+            number.ok_or_else(|| SpecError::NotANumber { param, value: value.to_owned(), what })?;
         self.set(param, number)
     }
 
@@ -1173,8 +1168,10 @@ impl OptimizerSpec {
                 if c.momentum == 0.0 {
                     return p + g * -lr;
                 }
-                let dampening = if self.kind == OptimizerKind::Momentum { hp.dampening } else { 0.0 };
-                state.m = if c.step == 1 { g } else { state.m * c.momentum + g * (1.0 - dampening) };
+                let dampening =
+                    if self.kind == OptimizerKind::Momentum { hp.dampening } else { 0.0 };
+                state.m =
+                    if c.step == 1 { g } else { state.m * c.momentum + g * (1.0 - dampening) };
                 let d = if self.kind == OptimizerKind::Nesterov {
                     g + state.m * c.momentum
                 } else {
@@ -1239,7 +1236,8 @@ impl OptimizerSpec {
                 state.v = addcmul(state.v * hp.beta2, g, g, 1.0 - hp.beta2);
                 let m_hat = state.m / c.step_size;
                 let d = if c.rect > 0.0 {
-                    let adaptive = add_scalar(sqrt2(state.v), hp.eps).map(|s| c.bias_correction2 / s);
+                    let adaptive =
+                        add_scalar(sqrt2(state.v), hp.eps).map(|s| c.bias_correction2 / s);
                     (m_hat * lr).component_mul(&adaptive) * c.rect
                 } else {
                     m_hat * lr
@@ -1256,7 +1254,8 @@ impl OptimizerSpec {
                 let g = l2(g);
                 state.v = addcmul(state.v * hp.rho, g, g, 1.0 - hp.rho);
                 let std = sqrt2(add_scalar(state.v, hp.eps));
-                let delta = sqrt2(add_scalar(state.u, hp.eps)).component_div(&std).component_mul(&g);
+                let delta =
+                    sqrt2(add_scalar(state.u, hp.eps)).component_div(&std).component_mul(&g);
                 state.u = addcmul(state.u * hp.rho, delta, delta, 1.0 - hp.rho);
                 p + delta * -lr
             }

@@ -307,9 +307,10 @@ impl LrSchedule {
             let (key, value) =
                 item.split_once('=').ok_or_else(|| ScheduleError::NotKeyValue(item.to_owned()))?;
             let key = key.trim().replace('-', "_").to_lowercase();
-            let i = keys.iter().position(|(k, _, _)| *k == key).ok_or_else(|| {
-                ScheduleError::UnknownKey { schedule: name, key: key.clone() }
-            })?;
+            let i = keys
+                .iter()
+                .position(|(k, _, _)| *k == key)
+                .ok_or_else(|| ScheduleError::UnknownKey { schedule: name, key: key.clone() })?;
             let (k, kind, _) = keys[i];
             let value = value.trim();
             values[i] = Some(kind.parse(value).ok_or_else(|| ScheduleError::BadValue {
@@ -443,7 +444,8 @@ impl LrSchedule {
                 if (e as i128 - 1 - t_max as i128).rem_euclid(2 * t_max as i128) == 0 {
                     s.lr += (s.base_lr - eta_min) * (1.0 - (PI / t).cos()) / 2.0;
                 } else {
-                    s.lr = (1.0 + (PI * e as f64 / t).cos()) / (1.0 + (PI * (e - 1) as f64 / t).cos())
+                    s.lr = (1.0 + (PI * e as f64 / t).cos())
+                        / (1.0 + (PI * (e - 1) as f64 / t).cos())
                         * (s.lr - eta_min)
                         + eta_min;
                 }
@@ -602,7 +604,9 @@ mod tests {
         assert!(err("cosine:t_max=2.5").contains("whole number"));
         assert!(err("step:step_size=5,gama=0.5").contains("step takes no 'gama'"));
         assert!(err("onecycle:max_lr=1").contains("needs 'total_steps'"));
-        assert!(err("onecycle:max_lr=1,total_steps=5,anneal_strategy=cubic").contains("cos or linear"));
+        assert!(
+            err("onecycle:max_lr=1,total_steps=5,anneal_strategy=cubic").contains("cos or linear")
+        );
         assert!(err("exponential:gamma").contains("not key=value"));
     }
 
