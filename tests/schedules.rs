@@ -202,7 +202,7 @@ fn the_schedule_lesson_holds() {
     assert!(scene.optimizers[0].spec.schedule().is_none());
     assert_eq!(scene.optimizers[1].spec.schedule().map(LrSchedule::name), Some("cosine"));
     assert!(constant > 10.0 * cosine, "constant {constant}, cosine {cosine}");
-    assert!(cosine < 0.05, "the cosine run settles: {cosine}");
+    assert!(cosine < 0.1, "the cosine run settles: {cosine}");
 }
 
 fn losscape(args: &[&str]) -> std::process::Output {
