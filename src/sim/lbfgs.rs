@@ -100,9 +100,9 @@ pub fn step(
             q += mem.old_dirs[i] * -al[i];
         }
         let mut r = q * mem.h_diag;
-        for i in 0..num_old {
+        for (i, &al_i) in al.iter().enumerate() {
             let be_i = mem.old_dirs[i].dot(&r) * mem.ro[i];
-            r += mem.old_stps[i] * (al[i] - be_i);
+            r += mem.old_stps[i] * (al_i - be_i);
         }
         r
     };

@@ -434,7 +434,7 @@ impl LrSchedule {
         let e = s.last_epoch;
         match *self {
             LrSchedule::Step { step_size, gamma } => {
-                if e % step_size == 0 {
+                if e.is_multiple_of(step_size) {
                     s.lr *= gamma;
                 }
             }
