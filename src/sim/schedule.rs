@@ -454,7 +454,7 @@ impl LrSchedule {
                 s.t_cur += 1;
                 if s.t_cur >= s.t_i {
                     s.t_cur %= s.t_i;
-                    s.t_i *= t_mult;
+                    s.t_i = s.t_i.saturating_mul(t_mult);
                 }
                 s.lr = self.restart_lr(s, eta_min);
             }
