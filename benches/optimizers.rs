@@ -19,7 +19,7 @@ const STEPS: usize = 256;
 
 /// A learning rate per optimizer that keeps 256 steps from (−1.5, 2) on rosenbrock finite (the
 /// same settings as the PyTorch reference cases where there is one).
-const SPECS: [&str; 10] = [
+const SPECS: [&str; 17] = [
     "gd:lr=0.001",
     "momentum:lr=0.0005",
     "nesterov:lr=0.0005",
@@ -28,6 +28,13 @@ const SPECS: [&str; 10] = [
     "adam:lr=0.05",
     "adamw:lr=0.05",
     "nadam:lr=0.02",
+    "radam:lr=0.01",
+    "adamax:lr=0.01",
+    "adadelta",
+    "rprop:lr=0.001",
+    "asgd:lr=0.0005",
+    "adafactor:lr=0.01",
+    "lbfgs:lr=0.5",
     "newton",
     "sfn",
 ];

@@ -16,7 +16,7 @@ use crate::scene::{OptimizerEntry, Rgb, Scene, SurfaceChoice, default_color};
 use crate::sim::basins::{self, Basin, BasinJob, BasinMap, Progress};
 use crate::sim::cloud::Cloud;
 use crate::sim::{
-    Builtin, Domain, Dtype, Formula, Noise, OptimizerSpec, Param, Point, SurfaceDef,
+    Builtin, Domain, Dtype, Formula, LrSchedule, Noise, OptimizerSpec, Param, Point, SurfaceDef,
     critical_points, simulate,
 };
 
@@ -108,6 +108,12 @@ pub struct BasinsArgs {
     /// and the app compute) or float32 (PyTorch's default dtype; about twice as fast).
     #[arg(long, value_name = "DTYPE", default_value = "float64", value_parser = parse_dtype)]
     pub dtype: Dtype,
+    /// A learning-rate schedule NAME[:key=value,...], stepped after every step as in PyTorch:
+    /// step:step_size=N[,gamma=F], exponential:gamma=F, cosine:t_max=N[,eta_min=F],
+    /// cosine-restarts:t_0=N[,t_mult=N,eta_min=F], linear[:start_factor=F,end_factor=F,total_iters=N],
+    /// onecycle:max_lr=F,total_steps=N[,pct_start=F,anneal_strategy=cos|linear,...].
+    #[arg(long, value_name = "SPEC")]
+    pub schedule: Option<String>,
 }
 
 /// `losscape render`.
@@ -128,6 +134,10 @@ pub struct RenderArgs {
     /// An optimizer NAME[:key=value,...]; repeat for several.
     #[arg(long, value_name = "SPEC", required_unless_present = "scene")]
     pub optimizer: Vec<String>,
+    /// A learning-rate schedule for every optimizer (over a scene's own), e.g. cosine:t_max=300;
+    /// see `losscape simulate --help`.
+    #[arg(long, value_name = "SPEC")]
+    pub schedule: Option<String>,
     /// A start point X,Y; repeat for several (write --start=-1.5,2 for a negative x).
     #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse_point, required_unless_present_any = ["scene", "cloud"])]
     pub start: Vec<Point>,
@@ -194,7 +204,8 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub surface: SurfaceArgs,
     /// The optimizer: NAME[:key=value,...], e.g. adam:lr=0.05,beta1=0.8. Names: gd, momentum,
-    /// nesterov, adagrad, rmsprop, adam, adamw, nadam, newton, sfn.
+    /// nesterov, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, rprop, asgd,
+    /// adafactor, lbfgs, newton, sfn.
     #[arg(long, value_name = "SPEC")]
     pub optimizer: String,
     /// The start point X,Y (write --start=-1.5,2 or --start -1.5,2).
@@ -214,6 +225,12 @@ pub struct SimulateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Csv)]
     pub format: Format,
+    /// A learning-rate schedule NAME[:key=value,...], stepped after every step as in PyTorch:
+    /// step:step_size=N[,gamma=F], exponential:gamma=F, cosine:t_max=N[,eta_min=F],
+    /// cosine-restarts:t_0=N[,t_mult=N,eta_min=F], linear[:start_factor=F,end_factor=F,total_iters=N],
+    /// onecycle:max_lr=F,total_steps=N[,pct_start=F,anneal_strategy=cos|linear,...].
+    #[arg(long, value_name = "SPEC")]
+    pub schedule: Option<String>,
 }
 
 /// Hyper-parameter flags; each overrides the value in the SPEC. An optimizer that does not take
@@ -390,6 +407,15 @@ fn resolve(args: &SurfaceArgs) -> Result<SurfaceDef, CliError> {
     }
 }
 
+/// Puts the schedule of `--schedule` (if given) on `spec`.
+fn apply_schedule(spec: &mut OptimizerSpec, schedule: Option<&str>) -> Result<(), CliError> {
+    let Some(text) = schedule else { return Ok(()) };
+    let schedule = LrSchedule::parse(text)
+        .map_err(|e| CliError::Input(format!("--schedule '{text}': {e}")))?;
+    spec.set_schedule(Some(schedule))
+        .map_err(|e| CliError::Input(format!("--schedule '{text}' on {}: {e}", spec.kind())))
+}
+
 /// The optimizer of `--optimizer`, with the hyper-parameter flags applied over it.
 fn optimizer(args: &SimulateArgs) -> Result<OptimizerSpec, CliError> {
     let mut spec = OptimizerSpec::parse(&args.optimizer)
@@ -415,6 +441,7 @@ fn optimizer(args: &SimulateArgs) -> Result<OptimizerSpec, CliError> {
             })?;
         }
     }
+    apply_schedule(&mut spec, args.schedule.as_deref())?;
     Ok(spec)
 }
 
@@ -486,6 +513,9 @@ fn render_scene(args: &RenderArgs) -> Result<Scene, CliError> {
         }
         scene
     };
+    for entry in &mut scene.optimizers {
+        apply_schedule(&mut entry.spec, args.schedule.as_deref())?;
+    }
     if let Some(name) = &args.colormap {
         scene.view.colormap =
             name.parse().map_err(|e| CliError::Input(format!("--colormap: {e}")))?;
@@ -596,6 +626,7 @@ fn simulate_command(
                 surface: surface.name(),
                 formula: surface.formula(),
                 optimizer: spec.to_string(),
+                schedule: spec.schedule().map(ToString::to_string),
                 start: [args.start.x, args.start.y],
                 steps: args.steps,
                 noise,
@@ -624,6 +655,8 @@ struct JsonTrajectory<'a> {
     surface: &'a str,
     formula: &'a str,
     optimizer: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<String>,
     start: [f64; 2],
     steps: usize,
     noise: Noise,
@@ -705,8 +738,9 @@ fn basins_command(
         None => None,
     };
     let surface = resolve(&args.surface)?;
-    let spec = OptimizerSpec::parse(&args.optimizer)
+    let mut spec = OptimizerSpec::parse(&args.optimizer)
         .map_err(|e| CliError::Input(format!("--optimizer '{}': {e}", args.optimizer)))?;
+    apply_schedule(&mut spec, args.schedule.as_deref())?;
     let domain = args.domain.unwrap_or_else(|| surface.default_domain());
     let job =
         BasinJob { surface, spec, domain, grid: args.grid, steps: args.steps, dtype: args.dtype };

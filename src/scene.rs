@@ -16,8 +16,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::field::Colormap;
 use crate::sim::cloud::Cloud;
 use crate::sim::{
-    Builtin, Domain, Formula, FormulaError, Noise, OptimizerKind, OptimizerSpec, Param, Point,
-    SurfaceDef,
+    Builtin, Domain, Formula, FormulaError, LrSchedule, Noise, OptimizerKind, OptimizerSpec, Param,
+    ParamType, Point, SurfaceDef,
 };
 
 /// The scene format this build writes. Files of this version or older load; newer ones are
@@ -85,6 +85,13 @@ pub fn default_color(kind: OptimizerKind) -> Rgb {
         OptimizerKind::Nadam => [0xee, 0x77, 0x33],
         OptimizerKind::Newton => [0xff, 0xff, 0xff],
         OptimizerKind::Sfn => [0x33, 0xbb, 0xee],
+        OptimizerKind::Radam => [0xaa, 0x33, 0x77],
+        OptimizerKind::Adamax => [0x88, 0xcc, 0xee],
+        OptimizerKind::Adadelta => [0x11, 0x77, 0x33],
+        OptimizerKind::Rprop => [0xdd, 0xcc, 0x77],
+        OptimizerKind::Asgd => [0x88, 0x22, 0x55],
+        OptimizerKind::Adafactor => [0x44, 0xaa, 0x99],
+        OptimizerKind::Lbfgs => [0xee, 0x33, 0x77],
     })
 }
 
@@ -195,13 +202,14 @@ impl OptimizerEntry {
         }
     }
 
-    /// The name shown in legends: the optimizer's label, with σ when noisy.
+    /// The name shown in legends: the optimizer's label, with its schedule if it has one and
+    /// σ when noisy.
     pub fn label(&self) -> String {
-        if self.noise.is_active() {
-            format!("{} (σ={})", self.spec.kind().label(), self.noise.sigma)
-        } else {
-            self.spec.kind().label().to_owned()
+        let mut label = self.spec.kind().label().to_owned();
+        if let Some(s) = self.spec.schedule() {
+            label = format!("{label} · {}", s.name());
         }
+        if self.noise.is_active() { format!("{label} (σ={})", self.noise.sigma) } else { label }
     }
 }
 
@@ -218,21 +226,26 @@ mod spec_serde {
         optimizer: OptimizerKind,
         #[serde(default)]
         params: BTreeMap<String, serde_json::Value>,
+        /// The learning-rate schedule as a SPEC (`cosine:t_max=300`); absent: none (as in
+        /// files from before schedules).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        schedule: Option<String>,
     }
 
     pub fn serialize<S: Serializer>(spec: &OptimizerSpec, s: S) -> Result<S::Ok, S::Error> {
         let params = spec
             .params()
             .map(|(p, v)| {
-                let value = if p == Param::Amsgrad {
-                    serde_json::Value::Bool(v != 0.0)
-                } else {
-                    serde_json::json!(v)
+                let value = match p.kind() {
+                    ParamType::Flag => serde_json::Value::Bool(v != 0.0),
+                    ParamType::LineSearch => serde_json::Value::String(p.format(v)),
+                    ParamType::Count | ParamType::Number => serde_json::json!(v),
                 };
                 (p.key().to_owned(), value)
             })
             .collect();
-        Repr { optimizer: spec.kind(), params }.serialize(s)
+        let schedule = spec.schedule().map(ToString::to_string);
+        Repr { optimizer: spec.kind(), params, schedule }.serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OptimizerSpec, D::Error> {
@@ -244,9 +257,18 @@ mod spec_serde {
             let number = match value {
                 serde_json::Value::Bool(b) => f64::from(u8::from(b)),
                 serde_json::Value::Number(n) => n.as_f64().unwrap_or(f64::NAN),
+                serde_json::Value::String(text) if param.kind() == ParamType::LineSearch => {
+                    spec.set_str(param, &text).map_err(D::Error::custom)?;
+                    continue;
+                }
                 other => return Err(D::Error::custom(format!("{key}: {other} is not a number"))),
             };
             spec.set(param, number).map_err(D::Error::custom)?;
+        }
+        if let Some(text) = repr.schedule {
+            let schedule = LrSchedule::parse(&text)
+                .map_err(|e| D::Error::custom(format!("schedule '{text}': {e}")))?;
+            spec.set_schedule(Some(schedule)).map_err(D::Error::custom)?;
         }
         Ok(spec)
     }
@@ -530,7 +552,7 @@ pub struct Preset {
 }
 
 /// The lecture presets, in lecture order; the first is the default scene at start-up.
-pub const PRESETS: [Preset; 7] = [
+pub const PRESETS: [Preset; 8] = [
     Preset { file: "saddle.json", json: include_str!("../assets/scenes/saddle.json") },
     Preset { file: "plateau.json", json: include_str!("../assets/scenes/plateau.json") },
     Preset { file: "local-optima.json", json: include_str!("../assets/scenes/local-optima.json") },
@@ -538,6 +560,7 @@ pub const PRESETS: [Preset; 7] = [
     Preset { file: "himmelblau.json", json: include_str!("../assets/scenes/himmelblau.json") },
     Preset { file: "rosenbrock.json", json: include_str!("../assets/scenes/rosenbrock.json") },
     Preset { file: "cloud.json", json: include_str!("../assets/scenes/cloud.json") },
+    Preset { file: "schedule.json", json: include_str!("../assets/scenes/schedule.json") },
 ];
 
 impl Preset {

@@ -215,7 +215,8 @@ fn a_good_formula_replaces_the_surface() {
 #[test]
 fn every_preset_loads_from_the_keyboard() {
     let mut h = harness(empty_scene());
-    let keys = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6];
+    let keys =
+        [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8];
     for (key, preset) in keys.into_iter().zip(PRESETS) {
         let expected = preset.scene().expect("preset parses");
         h.key_press(key);

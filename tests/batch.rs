@@ -26,8 +26,36 @@ fn specs() -> Vec<OptimizerSpec> {
         "nadam:momentum-decay=0.1,lr=0.1",
         "adamw:weight-decay=0.5,lr=0.05",
         "gd:lr=2",
+        // PyTorch's further options.
+        "gd:weight_decay=0.1,lr=0.1",
+        "nesterov:weight_decay=0.2,lr=0.05",
+        "adam:weight_decay=0.1,lr=0.1",
+        "rmsprop:momentum=0.9,centered=true,lr=0.01",
+        "rmsprop:centered=true,alpha=0.3,lr=0.05", // the other branch of grad_avg's lerp
+        "rmsprop:momentum=0.5,weight_decay=0.1,lr=0.02",
+        "adagrad:lr_decay=0.05,initial_accumulator_value=0.1,weight_decay=0.01,lr=0.3",
+        // The new optimizers' options.
+        "radam:weight_decay=0.1,decoupled_weight_decay=true,lr=0.1",
+        "radam:weight_decay=0.1,beta2=0.9,lr=0.1", // ρ_t > 5 from step 6: both regimes
+        "adamax:beta1=0.2,weight_decay=0.05,lr=0.2",
+        "adadelta:rho=0.5,weight_decay=0.01",
+        "rprop:eta_minus=0.3,eta_plus=1.5,step_max=1,lr=0.1",
+        "asgd:lambd=0.01,t0=5,alpha=1,weight_decay=0.1,lr=0.1",
     ] {
         out.push(OptimizerSpec::parse(text).unwrap());
+    }
+    // Schedules: the rate is one of the kernel's per-step scalars.
+    for (text, schedule) in [
+        ("adam:lr=0.1", "cosine:t_max=50"),
+        ("gd:lr=0.1", "step:step_size=10,gamma=0.5"),
+        ("rprop:lr=0.05", "linear:start_factor=0.2"),
+        ("asgd:lr=0.2", "exponential:gamma=0.98"),
+        ("radam:lr=0.05", "cosine-restarts:t_0=20,t_mult=2"),
+        ("adagrad:lr=0.1", "onecycle:max_lr=1,total_steps=200,cycle_momentum=false"),
+        ("momentum:lr=0.01", "onecycle:max_lr=0.1,total_steps=200"), // the scalar path
+    ] {
+        let schedule = losscape::sim::LrSchedule::parse(schedule).unwrap();
+        out.push(OptimizerSpec::parse(text).unwrap().with_schedule(Some(schedule)).unwrap());
     }
     out
 }
@@ -111,7 +139,7 @@ proptest! {
     #[test]
     fn random_starts_and_rates_match(
         b in 0..Builtin::ALL.len(),
-        k in 0..8usize,
+        k in 0..OptimizerKind::ALL.len(),
         lr in 1e-4..2.0f64,
         x in -6.0..6.0f64,
         y in -6.0..6.0f64,
@@ -221,7 +249,9 @@ fn float32_runs_end_near_the_float64_ones_wherever_the_dynamics_are_not_chaotic(
         // Where a nudge of about an f32 rounding moves the f64 end, the run is chaotic (GD on
         // Rastrigin bounces between wells): any rounding, f32 or f64, picks the way there.
         let nudged: Vec<Point> = starts.iter().map(|p| p * (1.0 + 1e-6)).collect();
-        for kind in OptimizerKind::ALL.into_iter().filter(|k| !k.needs_hessian()) {
+        // The optimizers the kernel serves; the others compute in f64 whatever the dtype.
+        let served = |k: &OptimizerKind| batch::in_kernel(&OptimizerSpec::new(*k));
+        for kind in OptimizerKind::ALL.into_iter().filter(served) {
             let spec = &OptimizerSpec::new(kind);
             let single = batch::final_points_in(Dtype::Float32, &def, spec, &starts, 20);
             let double = batch::final_points(&def, spec, &starts, 20);

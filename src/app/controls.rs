@@ -7,7 +7,7 @@ use super::style::color;
 use super::{Command, LosscapeApp};
 use crate::field::Colormap;
 use crate::scene::{Layout, OptimizerEntry, PRESETS, Rgb, SurfaceChoice};
-use crate::sim::{Builtin, OptimizerKind, OptimizerSpec, Param};
+use crate::sim::{Builtin, LrSchedule, OptimizerKind, OptimizerSpec, Param, ParamType};
 
 /// The top bar: the lessons menu, the scene's title and caption, help.
 pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
@@ -291,9 +291,10 @@ fn optimizers_section(ui: &mut Ui, app: &mut LosscapeApp) {
     });
     let mut remove = None;
     let mut tune = None;
+    let steps = app.scene.steps;
     for (i, entry) in app.scene.optimizers.iter_mut().enumerate() {
         ui.push_id(i, |ui| {
-            optimizer_row(ui, entry, &mut remove, &mut tune, i);
+            optimizer_row(ui, entry, &mut remove, &mut tune, i, steps);
         });
     }
     if let Some(i) = tune {
@@ -312,6 +313,7 @@ fn optimizer_row(
     remove: &mut Option<usize>,
     tune: &mut Option<usize>,
     index: usize,
+    steps: usize,
 ) {
     let kind = entry.spec.kind();
     ui.horizontal(|ui| {
@@ -327,6 +329,7 @@ fn optimizer_row(
         for param in kind.params() {
             param_widget(ui, &mut entry.spec, *param);
         }
+        schedule_widget(ui, &mut entry.spec, steps);
         ui.horizontal(|ui| {
             let label = ui.label("noise σ");
             ui.add(
@@ -351,7 +354,10 @@ fn optimizer_row(
                 *tune = Some(index);
             }
             if ui.button("Reset to defaults").on_hover_text("PyTorch's defaults").clicked() {
+                let schedule = entry.spec.schedule().copied();
                 entry.spec = OptimizerSpec::new(kind);
+                // The schedule is not a hyper-parameter: it stays (it suited the same kind).
+                let _ = entry.spec.set_schedule(schedule);
                 entry.noise = Default::default();
             }
             if ui.button("Remove").clicked() {
@@ -365,33 +371,136 @@ fn param_widget(ui: &mut Ui, spec: &mut OptimizerSpec, param: Param) {
     ui.horizontal(|ui| {
         let label = ui.label(param.key());
         let mut value = spec.get(param);
+        fn log(value: &mut f64, lo: f64, hi: f64, smallest: f64) -> egui::Slider<'_> {
+            egui::Slider::new(value, lo..=hi)
+                .logarithmic(true)
+                .smallest_positive(smallest)
+                .max_decimals(8)
+        }
         let changed = match param {
-            Param::Amsgrad => {
+            Param::Amsgrad | Param::Centered | Param::DecoupledWeightDecay | Param::LineSearch => {
                 let mut on = value != 0.0;
-                let r = ui.checkbox(&mut on, "");
+                let text = if param == Param::LineSearch { "strong Wolfe" } else { "" };
+                let r = ui.checkbox(&mut on, text);
                 value = f64::from(u8::from(on));
                 r
             }
             Param::Lr => {
                 ui.add(egui::Slider::new(&mut value, 1e-5..=10.0).logarithmic(true).max_decimals(6))
             }
-            Param::Beta1 | Param::Beta2 | Param::Alpha | Param::Momentum => {
+            Param::Beta1 | Param::Beta2 | Param::Alpha | Param::Momentum | Param::Rho => {
                 ui.add(egui::Slider::new(&mut value, 0.0..=0.9999).max_decimals(4))
             }
-            Param::Dampening => ui.add(egui::Slider::new(&mut value, 0.0..=1.0)),
-            Param::Eps => ui
-                .add(egui::Slider::new(&mut value, 1e-12..=1.0).logarithmic(true).max_decimals(12)),
-            Param::WeightDecay | Param::MomentumDecay | Param::Damping => ui.add(
-                egui::Slider::new(&mut value, 0.0..=10.0)
-                    .logarithmic(true)
-                    .smallest_positive(1e-4)
-                    .max_decimals(4),
-            ),
+            Param::Dampening | Param::EtaMinus => ui.add(egui::Slider::new(&mut value, 0.0..=1.0)),
+            Param::EtaPlus => ui.add(egui::Slider::new(&mut value, 1.0..=5.0)),
+            Param::Beta2Decay => ui.add(egui::Slider::new(&mut value, -1.0..=0.0)),
+            Param::Eps | Param::Eps1 | Param::ToleranceGrad | Param::ToleranceChange => ui
+                .add(egui::Slider::new(&mut value, 1e-16..=1.0).logarithmic(true).max_decimals(16)),
+            Param::StepMin => ui.add(log(&mut value, 0.0, 1.0, 1e-9)),
+            Param::StepMax | Param::D => ui.add(log(&mut value, 1e-3, 100.0, 1e-3)),
+            Param::T0 => ui.add(log(&mut value, 1.0, 1e7, 1.0)),
+            Param::HistorySize | Param::MaxEval => {
+                ui.add(egui::DragValue::new(&mut value).range(1.0..=1000.0).speed(1.0))
+            }
+            Param::WeightDecay
+            | Param::MomentumDecay
+            | Param::Damping
+            | Param::LrDecay
+            | Param::InitialAccumulatorValue
+            | Param::Lambd
+            | Param::Eps2 => ui.add(log(&mut value, 0.0, 10.0, 1e-4)),
         };
         let changed = changed.labelled_by(label.id).changed();
         if changed {
             // The widgets' ranges are within what `set` accepts; a rejected value is ignored.
+            // Counts (history size, max_eval) come back whole, whatever the drag left.
+            let value = if param.kind() == ParamType::Count { value.round() } else { value };
             let _ = spec.set(param, value);
         }
     });
+}
+
+/// A schedule suited to a run of `steps` steps, as the picker offers it: the SPEC a person
+/// would most likely type.
+fn default_schedule(name: &str, spec: &OptimizerSpec, steps: usize) -> String {
+    let steps = steps.max(4);
+    match name {
+        "step" => format!("step:step_size={},gamma=0.5", steps / 4),
+        "exponential" => format!("exponential:gamma={:.6}", 0.01f64.powf(1.0 / steps as f64)),
+        "cosine" => format!("cosine:t_max={steps}"),
+        "cosine-restarts" => format!("cosine-restarts:t_0={},t_mult=2", (steps / 7).max(1)),
+        "linear" => format!("linear:start_factor=0.1,total_iters={}", (steps / 5).max(1)),
+        _ => format!(
+            "onecycle:max_lr={:?},total_steps={steps}{}",
+            spec.lr() * 10.0,
+            if spec.kind().cycled().is_none() { ",cycle_momentum=false" } else { "" }
+        ),
+    }
+}
+
+/// The schedule picker: constant or one of PyTorch's schedules, with its SPEC editable as text
+/// (checked on Enter; a bad one is shown in red and not applied).
+fn schedule_widget(ui: &mut Ui, spec: &mut OptimizerSpec, steps: usize) {
+    let text_id = ui.scope_id().with("schedule-text");
+    let error_id = ui.scope_id().with("schedule-error");
+    ui.horizontal(|ui| {
+        let label = ui.label("schedule");
+        let current = spec.schedule().map_or("constant", LrSchedule::name);
+        let mut chosen = None;
+        egui::ComboBox::from_id_salt("schedule")
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                if ui.selectable_label(current == "constant", "constant").clicked() {
+                    chosen = Some(None);
+                }
+                for name in LrSchedule::NAMES {
+                    let r = ui
+                        .selectable_label(current == name, name)
+                        .on_hover_text(LrSchedule::example(name));
+                    if r.clicked() {
+                        chosen = Some(Some(name));
+                    }
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text("A learning-rate schedule, stepped after every step as in PyTorch");
+        if let Some(choice) = chosen {
+            let schedule = choice
+                .and_then(|name| LrSchedule::parse(&default_schedule(name, spec, steps)).ok());
+            let _ = spec.set_schedule(schedule);
+            ui.data_mut(|d| {
+                d.remove::<String>(text_id);
+                d.remove::<String>(error_id);
+            });
+        }
+    });
+    let Some(schedule) = spec.schedule().copied() else { return };
+    let mut text =
+        ui.data_mut(|d| d.get_temp::<String>(text_id)).unwrap_or_else(|| schedule.to_string());
+    let r = ui.add(
+        egui::TextEdit::singleline(&mut text)
+            .font(egui::TextStyle::Monospace)
+            .desired_width(f32::INFINITY),
+    );
+    if r.changed() {
+        ui.data_mut(|d| d.insert_temp(text_id, text.clone()));
+    }
+    if r.lost_focus() {
+        let parsed = LrSchedule::parse(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|s| spec.set_schedule(Some(s)).map_err(|e| e.to_string()));
+        ui.data_mut(|d| match parsed {
+            Ok(()) => {
+                d.remove::<String>(text_id);
+                d.remove::<String>(error_id);
+            }
+            Err(e) => {
+                d.insert_temp(error_id, e);
+            }
+        });
+    }
+    if let Some(e) = ui.data_mut(|d| d.get_temp::<String>(error_id)) {
+        ui.colored_label(Color32::from_rgb(0xff, 0x66, 0x66), e);
+    }
 }

@@ -1,5 +1,6 @@
 //! Loss and gradient norm against step for every trajectory, with a marker at the current
-//! step. A plateau shows up as a long flat stretch of small ‖∇f‖.
+//! step. A plateau shows up as a long flat stretch of small ‖∇f‖. When an optimizer follows a
+//! learning-rate schedule, a third plot shows each optimizer's rate against the step.
 
 use egui::Ui;
 use egui_plot::{Line, Plot, PlotPoints, VLine};
@@ -16,7 +17,9 @@ pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
     });
     let log = app.log_curves;
     let step = app.playback.step as f64;
-    let width = (ui.available_width() - 12.0) / 2.0;
+    let scheduled = app.scene.optimizers.iter().any(|o| o.enabled && o.spec.schedule().is_some());
+    let panels = if scheduled { 3.0 } else { 2.0 };
+    let width = (ui.available_width() - 6.0 * panels) / panels;
     let height = ui.available_height().max(80.0);
     ui.horizontal(|ui| {
         for (k, (title, which)) in
@@ -60,7 +63,67 @@ pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
                 t.bounds().height() / f64::from(t.frame().height().max(1.0)),
             ];
         }
+        if scheduled {
+            lr_plot(ui, app, width, height, log, step);
+        }
     });
+}
+
+/// The learning rate of each enabled optimizer against the step (PyTorch's rate of step t is
+/// drawn at point t − 1, where that update starts).
+fn lr_plot(ui: &mut Ui, app: &LosscapeApp, width: f32, height: f32, log: bool, step: f64) {
+    let steps = app.scene.steps;
+    let title = "learning rate";
+    Plot::new(title)
+        .width(width)
+        .height(height)
+        .x_axis_label("step")
+        .y_axis_label(if log { format!("log₁₀ {title}") } else { title.to_owned() })
+        .link_axis(egui::Id::unique("curves-x"), [true, false])
+        .link_cursor(egui::Id::unique("curves-x"), [true, false])
+        .show(ui, |pui| {
+            for (i, entry) in app.scene.optimizers.iter().enumerate() {
+                if !entry.enabled {
+                    continue;
+                }
+                let rates = cached_rates(pui.ctx(), i, &entry.spec, steps);
+                let points: Vec<[f64; 2]> = rates
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &lr)| [k as f64, if log { lr.log10() } else { lr }])
+                    .collect();
+                pui.line(
+                    Line::new(
+                        entry.label(),
+                        PlotPoints::Owned(points.into_iter().map(Into::into).collect()),
+                    )
+                    .color(color(entry.color))
+                    .allow_hover(false),
+                );
+            }
+            pui.vline(VLine::new("", step).color(egui::Color32::WHITE).width(1.5));
+        });
+}
+
+/// The rates of `spec` over `steps` steps, kept in egui's memory until the spec or the step
+/// count changes (a schedule is cheap, but not worth recomputing every frame).
+fn cached_rates(
+    ctx: &egui::Context,
+    index: usize,
+    spec: &crate::sim::OptimizerSpec,
+    steps: usize,
+) -> std::sync::Arc<Vec<f64>> {
+    let id = egui::Id::unique(("lr-curve", index));
+    let key = format!("{spec:?}/{steps}");
+    let cached = ctx.data_mut(|d| d.get_temp::<(String, std::sync::Arc<Vec<f64>>)>(id));
+    if let Some((k, rates)) = cached
+        && k == key
+    {
+        return rates;
+    }
+    let rates = std::sync::Arc::new(spec.rates(steps.min(1 << 20)));
+    ctx.data_mut(|d| d.insert_temp(id, (key, rates.clone())));
+    rates
 }
 
 #[derive(Clone, Copy)]

@@ -90,7 +90,7 @@ pub const SHORTCUTS: [(&str, &str); 17] = [
     ("R", "reset to step 0"),
     ("Home", "show the whole domain"),
     ("Delete", "remove the selected start point"),
-    ("1 – 7", "load a lecture preset"),
+    ("1 – 8", "load a lecture preset"),
     ("G", "overlay / grid layout"),
     ("H", "hide / show the side panels"),
     ("P", "presenter mode: panels hidden, everything larger"),

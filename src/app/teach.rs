@@ -157,13 +157,12 @@ pub fn draw_narration(pui: &mut PlotUi, n: &Narration, px: [f64; 2]) {
     if let Some(d) = unit(-n.g) {
         arrow(pui, "", p, p + d * screen, GRADIENT, 3.0, px);
     }
+    use crate::sim::OptimizerKind as K;
     let momentum = match n.spec.kind() {
-        crate::sim::OptimizerKind::Momentum | crate::sim::OptimizerKind::Nesterov => {
-            Some(-n.after.m)
-        }
-        crate::sim::OptimizerKind::Adam
-        | crate::sim::OptimizerKind::Adamw
-        | crate::sim::OptimizerKind::Nadam => n.m_hat.map(|m| -m),
+        K::Momentum | K::Nesterov | K::Adamax => Some(-n.after.m),
+        // SGD's and RMSprop's buffer, when there is one (OneCycle switches it on for gd).
+        K::Gd | K::Rmsprop if n.coefs.momentum > 0.0 => Some(-n.after.m),
+        K::Adam | K::Adamw | K::Nadam | K::Radam => n.m_hat.map(|m| -m),
         _ => None,
     };
     if let Some(d) = momentum.and_then(unit) {
@@ -185,7 +184,7 @@ pub fn draw_narration(pui: &mut PlotUi, n: &Narration, px: [f64; 2]) {
         pui.line(
             Line::new("", ring(e.x * g, e.y * g)).color(ELLIPSE).width(2.0).allow_hover(false),
         );
-        let lr = n.spec.lr() * g;
+        let lr = n.coefs.lr * g;
         pui.line(
             Line::new("", ring(lr, lr))
                 .color(GD_CIRCLE)

@@ -24,11 +24,13 @@
 //! `tests/batch.rs` holds the kernel to PyTorch's own float32 runs within float32 rounding.
 //! Formula surfaces are then evaluated in `f64` at the `f32` point and rounded.
 //!
-//! Newton and saddle-free Newton (a 2 × 2 solve or eigen-decomposition per step), and runs with
-//! gradient noise, go through the scalar path in `f64` whatever the dtype: [`final_points`]
-//! picks.
+//! Newton and saddle-free Newton (a 2 × 2 solve or eigen-decomposition per step), Adafactor
+//! (whose norms couple the coordinates), L-BFGS (whose line search evaluates the surface), runs
+//! whose momentum or β₁ OneCycle cycles, and runs with gradient noise, go through the scalar path
+//! in `f64` whatever the dtype: [`final_points`] picks. A learning-rate schedule is otherwise
+//! served by the kernel: the rate is one of the step's scalars.
 
-use super::optimizer::{Coefs, Hyper, Schedule};
+use super::optimizer::{Coefs, Hyper};
 use super::real::{Dtype, Real};
 use super::{Builtin, OptimizerKind, OptimizerSpec, Point, Surface, SurfaceDef};
 
@@ -42,6 +44,19 @@ const CHUNK: usize = 32;
 
 /// Where a run ended: its last finite point, and the step at which it diverged, if it did.
 pub type End = (Point, Option<usize>);
+
+/// Whether the kernel runs `spec` (in the chosen dtype), rather than the scalar `f64` path:
+/// every optimizer whose update is elementwise, unless OneCycle cycles its momentum or β₁.
+pub fn in_kernel(spec: &OptimizerSpec) -> bool {
+    !spec.cycles_momentum()
+        && !matches!(
+            spec.kind(),
+            OptimizerKind::Adafactor
+                | OptimizerKind::Lbfgs
+                | OptimizerKind::Newton
+                | OptimizerKind::Sfn
+        )
+}
 
 /// [`final_point`](super::final_point) from each of `starts`, `steps` updates each, with the
 /// batch kernel where it applies and the scalar lockstep path where it does not (Newton,
@@ -140,27 +155,38 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
 ) {
     let h = spec.hyper();
     let c = T::of;
+    let wd = c(h.weight_decay);
+    if !in_kernel(spec) {
+        // OneCycle changing the momentum or β₁ every step (the rules fix them per run), or an
+        // update that is not elementwise: the scalar path.
+        super::final_points(surface, spec, starts, steps).into_iter().for_each(sink);
+        return;
+    }
     match spec.kind() {
-        OptimizerKind::Gd => blocks(field, Gd { lr: c(h.lr) }, spec, starts, steps, sink),
+        OptimizerKind::Gd => blocks(field, Gd { wd }, spec, starts, steps, sink),
         OptimizerKind::Momentum | OptimizerKind::Nesterov => {
             let nesterov = spec.kind() == OptimizerKind::Nesterov;
             let rule = Heavy {
-                lr: c(h.lr),
                 momentum: c(h.momentum),
                 keep: c(1.0 - if nesterov { 0.0 } else { h.dampening }),
                 nesterov,
+                wd,
             };
             blocks(field, rule, spec, starts, steps, sink)
         }
         OptimizerKind::Adagrad => {
-            blocks(field, Adagrad { lr: c(h.lr), eps: c(h.eps) }, spec, starts, steps, sink)
+            let rule = Adagrad { eps: c(h.eps), wd, initial: c(h.initial_accumulator_value) };
+            blocks(field, rule, spec, starts, steps, sink)
         }
         OptimizerKind::Rmsprop => {
             let rule = Rmsprop {
-                lr: c(h.lr),
                 alpha: c(h.alpha),
                 one_minus_alpha: c(1.0 - h.alpha),
                 eps: c(h.eps),
+                wd,
+                momentum: c(h.momentum),
+                centered: h.centered,
+                low_branch: c(1.0 - h.alpha).to_f64().abs() < 0.5,
             };
             blocks(field, rule, spec, starts, steps, sink)
         }
@@ -168,19 +194,46 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
             let moments = Moments::new(h);
             match (spec.kind(), h.amsgrad) {
                 (OptimizerKind::Adam, false) => {
-                    blocks(field, Adam { moments, decay: c(1.0) }, spec, starts, steps, sink)
+                    blocks(field, Adam { moments, wd }, spec, starts, steps, sink)
                 }
                 (OptimizerKind::Adam, true) => {
-                    blocks(field, AmsGrad { moments }, spec, starts, steps, sink)
+                    blocks(field, AmsGrad { moments, wd }, spec, starts, steps, sink)
                 }
                 (OptimizerKind::Adamw, _) => {
-                    let decay = c(1.0 - h.lr * h.weight_decay);
-                    blocks(field, Adam { moments, decay }, spec, starts, steps, sink)
+                    blocks(field, Adam { moments, wd: c(0.0) }, spec, starts, steps, sink)
                 }
                 _ => blocks(field, Nadam { moments }, spec, starts, steps, sink),
             }
         }
-        OptimizerKind::Newton | OptimizerKind::Sfn => {
+        OptimizerKind::Radam => {
+            let wd = if h.decoupled_weight_decay { c(0.0) } else { wd };
+            blocks(field, Radam { moments: Moments::new(h), wd }, spec, starts, steps, sink)
+        }
+        OptimizerKind::Adamax => {
+            blocks(field, Adamax { moments: Moments::new(h), wd }, spec, starts, steps, sink)
+        }
+        OptimizerKind::Adadelta => {
+            let rule = Adadelta { rho: c(h.rho), one_minus_rho: c(1.0 - h.rho), eps: c(h.eps), wd };
+            blocks(field, rule, spec, starts, steps, sink)
+        }
+        OptimizerKind::Rprop => {
+            let rule = Rprop {
+                eta_minus: c(h.eta_minus),
+                eta_plus: c(h.eta_plus),
+                step_min: c(h.step_min),
+                step_max: c(h.step_max),
+            };
+            blocks(field, rule, spec, starts, steps, sink)
+        }
+        OptimizerKind::Asgd => {
+            blocks(field, Asgd { lambd: c(h.lambd), wd }, spec, starts, steps, sink)
+        }
+        // Not elementwise (Adafactor's norms couple the coordinates, L-BFGS's line search
+        // evaluates the surface), or a 2 × 2 solve per step: the scalar path (see `in_kernel`).
+        OptimizerKind::Adafactor
+        | OptimizerKind::Lbfgs
+        | OptimizerKind::Newton
+        | OptimizerKind::Sfn => {
             super::final_points(surface, spec, starts, steps).into_iter().for_each(sink)
         }
     }
@@ -203,21 +256,56 @@ struct Moment<T> {
 #[derive(Clone, Copy, Default)]
 struct Scalars<T> {
     first: bool,
+    /// The step's learning rate (a schedule's, or the constant one).
+    lr: T,
     step_size: T,
     bias_correction2: T,
     grad_coef: T,
     momentum_coef: T,
+    /// RAdam's rectification (0: no adaptive step this step).
+    rect: T,
+    /// Decoupled weight decay's factor `1 − lr·wd` (AdamW, RAdam with
+    /// `decoupled_weight_decay`); 1 otherwise.
+    decay: T,
 }
 
 impl<T: Real> Scalars<T> {
-    fn of(c: &Coefs) -> Self {
+    fn of(c: &Coefs, spec: &OptimizerSpec) -> Self {
+        let h = spec.hyper();
+        let decoupled = match spec.kind() {
+            OptimizerKind::Adamw => true,
+            OptimizerKind::Radam => h.decoupled_weight_decay && h.weight_decay != 0.0,
+            _ => false,
+        };
         Self {
             first: c.step == 1,
+            lr: T::of(c.lr),
             step_size: T::of(c.step_size),
             bias_correction2: T::of(c.bias_correction2),
             grad_coef: T::of(c.grad_coef),
             momentum_coef: T::of(c.momentum_coef),
+            rect: T::of(c.rect),
+            decay: T::of(if decoupled { 1.0 - c.lr * h.weight_decay } else { 1.0 }),
         }
+    }
+}
+
+/// `grad.add(param, alpha=weight_decay)` when the decay is on, as PyTorch skips it at 0.
+#[inline(always)]
+fn l2<T: Real>(g: T, p: T, wd: T) -> T {
+    if wd != T::default() { g + p * wd } else { g }
+}
+
+/// `torch.sign`, generic: −1, 0 (of the same sign) or 1.
+#[inline(always)]
+fn sign<T: Real>(v: T) -> T {
+    let zero = T::default();
+    if v > zero {
+        T::of(1.0)
+    } else if v < zero {
+        T::of(-1.0)
+    } else {
+        v * zero
     }
 }
 
@@ -229,61 +317,211 @@ trait Rule<T>: Copy {
 
 #[derive(Clone, Copy)]
 struct Gd<T> {
-    lr: T,
+    wd: T,
 }
 
 impl<T: Real> Rule<T> for Gd<T> {
     #[inline(always)]
-    fn update(&self, _: &Scalars<T>, p: T, g: T, _: &mut Moment<T>) -> T {
-        p + g * -self.lr
+    fn update(&self, c: &Scalars<T>, p: T, g: T, _: &mut Moment<T>) -> T {
+        let g = l2(g, p, self.wd);
+        p + g * -c.lr
     }
 }
 
 #[derive(Clone, Copy)]
 struct Heavy<T> {
-    lr: T,
     momentum: T,
     /// `1 − dampening`.
     keep: T,
     nesterov: bool,
+    wd: T,
 }
 
 impl<T: Real> Rule<T> for Heavy<T> {
     #[inline(always)]
     fn update(&self, c: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+        let g = l2(g, p, self.wd);
         s.m = if c.first { g } else { s.m * self.momentum + g * self.keep };
         let d = if self.nesterov { g + s.m * self.momentum } else { s.m };
-        p + d * -self.lr
+        p + d * -c.lr
     }
 }
 
+/// Adagrad: `v` the sum of squares (starting at `initial_accumulator_value`); the step's
+/// `lr / (1 + (t−1)·lr_decay)` is `step_size`.
 #[derive(Clone, Copy)]
 struct Adagrad<T> {
-    lr: T,
     eps: T,
+    wd: T,
+    initial: T,
 }
 
 impl<T: Real> Rule<T> for Adagrad<T> {
     #[inline(always)]
-    fn update(&self, _: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+    fn update(&self, c: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+        if c.first {
+            s.v = self.initial;
+        }
+        let g = l2(g, p, self.wd);
         s.v += T::of(1.0) * g * g;
-        p + -self.lr * g / (s.v.sqrt() + self.eps)
+        p + -c.step_size * g / (s.v.sqrt() + self.eps)
     }
 }
 
+/// RMSprop: `v` the square average, `v_max` the centred gradient average, `m` the momentum
+/// buffer.
 #[derive(Clone, Copy)]
 struct Rmsprop<T> {
-    lr: T,
     alpha: T,
     one_minus_alpha: T,
     eps: T,
+    wd: T,
+    momentum: T,
+    centered: bool,
+    /// The branch of `lerp(grad_avg, g, 1 − α)`.
+    low_branch: bool,
 }
 
 impl<T: Real> Rule<T> for Rmsprop<T> {
     #[inline(always)]
-    fn update(&self, _: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+    fn update(&self, c: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+        let g = l2(g, p, self.wd);
         s.v = s.v * self.alpha + self.one_minus_alpha * g * g;
-        p + -self.lr * g / (s.v.sqrt() + self.eps)
+        let avg = if self.centered {
+            let w = self.one_minus_alpha;
+            s.v_max = if self.low_branch {
+                s.v_max + w * (g - s.v_max)
+            } else {
+                g - (g - s.v_max) * (T::of(1.0) - w)
+            };
+            (s.v + T::of(-1.0) * s.v_max * s.v_max).sqrt()
+        } else {
+            s.v.sqrt()
+        };
+        let avg = avg + self.eps;
+        if self.momentum > T::default() {
+            s.m = s.m * self.momentum + T::of(1.0) * g / avg;
+            p + s.m * -c.lr
+        } else {
+            p + -c.lr * g / avg
+        }
+    }
+}
+
+/// RAdam: `step_size` is 1 − β₁ᵗ, `rect` the rectification (0 before ρₜ > 5).
+#[derive(Clone, Copy)]
+struct Radam<T> {
+    moments: Moments<T>,
+    /// L2 decay (0 when decoupled: that one is `decay` in the scalars).
+    wd: T,
+}
+
+impl<T: Real> Rule<T> for Radam<T> {
+    #[inline(always)]
+    fn update(&self, c: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+        let p = p * c.decay;
+        let g = l2(g, p, self.wd);
+        self.moments.advance(g, s);
+        let m_hat = s.m / c.step_size;
+        let d = if c.rect != T::default() {
+            m_hat * c.lr * (c.bias_correction2 / (s.v.sqrt() + self.moments.eps)) * c.rect
+        } else {
+            m_hat * c.lr
+        };
+        p + d * T::of(-1.0)
+    }
+}
+
+/// Adamax: `v` the infinity norm `exp_inf`; `step_size` is lr/(1 − β₁ᵗ).
+#[derive(Clone, Copy)]
+struct Adamax<T> {
+    moments: Moments<T>,
+    wd: T,
+}
+
+impl<T: Real> Rule<T> for Adamax<T> {
+    #[inline(always)]
+    fn update(&self, c: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+        let g = l2(g, p, self.wd);
+        let m = &self.moments;
+        s.m = if m.low_branch { s.m + m.weight * (g - s.m) } else { g - (g - s.m) * m.rest };
+        let abs = if g < T::default() { -g } else { g };
+        s.v = (s.v * m.beta2).max(abs + m.eps);
+        p + -c.step_size * s.m / s.v
+    }
+}
+
+/// Adadelta: `v` the square average, `v_max` the accumulated squared updates.
+#[derive(Clone, Copy)]
+struct Adadelta<T> {
+    rho: T,
+    one_minus_rho: T,
+    eps: T,
+    wd: T,
+}
+
+impl<T: Real> Rule<T> for Adadelta<T> {
+    #[inline(always)]
+    fn update(&self, c: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+        let g = l2(g, p, self.wd);
+        s.v = s.v * self.rho + self.one_minus_rho * g * g;
+        let std = (s.v + self.eps).sqrt();
+        let delta = (s.v_max + self.eps).sqrt() / std * g;
+        s.v_max = s.v_max * self.rho + self.one_minus_rho * delta * delta;
+        p + delta * -c.lr
+    }
+}
+
+/// Rprop: `m` the previous gradient, `v_max` the step size (the first step's lr at first).
+#[derive(Clone, Copy)]
+struct Rprop<T> {
+    eta_minus: T,
+    eta_plus: T,
+    step_min: T,
+    step_max: T,
+}
+
+impl<T: Real> Rule<T> for Rprop<T> {
+    #[inline(always)]
+    fn update(&self, c: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+        if c.first {
+            s.v_max = c.lr;
+        }
+        let zero = T::default();
+        let mut f = sign(g * s.m);
+        if f > zero {
+            f = self.eta_plus;
+        }
+        if f < zero {
+            f = self.eta_minus;
+        }
+        if f == zero {
+            f = T::of(1.0);
+        }
+        let step = s.v_max * f;
+        // clamp(min, max): the lower bound, then the upper (a NaN stays NaN, as in torch).
+        let step = if step < self.step_min { self.step_min } else { step };
+        s.v_max = if step > self.step_max { self.step_max } else { step };
+        let g = if f == self.eta_minus { zero } else { g };
+        s.m = g;
+        p + -sign(g) * s.v_max
+    }
+}
+
+/// ASGD: `step_size` is η; no state per coordinate (the average is not drawn).
+#[derive(Clone, Copy)]
+struct Asgd<T> {
+    lambd: T,
+    wd: T,
+}
+
+impl<T: Real> Rule<T> for Asgd<T> {
+    #[inline(always)]
+    fn update(&self, c: &Scalars<T>, p: T, g: T, _: &mut Moment<T>) -> T {
+        let g = l2(g, p, self.wd);
+        let eta = c.step_size;
+        let p = p * (T::of(1.0) - self.lambd * eta);
+        p + g * -eta
     }
 }
 
@@ -322,17 +560,19 @@ impl<T: Real> Moments<T> {
     }
 }
 
+/// Adam and AdamW: AdamW's `1 − lr·wd` is `decay` in the scalars, 1 for Adam (`p·1 = p`
+/// exactly, so one code path serves both); Adam's L2 decay is `wd` (0 for AdamW).
 #[derive(Clone, Copy)]
 struct Adam<T> {
     moments: Moments<T>,
-    /// AdamW's `1 − lr·wd`; 1 for Adam (`p·1 = p` exactly, so one code path serves both).
-    decay: T,
+    wd: T,
 }
 
 impl<T: Real> Rule<T> for Adam<T> {
     #[inline(always)]
     fn update(&self, c: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
-        let p = p * self.decay;
+        let p = p * c.decay;
+        let g = l2(g, p, self.wd);
         self.moments.advance(g, s);
         let denom = s.v.sqrt() / c.bias_correction2 + self.moments.eps;
         p + -c.step_size * s.m / denom
@@ -342,11 +582,13 @@ impl<T: Real> Rule<T> for Adam<T> {
 #[derive(Clone, Copy)]
 struct AmsGrad<T> {
     moments: Moments<T>,
+    wd: T,
 }
 
 impl<T: Real> Rule<T> for AmsGrad<T> {
     #[inline(always)]
     fn update(&self, c: &Scalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
+        let g = l2(g, p, self.wd);
         self.moments.advance(g, s);
         s.v_max = s.v_max.max(s.v);
         let denom = s.v_max.sqrt() / c.bias_correction2 + self.moments.eps;
@@ -579,7 +821,7 @@ fn run_generic<T: Real, F: Field<T>, R: Rule<T>>(
     spec: &OptimizerSpec,
     steps: usize,
 ) {
-    let mut schedule = Schedule::default();
+    let mut schedule = spec.start();
     let mut coefs = [Scalars::default(); CHUNK];
     let mut k = 0;
     while k < steps {
@@ -588,7 +830,7 @@ fn run_generic<T: Real, F: Field<T>, R: Rule<T>>(
         }
         let n = CHUNK.min(steps - k);
         for c in &mut coefs[..n] {
-            *c = Scalars::of(&spec.advance(&mut schedule));
+            *c = Scalars::of(&spec.advance(&mut schedule), spec);
         }
         let before = block.clone();
         if !block.fast_chunk(field, rule, &coefs[..n]) {

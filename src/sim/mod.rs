@@ -10,12 +10,14 @@ pub mod cloud;
 pub mod critical;
 pub mod formula;
 pub mod goe;
+pub mod lbfgs;
 pub mod metrics;
 pub mod narrate;
 pub mod optimizer;
 pub mod parallel;
 pub mod progress;
 pub mod real;
+pub mod schedule;
 pub mod surface;
 pub mod trajectory;
 pub mod tune;
@@ -23,8 +25,11 @@ pub mod tune;
 pub use builtin::Builtin;
 pub use critical::{CriticalKind, CriticalPoint, critical_points};
 pub use formula::{Formula, FormulaError};
-pub use optimizer::{Coefs, OptimizerKind, OptimizerSpec, Param, Schedule, SpecError, State};
+pub use optimizer::{
+    Coefs, OptimizerKind, OptimizerSpec, Param, ParamType, Schedule, SpecError, State,
+};
 pub use real::{Dtype, Real};
+pub use schedule::{LrSchedule, ScheduleError};
 pub use surface::{Domain, DomainError, Surface, SurfaceDef};
 pub use trajectory::{
     Eval, Noise, Run, Trajectory, TrajectoryPoint, final_point, final_points, simulate,

@@ -9,8 +9,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::lbfgs::{self, LbfgsMemory, LbfgsParams};
 use super::optimizer::{Coefs, Schedule};
-use super::{Gradient, Hessian, OptimizerSpec, Point, State, Surface};
+use super::{Gradient, Hessian, OptimizerKind, OptimizerSpec, Point, State, Surface};
 
 /// Gaussian gradient noise: each step adds σ·N(0, 1) to each gradient component, drawn from a
 /// ChaCha8 stream seeded with `seed` (portable and reproducible across platforms).
@@ -111,6 +112,8 @@ pub struct Run<'a, S: ?Sized> {
     p: Point,
     /// The gradient the last update used (with noise), and that update's scalars.
     last_update: (Gradient, Coefs),
+    /// L-BFGS's history (empty for the other optimizers).
+    lbfgs: LbfgsMemory,
 }
 
 /// What [`Run::evaluate`] found at the current point.
@@ -129,11 +132,12 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
         Self {
             surface,
             state: spec.init(),
-            schedule: Schedule::default(),
+            schedule: spec.start(),
             spec,
             noise: NoiseStream::new(noise),
             p: start,
             last_update: (Gradient::zeros(), Coefs::default()),
+            lbfgs: LbfgsMemory::default(),
         }
     }
 
@@ -145,6 +149,11 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
     /// The optimizer state (after the updates done so far).
     pub fn state(&self) -> &State {
         &self.state
+    }
+
+    /// L-BFGS's history (empty for the other optimizers).
+    pub fn lbfgs(&self) -> &LbfgsMemory {
+        &self.lbfgs
     }
 
     /// The step-dependent part of the optimizer state.
@@ -180,7 +189,22 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
             return Eval::Diverged;
         }
         let g_noisy = self.noise.perturb(grad);
-        self.p = self.spec.apply(c, &mut self.state, p, g_noisy, hessian.as_ref());
+        self.p = if self.spec.kind() == OptimizerKind::Lbfgs {
+            // L-BFGS evaluates the surface inside its step (the line search), without noise.
+            let h = self.spec.hyper();
+            let params = LbfgsParams {
+                lr: c.lr,
+                history_size: h.history_size,
+                strong_wolfe: h.strong_wolfe,
+                tolerance_grad: h.tolerance_grad,
+                tolerance_change: h.tolerance_change,
+            };
+            self.state.step = c.step;
+            let surface = self.surface;
+            lbfgs::step(&params, &mut self.lbfgs, p, loss, g_noisy, |q| surface.value_grad(q))
+        } else {
+            self.spec.apply(c, &mut self.state, p, g_noisy, hessian.as_ref())
+        };
         self.last_update = (g_noisy, *c);
         Eval::Finite(TrajectoryPoint { point: p, loss, grad })
     }
@@ -293,7 +317,7 @@ pub fn simulate_many_thinned<S: Surface + ?Sized>(
         // The last point evaluated of each run, kept in case it is not on the stride.
         let mut last: Vec<Option<TrajectoryPoint>> = vec![None; chunk.len()];
         let mut live = chunk.len();
-        let mut schedule = Schedule::default();
+        let mut schedule = spec.start();
         for k in 0..=steps {
             if live == 0 {
                 break;
@@ -339,7 +363,7 @@ pub fn final_points<S: Surface + ?Sized>(
         let mut ends: Vec<(Point, Option<usize>)> =
             chunk.iter().map(|&start| (start, None)).collect();
         let mut live = chunk.len();
-        let mut schedule = Schedule::default();
+        let mut schedule = spec.start();
         for k in 0..steps {
             if live == 0 {
                 break;
