@@ -93,6 +93,9 @@ pub enum SurfaceChoice {
     Builtin(Builtin),
     /// A formula f(x, y), as typed.
     Formula(String),
+    /// A tiny model's loss on its data, the data kept in the scene:
+    /// `{"model": {"model": "linreg", "data": [[t, u], …]}}`.
+    Model(crate::sim::model::Model),
 }
 
 impl SurfaceChoice {
@@ -103,6 +106,7 @@ impl SurfaceChoice {
             SurfaceChoice::Formula(text) => {
                 Ok(SurfaceDef::Formula(Arc::new(Formula::parse(text)?)))
             }
+            SurfaceChoice::Model(m) => Ok(SurfaceDef::Model(Arc::new(m.clone()))),
         }
     }
 
@@ -111,6 +115,7 @@ impl SurfaceChoice {
         match self {
             SurfaceChoice::Builtin(b) => b.name(),
             SurfaceChoice::Formula(f) => f,
+            SurfaceChoice::Model(m) => m.kind().name(),
         }
     }
 }
@@ -484,6 +489,7 @@ impl Scene {
             SurfaceChoice::Formula(_) => {
                 Domain { x_min: -3.0, x_max: 3.0, y_min: -3.0, y_max: 3.0 }
             }
+            SurfaceChoice::Model(m) => m.default_domain(),
         })
     }
 

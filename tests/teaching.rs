@@ -30,6 +30,8 @@ fn critical_markers_match_losscape_critical_for_every_preset() {
         let (flag, surface) = match &scene.surface {
             SurfaceChoice::Builtin(b) => ("--surface", b.name().to_owned()),
             SurfaceChoice::Formula(f) => ("--formula", f.clone()),
+            // The lecture presets are catalogue surfaces and formulas.
+            SurfaceChoice::Model(m) => panic!("a preset on a model surface: {}", m.label()),
         };
         let out = Command::new(env!("CARGO_BIN_EXE_losscape"))
             .args(["critical", flag, &surface, &domain])
