@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use losscape::scene::SurfaceChoice;
 use losscape::sim::data::{Columns, Dataset, parse_csv};
 use losscape::sim::model::{Model, ModelKind};
 use losscape::sim::{
@@ -241,4 +242,51 @@ fn models_round_trip_through_a_scene() {
         let text = losscape::sim::data::to_csv(&rows, columns);
         assert_eq!(parse_csv(&text, "x.csv", columns).unwrap(), rows);
     }
+}
+
+#[test]
+fn lesson_scenes_load_and_teach_their_lesson() {
+    use losscape::scene::Scene;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes");
+    let load = |name: &str| Scene::load(&dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let run = |scene: &Scene, optimizer: usize, start: usize| {
+        let surface = scene.surface.resolve().unwrap();
+        let spec = scene.optimizers[optimizer].spec;
+        let start = scene.start_points().nth(start).unwrap();
+        simulate(&surface, &spec, start, scene.steps, Noise::default())
+    };
+    // Feature scaling: the same regression; GD is far from the fit on the raw feature after the
+    // scene's steps, at it on the standardised one.
+    let raw = load("feature-scaling-raw.json");
+    let std = load("feature-scaling-standardised.json");
+    let gap = |scene: &Scene| {
+        let t = run(scene, 0, 0);
+        let surface = scene.surface.resolve().unwrap();
+        let best = critical_points(&surface, &scene.domain())
+            .iter()
+            .map(|c| c.value)
+            .fold(f64::INFINITY, f64::min);
+        t.last().unwrap().loss - best
+    };
+    assert!(gap(&raw) > 1e-3, "raw: {}", gap(&raw));
+    assert!(gap(&std) < 1e-9, "standardised: {}", gap(&std));
+    // Deep linear: Newton from near the origin is pulled into the saddle; GD escapes to the
+    // hyperbola.
+    let deep = load("deep-linear.json");
+    let newton = deep.optimizers.iter().position(|o| o.spec.kind().name() == "newton").unwrap();
+    assert!(run(&deep, newton, 0).last().unwrap().point.norm() < 1e-6);
+    let SurfaceChoice::Model(m) = &deep.surface else { panic!("a model scene") };
+    let c = m.rows().iter().map(|r| r[0] * r[1]).sum::<f64>()
+        / m.rows().iter().map(|r| r[0] * r[0]).sum::<f64>();
+    let end = run(&deep, 0, 0).last().unwrap().point;
+    assert!((end.x * end.y - c).abs() < 1e-3, "{end}");
+    for name in ["tanh-unit.json", "logreg-separable.json"] {
+        let scene = load(name);
+        assert!(matches!(scene.surface, SurfaceChoice::Model(_)), "{name}");
+    }
+    // Logistic regression on separable data: still falling at the end.
+    let lr = load("logreg-separable.json");
+    let t = run(&lr, 0, 0);
+    let n = t.points.len();
+    assert!(t.points[n - 1].loss < t.points[n - 2].loss);
 }
