@@ -253,11 +253,12 @@ fn trained(args: &NetArgs, out: &mut impl Write) -> Result<(Arc<Network>, Traini
     let loss = training.losses.last().copied().unwrap_or(f64::NAN);
     write!(
         out,
-        "trained {} ({} parameters) on {what} with {spec} for {} steps in {:.3} s: loss {loss:.6}, accuracy {:.1}%",
+        "trained {} ({} parameters) on {what} with {spec} for {} steps in {:.3} s: loss {}, accuracy {:.1}%",
         net.architecture(),
         net.n_params(),
         training.path.len().saturating_sub(1),
         started.elapsed().as_secs_f64(),
+        short(loss),
         100.0 * net.accuracy(&training.theta),
     )?;
     match training.diverged_at {
@@ -302,7 +303,7 @@ pub fn landscape_command(args: &LandscapeArgs, out: &mut impl Write) -> Result<(
         s.into_bytes()
     } else {
         let (width, height) = args.size;
-        let fig = slice_figure(&slice, &training, args.directions, (width, height))?;
+        let fig = slice_figure(&slice, &training, args.directions, g, (width, height))?;
         figure::raster::to_png(&fig, None).map_err(|e| CliError::Input(e.to_string()))?
     };
     write_file(&args.out, &bytes)?;
@@ -318,9 +319,9 @@ pub fn landscape_command(args: &LandscapeArgs, out: &mut impl Write) -> Result<(
     }
     writeln!(
         out,
-        "slice ({} directions) at (0, 0): loss {:.6}; wrote {} in {:.3} s",
+        "slice ({} directions) at (0, 0): loss {}; wrote {} in {:.3} s",
         args.directions.name(),
-        slice.value(Point::new(0.0, 0.0)),
+        short(slice.value(Point::new(0.0, 0.0))),
         args.out.display(),
         started.elapsed().as_secs_f64()
     )?;
@@ -328,32 +329,96 @@ pub fn landscape_command(args: &LandscapeArgs, out: &mut impl Write) -> Result<(
     Ok(())
 }
 
-/// The figure of a slice: its heatmap and contours, the trained θ at the centre, and the
-/// training path projected onto the slice's plane.
+/// A loss for a caption: 4 decimals, or 3 significant digits when small.
+fn short(v: f64) -> String {
+    if v.abs() >= 1e-3 || v == 0.0 { format!("{v:.4}") } else { format!("{v:.3e}") }
+}
+
+/// A map sampled on a G × G grid over `[lo, lo + (g−1)·step]²`, read between the samples by
+/// bilinear interpolation (clamped at the edges). Only for drawing: the figure's heatmap and
+/// contours show exactly the map `--grid` asks for (the CSV's numbers), not a denser resampling
+/// of the network; its derivatives are not used and are given as zero.
+struct Sampled {
+    lo: f64,
+    step: f64,
+    g: usize,
+    values: Vec<f64>,
+}
+
+impl Surface for Sampled {
+    fn value(&self, p: Point) -> f64 {
+        let last = (self.g - 1) as f64;
+        let u = ((p.x - self.lo) / self.step).clamp(0.0, last);
+        let v = ((p.y - self.lo) / self.step).clamp(0.0, last);
+        let (i, j) = ((u.floor() as usize).min(self.g - 2), (v.floor() as usize).min(self.g - 2));
+        let (fu, fv) = (u - i as f64, v - j as f64);
+        let at = |i: usize, j: usize| self.values[j * self.g + i];
+        (1.0 - fv) * ((1.0 - fu) * at(i, j) + fu * at(i + 1, j))
+            + fv * ((1.0 - fu) * at(i, j + 1) + fu * at(i + 1, j + 1))
+    }
+
+    fn value_grad(&self, p: Point) -> (f64, crate::sim::Gradient) {
+        (self.value(p), crate::sim::Gradient::zeros())
+    }
+
+    fn value_grad_hessian(&self, p: Point) -> (f64, crate::sim::Gradient, crate::sim::Hessian) {
+        (self.value(p), crate::sim::Gradient::zeros(), crate::sim::Hessian::zeros())
+    }
+}
+
+/// The figure of a slice: its G × G map as heatmap and contours, and the training path projected
+/// onto the slice's plane (from θ₀, the start marker, to θ at the centre).
 pub fn slice_figure(
     slice: &Slice,
     training: &Training,
     directions: Directions,
+    grid: usize,
     (width, height): (u32, u32),
 ) -> Result<Figure, CliError> {
-    let mut scene = Scene::new(SurfaceChoice::Formula(String::new()));
+    let domain = slice.default_domain();
+    let g = grid.max(2);
+    let axis: Vec<f64> =
+        (0..g).map(|i| domain.x_min + domain.width() * i as f64 / (g - 1) as f64).collect();
+    let mut values = vec![0.0; g * g];
+    slice.sample_grid(&axis, &axis, &mut values);
+    let sampled = Sampled { lo: domain.x_min, step: domain.width() / (g - 1) as f64, g, values };
+
+    let mut scene = Scene::new(SurfaceChoice::Formula("0".into()));
     scene.title = format!(
         "{} slice of a trained {} network: L(θ + α·δ + β·η)",
         directions.name(),
         slice.network().architecture()
     );
     scene.caption = format!(
-        "loss {:.4} at the centre; the training path projected onto the slice's plane",
-        slice.value(Point::new(0.0, 0.0))
+        "loss {} at the centre (the trained θ); {g}×{g} map, log colour scale; the training path projected onto the plane",
+        short(slice.value(Point::new(0.0, 0.0)))
     );
-    scene.domain = Some(slice.default_domain());
+    scene.view.log_scale = true;
+    scene.domain = Some(domain);
     scene.optimizers.clear();
     scene.starts.clear();
     scene.view.critical_points = false;
-    let surface = crate::sim::SurfaceDef::Slice(Arc::new(slice.clone()));
-    let layout = figure::Layout::new(width, height);
-    let mut fig = Figure::new(&scene, &surface, Vec::new(), layout)
+    // A square frame, so that the map fills it.
+    let side = (f64::from(width.min(height)) - 110.0).max(100.0);
+    let (w, h) = figure::size_around_frame(side, side, true);
+    let layout = figure::Layout { view: Some(domain), ..figure::Layout::new(w, h) };
+    let flat = crate::sim::SurfaceDef::Formula(Arc::new(
+        crate::sim::Formula::parse("0").map_err(|e| CliError::Input(e.to_string()))?,
+    ));
+    let mut fig = Figure::new(&scene, &flat, Vec::new(), layout)
         .map_err(|e| CliError::Input(e.to_string()))?;
+    let style = crate::field::FieldStyle {
+        colormap: scene.view.colormap,
+        log_scale: scene.view.log_scale,
+        contour_count: scene.view.contours,
+    };
+    if let Some(heatmap) = &mut fig.heatmap {
+        let layers =
+            crate::field::FieldLayers::compute(&sampled, fig.view, heatmap.nx, heatmap.ny, &style)
+                .map_err(|e| CliError::Input(e.to_string()))?;
+        heatmap.rgba = layers.rgba;
+        fig.contours = layers.contours;
+    }
     let color = Rgb([0xff, 0x40, 0x40]);
     let points: Vec<Point> = training.path.iter().map(|t| slice.project(t)).collect();
     fig.starts = points.first().copied().into_iter().collect();

@@ -635,8 +635,9 @@ pub enum Directions {
     Raw,
     /// δ = θ₀ − θ, the line back to the initialisation; η filter-normalised.
     Init,
-    /// The first two principal components of the training path (θₖ − θ), scaled to unit norm:
-    /// the plane the path moved in most (Li et al., Sec. 7).
+    /// The first two principal components of the training path (θₖ − θ): the plane the path
+    /// moved in most (Li et al., Sec. 7), each scaled so that the path's projection spans 90 %
+    /// of [−1, 1] along it.
     Pca,
 }
 
@@ -762,7 +763,27 @@ impl Slice {
                 let d: Vec<f64> = training.theta0.iter().zip(&theta).map(|(a, b)| a - b).collect();
                 (d, filtered(&mut rng))
             }
-            Directions::Pca => pca_directions(&training.path, &theta),
+            Directions::Pca => {
+                let (mut d, mut e) = pca_directions(&training.path, &theta);
+                for v in [&mut d, &mut e] {
+                    let reach = training
+                        .path
+                        .iter()
+                        .map(|p| {
+                            p.iter()
+                                .zip(&theta)
+                                .zip(v.iter())
+                                .map(|((a, b), c)| (a - b) * c)
+                                .sum::<f64>()
+                                .abs()
+                        })
+                        .fold(0.0, f64::max);
+                    if reach > 0.0 {
+                        v.iter_mut().for_each(|x| *x *= reach / 0.9);
+                    }
+                }
+                (d, e)
+            }
         };
         Self { net, theta, delta, eta, span: if span > 0.0 { span } else { 1.0 } }
     }
