@@ -57,6 +57,20 @@ pub fn sigmoid<T: Scalar>(z: T) -> T {
     }
 }
 
+/// `z[o] += Σᵢ w[o·n + i]·a[i]` for a layer's weight `w` (outputs × n, row-major), with `z`
+/// holding the bias. The sum of each output runs over i in order (bias first), so every caller
+/// gets bit-identical pre-activations; the loop runs over i outside and the outputs inside, so
+/// the outputs' independent sums overlap instead of waiting on one another.
+#[inline]
+fn accumulate<T: Scalar>(z: &mut [T], w: &[T], a: &[T]) {
+    let n = a.len();
+    for (i, &ai) in a.iter().enumerate() {
+        for (o, zo) in z.iter_mut().enumerate() {
+            *zo += w[o * n + i] * ai;
+        }
+    }
+}
+
 /// What is wrong with a network's settings.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum NetError {
@@ -282,16 +296,12 @@ impl Network {
         a.push(T::from(x[1]));
         let last = self.layers.len() - 1;
         for (k, l) in self.layers.iter().enumerate() {
-            b.clear();
             let w = &theta[l.offset..l.offset + l.inputs * l.outputs];
-            let bias = &theta[l.bias_offset()..l.bias_offset() + l.outputs];
-            for o in 0..l.outputs {
-                let row = &w[o * l.inputs..(o + 1) * l.inputs];
-                let mut z = bias[o];
-                for (wi, ai) in row.iter().zip(a.iter()) {
-                    z += *wi * *ai;
-                }
-                b.push(if k < last { z.tanh() } else { z });
+            b.clear();
+            b.extend_from_slice(&theta[l.bias_offset()..l.bias_offset() + l.outputs]);
+            accumulate(b, w, a);
+            if k < last {
+                b.iter_mut().for_each(|z| *z = z.tanh());
             }
             std::mem::swap(a, b);
         }
@@ -352,14 +362,11 @@ impl Network {
                 let (before, after) = acts.split_at_mut(starts[k + 1]);
                 let input = &before[starts[k]..];
                 let w = &theta[l.offset..l.offset + l.inputs * l.outputs];
-                let bias = &theta[l.bias_offset()..l.bias_offset() + l.outputs];
-                for o in 0..l.outputs {
-                    let row = &w[o * l.inputs..(o + 1) * l.inputs];
-                    let mut z = bias[o];
-                    for (wi, ai) in row.iter().zip(input) {
-                        z += *wi * *ai;
-                    }
-                    after[o] = if k < last { z.tanh() } else { z };
+                let out = &mut after[..l.outputs];
+                out.copy_from_slice(&theta[l.bias_offset()..l.bias_offset() + l.outputs]);
+                accumulate(out, w, input);
+                if k < last {
+                    out.iter_mut().for_each(|z| *z = z.tanh());
                 }
             }
             let z = acts[starts[last + 1]];
