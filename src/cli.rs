@@ -20,6 +20,9 @@ use crate::sim::{
     critical_points, simulate,
 };
 
+mod models;
+pub use models::{InterpolateArgs, LandscapeArgs, ModelArgs, NetArgs};
+
 /// The most steps `simulate` takes (each point is 40 bytes in memory before it is written).
 pub const MAX_STEPS: usize = 1_000_000;
 
@@ -77,6 +80,19 @@ pub enum Command {
         after_help = "Examples:\n  losscape basins --surface himmelblau --optimizer adam:lr=0.05 --grid 256 --steps 500 --out himmelblau-basins.png\n  losscape basins --surface rosenbrock --optimizer adam:lr=0.01 --grid 256 --steps 500 --domain=-2,2,-1,3 --out basins.csv"
     )]
     Basins(Box<BasinsArgs>),
+    /// Train a small network (2-H[-H…]-1, tanh, logit out) full-batch on 2-D classification
+    /// data, print its loss, and map a 2-D slice of its loss around the trained parameters,
+    /// L(θ + α·δ + β·η), as .png (with the training path projected) or .csv (alpha,beta,loss).
+    #[command(
+        after_help = "Examples:\n  losscape landscape --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out moons-slice.png\n  losscape landscape --dataset spirals --net 2-32-32-1 --train adam:lr=0.01 --train-steps 3000 --seed 1 --directions raw --grid 41 --span 1 --out slice.csv --save slice.json"
+    )]
+    Landscape(Box<LandscapeArgs>),
+    /// Train a network as `landscape` does and write the 1-D line from the initialisation θ₀ to
+    /// the trained θ: L((1−α)·θ₀ + α·θ) for α from −0.5 to 1.5, as .png or .csv (alpha,loss).
+    #[command(
+        after_help = "Example:\n  losscape interpolate --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out line.png"
+    )]
+    Interpolate(Box<InterpolateArgs>),
 }
 
 /// `losscape basins`.
@@ -120,14 +136,16 @@ pub struct BasinsArgs {
 #[derive(Debug, Args)]
 pub struct RenderArgs {
     /// Draw this scene file (JSON, as the app saves it).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["surface", "formula", "domain", "optimizer", "start", "steps", "noise", "seed"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["surface", "formula", "model", "domain", "optimizer", "start", "steps", "noise", "seed"])]
     pub scene: Option<PathBuf>,
     /// A built-in surface (see `losscape surfaces`).
-    #[arg(long, value_name = "NAME", conflicts_with = "formula", required_unless_present_any = ["scene", "formula"])]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["formula", "model"], required_unless_present_any = ["scene", "formula", "model"])]
     pub surface: Option<String>,
     /// A formula f(x, y).
-    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true, conflicts_with = "model")]
     pub formula: Option<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
     /// The domain X0,X1,Y0,Y1 (default: the surface's own).
     #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse_domain)]
     pub domain: Option<Domain>,
@@ -186,16 +204,17 @@ pub struct RenderArgs {
     pub title: Option<String>,
 }
 
-/// Which surface: a catalogue name or a typed formula (exactly one).
+/// Which surface: a catalogue name, a typed formula, or a model on data (exactly one).
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
 pub struct SurfaceArgs {
     /// A built-in surface (see `losscape surfaces`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["formula", "model"])]
     pub surface: Option<String>,
     /// A formula f(x, y), e.g. 'x^2 - y^2' or '(1-x)^2 + 100*(y-x^2)^2'.
-    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true, conflicts_with = "model")]
     pub formula: Option<String>,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 /// `losscape simulate`.
@@ -386,8 +405,11 @@ fn parse_sigma(s: &str) -> Result<f64, String> {
     }
 }
 
-/// The surface named by `--surface` or typed with `--formula`.
+/// The surface named by `--surface`, typed with `--formula`, or a `--model` on data.
 fn resolve(args: &SurfaceArgs) -> Result<SurfaceDef, CliError> {
+    if let Some(model) = models::model_surface(&args.model)? {
+        return Ok(SurfaceDef::Model(Arc::new(model)));
+    }
     match (&args.surface, &args.formula) {
         (Some(name), _) => name
             .parse::<Builtin>()
@@ -403,7 +425,10 @@ fn resolve(args: &SurfaceArgs) -> Result<SurfaceDef, CliError> {
                 )))
             }
         },
-        (None, None) => Err(CliError::Input("give --surface NAME or --formula EXPR".into())),
+        (None, None) => Err(CliError::Input(
+            "give --surface NAME, --formula EXPR or --model NAME (--data FILE.csv | --dataset NAME)"
+                .into(),
+        )),
     }
 }
 
@@ -454,6 +479,8 @@ pub fn run(command: &Command, out: &mut impl Write, err: &mut impl Write) -> Res
         Command::Surfaces(args) => surfaces_command(args, out),
         Command::Render(args) => render_command(args, out),
         Command::Basins(args) => basins_command(args, out, err),
+        Command::Landscape(args) => models::landscape_command(args, out),
+        Command::Interpolate(args) => models::interpolate_command(args, out),
     }
 }
 
@@ -484,11 +511,18 @@ fn render_scene(args: &RenderArgs) -> Result<Scene, CliError> {
     let mut scene = if let Some(path) = &args.scene {
         Scene::load(path).map_err(|e| CliError::Input(format!("--scene: {e}")))?
     } else {
-        let surface_args =
-            SurfaceArgs { surface: args.surface.clone(), formula: args.formula.clone() };
+        let surface_args = SurfaceArgs {
+            surface: args.surface.clone(),
+            formula: args.formula.clone(),
+            model: args.model.clone(),
+        };
         let choice = match resolve(&surface_args)? {
             SurfaceDef::Builtin(b) => SurfaceChoice::Builtin(b),
             SurfaceDef::Formula(f) => SurfaceChoice::Formula(f.source().to_owned()),
+            SurfaceDef::Model(m) => SurfaceChoice::Model((*m).clone()),
+            SurfaceDef::Slice(_) => {
+                return Err(CliError::Input("a network slice is drawn by `landscape`".into()));
+            }
         };
         let mut scene = Scene::new(choice);
         scene.domain = args.domain;

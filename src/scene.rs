@@ -103,6 +103,9 @@ pub enum SurfaceChoice {
     Builtin(Builtin),
     /// A formula f(x, y), as typed.
     Formula(String),
+    /// A tiny model's loss on its data, the data kept in the scene:
+    /// `{"model": {"model": "linreg", "data": [[t, u], …]}}`.
+    Model(crate::sim::model::Model),
 }
 
 impl SurfaceChoice {
@@ -113,6 +116,7 @@ impl SurfaceChoice {
             SurfaceChoice::Formula(text) => {
                 Ok(SurfaceDef::Formula(Arc::new(Formula::parse(text)?)))
             }
+            SurfaceChoice::Model(m) => Ok(SurfaceDef::Model(Arc::new(m.clone()))),
         }
     }
 
@@ -121,6 +125,7 @@ impl SurfaceChoice {
         match self {
             SurfaceChoice::Builtin(b) => b.name(),
             SurfaceChoice::Formula(f) => f,
+            SurfaceChoice::Model(m) => m.kind().name(),
         }
     }
 }
@@ -533,6 +538,7 @@ impl Scene {
             SurfaceChoice::Formula(_) => {
                 Domain { x_min: -3.0, x_max: 3.0, y_min: -3.0, y_max: 3.0 }
             }
+            SurfaceChoice::Model(m) => m.default_domain(),
         })
     }
 

@@ -134,6 +134,7 @@ fn surface_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Comman
     let selected_text = match &current {
         SurfaceChoice::Builtin(b) => b.name().to_owned(),
         SurfaceChoice::Formula(_) => "formula".to_owned(),
+        SurfaceChoice::Model(m) => m.label(),
     };
     egui::ComboBox::from_label("built-in").selected_text(selected_text).width(220.0).show_ui(
         ui,

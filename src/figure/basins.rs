@@ -132,6 +132,9 @@ pub fn figure(map: &BasinMap, layout: Layout) -> Result<Figure, FigureError> {
     let choice = match &job.surface {
         crate::sim::SurfaceDef::Builtin(b) => SurfaceChoice::Builtin(*b),
         crate::sim::SurfaceDef::Formula(f) => SurfaceChoice::Formula(f.source().to_owned()),
+        crate::sim::SurfaceDef::Model(m) => SurfaceChoice::Model((**m).clone()),
+        // The title is set below; the figure samples `job.surface` itself.
+        crate::sim::SurfaceDef::Slice(_) => SurfaceChoice::Formula(String::new()),
     };
     let mut scene = Scene::new(choice);
     scene.domain = Some(job.domain);

@@ -389,6 +389,9 @@ impl Figure {
                     }
                 }
                 crate::scene::SurfaceChoice::Formula(f) => format!("f(x, y) = {f}"),
+                crate::scene::SurfaceChoice::Model(m) => {
+                    format!("{}:  L(x, y) = {}", m.label(), m.kind().formula())
+                }
             }
         } else {
             scene.title.clone()

@@ -105,6 +105,15 @@ fn for_each_end<T: Real>(
             };
             with_field(field, &**f, spec, starts, steps, sink);
         }
+        SurfaceDef::Model(_) | SurfaceDef::Slice(_) => {
+            // A model's or a slice's loss is a sum over data in float64; a float32 run rounds
+            // each evaluation to T, as for a formula.
+            let field = |x: T, y: T| {
+                let (v, g) = surface.value_grad(Point::new(x.to_f64(), y.to_f64()));
+                (T::of(v), T::of(g.x), T::of(g.y))
+            };
+            with_field(field, surface, spec, starts, steps, sink);
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::model::Model;
 use super::{Builtin, Formula, Gradient, Hessian, Point};
 
 /// A cost surface f(x, y) with its exact first and second derivatives.
@@ -196,6 +197,10 @@ pub enum SurfaceDef {
     Builtin(Builtin),
     /// A typed f(x, y), differentiated automatically.
     Formula(Arc<Formula>),
+    /// A tiny model's loss over its two parameters, on data (SPEC §2, model surfaces).
+    Model(Arc<Model>),
+    /// A slice of a trained network's loss, f(α, β) = L(θ + α·δ + β·η) (SPEC §2).
+    Slice(Arc<super::net::Slice>),
 }
 
 impl SurfaceDef {
@@ -204,6 +209,8 @@ impl SurfaceDef {
         match self {
             SurfaceDef::Builtin(b) => b.name(),
             SurfaceDef::Formula(f) => f.source(),
+            SurfaceDef::Model(m) => m.kind().name(),
+            SurfaceDef::Slice(_) => "network slice",
         }
     }
 
@@ -212,6 +219,8 @@ impl SurfaceDef {
         match self {
             SurfaceDef::Builtin(b) => b.formula(),
             SurfaceDef::Formula(f) => f.source(),
+            SurfaceDef::Model(m) => m.kind().formula(),
+            SurfaceDef::Slice(_) => "L(θ + α·δ + β·η)",
         }
     }
 
@@ -220,6 +229,8 @@ impl SurfaceDef {
         match self {
             SurfaceDef::Builtin(b) => b.domain(),
             SurfaceDef::Formula(_) => Domain { x_min: -3.0, x_max: 3.0, y_min: -3.0, y_max: 3.0 },
+            SurfaceDef::Model(m) => m.default_domain(),
+            SurfaceDef::Slice(s) => s.default_domain(),
         }
     }
 }
@@ -230,6 +241,8 @@ impl Surface for SurfaceDef {
         match self {
             SurfaceDef::Builtin(b) => b.value(p),
             SurfaceDef::Formula(f) => f.value(p),
+            SurfaceDef::Model(m) => m.value(p),
+            SurfaceDef::Slice(s) => s.value(p),
         }
     }
     #[inline]
@@ -237,6 +250,8 @@ impl Surface for SurfaceDef {
         match self {
             SurfaceDef::Builtin(b) => b.value_grad(p),
             SurfaceDef::Formula(f) => f.value_grad(p),
+            SurfaceDef::Model(m) => m.value_grad(p),
+            SurfaceDef::Slice(s) => s.value_grad(p),
         }
     }
     #[inline]
@@ -244,12 +259,16 @@ impl Surface for SurfaceDef {
         match self {
             SurfaceDef::Builtin(b) => b.value_grad_hessian(p),
             SurfaceDef::Formula(f) => f.value_grad_hessian(p),
+            SurfaceDef::Model(m) => m.value_grad_hessian(p),
+            SurfaceDef::Slice(s) => s.value_grad_hessian(p),
         }
     }
     fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
         match self {
             SurfaceDef::Builtin(b) => b.sample_grid(xs, ys, out),
             SurfaceDef::Formula(f) => f.sample_grid(xs, ys, out),
+            SurfaceDef::Model(m) => m.sample_grid(xs, ys, out),
+            SurfaceDef::Slice(s) => s.sample_grid(xs, ys, out),
         }
     }
 }
