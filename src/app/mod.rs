@@ -18,6 +18,7 @@ mod plot;
 pub mod runs;
 pub mod teach;
 mod timeline;
+pub mod view3d;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -72,7 +73,7 @@ pub enum Command {
 pub const PRESENTER_ZOOM: f32 = 1.3;
 
 /// The keyboard shortcuts, shown by the help overlay (`?`).
-pub const SHORTCUTS: [(&str, &str); 17] = [
+pub const SHORTCUTS: [(&str, &str); 18] = [
     ("Space", "play / pause"),
     ("→ / ←", "one step forward / back"),
     ("R", "reset to step 0"),
@@ -80,6 +81,7 @@ pub const SHORTCUTS: [(&str, &str); 17] = [
     ("Delete", "remove the selected start point"),
     ("1 – 6", "load a lecture preset"),
     ("G", "overlay / grid layout"),
+    ("V", "view: 2-D map → 3-D surface → both side by side (3-D: drag orbits, wheel zooms)"),
     ("H", "hide / show the side panels"),
     ("P", "presenter mode: panels hidden, everything larger"),
     ("N", "narrate: inside the optimizer at this step"),
@@ -140,6 +142,8 @@ pub struct LosscapeApp {
     pub presenter: bool,
     /// Whether the teaching side panel was shown last frame.
     teach_was_open: bool,
+    /// The 3-D view and its camera.
+    pub view3d: view3d::View3dPanel,
 }
 
 impl LosscapeApp {
@@ -169,6 +173,7 @@ impl LosscapeApp {
             teach: teach::Teach::default(),
             presenter: false,
             teach_was_open: false,
+            view3d: view3d::View3dPanel::default(),
         };
         app.plot.reset_view = true;
         if let SurfaceChoice::Builtin(_) = app.scene.surface {
@@ -386,6 +391,10 @@ impl LosscapeApp {
                 scene::Layout::Grid => scene::Layout::Overlay,
             };
         }
+        if pressed(Key::V) {
+            let projection = &mut self.scene.view.projection;
+            projection.mode = view3d::next_mode(projection.mode);
+        }
         if pressed(Key::F11) {
             let fullscreen = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fullscreen));
@@ -492,7 +501,7 @@ impl LosscapeApp {
                 ui.label(egui::RichText::new(&self.scene.caption).size(size).strong());
                 ui.add_space(2.0);
             }
-            commands.extend(plot::plots(ui, self, critical.as_deref().map(Vec::as_slice)));
+            commands.extend(view3d::central(ui, self, critical.as_deref().map(Vec::as_slice)));
         });
         if self.show_help {
             help::overlay(&ctx, &mut self.show_help);

@@ -15,6 +15,7 @@ pub mod basins;
 pub mod decimate;
 pub mod raster;
 pub mod svg;
+pub mod view3d;
 
 use crate::field::{ContourLine, FieldError, FieldLayers, FieldStyle};
 use crate::scene::{Rgb, Scene};

@@ -53,7 +53,7 @@ pub fn critical_style(kind: CriticalKind) -> (Rgb, &'static str) {
     }
 }
 
-fn hex(c: Rgb) -> String {
+pub(crate) fn hex(c: Rgb) -> String {
     let [r, g, b] = c.0;
     format!("#{r:02x}{g:02x}{b:02x}")
 }
@@ -287,7 +287,7 @@ fn legend(s: &mut String, fig: &Figure) {
 
 /// A critical-point marker centred at (x, y): circle (min), triangle (max), diamond (saddle),
 /// square (degenerate).
-fn marker(kind: CriticalKind, x: f64, y: f64, r: f64, fill: &str, title: &str) -> String {
+pub(crate) fn marker(kind: CriticalKind, x: f64, y: f64, r: f64, fill: &str, title: &str) -> String {
     let title = format!("<title>{}</title>", escape(title));
     match kind {
         CriticalKind::Min => {
