@@ -104,14 +104,14 @@ fn azimuth_zero_looks_from_plus_x_and_ninety_from_plus_y() {
 }
 
 #[test]
-fn a_slope_rising_to_plus_x_faces_a_camera_at_azimuth_zero() {
-    // f = x: from +x the high edge is nearest; the pixel at the picture's centre shows a point
-    // of the surface, and the ray through it meets the surface where the picker says.
+fn the_ray_through_a_pixel_meets_the_surface_where_the_picker_says() {
+    // f = x, seen from +x and high enough not to graze it: a point of the surface projected to
+    // the screen is picked back from its pixel, and the high edge (+x) is the nearer.
     let slope = formula("x");
     let mesh = Mesh3d::new(&slope, square(), 64, &FieldStyle::default()).unwrap();
     let mut renderer = Renderer::new([0, 0, 0, 255]);
     let marks = Marks { tracks: &[], tracks_id: 0, step: None, starts: &[], critical: &[] };
-    let _ = renderer.render(&mesh, &Camera::new(0.0, 30.0), 400, 300, &marks);
+    let _ = renderer.render(&mesh, &Camera::new(0.0, 60.0), 400, 300, &marks);
     let view = *renderer.view().unwrap();
     for p in [Point::new(0.3, -0.2), Point::new(-0.5, 0.5), Point::new(0.7, 0.1)] {
         let s = view.project(mesh.world(p).unwrap());
@@ -143,9 +143,9 @@ fn differing(a: &[u8], b: &[u8]) -> usize {
         .count()
 }
 
-/// Differing pixels allowed against the snapshot: anti-aliasing and float rounding on another
-/// machine move a few edge pixels, never a whole trajectory's.
-const TOLERANCE: usize = 60;
+/// Differing pixels allowed against the snapshot: float rounding on another machine (libm's
+/// exp) may move an edge pixel or two, never a trajectory's dozens.
+const TOLERANCE: usize = 8;
 
 #[test]
 fn the_saddle_lesson_in_3d_matches_its_snapshot_and_a_missing_run_breaks_it() {
@@ -164,22 +164,20 @@ fn the_saddle_lesson_in_3d_matches_its_snapshot_and_a_missing_run_breaks_it() {
     assert_eq!((w, h), (w2, h2));
     let n = differing(&want, &got);
     assert!(n <= TOLERANCE, "{n} pixels differ from {}", path.display());
-    // Every trajectory that moves is seen: leaving any one out breaks the snapshot.
-    let mut checked = 0;
+    // A missing run breaks it. Runs of one lesson overlap (GD without noise runs under the noisy
+    // one and under Newton along the ridge), so not every run shows; those on top do.
+    let mut breaking = Vec::new();
     for k in 0..fig.tracks.len() {
-        let t = &fig.tracks[k];
-        let span = t.points.iter().map(|p| (p - t.points[0]).norm()).fold(0.0, f64::max);
-        if span < 0.3 {
-            continue;
-        }
         let mut less = Figure3d::of_scene(&scene, Layout::new(480, 360), Camera::default()).unwrap();
-        less.tracks.remove(k);
+        let t = less.tracks.remove(k);
         let (_, _, without) = decode_png(&view3d::to_png(&less, None).unwrap());
-        let n = differing(&want, &without);
-        assert!(n > TOLERANCE, "without {} from {:?} only {n} pixels differ", t.label, t.points[0]);
-        checked += 1;
+        if differing(&want, &without) > TOLERANCE {
+            breaking.push((t.label, t.points[0]));
+        }
     }
-    assert!(checked >= 5, "only {checked} runs checked");
+    assert!(breaking.len() >= 6, "only {breaking:?} break the snapshot");
+    let escaping = ("Saddle-free Newton".to_owned(), Point::new(1.8, 0.001));
+    assert!(breaking.contains(&escaping), "{breaking:?}");
 }
 
 #[test]

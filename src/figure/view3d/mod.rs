@@ -281,6 +281,43 @@ impl View {
     }
 }
 
+/// How values map to heights: `s = (v − min) / (top − min)` clamped to `[0, 1]`, then, when
+/// logarithmic, `ln(1 + s·10^HEIGHT_DECADES) / ln(1 + 10^HEIGHT_DECADES)`. Fewer decades than the
+/// colour scale's: a height shows a valley's shape, and five decades would dig a trench one
+/// mesh cell wide at the minimum.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HeightScale {
+    /// The value at the bottom of the box.
+    pub min: f64,
+    /// The value at the top (higher values are clipped).
+    pub top: f64,
+    /// Logarithmic rather than linear.
+    pub log: bool,
+}
+
+/// Decades a logarithmic height spreads over.
+pub const HEIGHT_DECADES: f64 = 2.5;
+
+impl HeightScale {
+    /// The position `[0, 1]` of `v` (½ on a flat scale); `None` for a non-finite `v`.
+    pub fn position(&self, v: f64) -> Option<f64> {
+        if !v.is_finite() {
+            return None;
+        }
+        let span = 0.5 * self.top - 0.5 * self.min;
+        if !(span.is_finite() && span > 0.0) {
+            return Some(0.5);
+        }
+        let s = ((0.5 * v - 0.5 * self.min) / span).clamp(0.0, 1.0);
+        if self.log {
+            let k = 10f64.powf(HEIGHT_DECADES);
+            Some((s * k).ln_1p() / k.ln_1p())
+        } else {
+            Some(s)
+        }
+    }
+}
+
 /// The surface sampled on a square grid of vertices, in world coordinates, with its colour
 /// positions: everything about the 3-D surface that does not depend on the camera.
 #[derive(Clone, Debug)]
@@ -296,7 +333,7 @@ pub struct Mesh3d {
     /// The colour scale (the map's: the same colours for the same values).
     pub color_scale: ColorScale,
     /// The height scale: a value's height is its position on this scale.
-    pub height_scale: ColorScale,
+    pub height_scale: HeightScale,
     /// World x of each column.
     xs: Vec<f32>,
     /// World y of each row.
@@ -316,9 +353,10 @@ pub struct Mesh3d {
 impl Mesh3d {
     /// Samples `surface` on `n × n` vertices spanning `domain` (corners included) and places
     /// them in the world box. Colours follow `style` (map, log scale, contour count) over the
-    /// samples' range, as the 2-D map does. Heights follow the same scale when it is
-    /// logarithmic; a linear surface whose 99th percentile lies below a quarter of its range
-    /// (a few spikes over a flat floor) has its heights clipped there.
+    /// samples' range, as the 2-D map does. Heights are logarithmic when the colours are
+    /// ([`HeightScale`]: a valley spanning decades is not flattened), linear otherwise, and a
+    /// linear height whose 99th percentile lies below a quarter of the range (a few spikes over
+    /// a flat floor) is clipped there.
     ///
     /// # Errors
     /// [`FieldError`] when `n` is below 2 or above [`MAX_MESH`], or the domain is not a proper
@@ -359,8 +397,13 @@ impl Mesh3d {
         } else {
             ColorScale::new(lo, hi, style.log_scale)
         };
+        // A logarithmic scene gets logarithmic heights (over fewer decades than its colours):
+        // Rosenbrock's valley is not flattened, and the saddle lesson's saddle, a quarter high
+        // between walls of six, stands out as a saddle. Linear heights are clipped at the 99th
+        // percentile when a few spikes would flatten the rest.
         let mut top = hi;
-        if !style.log_scale && finite.len() > 100 {
+        let log_height = style.log_scale;
+        if !log_height && finite.len() > 100 && hi > lo {
             let k = ((finite.len() as f64 * 0.99) as usize).min(finite.len() - 1);
             let (_, p99, _) = finite.select_nth_unstable_by(k, f64::total_cmp);
             let p99 = *p99;
@@ -368,7 +411,7 @@ impl Mesh3d {
                 top = p99;
             }
         }
-        let height_scale = ColorScale::new(lo, top, style.log_scale);
+        let height_scale = HeightScale { min: lo, top, log: log_height };
         let scale = 0.5 * domain.width().max(domain.height());
         let (cx, cy) =
             (0.5 * (domain.x_min + domain.x_max), 0.5 * (domain.y_min + domain.y_max));
@@ -378,8 +421,8 @@ impl Mesh3d {
         let z: Vec<f32> = values
             .iter()
             .map(|&v| match height_scale.position(v) {
-                Some(h) if v.is_finite() => ((h - 0.5) * HEIGHT) as f32,
-                _ => f32::NAN,
+                Some(h) => ((h - 0.5) * HEIGHT) as f32,
+                None => f32::NAN,
             })
             .collect();
         let t: Vec<f32> = values

@@ -11,7 +11,7 @@ use color_quant::NeuQuant;
 use resvg::tiny_skia::{Pixmap, PixmapPaint, Transform};
 
 use super::raster::{Marks, PathRef, Renderer, TrackRef};
-use super::{Camera, DEFAULT_MESH, HEIGHT, Mesh3d};
+use super::{Camera, DEFAULT_MESH, Mesh3d};
 use crate::field::FieldStyle;
 use crate::figure::raster::{draw_svg, encode_rgba_png, png_bytes};
 use crate::figure::svg::{critical_style, escape, hex, marker};
@@ -217,17 +217,21 @@ impl Figure3d {
                 escape(&self.caption)
             );
         }
-        // Axis names beyond the floor's edges, pointing the way x and y grow.
+        // Axis names beyond the +x and +y edges: which way x and y grow.
         if let Some(view) = renderer.view() {
             let d = f64::from(self.density);
-            let [hx, hy, _] = self.mesh.half_extents();
-            let z = -0.5 * HEIGHT;
+            // Beyond the middle of the domain's +x and +y edges, at the surface's height there.
+            let d0 = self.mesh.domain;
+            let (cx, cy) = (0.5 * (d0.x_min + d0.x_max), 0.5 * (d0.y_min + d0.y_max));
             s.push_str(r##"<g id="axes" font-size="16" font-style="italic" fill="#222" text-anchor="middle">"##);
-            for (name, p) in [("x", [hx * 1.15, 0.0, z]), ("y", [0.0, hy * 1.15, z])] {
+            for (name, edge) in [("x", Point::new(d0.x_max, cy)), ("y", Point::new(cx, d0.y_max))] {
+                let Some(mut p) = self.mesh.world(edge) else { continue };
+                p[0] *= 1.12;
+                p[1] *= 1.12;
                 let q = view.project(p);
                 let _ = write!(
                     s,
-                    r#"<text x="{:.1}" y="{:.1}">{name} →</text>"#,
+                    r#"<text x="{:.1}" y="{:.1}">{name}</text>"#,
                     self.frame.x + q.x / d,
                     self.frame.y + q.y / d + 5.0
                 );
@@ -308,12 +312,13 @@ impl Figure3d {
                 let c = cy();
                 let _ = writeln!(
                     s,
-                    r#"<line x1="{:.2}" y1="{c:.2}" x2="{:.2}" y2="{c:.2}" stroke="{}" stroke-width="3"/><text x="{:.2}" y="{:.2}">{name}</text>"#,
+                    r#"<line x1="{:.2}" y1="{c:.2}" x2="{:.2}" y2="{c:.2}" stroke="{}" stroke-width="3"/><text x="{:.2}" y="{:.2}">{}</text>"#,
                     x + 8.0,
                     x + 30.0,
                     hex(color),
                     x + 36.0,
                     c + 5.0,
+                    escape(name)
                 );
             }
         }

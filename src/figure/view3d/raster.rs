@@ -2,7 +2,7 @@
 //! trajectories as thick anti-aliased lines depth-tested per pixel, heads, start points,
 //! critical points and a saddle's eigen-directions.
 
-use super::{Camera, HEIGHT, Mesh3d, V3, View, dot, normalize};
+use super::{Camera, Mesh3d, V3, View, dot, normalize};
 use crate::scene::Rgb;
 use crate::sim::{CriticalKind, CriticalPoint, Point, TrajectoryPoint};
 
@@ -323,7 +323,6 @@ impl Renderer {
         let levels = mesh.contours;
         let threads = crate::field::thread_count().clamp(1, 8);
         let rows_per = height.div_ceil(threads);
-        let bg = self.background;
         let scale = f64::from(self.scale);
         std::thread::scope(|scope| {
             let bands = self
@@ -348,7 +347,6 @@ impl Renderer {
             height,
             row0: 0,
         };
-        canvas.floor(mesh, view, scale, bg);
         canvas.critical(mesh, view, critical, scale);
     }
 }
@@ -474,7 +472,7 @@ fn shade_vertices(mesh: &Mesh3d, view: &View) -> Vec<Vert> {
             let to_cam = [-p[0] + view.dir[0] * view.distance, -p[1] + view.dir[1] * view.distance, -p[2] + view.dir[2] * view.distance];
             let nv = if dot(nv, to_cam) < 0.0 { nv.map(|c| -c) } else { nv };
             let lambert = dot(nv, light).max(0.0);
-            let shade = 0.38 + 0.62 * lambert;
+            let shade = 0.5 + 0.6 * lambert;
             out.push(Vert {
                 x: s.x as f32,
                 y: s.y as f32,
@@ -745,19 +743,6 @@ impl Canvas<'_> {
                     self.blend(k, fill, f64::from(fill_n + edge_n) / 4.0 * a);
                 }
             }
-        }
-    }
-
-    /// The domain's outline on the floor of the box, grey, and the axes' directions.
-    fn floor(&mut self, mesh: &Mesh3d, view: &View, scale: f64, background: [u8; 4]) {
-        let [hx, hy, _] = mesh.half;
-        let z = -0.5 * HEIGHT;
-        let corners = [[-hx, -hy, z], [hx, -hy, z], [hx, hy, z], [-hx, hy, z]];
-        let light = background[0] as u32 + background[1] as u32 + background[2] as u32 > 384;
-        let grey = if light { [150, 150, 150] } else { [110, 110, 110] };
-        for k in 0..4 {
-            let (a, b) = (view.project(corners[k]), view.project(corners[(k + 1) % 4]));
-            self.line([a.x, a.y, a.w], [b.x, b.y, b.w], 0.5 * scale, grey);
         }
     }
 
