@@ -168,7 +168,8 @@ fn the_saddle_lesson_in_3d_matches_its_snapshot_and_a_missing_run_breaks_it() {
     // one and under Newton along the ridge), so not every run shows; those on top do.
     let mut breaking = Vec::new();
     for k in 0..fig.tracks.len() {
-        let mut less = Figure3d::of_scene(&scene, Layout::new(480, 360), Camera::default()).unwrap();
+        let mut less =
+            Figure3d::of_scene(&scene, Layout::new(480, 360), Camera::default()).unwrap();
         let t = less.tracks.remove(k);
         let (_, _, without) = decode_png(&view3d::to_png(&less, None).unwrap());
         if differing(&want, &without) > TOLERANCE {
@@ -187,8 +188,7 @@ fn the_svg_draws_only_the_visible_pieces_as_paths() {
     let svg = view3d::to_svg(&fig, None).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
     assert!(doc.descendants().any(|n| n.attribute("id") == Some("surface")), "the surface image");
-    let paths =
-        doc.descendants().filter(|n| n.attribute("class") == Some("trajectory")).count();
+    let paths = doc.descendants().filter(|n| n.attribute("class") == Some("trajectory")).count();
     assert!(paths >= 5, "{paths} trajectory paths");
     assert!(svg.contains("A saddle"), "the title as text");
 }

@@ -87,7 +87,12 @@ impl View3dPanel {
     /// Draws the 3-D view filling `ui`; orbits, zooms and resets on the pointer; returns a start
     /// point to add when the surface was clicked. Reads the camera's angles from `projection`
     /// when the scene changed them, and writes them back as the camera turns.
-    pub fn ui(&mut self, ui: &mut Ui, input: &Input<'_>, projection: &mut Projection) -> Vec<Command> {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        input: &Input<'_>,
+        projection: &mut Projection,
+    ) -> Vec<Command> {
         let mut commands = Vec::new();
         if (projection.azimuth, projection.elevation) != self.synced {
             self.camera.azimuth = projection.azimuth;
@@ -100,15 +105,14 @@ impl View3dPanel {
             || response.dragged_by(egui::PointerButton::Secondary)
         {
             let d = response.drag_delta();
-            self.camera.orbit(
-                -f64::from(d.x) * DEGREES_PER_POINT,
-                f64::from(d.y) * DEGREES_PER_POINT,
-            );
+            self.camera
+                .orbit(-f64::from(d.x) * DEGREES_PER_POINT, f64::from(d.y) * DEGREES_PER_POINT);
         }
         if response.hovered() {
             let scroll = ui.input(|i| i.smooth_scroll_delta.y);
             if scroll != 0.0 {
-                self.camera.zoom = (self.camera.zoom * f64::from(scroll * 0.002).exp()).clamp(0.3, 8.0);
+                self.camera.zoom =
+                    (self.camera.zoom * f64::from(scroll * 0.002).exp()).clamp(0.3, 8.0);
             }
         }
         if response.double_clicked() {
@@ -140,7 +144,8 @@ impl View3dPanel {
             && let Some(pos) = response.interact_pointer_pos()
             && self.renderer.view().is_some()
         {
-            let (x, y) = (f64::from((pos.x - rect.min.x) * ppp), f64::from((pos.y - rect.min.y) * ppp));
+            let (x, y) =
+                (f64::from((pos.x - rect.min.x) * ppp), f64::from((pos.y - rect.min.y) * ppp));
             if let Some(p) = self.renderer.pick(mesh, x, y) {
                 commands.push(Command::AddStart(p));
             }
@@ -149,7 +154,11 @@ impl View3dPanel {
         let starts: Vec<_> = input.scene.start_points().collect();
         let key = FrameKey {
             mesh: mesh_id,
-            camera: [self.camera.azimuth.to_bits(), self.camera.elevation.to_bits(), self.camera.zoom.to_bits()],
+            camera: [
+                self.camera.azimuth.to_bits(),
+                self.camera.elevation.to_bits(),
+                self.camera.zoom.to_bits(),
+            ],
             size: [w, h],
             step: input.step,
             runs: input.runs.generation,
@@ -234,14 +243,19 @@ pub fn next_mode(mode: ViewMode) -> ViewMode {
 }
 
 /// The central area: the projection switch, then the map, the 3-D view, or both side by side.
-pub fn central(ui: &mut Ui, app: &mut LosscapeApp, critical: Option<&[CriticalPoint]>) -> Vec<Command> {
+pub fn central(
+    ui: &mut Ui,
+    app: &mut LosscapeApp,
+    critical: Option<&[CriticalPoint]>,
+) -> Vec<Command> {
     let mut commands = Vec::new();
     let mode = &mut app.scene.view.projection.mode;
     ui.horizontal(|ui| {
         ui.label("View:");
         ui.selectable_value(mode, ViewMode::Map, "2-D map").on_hover_text("The heatmap (V cycles)");
         ui.selectable_value(mode, ViewMode::Surface, "3-D").on_hover_text("The surface in 3-D (V)");
-        ui.selectable_value(mode, ViewMode::Both, "both").on_hover_text("Map and 3-D side by side (V)");
+        ui.selectable_value(mode, ViewMode::Both, "both")
+            .on_hover_text("Map and 3-D side by side (V)");
     });
     let mode = app.scene.view.projection.mode;
     let rect = ui.available_rect_before_wrap();

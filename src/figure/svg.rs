@@ -287,7 +287,14 @@ fn legend(s: &mut String, fig: &Figure) {
 
 /// A critical-point marker centred at (x, y): circle (min), triangle (max), diamond (saddle),
 /// square (degenerate).
-pub(crate) fn marker(kind: CriticalKind, x: f64, y: f64, r: f64, fill: &str, title: &str) -> String {
+pub(crate) fn marker(
+    kind: CriticalKind,
+    x: f64,
+    y: f64,
+    r: f64,
+    fill: &str,
+    title: &str,
+) -> String {
     let title = format!("<title>{}</title>", escape(title));
     match kind {
         CriticalKind::Min => {

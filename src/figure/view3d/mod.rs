@@ -296,7 +296,7 @@ pub struct HeightScale {
 }
 
 /// Decades a logarithmic height spreads over.
-pub const HEIGHT_DECADES: f64 = 2.5;
+pub const HEIGHT_DECADES: f64 = 1.5;
 
 impl HeightScale {
     /// The position `[0, 1]` of `v` (½ on a flat scale); `None` for a non-finite `v`.
@@ -413,8 +413,7 @@ impl Mesh3d {
         }
         let height_scale = HeightScale { min: lo, top, log: log_height };
         let scale = 0.5 * domain.width().max(domain.height());
-        let (cx, cy) =
-            (0.5 * (domain.x_min + domain.x_max), 0.5 * (domain.y_min + domain.y_max));
+        let (cx, cy) = (0.5 * (domain.x_min + domain.x_max), 0.5 * (domain.y_min + domain.y_max));
         let half = [0.5 * domain.width() / scale, 0.5 * domain.height() / scale, 0.5 * HEIGHT];
         let xs: Vec<f32> = xs_d.iter().map(|&x| ((x - cx) / scale) as f32).collect();
         let ys: Vec<f32> = ys_d.iter().map(|&y| ((y - cy) / scale) as f32).collect();
@@ -427,7 +426,9 @@ impl Mesh3d {
             .collect();
         let t: Vec<f32> = values
             .iter()
-            .map(|&v| if v.is_finite() { color_scale.position(v).unwrap_or(0.5) as f32 } else { f32::NAN })
+            .map(|&v| {
+                if v.is_finite() { color_scale.position(v).unwrap_or(0.5) as f32 } else { f32::NAN }
+            })
             .collect();
         finite.clear();
         let mut normal = vec![[0.0f32, 0.0, 1.0]; n * n];

@@ -22,6 +22,8 @@ use crate::sim::{CriticalKind, CriticalPoint, Point, SurfaceDef, critical_points
 /// Room above the 3-D frame for the title (and caption).
 const TOP_TITLE: f64 = 40.0;
 const TOP_CAPTION: f64 = 62.0;
+/// A saddle's directions in the legend.
+const DIRECTIONS: [&str; 2] = ["escape direction (λ < 0)", "attracting direction (λ > 0)"];
 /// The font stack of every text (as the 2-D figures).
 const FONT: &str = "Ubuntu, 'Helvetica Neue', Arial, sans-serif";
 
@@ -108,7 +110,7 @@ impl Figure3d {
             .filter(|(o, _)| o.enabled)
             .map(|(o, label)| (label, o.color))
             .collect();
-        Ok(Self {
+        let mut fig = Self {
             width,
             height,
             density,
@@ -121,7 +123,12 @@ impl Figure3d {
             starts: scene.start_points().collect(),
             critical,
             legend,
-        })
+        };
+        // The legend in a column of its own, right of the surface, so it hides nothing.
+        if let Some((w, _)) = fig.legend_size() {
+            fig.frame.w = (fig.frame.w - w - 20.0).max(0.5 * fig.frame.w);
+        }
+        Ok(fig)
     }
 
     /// The figure as the command line draws it: simulate, then lay out, on a
@@ -250,29 +257,40 @@ impl Figure3d {
         s.push_str("</svg>\n");
     }
 
-    fn legend(&self, s: &mut String) {
+    /// The kinds of critical points in the legend, and whether a saddle's directions are.
+    fn legend_kinds(&self) -> (Vec<CriticalKind>, bool) {
         let mut kinds: Vec<CriticalKind> = self.critical.iter().map(|c| c.kind).collect();
         kinds.sort_by_key(|k| *k as u8);
         kinds.dedup();
         let saddle = kinds.contains(&CriticalKind::Saddle);
+        (kinds, saddle)
+    }
+
+    /// The legend's width and height, if it has any rows.
+    fn legend_size(&self) -> Option<(f64, f64)> {
+        let (kinds, saddle) = self.legend_kinds();
         let rows = self.legend.len() + kinds.len() + if saddle { 2 } else { 0 };
         if rows == 0 {
-            return;
+            return None;
         }
-        let names = ["escape direction (λ < 0)", "attracting direction (λ > 0)"];
         let longest = self
             .legend
             .iter()
             .map(|(l, _)| l.chars().count())
             .chain(kinds.iter().map(|k| critical_style(*k).1.len()))
-            .chain(if saddle { names.map(|n| n.chars().count()).to_vec() } else { Vec::new() })
+            .chain(if saddle { DIRECTIONS.map(|n| n.chars().count()).to_vec() } else { Vec::new() })
             .max()
             .unwrap_or(0);
+        Some((48.0 + 7.6 * longest as f64, 10.0 + 20.0 * rows as f64))
+    }
+
+    fn legend(&self, s: &mut String) {
+        let (kinds, saddle) = self.legend_kinds();
+        let Some((w, h)) = self.legend_size() else { return };
+        let names = DIRECTIONS;
         let row_h = 20.0;
-        let w = 48.0 + 7.6 * longest as f64;
-        let h = 10.0 + row_h * rows as f64;
         let f = &self.frame;
-        let (x, y) = (f.x + f.w - w - 12.0, f.y + 6.0);
+        let (x, y) = (f.x + f.w + 8.0, f.y + 6.0);
         let _ = writeln!(
             s,
             r##"<g id="legend" font-size="14" fill="#f2f2f2"><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" rx="4" fill="#1e1e1e" fill-opacity="0.8" stroke="#666"/>"##
@@ -308,7 +326,9 @@ impl Figure3d {
             );
         }
         if saddle {
-            for (name, color) in names.into_iter().zip([super::raster::ESCAPE, super::raster::ATTRACT]) {
+            for (name, color) in
+                names.into_iter().zip([super::raster::ESCAPE, super::raster::ATTRACT])
+            {
                 let c = cy();
                 let _ = writeln!(
                     s,
@@ -354,7 +374,14 @@ impl Figure3d {
             let src = &rgba[row * fw * 4..row * fw * 4 + cols * 4];
             data[y * stride + x0 * 4..y * stride + (x0 + cols) * 4].copy_from_slice(src);
         }
-        pixmap.draw_pixmap(0, 0, overlay.as_ref(), &PixmapPaint::default(), Transform::identity(), None);
+        pixmap.draw_pixmap(
+            0,
+            0,
+            overlay.as_ref(),
+            &PixmapPaint::default(),
+            Transform::identity(),
+            None,
+        );
         Ok(pixmap)
     }
 }
@@ -458,8 +485,14 @@ pub fn to_svg(fig: &Figure3d, step: Option<usize>) -> Result<String, FigureError
 /// # Errors
 /// [`FigureError::Paint`] for bad frame counts or rates or a too-large GIF, [`FigureError::Io`]
 /// if writing fails.
-pub fn to_gif<W: Write>(fig: &Figure3d, frames: usize, fps: f64, out: W) -> Result<usize, FigureError> {
-    let anim = crate::figure::anim::Animation { from: 0, to: fig.last_step(), frames: frames.max(1), fps };
+pub fn to_gif<W: Write>(
+    fig: &Figure3d,
+    frames: usize,
+    fps: f64,
+    out: W,
+) -> Result<usize, FigureError> {
+    let anim =
+        crate::figure::anim::Animation { from: 0, to: fig.last_step(), frames: frames.max(1), fps };
     let steps = anim.steps(fig.last_step());
     let camera = fig.camera;
     gif_frames(fig, frames, fps, out, steps.iter().map(|&s| (camera, Some(s))).collect())
@@ -470,7 +503,12 @@ pub fn to_gif<W: Write>(fig: &Figure3d, frames: usize, fps: f64, out: W) -> Resu
 ///
 /// # Errors
 /// As [`to_gif`].
-pub fn orbit_gif<W: Write>(fig: &Figure3d, frames: usize, fps: f64, out: W) -> Result<usize, FigureError> {
+pub fn orbit_gif<W: Write>(
+    fig: &Figure3d,
+    frames: usize,
+    fps: f64,
+    out: W,
+) -> Result<usize, FigureError> {
     let n = frames.max(1);
     let views = (0..n)
         .map(|i| {
@@ -496,12 +534,17 @@ fn gif_frames<W: Write>(
         )));
     }
     if frames == 0 || frames > MAX_FRAMES {
-        return Err(FigureError::Paint(format!("frames must be from 1 to {MAX_FRAMES}, got {frames}")));
+        return Err(FigureError::Paint(format!(
+            "frames must be from 1 to {MAX_FRAMES}, got {frames}"
+        )));
     }
-    let io = |e: gif::EncodingError| FigureError::Io { path: "GIF".to_owned(), message: e.to_string() };
+    let io =
+        |e: gif::EncodingError| FigureError::Io { path: "GIF".to_owned(), message: e.to_string() };
     let (w, h) = device(fig);
     let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
-        return Err(FigureError::Paint(format!("a GIF is at most 65535 pixels a side, not {w}×{h}")));
+        return Err(FigureError::Paint(format!(
+            "a GIF is at most 65535 pixels a side, not {w}×{h}"
+        )));
     };
     let mut renderer = fig.renderer();
     let frame_at = |renderer: &mut Renderer, (camera, step): (Camera, Option<usize>)| {
@@ -544,7 +587,11 @@ fn gif_frames<W: Write>(
                 *cache.entry(key).or_insert_with(|| quant.index_of(p) as u8)
             })
             .collect();
-        let delay = if i + 1 == count && view.1.is_some() { delay.saturating_mul(3).max(150) } else { delay };
+        let delay = if i + 1 == count && view.1.is_some() {
+            delay.saturating_mul(3).max(150)
+        } else {
+            delay
+        };
         let frame = gif::Frame {
             width: w16,
             height: h16,

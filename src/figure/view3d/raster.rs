@@ -176,7 +176,8 @@ impl Renderer {
             self.base_key = Some(key);
         }
         let Some(view) = self.view else { return &[] };
-        if self.tracks_key != Some((key, marks.tracks_id)) || self.projected.len() != marks.tracks.len()
+        if self.tracks_key != Some((key, marks.tracks_id))
+            || self.projected.len() != marks.tracks.len()
         {
             self.projected =
                 marks.tracks.iter().map(|t| project_path(mesh, &view, &t.path)).collect();
@@ -184,13 +185,8 @@ impl Renderer {
         }
         self.color.clear();
         self.color.extend_from_slice(&self.base_color);
-        let mut canvas = Canvas {
-            color: &mut self.color,
-            depth: &self.base_depth,
-            width,
-            height,
-            row0: 0,
-        };
+        let mut canvas =
+            Canvas { color: &mut self.color, depth: &self.base_depth, width, height, row0: 0 };
         let s = f64::from(self.scale);
         let step = marks.step.unwrap_or(usize::MAX);
         for (track, proj) in marks.tracks.iter().zip(&self.projected) {
@@ -201,7 +197,8 @@ impl Renderer {
             draw_polyline(&mut canvas, proj, head, track.color.0, 1.3 * s);
             // The last piece, from the last kept point to the head itself.
             let head_proj = mesh.world(track.path.get(head)).map(|p| lifted(&view, p));
-            if let (Some(last), Some(h)) = (proj.iter().rev().find(|p| p.step as usize <= head), head_proj)
+            if let (Some(last), Some(h)) =
+                (proj.iter().rev().find(|p| p.step as usize <= head), head_proj)
                 && last.w > 0.0
             {
                 canvas.line(
@@ -281,7 +278,12 @@ impl Renderer {
 
     /// The pieces of `path` up to point `head` that are in sight in the last frame, as screen
     /// polylines: what a vector painter draws so that a run behind a hill is hidden there too.
-    pub fn visible_pieces(&self, mesh: &Mesh3d, path: &PathRef<'_>, head: usize) -> Vec<Vec<[f64; 2]>> {
+    pub fn visible_pieces(
+        &self,
+        mesh: &Mesh3d,
+        path: &PathRef<'_>,
+        head: usize,
+    ) -> Vec<Vec<[f64; 2]>> {
         let Some(view) = self.view else { return Vec::new() };
         let [w, h] = view.size;
         let mut pieces: Vec<Vec<[f64; 2]>> = Vec::new();
@@ -297,8 +299,10 @@ impl Renderer {
             points.push(q);
         }
         for q in points {
-            let inside = q[2] > 0.0 && q[0] >= 0.0 && q[1] >= 0.0 && q[0] < w as f64 && q[1] < h as f64;
-            let seen = inside && q[2] >= f64::from(self.base_depth[q[1] as usize * w + q[0] as usize]);
+            let inside =
+                q[2] > 0.0 && q[0] >= 0.0 && q[1] >= 0.0 && q[0] < w as f64 && q[1] < h as f64;
+            let seen =
+                inside && q[2] >= f64::from(self.base_depth[q[1] as usize * w + q[0] as usize]);
             if seen {
                 current.push([q[0], q[1]]);
             } else if !current.is_empty() {
@@ -340,13 +344,8 @@ impl Renderer {
             }
         });
         // Floor and markers over the whole frame (a marker may straddle two bands).
-        let mut canvas = Canvas {
-            color: &mut self.base_color,
-            depth: &self.base_depth,
-            width,
-            height,
-            row0: 0,
-        };
+        let mut canvas =
+            Canvas { color: &mut self.base_color, depth: &self.base_depth, width, height, row0: 0 };
         canvas.critical(mesh, view, critical, scale);
     }
 }
@@ -469,7 +468,11 @@ fn shade_vertices(mesh: &Mesh3d, view: &View) -> Vec<Vert> {
             let s = view.project(p);
             let nv = mesh.normal[k].map(f64::from);
             // The face seen: flip a normal that points away from the camera.
-            let to_cam = [-p[0] + view.dir[0] * view.distance, -p[1] + view.dir[1] * view.distance, -p[2] + view.dir[2] * view.distance];
+            let to_cam = [
+                -p[0] + view.dir[0] * view.distance,
+                -p[1] + view.dir[1] * view.distance,
+                -p[2] + view.dir[2] * view.distance,
+            ];
             let nv = if dot(nv, to_cam) < 0.0 { nv.map(|c| -c) } else { nv };
             let lambert = dot(nv, light).max(0.0);
             let shade = 0.5 + 0.6 * lambert;
@@ -612,7 +615,8 @@ fn triangle(
                     }
                 }
             }
-            color[k] = [rgb[0].min(255.0) as u8, rgb[1].min(255.0) as u8, rgb[2].min(255.0) as u8, 255];
+            color[k] =
+                [rgb[0].min(255.0) as u8, rgb[1].min(255.0) as u8, rgb[2].min(255.0) as u8, 255];
         }
     }
 }
