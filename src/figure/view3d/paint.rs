@@ -281,7 +281,7 @@ impl Figure3d {
             .chain(if saddle { DIRECTIONS.map(|n| n.chars().count()).to_vec() } else { Vec::new() })
             .max()
             .unwrap_or(0);
-        Some((48.0 + 7.6 * longest as f64, 10.0 + 20.0 * rows as f64))
+        Some((48.0 + 8.6 * longest as f64, 10.0 + 20.0 * rows as f64))
     }
 
     fn legend(&self, s: &mut String) {
