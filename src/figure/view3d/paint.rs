@@ -197,7 +197,7 @@ impl Figure3d {
 
     /// The SVG of what is drawn over the 3-D image: title, caption, axis names and legend (in
     /// logical pixels).
-    fn overlay_svg(&self, renderer: &Renderer, background: bool) -> String {
+    fn overlay_svg(&self, renderer: &Renderer, camera: &Camera, background: bool) -> String {
         let (w, h) = (self.width, self.height);
         let mut s = String::with_capacity(8 * 1024);
         let _ = writeln!(
@@ -207,11 +207,11 @@ impl Figure3d {
         if background {
             let _ = writeln!(s, r#"<rect id="background" width="{w}" height="{h}" fill="white"/>"#);
         }
-        self.text(&mut s, renderer);
+        self.text(&mut s, renderer, camera);
         s
     }
 
-    fn text(&self, s: &mut String, renderer: &Renderer) {
+    fn text(&self, s: &mut String, renderer: &Renderer, camera: &Camera) {
         let _ = writeln!(
             s,
             r##"<text id="title" x="16" y="26" font-size="19" font-weight="bold" fill="#111">{}</text>"##,
@@ -248,8 +248,8 @@ impl Figure3d {
                 r##"<text x="{:.1}" y="{:.1}" font-size="13" font-style="normal" text-anchor="start" fill="#555">azimuth {:.0}°, elevation {:.0}°</text>"##,
                 self.frame.x + 12.0,
                 self.frame.y + self.frame.h - 12.0,
-                self.camera.azimuth,
-                self.camera.elevation
+                camera.azimuth,
+                camera.elevation
             );
             s.push_str("</g>\n");
         }
@@ -346,10 +346,10 @@ impl Figure3d {
     }
 
     /// The text layer as a transparent pixmap of the figure's device size.
-    fn overlay(&self, renderer: &Renderer) -> Result<Pixmap, FigureError> {
+    fn overlay(&self, renderer: &Renderer, camera: &Camera) -> Result<Pixmap, FigureError> {
         let (w, h) = device(self);
         let mut pixmap = Pixmap::new(w, h).ok_or(self.size_error())?;
-        draw_svg(&mut pixmap, &self.overlay_svg(renderer, false), self.density)?;
+        draw_svg(&mut pixmap, &self.overlay_svg(renderer, camera, false), self.density)?;
         Ok(pixmap)
     }
 
@@ -400,7 +400,7 @@ pub fn to_png(fig: &Figure3d, step: Option<usize>) -> Result<Vec<u8>, FigureErro
     let camera = fig.camera;
     let (rgba, _, _) = fig.draw(&mut renderer, &camera, step);
     let rgba = rgba.to_vec();
-    let overlay = fig.overlay(&renderer)?;
+    let overlay = fig.overlay(&renderer, &camera)?;
     png_bytes(&fig.compose(&rgba, &overlay)?)
 }
 
@@ -421,7 +421,7 @@ pub fn to_svg(fig: &Figure3d, step: Option<usize>) -> Result<String, FigureError
     let data = base64::engine::general_purpose::STANDARD.encode(png);
     let d = f64::from(fig.density);
     let f = fig.frame;
-    let mut s = fig.overlay_svg(&renderer, true);
+    let mut s = fig.overlay_svg(&renderer, &camera, true);
     // The text closes the document: take it off, put the picture under it.
     let text_at = s.find("<text id=\"title\"").unwrap_or(s.len());
     let text = s.split_off(text_at);
@@ -549,7 +549,7 @@ fn gif_frames<W: Write>(
     let mut renderer = fig.renderer();
     let frame_at = |renderer: &mut Renderer, (camera, step): (Camera, Option<usize>)| {
         let rgba = fig.draw(renderer, &camera, step).0.to_vec();
-        let overlay = fig.overlay(renderer)?;
+        let overlay = fig.overlay(renderer, &camera)?;
         fig.compose(&rgba, &overlay)
     };
     let last = frame_at(&mut renderer, *views.last().unwrap_or(&(fig.camera, None)))?;
