@@ -202,6 +202,44 @@ pub struct RenderArgs {
     /// Title line (default: the scene's title, or the formula).
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+    /// The projection: 2d (the map) or 3d (the surface in perspective, runs drawn on it and
+    /// hidden behind hills). Default: the scene's.
+    #[arg(long, value_name = "2d|3d", value_parser = parse_view_mode)]
+    pub view: Option<crate::figure::view3d::ViewMode>,
+    /// 3-D camera azimuth in degrees: 0 looks from the +x side, 90 from +y (default -60).
+    #[arg(long, value_name = "DEG", allow_hyphen_values = true, value_parser = parse_azimuth)]
+    pub azimuth: Option<f64>,
+    /// 3-D camera elevation in degrees, -90 to 90: 90 looks straight down (default 30).
+    #[arg(long, value_name = "DEG", allow_hyphen_values = true, value_parser = parse_elevation)]
+    pub elevation: Option<f64>,
+    /// A 3-D GIF of the camera turning a full circle around the finished runs (instead of the
+    /// runs growing).
+    #[arg(long)]
+    pub orbit: bool,
+}
+
+fn parse_view_mode(s: &str) -> Result<crate::figure::view3d::ViewMode, String> {
+    use crate::figure::view3d::ViewMode;
+    match s.trim().to_ascii_lowercase().as_str() {
+        "2d" => Ok(ViewMode::Map),
+        "3d" => Ok(ViewMode::Surface),
+        _ => Err(format!("expected 2d or 3d, got '{s}'")),
+    }
+}
+
+fn parse_azimuth(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!("'{s}' is not an angle in degrees")),
+    }
+}
+
+fn parse_elevation(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if (-90.0..=90.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("the elevation must be from -90 to 90 degrees, got {v}")),
+        Err(_) => Err(format!("'{s}' is not an angle in degrees")),
+    }
 }
 
 /// Which surface: a catalogue name, a typed formula, or a model on data (exactly one).
@@ -563,6 +601,10 @@ fn render_scene(args: &RenderArgs) -> Result<Scene, CliError> {
     if let Some(title) = &args.title {
         scene.title = title.clone();
     }
+    let projection = &mut scene.view.projection;
+    projection.mode = args.view.unwrap_or(projection.mode);
+    projection.azimuth = args.azimuth.unwrap_or(projection.azimuth);
+    projection.elevation = args.elevation.unwrap_or(projection.elevation);
     scene.check().map_err(|e| CliError::Input(e.to_string()))?;
     Ok(scene)
 }
@@ -598,6 +640,12 @@ fn render_command(args: &RenderArgs, out: &mut impl Write) -> Result<(), CliErro
     let scene = render_scene(args)?;
     let (width, height) = args.size;
     let layout = figure::Layout { width, height, density: args.density, view: None };
+    if scene.view.projection.mode != figure::view3d::ViewMode::Map {
+        return render_3d(args, &scene, layout, &extension, started, out);
+    }
+    if args.orbit {
+        return Err(CliError::Input("--orbit turns the 3-D camera: add --view 3d".to_owned()));
+    }
     let mut fig = Figure::of_scene(&scene, layout).map_err(|e| CliError::Input(e.to_string()))?;
     let paint = |e: figure::FigureError| CliError::Input(e.to_string());
     if scene.cloud.is_some() {
@@ -631,6 +679,49 @@ fn render_command(args: &RenderArgs, out: &mut impl Write) -> Result<(), CliErro
     writeln!(
         out,
         "wrote {} ({width}×{height}, {} trajectories{what}) in {:.3} s",
+        args.out.display(),
+        fig.tracks.len(),
+        started.elapsed().as_secs_f64()
+    )?;
+    out.flush()?;
+    Ok(())
+}
+
+/// `render` in 3-D (SPEC §4): the surface seen from the scene's camera.
+fn render_3d(
+    args: &RenderArgs,
+    scene: &Scene,
+    layout: figure::Layout,
+    extension: &str,
+    started: std::time::Instant,
+    out: &mut impl Write,
+) -> Result<(), CliError> {
+    use figure::view3d::{self, Figure3d};
+    if args.orbit && extension != "gif" {
+        return Err(CliError::Input("--orbit makes an animation: write a .gif".to_owned()));
+    }
+    let fig = Figure3d::of_scene(scene, layout, scene.view.projection.camera())
+        .map_err(|e| CliError::Input(e.to_string()))?;
+    let paint = |e: figure::FigureError| CliError::Input(e.to_string());
+    let (bytes, what) = match extension {
+        "png" => (view3d::to_png(&fig, args.step).map_err(paint)?, String::new()),
+        "svg" => (view3d::to_svg(&fig, args.step).map_err(paint)?.into_bytes(), String::new()),
+        _ => {
+            let mut bytes = Vec::new();
+            let frames = if args.orbit {
+                view3d::orbit_gif(&fig, args.frames, args.fps, &mut bytes)
+            } else {
+                view3d::to_gif(&fig, args.frames, args.fps, &mut bytes)
+            }
+            .map_err(paint)?;
+            (bytes, format!(", {frames} frames"))
+        }
+    };
+    figure::write_atomic(&args.out, &bytes).map_err(|e| CliError::Input(e.to_string()))?;
+    let (width, height) = args.size;
+    writeln!(
+        out,
+        "wrote {} ({width}×{height}, 3-D, {} trajectories{what}) in {:.3} s",
         args.out.display(),
         fig.tracks.len(),
         started.elapsed().as_secs_f64()

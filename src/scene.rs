@@ -148,6 +148,8 @@ pub struct View {
     pub critical_points: bool,
     /// One plot with every optimizer, or one plot per optimizer.
     pub layout: Layout,
+    /// The 2-D map, the 3-D surface (with its camera's azimuth and elevation), or both.
+    pub projection: crate::figure::view3d::Projection,
 }
 
 impl Default for View {
@@ -160,6 +162,7 @@ impl Default for View {
             contour_lines: true,
             critical_points: true,
             layout: Layout::Overlay,
+            projection: crate::figure::view3d::Projection::default(),
         }
     }
 }
@@ -481,6 +484,7 @@ impl Scene {
                 ),
             );
         }
+        self.view.projection.check().or_else(|(field, message)| err(&field, message))?;
         if self.view.contours > MAX_CONTOURS {
             return err(
                 "view.contours",

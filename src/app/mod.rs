@@ -19,6 +19,7 @@ pub mod runs;
 pub mod style;
 pub mod teach;
 mod timeline;
+pub mod view3d;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -84,7 +85,7 @@ pub const FORMULA_PAUSE: f64 = 0.6;
 pub const PRESENTER_ZOOM: f32 = 1.3;
 
 /// The keyboard shortcuts, shown by the help overlay (`?`).
-pub const SHORTCUTS: [(&str, &str); 17] = [
+pub const SHORTCUTS: [(&str, &str); 18] = [
     ("Space", "play / pause"),
     ("→ / ←", "one step forward / back"),
     ("R", "reset to step 0"),
@@ -92,6 +93,7 @@ pub const SHORTCUTS: [(&str, &str); 17] = [
     ("Delete", "remove the selected start point"),
     ("1 – 8", "load a lecture preset"),
     ("G", "overlay / grid layout"),
+    ("V", "view: 2-D map → 3-D surface → both side by side (3-D: drag orbits, wheel zooms)"),
     ("H", "hide / show the side panels"),
     ("P", "presenter mode: panels hidden, everything larger"),
     ("N", "narrate: inside the optimizer at this step"),
@@ -167,6 +169,8 @@ pub struct LosscapeApp {
     teach_was_open: bool,
     /// Whether the controls stay beside a teaching panel on a narrow window.
     controls_pinned: bool,
+    /// The 3-D view and its camera.
+    pub view3d: view3d::View3dPanel,
 }
 
 impl LosscapeApp {
@@ -203,6 +207,7 @@ impl LosscapeApp {
             theme_applied: None,
             teach_was_open: false,
             controls_pinned: false,
+            view3d: view3d::View3dPanel::default(),
         };
         app.plot.reset_view = true;
         if let SurfaceChoice::Builtin(_) = app.scene.surface {
@@ -552,6 +557,10 @@ impl LosscapeApp {
                 scene::Layout::Grid => scene::Layout::Overlay,
             };
         }
+        if pressed(Key::V) {
+            let projection = &mut self.scene.view.projection;
+            projection.mode = view3d::next_mode(projection.mode);
+        }
         if pressed(Key::F11) {
             let fullscreen = ctx.input(|i| i.viewport().fullscreen.unwrap_or(false));
             ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fullscreen));
@@ -568,7 +577,16 @@ impl LosscapeApp {
         if pressed(Key::Escape) {
             self.show_help = false;
         }
-        let digits = [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7];
+        let digits = [
+            Key::Num1,
+            Key::Num2,
+            Key::Num3,
+            Key::Num4,
+            Key::Num5,
+            Key::Num6,
+            Key::Num7,
+            Key::Num8,
+        ];
         for (key, preset) in digits.into_iter().zip(PRESETS) {
             if pressed(key) {
                 match preset.scene() {
@@ -684,7 +702,7 @@ impl LosscapeApp {
                 ui.label(egui::RichText::new(&self.scene.caption).size(size).strong());
                 ui.add_space(2.0);
             }
-            commands.extend(plot::plots(ui, self, critical.as_deref().map(Vec::as_slice)));
+            commands.extend(view3d::central(ui, self, critical.as_deref().map(Vec::as_slice)));
         });
         if self.show_help {
             help::overlay(&ctx, &mut self.show_help);

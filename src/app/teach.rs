@@ -18,6 +18,9 @@ use crate::sim::{Domain, Dtype, Param, Point, tune};
 /// What a race depends on: the runs' generation and the domain's bits.
 type RaceKey = (u64, [u64; 4]);
 
+/// What a narration depends on: optimizer, start, step, and the runs' generation.
+type NarrationKey = (usize, usize, usize, u64);
+
 /// State of the teaching panels.
 #[derive(Default)]
 pub struct Teach {
@@ -36,7 +39,7 @@ pub struct Teach {
     /// The learning-rate search under way.
     pub tune: JobSlot<TuneResult>,
     /// The narration of the last frame, by (optimizer, start, step, runs' generation).
-    narration_cache: Option<((usize, usize, usize, u64), Option<Narration>)>,
+    narration_cache: Option<(NarrationKey, Option<Narration>)>,
 }
 
 /// The narration of the picked run at the current step, when the window is open.

@@ -17,6 +17,7 @@ pub mod png;
 pub mod raster;
 pub mod style;
 pub mod svg;
+pub mod view3d;
 
 use crate::budget::BudgetError;
 use crate::field::{ContourLine, FieldError, FieldLayers, FieldStyle};

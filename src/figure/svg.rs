@@ -49,7 +49,7 @@ const FONT: &str = "Ubuntu, 'Helvetica Neue', Arial, sans-serif";
 
 pub use super::style::critical_style;
 
-fn hex(c: Rgb) -> String {
+pub(crate) fn hex(c: Rgb) -> String {
     let [r, g, b] = c.0;
     format!("#{r:02x}{g:02x}{b:02x}")
 }
@@ -293,7 +293,14 @@ fn legend(s: &mut String, fig: &Figure) {
 
 /// A critical-point marker centred at (x, y): circle (min), triangle (max), diamond (saddle),
 /// square (degenerate).
-fn marker(kind: CriticalKind, x: f64, y: f64, r: f64, fill: &str, title: &str) -> String {
+pub(crate) fn marker(
+    kind: CriticalKind,
+    x: f64,
+    y: f64,
+    r: f64,
+    fill: &str,
+    title: &str,
+) -> String {
     let title = format!("<title>{}</title>", escape(title));
     match kind {
         CriticalKind::Min => {

@@ -1,0 +1,89 @@
+//! One 3-D frame of the saddle lesson at 1280 × 800 on a 128² mesh, 8 optimizers × 16 start
+//! points × 2000 steps, every trajectory drawn in full (issue #12: ≤ 8 ms). Two cases: a
+//! playback frame (the camera still: the lit surface is cached, only the runs are drawn) and an
+//! orbit frame (the camera turns every frame: the surface is rasterised and the runs projected
+//! again).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use losscape::field::FieldStyle;
+use losscape::figure::simulate_scene;
+use losscape::figure::view3d::{Camera, DEFAULT_MESH, Marks, Mesh3d, PathRef, Renderer, TrackRef};
+use losscape::scene::{OptimizerEntry, default_scene};
+use losscape::sim::{OptimizerKind, critical_points};
+
+fn view3d(c: &mut Criterion) {
+    let mut scene = default_scene();
+    let kinds = [
+        OptimizerKind::Gd,
+        OptimizerKind::Momentum,
+        OptimizerKind::Nesterov,
+        OptimizerKind::Rmsprop,
+        OptimizerKind::Adam,
+        OptimizerKind::Nadam,
+        OptimizerKind::Newton,
+        OptimizerKind::Sfn,
+    ];
+    scene.optimizers = kinds.into_iter().map(OptimizerEntry::new).collect();
+    scene.starts = (0..16)
+        .map(|i| {
+            let t = f64::from(i) / 16.0 * std::f64::consts::TAU;
+            [1.7 * t.cos(), 1.7 * t.sin()]
+        })
+        .collect();
+    scene.steps = 2000;
+    let surface = scene.surface.resolve().unwrap();
+    let tracks = simulate_scene(&scene, &surface).expect("within the budget");
+    assert_eq!(tracks.len(), 8 * 16);
+    let style = FieldStyle {
+        colormap: scene.view.colormap,
+        log_scale: scene.view.log_scale,
+        contour_count: scene.view.contours,
+    };
+    let mesh = Mesh3d::new(&surface, scene.domain(), DEFAULT_MESH, &style).unwrap();
+    let critical = critical_points(&surface, &scene.domain());
+    let starts: Vec<_> = scene.start_points().collect();
+    let refs: Vec<TrackRef<'_>> = tracks
+        .iter()
+        .map(|t| TrackRef {
+            color: t.color,
+            path: PathRef::Points(&t.points),
+            diverged_at: t.diverged_at,
+        })
+        .collect();
+    let mut renderer = Renderer::new([27, 27, 27, 255]);
+    let mut step = 0usize;
+    c.bench_function("view3d playback frame 1280x800 (8x16 runs x 2000 steps)", |b| {
+        b.iter(|| {
+            // Every frame a new step, as when playing; the last frames draw everything.
+            step = if step >= 2000 { 1000 } else { step + 50 };
+            let marks = Marks {
+                tracks: &refs,
+                tracks_id: 1,
+                step: Some(step),
+                starts: &starts,
+                critical: &critical,
+            };
+            black_box(renderer.render(&mesh, &Camera::default(), 1280, 800, &marks).len())
+        });
+    });
+    let mut azimuth = 0.0;
+    c.bench_function("view3d orbit frame 1280x800 (8x16 runs x 2000 steps)", |b| {
+        b.iter(|| {
+            azimuth += 1.0;
+            let marks = Marks {
+                tracks: &refs,
+                tracks_id: 1,
+                step: None,
+                starts: &starts,
+                critical: &critical,
+            };
+            let camera = Camera::new(azimuth, 30.0);
+            black_box(renderer.render(&mesh, &camera, 1280, 800, &marks).len())
+        });
+    });
+}
+
+criterion_group!(benches, view3d);
+criterion_main!(benches);

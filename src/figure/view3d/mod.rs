@@ -1,0 +1,556 @@
+//! The surface in 3-D: a CPU z-buffer rasteriser shared by the app's 3-D view and
+//! `losscape render --view 3d`. Pure Rust, no GUI crate, no GPU, no display.
+//!
+//! # Geometry
+//!
+//! The domain is mapped into *world* coordinates: its centre at the origin, its longer side
+//! spanning `[-1, 1]`, the heights spanning `[-HEIGHT/2, HEIGHT/2]` ([`HEIGHT`]), so every surface
+//! fills a box of the same size whatever its units. A height is the surface's value placed on a
+//! [`ColorScale`] (linear or logarithmic, like the map's colours), so a surface whose values span
+//! decades (Rosenbrock, Beale) keeps its valley when the scene's scale is logarithmic; a linear
+//! surface with a few spikes is clipped at a percentile ([`Mesh3d::new`]).
+//!
+//! # Camera (SPEC §4)
+//!
+//! The camera looks at the box's centre from the direction
+//! `(cos e·cos a, cos e·sin a, sin e)`: azimuth `a = 0°` is the `+x` side, `90°` the `+y` side,
+//! elevation `e = 90°` straight down from above. The picture's right is `(−sin a, cos a, 0)` and
+//! its up is `right × forward`, so the image never rolls. A mild perspective (the camera at
+//! [`CAMERA_DISTANCE`] box radii) makes near things larger; the picture is scaled so the box
+//! fits the frame from every azimuth, so orbiting never changes the size.
+//!
+//! # Drawing
+//!
+//! [`Renderer`] draws the lit, colour-mapped surface mesh with contour lines into a colour and a
+//! depth buffer once per camera and size (cached), then, every frame, copies them and draws the
+//! trajectories as thick lines depth-tested per pixel against the surface: a run behind a hill
+//! is hidden where the hill stands in front of it and nowhere else.
+
+mod paint;
+mod raster;
+
+pub use paint::{Figure3d, orbit_gif, to_gif, to_png, to_svg};
+pub use raster::{Marks, PathRef, Renderer, TrackRef};
+
+use crate::field::{ColorScale, Colormap, FieldError, FieldStyle};
+use crate::sim::{Domain, Point, Surface};
+
+/// The height of the world box (its sides are 2 long at most).
+pub const HEIGHT: f64 = 1.0;
+/// The camera's distance from the centre, in radii of the box's bounding sphere.
+pub const CAMERA_DISTANCE: f64 = 4.0;
+/// The default mesh resolution: vertices per side.
+pub const DEFAULT_MESH: usize = 128;
+/// The most vertices per side a mesh may have.
+pub const MAX_MESH: usize = 1024;
+
+/// Which projection a scene is seen in (SPEC §5): the 2-D map, the 3-D surface, or both side by
+/// side, and the 3-D camera's angles.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Projection {
+    /// Map, surface or both.
+    pub mode: ViewMode,
+    /// The 3-D camera's azimuth in degrees (0: seen from +x, 90: from +y).
+    pub azimuth: f64,
+    /// The 3-D camera's elevation in degrees (90: from straight above).
+    pub elevation: f64,
+}
+
+impl Default for Projection {
+    /// The map, with the 3-D camera at matplotlib's default angles (azimuth −60°, elevation 30°).
+    fn default() -> Self {
+        Self { mode: ViewMode::Map, azimuth: DEFAULT_AZIMUTH, elevation: DEFAULT_ELEVATION }
+    }
+}
+
+impl Projection {
+    /// The 3-D camera this projection describes, at zoom 1.
+    pub fn camera(&self) -> Camera {
+        Camera { azimuth: self.azimuth, elevation: self.elevation, zoom: 1.0 }
+    }
+
+    /// Why the angles are unusable, if they are: (field, message).
+    pub fn check(&self) -> Result<(), (String, String)> {
+        if !self.azimuth.is_finite() {
+            return Err(("view.projection.azimuth".into(), "must be a finite number".into()));
+        }
+        if !(self.elevation.is_finite() && (-90.0..=90.0).contains(&self.elevation)) {
+            return Err((
+                "view.projection.elevation".into(),
+                format!("must be from -90 to 90 degrees, got {}", self.elevation),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What the central area shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum ViewMode {
+    /// The 2-D map (heatmap and contours) only.
+    #[default]
+    #[serde(rename = "2d")]
+    Map,
+    /// The 3-D surface only.
+    #[serde(rename = "3d")]
+    Surface,
+    /// Both, side by side.
+    #[serde(rename = "both")]
+    Both,
+}
+
+/// Matplotlib's default azimuth, degrees.
+pub const DEFAULT_AZIMUTH: f64 = -60.0;
+/// Matplotlib's default elevation, degrees.
+pub const DEFAULT_ELEVATION: f64 = 30.0;
+
+/// A camera on a sphere around the box's centre.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Camera {
+    /// Degrees; 0 looks from +x, 90 from +y.
+    pub azimuth: f64,
+    /// Degrees from −90 (from below) to 90 (from above).
+    pub elevation: f64,
+    /// Magnification: 1 fits the box, 2 shows it twice as large.
+    pub zoom: f64,
+}
+
+impl Default for Camera {
+    fn default() -> Self {
+        Self { azimuth: DEFAULT_AZIMUTH, elevation: DEFAULT_ELEVATION, zoom: 1.0 }
+    }
+}
+
+impl Camera {
+    /// The camera at `azimuth` and `elevation` (degrees), zoom 1.
+    pub fn new(azimuth: f64, elevation: f64) -> Self {
+        Self { azimuth, elevation, zoom: 1.0 }
+    }
+
+    /// The unit vector from the centre towards the camera:
+    /// `(cos e·cos a, cos e·sin a, sin e)`.
+    pub fn direction(&self) -> [f64; 3] {
+        let (a, e) = (self.azimuth.to_radians(), self.elevation.to_radians());
+        [e.cos() * a.cos(), e.cos() * a.sin(), e.sin()]
+    }
+
+    /// Turns the camera by `d_azimuth` and `d_elevation` degrees: the azimuth wraps to
+    /// `(−180, 180]`, the elevation stops at ±90.
+    pub fn orbit(&mut self, d_azimuth: f64, d_elevation: f64) {
+        if d_azimuth.is_finite() {
+            let mut a = (self.azimuth + d_azimuth) % 360.0;
+            if a > 180.0 {
+                a -= 360.0;
+            } else if a <= -180.0 {
+                a += 360.0;
+            }
+            self.azimuth = a;
+        }
+        if d_elevation.is_finite() {
+            self.elevation = (self.elevation + d_elevation).clamp(-90.0, 90.0);
+        }
+    }
+
+    /// The cache key: the angles and zoom, bit for bit.
+    fn key(&self) -> [u64; 3] {
+        [self.azimuth.to_bits(), self.elevation.to_bits(), self.zoom.to_bits()]
+    }
+}
+
+/// A 3-vector.
+pub type V3 = [f64; 3];
+
+fn dot(a: V3, b: V3) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+fn cross(a: V3, b: V3) -> V3 {
+    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+}
+
+fn normalize(a: V3) -> V3 {
+    let n = dot(a, a).sqrt();
+    if n > 0.0 { [a[0] / n, a[1] / n, a[2] / n] } else { a }
+}
+
+/// A camera placed in front of a `width × height` pixel viewport: world → screen and back.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    /// Towards the camera (unit).
+    pub dir: V3,
+    /// The picture's right (unit).
+    pub right: V3,
+    /// The picture's up (unit).
+    pub up: V3,
+    /// Camera distance from the centre (world units).
+    pub distance: f64,
+    /// Pixels per world unit at the centre's depth, times the distance.
+    pub focal: f64,
+    /// The screen position of the centre.
+    pub centre: [f64; 2],
+    /// Viewport size in pixels.
+    pub size: [usize; 2],
+}
+
+/// A world point on screen: pixel x, pixel y (down), and 1 / its distance from the camera
+/// (larger is nearer).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScreenPoint {
+    /// Pixels from the left.
+    pub x: f64,
+    /// Pixels from the top.
+    pub y: f64,
+    /// Inverse depth.
+    pub w: f64,
+}
+
+impl View {
+    /// The view of a box with half-extents `half` (world units) from `camera` in a
+    /// `width × height` viewport: scaled so that the box fits from every azimuth at this
+    /// elevation (times the camera's zoom), centred.
+    pub fn new(camera: &Camera, half: V3, width: usize, height: usize) -> Self {
+        let dir = camera.direction();
+        let a = camera.azimuth.to_radians();
+        let right = [-a.sin(), a.cos(), 0.0];
+        let up = cross(right, [-dir[0], -dir[1], -dir[2]]);
+        let radius = dot(half, half).sqrt();
+        let distance = CAMERA_DISTANCE * radius;
+        let mut view = Self {
+            dir,
+            right,
+            up,
+            distance,
+            focal: 1.0,
+            centre: [width as f64 / 2.0, height as f64 / 2.0],
+            size: [width, height],
+        };
+        // The extent of the box's corners on screen, over a full turn of azimuths (so that an
+        // orbit keeps one scale), at focal 1.
+        let (mut ext_x, mut ext_y) = (1e-9_f64, 1e-9_f64);
+        for k in 0..24 {
+            let probe = Camera {
+                azimuth: camera.azimuth + f64::from(k) * 15.0,
+                elevation: camera.elevation,
+                zoom: 1.0,
+            };
+            let pdir = probe.direction();
+            let pa = probe.azimuth.to_radians();
+            let pright = [-pa.sin(), pa.cos(), 0.0];
+            let pup = cross(pright, [-pdir[0], -pdir[1], -pdir[2]]);
+            for corner in 0..8 {
+                let c = [
+                    if corner & 1 == 0 { -half[0] } else { half[0] },
+                    if corner & 2 == 0 { -half[1] } else { half[1] },
+                    if corner & 4 == 0 { -half[2] } else { half[2] },
+                ];
+                let depth = distance - dot(c, pdir);
+                ext_x = ext_x.max(dot(c, pright).abs() / depth);
+                ext_y = ext_y.max(dot(c, pup).abs() / depth);
+            }
+        }
+        let fit = (0.47 * width as f64 / ext_x).min(0.46 * height as f64 / ext_y);
+        view.focal = fit * camera.zoom.clamp(0.05, 50.0);
+        view
+    }
+
+    /// Where world point `p` falls on screen.
+    pub fn project(&self, p: V3) -> ScreenPoint {
+        let depth = (self.distance - dot(p, self.dir)).max(1e-6);
+        let s = self.focal / depth;
+        ScreenPoint {
+            x: self.centre[0] + s * dot(p, self.right),
+            y: self.centre[1] - s * dot(p, self.up),
+            w: 1.0 / depth,
+        }
+    }
+
+    /// The world point on screen at pixel `(x, y)` with inverse depth `w` (the inverse of
+    /// [`View::project`]).
+    pub fn unproject(&self, x: f64, y: f64, w: f64) -> V3 {
+        let depth = 1.0 / w;
+        let s = self.focal / depth;
+        let r = (x - self.centre[0]) / s;
+        let u = (self.centre[1] - y) / s;
+        let d = self.distance - depth;
+        [
+            r * self.right[0] + u * self.up[0] + d * self.dir[0],
+            r * self.right[1] + u * self.up[1] + d * self.dir[1],
+            r * self.right[2] + u * self.up[2] + d * self.dir[2],
+        ]
+    }
+}
+
+/// How values map to heights: `s = (v − min) / (top − min)` clamped to `[0, 1]`, then, when
+/// logarithmic, `ln(1 + s·10^HEIGHT_DECADES) / ln(1 + 10^HEIGHT_DECADES)`. Fewer decades than the
+/// colour scale's: a height shows a valley's shape, and five decades would dig a trench one
+/// mesh cell wide at the minimum.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct HeightScale {
+    /// The value at the bottom of the box.
+    pub min: f64,
+    /// The value at the top (higher values are clipped).
+    pub top: f64,
+    /// Logarithmic rather than linear.
+    pub log: bool,
+}
+
+/// Decades a logarithmic height spreads over.
+pub const HEIGHT_DECADES: f64 = 1.5;
+
+impl HeightScale {
+    /// The position `[0, 1]` of `v` (½ on a flat scale); `None` for a non-finite `v`.
+    pub fn position(&self, v: f64) -> Option<f64> {
+        if !v.is_finite() {
+            return None;
+        }
+        let span = 0.5 * self.top - 0.5 * self.min;
+        if !(span.is_finite() && span > 0.0) {
+            return Some(0.5);
+        }
+        let s = ((0.5 * v - 0.5 * self.min) / span).clamp(0.0, 1.0);
+        if self.log {
+            let k = 10f64.powf(HEIGHT_DECADES);
+            Some((s * k).ln_1p() / k.ln_1p())
+        } else {
+            Some(s)
+        }
+    }
+}
+
+/// The surface sampled on a square grid of vertices, in world coordinates, with its colour
+/// positions: everything about the 3-D surface that does not depend on the camera.
+#[derive(Clone, Debug)]
+pub struct Mesh3d {
+    /// The domain the mesh spans (vertices on its edges).
+    pub domain: Domain,
+    /// Vertices per side.
+    pub n: usize,
+    /// Colour map of the surface.
+    pub colormap: Colormap,
+    /// Contour levels, evenly spaced in the colour scale (0: none).
+    pub contours: usize,
+    /// The colour scale (the map's: the same colours for the same values).
+    pub color_scale: ColorScale,
+    /// The height scale: a value's height is its position on this scale.
+    pub height_scale: HeightScale,
+    /// World x of each column.
+    xs: Vec<f32>,
+    /// World y of each row.
+    ys: Vec<f32>,
+    /// World height of each vertex (row-major from `y_min`), NaN where f is undefined.
+    z: Vec<f32>,
+    /// Colour position of each vertex.
+    t: Vec<f32>,
+    /// Unit normal of each vertex.
+    normal: Vec<[f32; 3]>,
+    /// Half the world box.
+    half: V3,
+    /// Unique per mesh: part of the renderer's cache key.
+    id: u64,
+}
+
+impl Mesh3d {
+    /// Samples `surface` on `n × n` vertices spanning `domain` (corners included) and places
+    /// them in the world box. Colours follow `style` (map, log scale, contour count) over the
+    /// samples' range, as the 2-D map does. Heights are logarithmic when the colours are
+    /// ([`HeightScale`]: a valley spanning decades is not flattened), linear otherwise, and a
+    /// linear height whose 99th percentile lies below a quarter of the range (a few spikes over
+    /// a flat floor) is clipped there.
+    ///
+    /// # Errors
+    /// [`FieldError`] when `n` is below 2 or above [`MAX_MESH`], or the domain is not a proper
+    /// rectangle.
+    pub fn new<S: Surface + Sync + ?Sized>(
+        surface: &S,
+        domain: Domain,
+        n: usize,
+        style: &FieldStyle,
+    ) -> Result<Self, FieldError> {
+        Domain::new(domain.x_min, domain.x_max, domain.y_min, domain.y_max)?;
+        if !(2..=MAX_MESH).contains(&n) {
+            return Err(FieldError::Empty { nx: n, ny: n });
+        }
+        let xs_d: Vec<f64> =
+            (0..n).map(|i| domain.x_min + domain.width() * i as f64 / (n - 1) as f64).collect();
+        let ys_d: Vec<f64> =
+            (0..n).map(|j| domain.y_min + domain.height() * j as f64 / (n - 1) as f64).collect();
+        let mut values = vec![0.0; n * n];
+        // Rows in parallel, as the map samples.
+        let threads = crate::field::thread_count().min(n);
+        let rows_per = n.div_ceil(threads.max(1));
+        std::thread::scope(|scope| {
+            for (b, band) in values.chunks_mut(rows_per * n).enumerate() {
+                let (xs_d, ys_d) = (&xs_d, &ys_d);
+                scope.spawn(move || {
+                    let rows = band.len() / n;
+                    surface.sample_grid(xs_d, &ys_d[b * rows_per..b * rows_per + rows], band);
+                });
+            }
+        });
+        let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+        let (lo, hi) = finite
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+        let color_scale = if finite.is_empty() {
+            ColorScale::new(f64::NAN, f64::NAN, style.log_scale)
+        } else {
+            ColorScale::new(lo, hi, style.log_scale)
+        };
+        // A logarithmic scene gets logarithmic heights (over fewer decades than its colours):
+        // Rosenbrock's valley is not flattened, and the saddle lesson's saddle, a quarter high
+        // between walls of six, stands out as a saddle. Linear heights are clipped at the 99th
+        // percentile when a few spikes would flatten the rest.
+        let mut top = hi;
+        let log_height = style.log_scale;
+        if !log_height && finite.len() > 100 && hi > lo {
+            let k = ((finite.len() as f64 * 0.99) as usize).min(finite.len() - 1);
+            let (_, p99, _) = finite.select_nth_unstable_by(k, f64::total_cmp);
+            let p99 = *p99;
+            if p99 > lo && p99 - lo < 0.25 * (hi - lo) {
+                top = p99;
+            }
+        }
+        let height_scale = HeightScale { min: lo, top, log: log_height };
+        let scale = 0.5 * domain.width().max(domain.height());
+        let (cx, cy) = (0.5 * (domain.x_min + domain.x_max), 0.5 * (domain.y_min + domain.y_max));
+        let half = [0.5 * domain.width() / scale, 0.5 * domain.height() / scale, 0.5 * HEIGHT];
+        let xs: Vec<f32> = xs_d.iter().map(|&x| ((x - cx) / scale) as f32).collect();
+        let ys: Vec<f32> = ys_d.iter().map(|&y| ((y - cy) / scale) as f32).collect();
+        let z: Vec<f32> = values
+            .iter()
+            .map(|&v| match height_scale.position(v) {
+                Some(h) => ((h - 0.5) * HEIGHT) as f32,
+                None => f32::NAN,
+            })
+            .collect();
+        let t: Vec<f32> = values
+            .iter()
+            .map(|&v| {
+                if v.is_finite() { color_scale.position(v).unwrap_or(0.5) as f32 } else { f32::NAN }
+            })
+            .collect();
+        finite.clear();
+        let mut normal = vec![[0.0f32, 0.0, 1.0]; n * n];
+        for j in 0..n {
+            for i in 0..n {
+                let (i0, i1) = (i.saturating_sub(1), (i + 1).min(n - 1));
+                let (j0, j1) = (j.saturating_sub(1), (j + 1).min(n - 1));
+                let dzdx = (z[j * n + i1] - z[j * n + i0]) / (xs[i1] - xs[i0]);
+                let dzdy = (z[j1 * n + i] - z[j0 * n + i]) / (ys[j1] - ys[j0]);
+                if dzdx.is_finite() && dzdy.is_finite() {
+                    let m = (dzdx * dzdx + dzdy * dzdy + 1.0).sqrt();
+                    normal[j * n + i] = [-dzdx / m, -dzdy / m, 1.0 / m];
+                }
+            }
+        }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(Self {
+            domain,
+            n,
+            colormap: style.colormap,
+            contours: style.contour_count,
+            color_scale,
+            height_scale,
+            xs,
+            ys,
+            z,
+            t,
+            normal,
+            half,
+            id,
+        })
+    }
+
+    /// Half the world box: x, y, z.
+    pub fn half_extents(&self) -> V3 {
+        self.half
+    }
+
+    /// World x, y of plane point `p`.
+    pub fn world_xy(&self, p: Point) -> [f64; 2] {
+        let d = &self.domain;
+        let scale = 0.5 * d.width().max(d.height());
+        [(p.x - 0.5 * (d.x_min + d.x_max)) / scale, (p.y - 0.5 * (d.y_min + d.y_max)) / scale]
+    }
+
+    /// The plane point at world x, y.
+    pub fn plane_point(&self, xy: [f64; 2]) -> Point {
+        let d = &self.domain;
+        let scale = 0.5 * d.width().max(d.height());
+        Point::new(
+            xy[0] * scale + 0.5 * (d.x_min + d.x_max),
+            xy[1] * scale + 0.5 * (d.y_min + d.y_max),
+        )
+    }
+
+    /// The world height of the mesh above plane point `p` (on its triangles, exactly where the
+    /// rasteriser draws them); `None` outside the domain or where f is undefined.
+    pub fn height_at(&self, p: Point) -> Option<f64> {
+        let d = &self.domain;
+        let n = self.n;
+        let gx = (p.x - d.x_min) / d.width() * (n - 1) as f64;
+        let gy = (p.y - d.y_min) / d.height() * (n - 1) as f64;
+        if !(gx >= 0.0 && gy >= 0.0 && gx <= (n - 1) as f64 && gy <= (n - 1) as f64) {
+            return None;
+        }
+        let i = (gx.floor() as usize).min(n - 2);
+        let j = (gy.floor() as usize).min(n - 2);
+        let (u, v) = (gx - i as f64, gy - j as f64);
+        let z = |di: usize, dj: usize| f64::from(self.z[(j + dj) * n + i + di]);
+        // The same split as the rasteriser: (00, 10, 11) and (00, 11, 01).
+        let h = if u >= v {
+            z(0, 0) + u * (z(1, 0) - z(0, 0)) + v * (z(1, 1) - z(1, 0))
+        } else {
+            z(0, 0) + v * (z(0, 1) - z(0, 0)) + u * (z(1, 1) - z(0, 1))
+        };
+        h.is_finite().then_some(h)
+    }
+
+    /// The world point of plane point `p` on the mesh (`None` where [`Mesh3d::height_at`] is).
+    pub fn world(&self, p: Point) -> Option<V3> {
+        let [x, y] = self.world_xy(p);
+        self.height_at(p).map(|z| [x, y, z])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Builtin;
+
+    #[test]
+    fn orbit_wraps_the_azimuth_and_stops_the_elevation() {
+        let mut c = Camera::new(170.0, 80.0);
+        c.orbit(20.0, 20.0);
+        assert!((c.azimuth - -170.0).abs() < 1e-9);
+        assert_eq!(c.elevation, 90.0);
+        c.orbit(-30.0, -200.0);
+        assert!((c.azimuth - 160.0).abs() < 1e-9);
+        assert_eq!(c.elevation, -90.0);
+    }
+
+    #[test]
+    fn unproject_inverts_project() {
+        let view = View::new(&Camera::new(-60.0, 30.0), [1.0, 0.8, 0.5], 800, 600);
+        let p = [0.3, -0.7, 0.2];
+        let s = view.project(p);
+        let q = view.unproject(s.x, s.y, s.w);
+        for k in 0..3 {
+            assert!((p[k] - q[k]).abs() < 1e-9, "{p:?} vs {q:?}");
+        }
+    }
+
+    #[test]
+    fn the_mesh_height_matches_the_surface_at_its_vertices() {
+        let surface = crate::sim::SurfaceDef::Builtin(Builtin::EscapeSaddle);
+        let domain = Domain::new(-2.0, 2.0, -2.0, 2.0).unwrap();
+        let mesh = Mesh3d::new(&surface, domain, 33, &FieldStyle::default()).unwrap();
+        let p = Point::new(0.0, 0.0);
+        let h = mesh.height_at(p).unwrap();
+        let expect = (mesh.height_scale.position(surface.value(p)).unwrap() - 0.5) * HEIGHT;
+        assert!((h - expect).abs() < 1e-6);
+        assert!(mesh.height_at(Point::new(2.5, 0.0)).is_none());
+    }
+}
