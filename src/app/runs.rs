@@ -248,7 +248,8 @@ impl Default for Runs {
             generation: 0,
             plan: Plan::default(),
             budget_bytes: budget::TRAJECTORY_BYTES,
-            job: JobSlot::new("runs", Priority::Interactive),
+            // Background: the heatmap (interactive) must not wait behind a long scene.
+            job: JobSlot::new("runs", Priority::Background),
             current: false,
         }
     }
