@@ -20,7 +20,7 @@ use crate::sim::cloud::{Cloud, CloudFrame, frame};
 use crate::sim::{Domain, OptimizerSpec, Point, SurfaceDef};
 
 /// Frames kept for the tails (the current one included).
-const TAIL: usize = 5;
+const TAIL: usize = 3;
 
 /// Radius of a head, in points.
 const HEAD_RADIUS: f32 = 2.6;
@@ -202,8 +202,15 @@ impl CloudView {
                         if head {
                             // A dark rim, so that clouds of light colours read over each other.
                             disc(&mut mesh, at, radius + 0.9, Color32::from_black_alpha(170));
+                            disc(&mut mesh, at, radius, color);
+                        } else {
+                            // A tail dot is a pixel or two: a square is as good and cheaper.
+                            let half = egui::vec2(radius, radius) * 0.8;
+                            mesh.add_colored_rect(
+                                egui::Rect::from_center_size(at, half * 2.0),
+                                color,
+                            );
                         }
-                        disc(&mut mesh, at, radius, color);
                     }
                 }
             }
