@@ -21,8 +21,8 @@ fn moons_net(points: usize, width: usize) -> Network {
 
 fn small_census(seed: u64) -> (Network, Census) {
     let net = moons_net(30, 4);
-    let c = census::network_census(&net, &CensusSettings::new(24, seed), &Progress::default())
-        .unwrap();
+    let c =
+        census::network_census(&net, &CensusSettings::new(24, seed), &Progress::default()).unwrap();
     (net, c)
 }
 
@@ -32,7 +32,7 @@ fn every_accepted_point_is_critical_and_its_index_counts_negative_eigenvalues() 
     assert_eq!(c.searches, 24);
     assert_eq!(c.accepted + c.rejected, c.searches);
     assert_eq!(c.rejected, c.rejected_grad_norms.len());
-    assert!(c.rejected_grad_norms.iter().all(|g| !(*g < GRAD_TOL)));
+    assert!(c.rejected_grad_norms.iter().all(|g| g.is_nan() || *g >= GRAD_TOL));
     assert!(c.points.len() >= 2, "too few points: {}", c.points.len());
     let n = net.n_params();
     for p in &c.points {
@@ -140,10 +140,14 @@ fn deep_linear_has_no_minimum_above_the_global_loss() {
         })
         .collect();
     let census = census::search(&obj, &starts, &Progress::default()).unwrap();
-    assert!(census.minima() >= 1);
+    assert!(census.minima() >= 1 && census.saddles() == 1, "{census:?}");
     for p in &census.points {
         if p.is_minimum() {
-            assert!(p.loss <= global + 1e-9 * global.max(1.0), "a minimum at {} > {global}", p.loss);
+            assert!(
+                p.loss <= global + 1e-9 * global.max(1.0),
+                "a minimum at {} > {global}",
+                p.loss
+            );
         } else {
             assert!((p.loss - at_zero).abs() < 1e-9, "a saddle away from 0: {p:?}");
             assert_eq!(p.negative, 1);
@@ -210,11 +214,8 @@ fn census_command_finds_minima_and_saddles_on_moons() {
     // Recompute each point's gradient from its parameters.
     let net = moons_net_cli();
     let ptext = std::fs::read_to_string(&params).unwrap();
-    let prow: Vec<Vec<f64>> = ptext
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').map(|v| v.parse().unwrap()).collect())
-        .collect();
+    let prow: Vec<Vec<f64>> =
+        ptext.lines().skip(1).map(|l| l.split(',').map(|v| v.parse().unwrap()).collect()).collect();
     assert_eq!(prow.len(), rows.len());
     for (p, r) in prow.iter().zip(&rows) {
         assert_eq!(p.len(), 25);
@@ -223,9 +224,8 @@ fn census_command_finds_minima_and_saddles_on_moons() {
         assert!((net.loss(p) - r[0]).abs() < 1e-12);
         assert_eq!(r[1], r[2] / 25.0);
     }
-    let mut png_args = args[..13].to_vec();
-    png_args.extend(["--starts", "6", "--out", png.to_str().unwrap()]);
-    png_args.retain(|a| *a != "80");
+    let mut png_args = args[..9].to_vec();
+    png_args.extend(["--starts", "6", "--seed", "3", "--out", png.to_str().unwrap()]);
     let o = losscape(&png_args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
@@ -243,14 +243,37 @@ fn bad_census_flags_are_clear_errors() {
         (vec!["census", "--dataset", "moons", "--net", "2-4-1", "--starts", "0"], "--starts"),
         (vec!["census", "--dataset", "nope", "--net", "2-4-1", "--starts", "5"], "nope"),
         (
-            vec!["census", "--dataset", "moons", "--net", "2-4-1", "--starts", "5", "--out", "a.txt"],
+            vec![
+                "census",
+                "--dataset",
+                "moons",
+                "--net",
+                "2-4-1",
+                "--starts",
+                "5",
+                "--out",
+                "a.txt",
+            ],
             "a.txt",
         ),
         (
-            vec!["census", "--dataset", "moons", "--net", "2-4-1", "--weight-decay", "-1", "--starts", "5"],
+            vec![
+                "census",
+                "--dataset",
+                "moons",
+                "--net",
+                "2-4-1",
+                "--weight-decay",
+                "-1",
+                "--starts",
+                "5",
+            ],
             "weight",
         ),
-        (vec!["census", "--data", "/nonexistent.csv", "--net", "2-4-1", "--starts", "5"], "nonexistent"),
+        (
+            vec!["census", "--data", "/nonexistent.csv", "--net", "2-4-1", "--starts", "5"],
+            "nonexistent",
+        ),
     ] {
         let o = losscape(&args);
         assert!(!o.status.success(), "{args:?} should fail");

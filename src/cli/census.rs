@@ -64,10 +64,10 @@ pub struct CensusArgs {
     #[arg(long, value_name = "2-H-…-1")]
     pub net: String,
     /// Weight decay wd in the loss's (wd/2)·‖θ‖².
-    #[arg(long, value_name = "WD", default_value_t = 1e-3, value_parser = parse_wd)]
+    #[arg(long, value_name = "WD", default_value_t = 1e-3, allow_hyphen_values = true, value_parser = parse_wd)]
     pub weight_decay: f64,
     /// Number of searches (a third on gd paths, a third on Adam paths, a third random).
-    #[arg(long, value_name = "N", value_parser = parse_starts)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_starts)]
     pub starts: usize,
     /// Seed of the data set and of every start.
     #[arg(long, value_name = "S", default_value_t = 0)]

@@ -36,7 +36,8 @@
 //!
 //! **Starts** ([`network_census`]): a third along training paths of gradient descent, a third
 //! along paths of Adam (each path from PyTorch's initialisation, a point drawn from it at a
-//! step spread log-uniformly over the run so early, high-loss points are drawn too, plus a
+//! step spread log-uniformly over the run so early, high-loss points are drawn too, or one time in
+//! four the path's end, plus a
 //! little Gaussian noise), and a third at random (PyTorch's initialisation scaled by a factor
 //! uniform in [1, 4]). Everything is drawn from the seed; the searches run in parallel on rayon
 //! and come back in start order, so the result is the same on every machine and thread count.
@@ -379,7 +380,7 @@ impl CensusSettings {
 }
 
 /// Paths per optimizer.
-const PATHS: usize = 4;
+const PATHS: usize = 6;
 
 /// The starts of a network census (see the module's doc): training paths of gd (lr 0.5) and
 /// Adam (lr 0.01), [`PATHS`] of each from seeded initialisations, points drawn along them plus
@@ -413,9 +414,13 @@ pub fn network_starts(net: &Network, settings: &CensusSettings) -> Vec<Start> {
                     .collect();
                 let pool = if mine.is_empty() { paths.iter().collect() } else { mine };
                 let (kind, path) = pool[rng.random_range(0..pool.len())];
-                // A step spread log-uniformly over the run.
+                // A step spread log-uniformly over the run, or (one time in four) its end.
                 let len = path.len() as f64;
-                let step = ((len.ln() * rng.random::<f64>()).exp() - 1.0).floor() as usize;
+                let step = if rng.random_range(0..4) == 0 {
+                    path.len() - 1
+                } else {
+                    ((len.ln() * rng.random::<f64>()).exp() - 1.0).floor() as usize
+                };
                 let mut theta = path[step.min(path.len() - 1)].clone();
                 for t in &mut theta {
                     let z: f64 = StandardNormal.sample(&mut rng);
