@@ -267,15 +267,15 @@ fn census_svg(c: &Census, arch: &str, what: &str, (w, h): (u32, u32)) -> String 
     }
     let _ = write!(
         s,
-        r##"<circle cx="{}" cy="{}" r="5" fill="#40d040"/><text x="{}" y="{}" fill="#cccccc" font-size="13">minimum ({})</text><circle cx="{}" cy="{}" r="5" fill="#ff5050"/><text x="{}" y="{}" fill="#cccccc" font-size="13">saddle ({}); {} searches rejected (‖∇L‖ ≥ 1e-8)</text>"##,
-        fx1 - 330.0,
+        r##"<circle cx="{}" cy="{}" r="5" fill="#40d040"/><text x="{}" y="{}" fill="#cccccc" font-size="13">minimum ({})</text><circle cx="{}" cy="{}" r="5" fill="#ff5050"/><text x="{}" y="{}" fill="#cccccc" font-size="13">saddle ({}); {} searches rejected (|grad L| ≥ 1e-8)</text>"##,
+        fx0 + 20.0,
         fy0 + 20.0,
-        fx1 - 320.0,
+        fx0 + 30.0,
         fy0 + 25.0,
         c.minima(),
-        fx1 - 330.0,
+        fx0 + 20.0,
         fy0 + 40.0,
-        fx1 - 320.0,
+        fx0 + 30.0,
         fy0 + 45.0,
         c.saddles(),
         c.rejected
@@ -288,7 +288,7 @@ fn census_svg(c: &Census, arch: &str, what: &str, (w, h): (u32, u32)) -> String 
         (fy0 + fy1) / 2.0
     );
     let caption = [
-        "Each dot is a point where ∇L = 0, placed by its loss and the share of directions in which the loss goes down;",
+        "Each dot is a point where the gradient is 0 (|grad L| < 1e-8), placed by its loss and the share of directions in which the loss goes down;",
         "if bad local minima were common, many green dots (index 0) would sit high on the loss axis, among the red saddles.",
     ];
     for (k, line) in caption.iter().enumerate() {

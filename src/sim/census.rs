@@ -57,6 +57,8 @@ pub const GRAD_TOL: f64 = 1e-8;
 pub const EIG_TOL: f64 = 1e-9;
 /// Most Levenberg–Marquardt iterations per search.
 pub const MAX_ITERATIONS: usize = 200;
+/// A search stops when ‖∇L‖ has not halved over this many iterations.
+pub const STALL_WINDOW: usize = 25;
 /// The most starts a census takes.
 pub const MAX_STARTS: usize = 100_000;
 
@@ -228,7 +230,8 @@ fn norm(v: &[f64]) -> f64 {
 }
 
 /// One Levenberg–Marquardt search on ½‖∇L‖² from `theta`; the final θ. Stops when ‖∇L‖ is
-/// below 1e-12·max(1, |L|), when no μ lowers φ, after [`MAX_ITERATIONS`], or when asked.
+/// below 1e-12·max(1, |L|), when no μ lowers φ, when ‖∇L‖ has not halved in the last
+/// [`STALL_WINDOW`] iterations, after [`MAX_ITERATIONS`], or when asked.
 ///
 /// # Errors
 /// [`Cancelled`] when `progress` was cancelled.
@@ -242,7 +245,14 @@ pub fn levenberg_marquardt<O: Objective + ?Sized>(
     let mut g = obj.gradient(&theta);
     let mut gn = norm(&g);
     let mut mu = 1e-3;
-    for _ in 0..MAX_ITERATIONS {
+    // ‖∇L‖ a window of iterations ago: a search that has not halved it in that window is
+    // stalling (typically near a gradient-flat point) and stops.
+    let mut history = Vec::with_capacity(MAX_ITERATIONS);
+    for it in 0..MAX_ITERATIONS {
+        history.push(gn);
+        if it >= STALL_WINDOW && gn > 0.5 * history[it - STALL_WINDOW] {
+            break;
+        }
         if let Some(p) = progress {
             p.check()?;
         }
