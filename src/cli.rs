@@ -20,7 +20,9 @@ use crate::sim::{
     critical_points, simulate,
 };
 
+mod census;
 mod models;
+pub use census::CensusArgs;
 pub use models::{InterpolateArgs, LandscapeArgs, ModelArgs, NetArgs};
 
 /// The most steps `simulate` takes (each point is 40 bytes in memory before it is written).
@@ -93,6 +95,14 @@ pub enum Command {
         after_help = "Example:\n  losscape interpolate --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out line.png"
     )]
     Interpolate(Box<InterpolateArgs>),
+    /// Find critical points of a small network's loss from many starts (Levenberg–Marquardt on
+    /// ½‖∇L‖², accepted only where ‖∇L‖ < 1e-8) and write each one's loss and index (the share
+    /// of negative Hessian eigenvalues): CSV `loss,index,negative,grad_norm,min_eig,max_eig` or
+    /// a PNG of loss against index (Dauphin et al. 2014, Fig. 1a).
+    #[command(
+        after_help = "Example:\n  losscape census --dataset moons --points 40 --net 2-6-1 --weight-decay 0.001 --starts 80 --seed 3 --out census.csv --params-out params.csv"
+    )]
+    Census(Box<CensusArgs>),
 }
 
 /// `losscape basins`.
@@ -519,6 +529,7 @@ pub fn run(command: &Command, out: &mut impl Write, err: &mut impl Write) -> Res
         Command::Basins(args) => basins_command(args, out, err),
         Command::Landscape(args) => models::landscape_command(args, out),
         Command::Interpolate(args) => models::interpolate_command(args, out),
+        Command::Census(args) => census::census_command(args, out, err),
     }
 }
 

@@ -42,7 +42,9 @@ fn check_point(surface: Builtin, u: f64, v: f64) -> Result<(), TestCaseError> {
     for (j, fd_col) in fd_cols.iter().enumerate() {
         for i in 0..2 {
             prop_assert!(
-                close(hess[(i, j)], fd_col[i], hscale, 1e-6),
+                // Differences of the gradient: second-order error at the 1e-6 level on the
+                // steep surfaces (beale), a wrong term is off by far more.
+                close(hess[(i, j)], fd_col[i], hscale, 1e-5),
                 "{surface} H[{i},{j}] at {p:?}: {} vs {}",
                 hess[(i, j)],
                 fd_col[i]
@@ -54,7 +56,7 @@ fn check_point(surface: Builtin, u: f64, v: f64) -> Result<(), TestCaseError> {
     // function, so its mixed derivatives agree (∂g_x/∂y = ∂g_y/∂x), one hand-written component
     // held against the other.
     prop_assert!(
-        close(fd_cols[0][1], fd_cols[1][0], hscale, 1e-6),
+        close(fd_cols[0][1], fd_cols[1][0], hscale, 1e-5),
         "{surface} at {p:?}: ∂g_x/∂y = {} but ∂g_y/∂x = {}",
         fd_cols[0][1],
         fd_cols[1][0]

@@ -6,6 +6,7 @@
 pub mod basins;
 pub mod batch;
 pub mod builtin;
+pub mod census;
 pub mod cloud;
 pub mod critical;
 pub mod data;

@@ -1,0 +1,461 @@
+//! The saddle census (SPEC §2, *Census*; Dauphin et al. 2014, Fig. 1): critical points of a
+//! network's loss found from many starts, each with the exact Hessian's eigenvalues and its
+//! index, the share of negative eigenvalues.
+//!
+//! **The search.** Levenberg–Marquardt on φ(θ) = ½‖∇L(θ)‖². The Jacobian of ∇L is the Hessian H
+//! (symmetric), so the Gauss–Newton matrix is H² and one step solves
+//! `(H² + μ·I)·δ = −H·∇L`. With H = Q·Λ·Qᵀ (one exact Hessian and one eigen-decomposition per
+//! iteration) the step is `δ = −Q·diag(λᵢ/(λᵢ² + μ))·Qᵀ·∇L`, so several μ are tried for the price
+//! of a gradient each: μ shrinks ×1/3 after a step that lowers φ and grows ×4 until one does.
+//! As μ → 0 the step becomes Newton's, `−H⁻¹·∇L`, which converges quadratically to a critical
+//! point of *any* index — Newton is attracted to saddles, the lecture's lesson used as a tool.
+//!
+//! **Acceptance.** A search counts only where ‖∇L‖ < [`GRAD_TOL`] = 1e-8, recomputed from the
+//! objective at the final point. Every other search is *rejected* and counted: Frye et al.
+//! (2021, "Critical point-finding methods reveal gradient-flat regions of deep network losses")
+//! show that such searches also stall at *gradient-flat* points, where H·∇L ≈ 0 but ∇L ≠ 0,
+//! which are not critical points; the census reports how many searches ended that way (or ran
+//! out of iterations, or diverged) instead of counting them.
+//!
+//! **Symmetries.** A tanh network's loss (weight decay included) is unchanged by permuting the
+//! hidden units of a layer and by flipping the sign of a unit's incoming weights, bias and
+//! outgoing weights (tanh is odd). Each such copy of a critical point has the same loss and the
+//! same Hessian spectrum (the Hessians are similar by a signed permutation matrix). Found points
+//! are therefore kept distinct by (loss, sorted eigenvalues): two points whose losses agree to
+//! 1e-9 (relative) and whose sorted eigenvalues all agree to 1e-6 (relative to the spectral
+//! radius) are one point, and the first start that found it keeps it. This merges symmetric
+//! copies without having to canonicalise θ; it could merge two genuinely different points only
+//! if they share loss and spectrum to that accuracy.
+//!
+//! **Index.** An eigenvalue counts as negative when it is below
+//! `−`[`EIG_TOL`]`·max(1, spectral radius)`, so rounding noise around a zero eigenvalue (a flat
+//! direction, e.g. the hyperbola of minima of a deep-linear model) does not make a minimum a
+//! saddle. The index is negative / n. A point with no negative eigenvalue is a minimum, any
+//! other a saddle (or, with every eigenvalue negative, a maximum; a loss bounded below with
+//! weight decay has none).
+//!
+//! **Starts** ([`network_census`]): a third along training paths of gradient descent, a third
+//! along paths of Adam (each path from PyTorch's initialisation, a point drawn from it at a
+//! step spread log-uniformly over the run so early, high-loss points are drawn too, or one time in
+//! four the path's end, plus a
+//! little Gaussian noise), and a third at random (PyTorch's initialisation scaled by a factor
+//! uniform in [1, 4]). Everything is drawn from the seed; the searches run in parallel on rayon
+//! and come back in start order, so the result is the same on every machine and thread count.
+
+use nalgebra::{DMatrix, DVector, SymmetricEigen};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+
+use super::net::{self, Network};
+use super::progress::{Cancelled, Progress};
+use super::{OptimizerSpec, Point, Surface};
+
+/// A search is accepted only where ‖∇L‖ is below this (recomputed at the final point).
+pub const GRAD_TOL: f64 = 1e-8;
+/// An eigenvalue is negative when below `−EIG_TOL·max(1, spectral radius)`.
+pub const EIG_TOL: f64 = 1e-9;
+/// Most Levenberg–Marquardt iterations per search.
+pub const MAX_ITERATIONS: usize = 200;
+/// A search stops when ‖∇L‖ has not halved over this many iterations.
+pub const STALL_WINDOW: usize = 25;
+/// The most starts a census takes.
+pub const MAX_STARTS: usize = 100_000;
+
+/// A twice-differentiable objective in n parameters, for the search.
+pub trait Objective: Sync {
+    /// The number of parameters n.
+    fn dim(&self) -> usize;
+    /// L(θ).
+    fn loss(&self, theta: &[f64]) -> f64;
+    /// ∇L(θ).
+    fn gradient(&self, theta: &[f64]) -> Vec<f64>;
+    /// The exact Hessian ∇²L(θ), symmetric.
+    fn hessian(&self, theta: &[f64]) -> DMatrix<f64>;
+}
+
+impl Objective for Network {
+    fn dim(&self) -> usize {
+        self.n_params()
+    }
+    fn loss(&self, theta: &[f64]) -> f64 {
+        Network::loss(self, theta)
+    }
+    fn gradient(&self, theta: &[f64]) -> Vec<f64> {
+        Network::gradient(self, theta)
+    }
+    fn hessian(&self, theta: &[f64]) -> DMatrix<f64> {
+        Network::hessian(self, theta)
+    }
+}
+
+/// A 2-D surface (a built-in, a formula, a model such as deep-linear) as an objective in
+/// θ = (x, y), with the surface's own exact gradient and Hessian.
+#[derive(Clone, Debug)]
+pub struct Planar<S>(pub S);
+
+impl<S: Surface + Sync> Objective for Planar<S> {
+    fn dim(&self) -> usize {
+        2
+    }
+    fn loss(&self, theta: &[f64]) -> f64 {
+        self.0.value(Point::new(theta[0], theta[1]))
+    }
+    fn gradient(&self, theta: &[f64]) -> Vec<f64> {
+        let (_, g) = self.0.value_grad(Point::new(theta[0], theta[1]));
+        vec![g.x, g.y]
+    }
+    fn hessian(&self, theta: &[f64]) -> DMatrix<f64> {
+        let (_, _, h) = self.0.value_grad_hessian(Point::new(theta[0], theta[1]));
+        let off = 0.5 * (h[(0, 1)] + h[(1, 0)]);
+        DMatrix::from_row_slice(2, 2, &[h[(0, 0)], off, off, h[(1, 1)]])
+    }
+}
+
+/// Where a search started.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum StartKind {
+    /// On a gradient-descent training path (plus noise).
+    Gd,
+    /// On an Adam training path (plus noise).
+    Adam,
+    /// At random.
+    Random,
+    /// Given by the caller.
+    Given,
+}
+
+impl StartKind {
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            StartKind::Gd => "gd",
+            StartKind::Adam => "adam",
+            StartKind::Random => "random",
+            StartKind::Given => "given",
+        }
+    }
+}
+
+/// A start of the search.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Start {
+    /// The parameters.
+    pub theta: Vec<f64>,
+    /// Where they came from.
+    pub kind: StartKind,
+}
+
+/// An accepted critical point.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Found {
+    /// The parameters θ*.
+    pub theta: Vec<f64>,
+    /// L(θ*).
+    pub loss: f64,
+    /// ‖∇L(θ*)‖, recomputed at θ*.
+    pub grad_norm: f64,
+    /// The exact Hessian's eigenvalues, ascending.
+    pub eigenvalues: Vec<f64>,
+    /// How many eigenvalues are negative (below `−EIG_TOL·max(1, spectral radius)`).
+    pub negative: usize,
+    /// The index: negative / n.
+    pub index: f64,
+    /// The number of the start that first found it.
+    pub start: usize,
+    /// What kind of start that was.
+    pub kind: StartKind,
+}
+
+impl Found {
+    /// A minimum: no negative eigenvalue.
+    pub fn is_minimum(&self) -> bool {
+        self.negative == 0
+    }
+
+    /// The smallest eigenvalue.
+    pub fn min_eig(&self) -> f64 {
+        self.eigenvalues.first().copied().unwrap_or(f64::NAN)
+    }
+
+    /// The largest eigenvalue.
+    pub fn max_eig(&self) -> f64 {
+        self.eigenvalues.last().copied().unwrap_or(f64::NAN)
+    }
+}
+
+/// A census: the distinct critical points found, and what happened to every search.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Census {
+    /// The distinct critical points, in the order of the start that first found each.
+    pub points: Vec<Found>,
+    /// Searches run.
+    pub searches: usize,
+    /// Searches accepted (‖∇L‖ < 1e-8), duplicates included.
+    pub accepted: usize,
+    /// Searches rejected: they ended with ‖∇L‖ ≥ 1e-8 (gradient-flat points, stalls, divergence).
+    pub rejected: usize,
+    /// The gradient norms where rejected searches ended (non-finite for a divergence).
+    pub rejected_grad_norms: Vec<f64>,
+}
+
+impl Census {
+    /// The minima among the points.
+    pub fn minima(&self) -> usize {
+        self.points.iter().filter(|p| p.is_minimum()).count()
+    }
+
+    /// The saddles among the points.
+    pub fn saddles(&self) -> usize {
+        self.points.len() - self.minima()
+    }
+}
+
+/// The count of negative eigenvalues, by the census's tolerance.
+pub fn count_negative(eigenvalues: &[f64]) -> usize {
+    let radius = eigenvalues.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+    let tol = EIG_TOL * radius.max(1.0);
+    eigenvalues.iter().filter(|&&v| v < -tol).count()
+}
+
+/// The eigenvalues of a symmetric matrix, ascending.
+pub fn sorted_eigenvalues(h: DMatrix<f64>) -> Vec<f64> {
+    let mut e: Vec<f64> = SymmetricEigen::new(h).eigenvalues.iter().copied().collect();
+    e.sort_by(f64::total_cmp);
+    e
+}
+
+fn norm(v: &[f64]) -> f64 {
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+/// One Levenberg–Marquardt search on ½‖∇L‖² from `theta`; the final θ. Stops when ‖∇L‖ is
+/// below 1e-12·max(1, |L|), when no μ lowers φ, when ‖∇L‖ has not halved in the last
+/// [`STALL_WINDOW`] iterations, after [`MAX_ITERATIONS`], or when asked.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub fn levenberg_marquardt<O: Objective + ?Sized>(
+    obj: &O,
+    theta: &[f64],
+    progress: Option<&Progress>,
+) -> Result<Vec<f64>, Cancelled> {
+    let n = obj.dim();
+    let mut theta = theta.to_vec();
+    let mut g = obj.gradient(&theta);
+    let mut gn = norm(&g);
+    let mut mu = 1e-3;
+    // ‖∇L‖ a window of iterations ago: a search that has not halved it in that window is
+    // stalling (typically near a gradient-flat point) and stops.
+    let mut history = Vec::with_capacity(MAX_ITERATIONS);
+    for it in 0..MAX_ITERATIONS {
+        history.push(gn);
+        if it >= STALL_WINDOW && gn > 0.5 * history[it - STALL_WINDOW] {
+            break;
+        }
+        if let Some(p) = progress {
+            p.check()?;
+        }
+        if !gn.is_finite() || gn < 1e-12 * obj.loss(&theta).abs().max(1.0) {
+            break;
+        }
+        let h = obj.hessian(&theta);
+        if h.iter().any(|v| !v.is_finite()) {
+            break;
+        }
+        let eig = SymmetricEigen::new(h);
+        // The gradient in the eigenbasis.
+        let gq = eig.eigenvectors.transpose() * DVector::from_column_slice(&g);
+        let scale = eig.eigenvalues.iter().fold(0.0_f64, |m, v| m.max(v * v)).max(1e-300);
+        let mut improved = false;
+        for _ in 0..40 {
+            let damp = mu * scale;
+            let coef = DVector::from_iterator(
+                n,
+                eig.eigenvalues.iter().zip(gq.iter()).map(|(&l, &c)| -l / (l * l + damp) * c),
+            );
+            let step = &eig.eigenvectors * coef;
+            let trial: Vec<f64> = theta.iter().zip(step.iter()).map(|(t, d)| t + d).collect();
+            let tg = obj.gradient(&trial);
+            let tn = norm(&tg);
+            if tn.is_finite() && tn < gn {
+                theta = trial;
+                g = tg;
+                gn = tn;
+                mu = (mu / 3.0).max(1e-15);
+                improved = true;
+                break;
+            }
+            mu *= 4.0;
+            if mu > 1e12 {
+                break;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    Ok(theta)
+}
+
+/// The census from the given starts: a search from each (in parallel, in start order), each
+/// accepted or rejected by its recomputed ‖∇L‖, the accepted ones de-duplicated by (loss,
+/// sorted eigenvalues). `progress` counts finished searches.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub fn search<O: Objective + ?Sized>(
+    obj: &O,
+    starts: &[Start],
+    progress: &Progress,
+) -> Result<Census, Cancelled> {
+    progress.set_total(starts.len() as u64);
+    let outcomes = super::parallel::par_map(starts, 2, |s| -> Result<_, Cancelled> {
+        let theta = levenberg_marquardt(obj, &s.theta, Some(progress))?;
+        let grad_norm = norm(&obj.gradient(&theta));
+        let out = if grad_norm < GRAD_TOL {
+            let eigenvalues = sorted_eigenvalues(obj.hessian(&theta));
+            let negative = count_negative(&eigenvalues);
+            Ok(Found {
+                loss: obj.loss(&theta),
+                theta,
+                grad_norm,
+                index: negative as f64 / eigenvalues.len().max(1) as f64,
+                eigenvalues,
+                negative,
+                start: 0,
+                kind: s.kind,
+            })
+        } else {
+            Err(grad_norm)
+        };
+        progress.advance(1);
+        Ok(out)
+    });
+    let mut census = Census {
+        points: Vec::new(),
+        searches: starts.len(),
+        accepted: 0,
+        rejected: 0,
+        rejected_grad_norms: Vec::new(),
+    };
+    for (i, outcome) in outcomes.into_iter().enumerate() {
+        match outcome? {
+            Ok(mut found) => {
+                census.accepted += 1;
+                if !census.points.iter().any(|p| same_point(p, &found)) {
+                    found.start = i;
+                    census.points.push(found);
+                }
+            }
+            Err(gn) => {
+                census.rejected += 1;
+                census.rejected_grad_norms.push(gn);
+            }
+        }
+    }
+    Ok(census)
+}
+
+/// Whether two critical points are copies of one another: the same loss (1e-9 relative) and the
+/// same sorted spectrum (1e-6 relative to the spectral radius). Symmetric copies share both.
+pub fn same_point(a: &Found, b: &Found) -> bool {
+    if (a.loss - b.loss).abs() > 1e-9 * a.loss.abs().max(1.0) {
+        return false;
+    }
+    let radius = a.eigenvalues.iter().chain(&b.eigenvalues).fold(0.0_f64, |m, v| m.max(v.abs()));
+    let tol = 1e-6 * radius.max(1e-3);
+    a.eigenvalues.len() == b.eigenvalues.len()
+        && a.eigenvalues.iter().zip(&b.eigenvalues).all(|(x, y)| (x - y).abs() <= tol)
+}
+
+/// Settings of a network census.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CensusSettings {
+    /// Number of searches.
+    pub starts: usize,
+    /// Seed of every draw.
+    pub seed: u64,
+    /// Standard deviation of the Gaussian noise added to a start on a training path.
+    pub noise: f64,
+    /// Training steps of each path.
+    pub train_steps: usize,
+}
+
+impl CensusSettings {
+    /// `starts` searches from `seed`, noise 0.05 and paths of 1000 steps.
+    pub fn new(starts: usize, seed: u64) -> Self {
+        Self { starts, seed, noise: 0.05, train_steps: 1000 }
+    }
+}
+
+/// Paths per optimizer.
+const PATHS: usize = 6;
+
+/// The starts of a network census (see the module's doc): training paths of gd (lr 0.5) and
+/// Adam (lr 0.01), [`PATHS`] of each from seeded initialisations, points drawn along them plus
+/// noise, and random points.
+pub fn network_starts(net: &Network, settings: &CensusSettings) -> Vec<Start> {
+    let arch = net.architecture();
+    let seed = settings.seed;
+    let mut paths: Vec<(StartKind, Vec<Vec<f64>>)> = Vec::new();
+    for (kind, spec) in [(StartKind::Gd, "gd:lr=0.5"), (StartKind::Adam, "adam:lr=0.01")] {
+        let Ok(spec) = OptimizerSpec::parse(spec) else { continue };
+        let inits: Vec<u64> = (0..PATHS as u64)
+            .map(|k| seed.wrapping_mul(0x9e37_79b9).wrapping_add(k + 17 * (kind as u64)))
+            .collect();
+        let runs = super::parallel::par_map(&inits, 2, |&s| {
+            net::train(net, &arch.init(s), spec, settings.train_steps, None, None)
+                .map(|t| t.path)
+                .unwrap_or_default()
+        });
+        for p in runs.into_iter().filter(|p| !p.is_empty()) {
+            paths.push((kind, p));
+        }
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xce05_05ce_0000_0000);
+    (0..settings.starts)
+        .map(|i| {
+            let on_path = i % 3 != 2 && !paths.is_empty();
+            if on_path {
+                let mine: Vec<&(StartKind, Vec<Vec<f64>>)> = paths
+                    .iter()
+                    .filter(|(k, _)| *k == if i % 3 == 0 { StartKind::Gd } else { StartKind::Adam })
+                    .collect();
+                let pool = if mine.is_empty() { paths.iter().collect() } else { mine };
+                let (kind, path) = pool[rng.random_range(0..pool.len())];
+                // A step spread log-uniformly over the run, or (one time in four) its end.
+                let len = path.len() as f64;
+                let step = if rng.random_range(0..4) == 0 {
+                    path.len() - 1
+                } else {
+                    ((len.ln() * rng.random::<f64>()).exp() - 1.0).floor() as usize
+                };
+                let mut theta = path[step.min(path.len() - 1)].clone();
+                for t in &mut theta {
+                    let z: f64 = StandardNormal.sample(&mut rng);
+                    *t += settings.noise * z;
+                }
+                Start { theta, kind: *kind }
+            } else {
+                let scale = rng.random_range(1.0..4.0);
+                let mut theta = arch.init(rng.random());
+                theta.iter_mut().for_each(|t| *t *= scale);
+                Start { theta, kind: StartKind::Random }
+            }
+        })
+        .collect()
+}
+
+/// A census of a network's loss: [`network_starts`], then [`search`].
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub fn network_census(
+    net: &Network,
+    settings: &CensusSettings,
+    progress: &Progress,
+) -> Result<Census, Cancelled> {
+    let starts = network_starts(net, settings);
+    search(net, &starts, progress)
+}
