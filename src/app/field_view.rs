@@ -6,6 +6,7 @@ use egui_plot::{Line, PlotBounds, PlotImage, PlotPoint, PlotPoints, PlotUi};
 
 use super::style::contour_stroke;
 use crate::field::{FieldLayers, FieldStyle};
+use crate::figure::decimate::simplify_by;
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::View;
 use crate::sim::{Domain, SurfaceDef};
@@ -149,11 +150,20 @@ impl FieldView {
             }
             None => ctx.load_texture("field", image, TextureOptions::LINEAR),
         };
+        // Contours are traced at a point per sample, about a point per screen pixel: keep only
+        // the points a pixel can tell apart (0.35 of a sample), once, not every frame.
+        let (sx, sy) = (
+            request.domain.width() / request.nx.max(1) as f64,
+            request.domain.height() / request.ny.max(1) as f64,
+        );
         let contours = layers
             .contours
             .iter()
             .flat_map(|c| c.polylines.iter())
-            .map(|pl| pl.iter().map(|&[x, y]| PlotPoint::new(x, y)).collect())
+            .map(|pl| {
+                let kept = simplify_by(pl.len(), |i| (pl[i][0] / sx, pl[i][1] / sy), 0.35);
+                kept.iter().map(|&i| PlotPoint::new(pl[i as usize][0], pl[i as usize][1])).collect()
+            })
             .collect();
         self.shown =
             Some(Shown { domain: request.domain, request, texture: Some(texture), contours });
