@@ -63,6 +63,10 @@ struct Simplified {
 /// Pixels a simplified line may stray from the true one.
 const TOLERANCE_PX: f64 = 0.35;
 
+/// Pixels a simplified loss or gradient curve may stray: the curves are small plots of many
+/// runs at once, where a pixel of error cannot be seen and halves what a frame draws.
+const CURVE_TOLERANCE_PX: f64 = 1.0;
+
 /// The smallest value a log axis shows.
 const LOG_FLOOR: f64 = 1e-16;
 
@@ -151,7 +155,7 @@ impl Run {
                             let p = self.point(series, i);
                             (p.x / px[0], p.y / px[1])
                         },
-                        TOLERANCE_PX,
+                        if series == Series::Path { TOLERANCE_PX } else { CURVE_TOLERANCE_PX },
                     )
                 } else {
                     (0..n as u32).collect()
