@@ -78,19 +78,24 @@ fn warm_up(ctx: &egui::Context, app: &mut LosscapeApp) {
     assert!(app.field_ready(), "the field arrived");
 }
 
-fn frame(c: &mut Criterion) {
-    let ctx = egui::Context::default();
-    setup_style(&ctx);
-    let mut app = lecture_app();
-    warm_up(&ctx, &mut app);
-    assert_eq!(app.runs.len(), 8 * 16, "every run is cached");
-    c.bench_function("frame/saddle 8x16x2000", |b| {
+/// Benchmarks one frame of `app` (its warm-up done) under `name`.
+fn bench_frame(c: &mut Criterion, name: &str, ctx: &egui::Context, app: &mut LosscapeApp) {
+    c.bench_function(name, |b| {
         b.iter(|| {
             let output = ctx.run_ui(input(), |ui| app.show(ui));
             let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
             black_box(primitives)
         })
     });
+}
+
+fn frame(c: &mut Criterion) {
+    let ctx = egui::Context::default();
+    setup_style(&ctx);
+    let mut app = lecture_app();
+    warm_up(&ctx, &mut app);
+    assert_eq!(app.runs.len(), 8 * 16, "every run is cached");
+    bench_frame(c, "frame/saddle 8x16x2000", &ctx, &mut app);
 
     let ctx = egui::Context::default();
     setup_style(&ctx);
@@ -98,13 +103,7 @@ fn frame(c: &mut Criterion) {
     warm_up(&ctx, &mut app);
     assert_eq!(app.cloud.len(), 10_000);
     assert_eq!(app.cloud.shown_step(), Some(150), "the cloud's frame arrived");
-    c.bench_function("frame/cloud 10000x2", |b| {
-        b.iter(|| {
-            let output = ctx.run_ui(input(), |ui| app.show(ui));
-            let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
-            black_box(primitives)
-        })
-    });
+    bench_frame(c, "frame/cloud 10000x2", &ctx, &mut app);
 
     let ctx = egui::Context::default();
     setup_style(&ctx);
