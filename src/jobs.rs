@@ -33,26 +33,41 @@ pub enum Priority {
     Background,
 }
 
-/// The pool for `priority`: as many threads as the machine has cores (at least two).
+/// The pool for `priority`. Interactive work gets every core (a person is waiting for it);
+/// background work one core fewer, at a lower OS priority where the platform allows, so that
+/// the UI thread always has a core to draw on however long a sampling or a census runs.
 pub fn pool(priority: Priority) -> &'static rayon::ThreadPool {
     static INTERACTIVE: OnceLock<rayon::ThreadPool> = OnceLock::new();
     static BACKGROUND: OnceLock<rayon::ThreadPool> = OnceLock::new();
-    let (cell, name) = match priority {
-        Priority::Interactive => (&INTERACTIVE, "interactive"),
-        Priority::Background => (&BACKGROUND, "background"),
+    let cores = crate::sim::parallel::cores();
+    let (cell, name, threads) = match priority {
+        Priority::Interactive => (&INTERACTIVE, "interactive", cores.max(2)),
+        Priority::Background => (&BACKGROUND, "background", cores.saturating_sub(1).max(1)),
     };
     cell.get_or_init(|| {
-        let threads = crate::sim::parallel::cores().max(2);
-        rayon::ThreadPoolBuilder::new()
+        let mut builder = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
-            .thread_name(move |i| format!("{name}-{i}"))
-            .build()
-            .unwrap_or_else(|_| {
-                // A pool of one thread cannot fail to start unless threads cannot be made at
-                // all; then the process cannot do anything in the background anyway.
-                rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a thread pool")
-            })
+            .thread_name(move |i| format!("{name}-{i}"));
+        if priority == Priority::Background {
+            builder = builder.start_handler(|_| lower_priority());
+        }
+        builder.build().unwrap_or_else(|_| {
+            // A pool of one thread cannot fail to start unless threads cannot be made at
+            // all; then the process cannot do anything in the background anyway.
+            rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a thread pool")
+        })
     })
+}
+
+/// Lowers the calling thread's scheduling priority (Linux: niceness 10 for this thread only).
+/// Best effort: where it is not allowed or not known how, the thread keeps its priority.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments; on Linux, PRIO_PROCESS with
+    // who = 0 names the calling thread.
+    unsafe {
+        let _ = libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
 }
 
 /// How a job ended.
