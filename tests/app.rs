@@ -8,7 +8,7 @@ use egui::accesskit::Role;
 use egui::{Key, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{By, Queryable};
-use losscape::app::LosscapeApp;
+use losscape::app::{Command, LosscapeApp, Panel};
 use losscape::scene::{PRESETS, Scene, SurfaceChoice, default_scene};
 use losscape::sim::Builtin;
 
@@ -472,4 +472,39 @@ fn the_high_dimensional_window_samples_and_says_where_minima_vanish() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     assert!(found, "the window reports where sampling found no minimum");
+}
+
+#[test]
+fn the_app_refuses_commands_a_scene_cannot_hold_and_keeps_what_it_had() {
+    let mut app = LosscapeApp::new(default_scene());
+    let optimizers = app.scene.optimizers.clone();
+    app.apply(Command::SetOptimizers(Vec::new()));
+    assert_eq!(app.scene.optimizers, optimizers, "a scene keeps at least one optimizer");
+    assert!(app.status.as_deref().is_some_and(|s| s.contains("optimizers")), "{:?}", app.status);
+
+    app.apply(Command::SetSteps(0));
+    assert_eq!(app.scene.steps, 1);
+    app.apply(Command::SetSteps(usize::MAX));
+    assert_eq!(app.scene.steps, losscape::scene::MAX_STEPS);
+
+    let speed = app.scene.speed;
+    app.apply(Command::SetSpeed(f64::NAN));
+    assert_eq!(app.scene.speed, speed, "a NaN speed is ignored");
+    app.apply(Command::SetSpeed(1e12));
+    assert_eq!(app.scene.speed, losscape::scene::SPEED_RANGE.1);
+}
+
+#[test]
+fn the_side_panel_changes_the_scene_only_through_commands() {
+    let mut h = harness(default_scene());
+    let before = h.state().scene.view.clone();
+    h.get_by_label("contours").click();
+    h.run_steps(2);
+    assert_eq!(h.state().scene.view.contour_lines, !before.contour_lines);
+    // Toggling the narrate panel from the title bar and closing it with its ✖.
+    h.get_by_label("🔎 Narrate").click();
+    h.run_steps(2);
+    assert!(h.state().teach.narrate_open);
+    h.state_mut().apply(Command::Toggle(Panel::Narrate));
+    assert!(!h.state().teach.narrate_open);
 }

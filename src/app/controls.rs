@@ -4,16 +4,16 @@
 use egui::{Color32, RichText, Ui};
 
 use super::style::color;
-use super::{Command, LosscapeApp};
+use super::{Command, LosscapeApp, Panel};
 use crate::field::Colormap;
 use crate::scene::{Layout, OptimizerEntry, PRESETS, Rgb, SurfaceChoice};
 use crate::sim::{Builtin, LrSchedule, OptimizerKind, OptimizerSpec, Param, ParamType};
 
-/// The top bar: the lessons menu, the scene's title and caption, help.
-pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
+/// The top bar after the File menu: the lessons menu, the teaching panels, the scene's title,
+/// progress and status, help.
+pub fn title_bar(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
     let mut commands = Vec::new();
-    ui.horizontal_wrapped(|ui| {
-        commands.extend(super::export::menu(ui, app));
+    {
         ui.menu_button(RichText::new("📚 Lessons").heading(), |ui| {
             for (i, preset) in PRESETS.iter().enumerate() {
                 match preset.scene() {
@@ -46,28 +46,28 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
             .on_hover_text("Inside the optimizer at this step: gradient, momentum, step (N)")
             .clicked()
         {
-            app.teach.narrate_open = !app.teach.narrate_open;
+            commands.push(Command::Toggle(Panel::Narrate));
         }
         if ui
             .selectable_label(app.teach.race_open, RichText::new("🏁 Race").heading())
             .on_hover_text("Rank the optimizers over the start points (T)")
             .clicked()
         {
-            app.teach.race_open = !app.teach.race_open;
+            commands.push(Command::Toggle(Panel::Race));
         }
         if ui
             .selectable_label(app.teach.basins_open, RichText::new("🗺 Basins").heading())
             .on_hover_text("Where does a run from each point end? (B)")
             .clicked()
         {
-            app.teach.basins_open = !app.teach.basins_open;
+            commands.push(Command::Toggle(Panel::Basins));
         }
         if ui
             .selectable_label(app.highdim.open, RichText::new("📈 High-D").heading())
             .on_hover_text("Why saddles dominate in high dimensions: random Hessians")
             .clicked()
         {
-            app.highdim.open = !app.highdim.open;
+            commands.push(Command::Toggle(Panel::HighDim));
         }
         ui.separator();
         if !app.scene.title.is_empty() {
@@ -79,7 +79,7 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
                 .on_hover_text("Keyboard shortcuts")
                 .clicked()
             {
-                app.show_help = !app.show_help;
+                commands.push(Command::Toggle(Panel::Help));
             }
             if app.exporter.busy() {
                 ui.spinner();
@@ -97,24 +97,72 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
                     .on_hover_text("The last thing losscape did or could not do");
             }
         });
-    });
+    }
     commands
 }
 
-/// The side panel.
-pub fn side_panel(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
-    let mut commands = Vec::new();
-    ui.add_space(4.0);
-    surface_section(ui, app, &mut commands);
-    ui.separator();
-    view_section(ui, app);
-    ui.separator();
-    starts_section(ui, app, &mut commands);
-    ui.separator();
-    cloud_section(ui, app, &mut commands);
-    ui.separator();
-    optimizers_section(ui, app);
-    commands
+/// The side panel's own state: what is set here but is not part of the scene.
+#[derive(Clone, Debug)]
+pub struct Controls {
+    /// How many random start points "Scatter" drops, and the seed of the next scatter.
+    pub scatter: (usize, u64),
+}
+
+impl Default for Controls {
+    fn default() -> Self {
+        Self { scatter: (8, 1) }
+    }
+}
+
+impl Controls {
+    /// The side panel: surface, view, start points, cloud, optimizers. Reads the app, changes
+    /// only its own state, and says what the scene should become as commands.
+    pub fn side_panel(&mut self, ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
+        let mut commands = Vec::new();
+        ui.add_space(4.0);
+        surface_section(ui, app, &mut commands);
+        ui.separator();
+        commands.extend(view_section(ui, &app.scene.view));
+        ui.separator();
+        self.starts_section(ui, app, &mut commands);
+        ui.separator();
+        cloud_section(ui, app, &mut commands);
+        ui.separator();
+        commands.extend(optimizers_section(ui, app));
+        commands
+    }
+
+    fn starts_section(&mut self, ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
+        ui.heading("Start points");
+        ui.label(
+            RichText::new("Click the plot to add · drag to move · right-click to remove").small(),
+        );
+        ui.horizontal(|ui| {
+            let (count, seed) = &mut self.scatter;
+            let scatter =
+                ui.button("Scatter").on_hover_text("Replace the start points by random ones");
+            if scatter.clicked() {
+                commands.push(Command::ScatterStarts { count: *count, seed: *seed });
+                *seed += 1;
+            }
+            ui.add(egui::DragValue::new(count).range(1..=crate::scene::MAX_STARTS).prefix("n = "));
+            ui.add(egui::DragValue::new(seed).prefix("seed "));
+            if ui.button("Clear").clicked() {
+                commands.push(Command::ClearStarts);
+            }
+        });
+        ui.label(format!("{} start point(s)", app.scene.starts.len()));
+        let mut steps = app.scene.steps;
+        let r = ui.add(
+            egui::DragValue::new(&mut steps)
+                .range(1..=crate::scene::MAX_STEPS)
+                .speed(5.0)
+                .prefix("steps: "),
+        );
+        if r.changed() && steps != app.scene.steps {
+            commands.push(Command::SetSteps(steps));
+        }
+    }
 }
 
 /// The colour of a status message: red for what went wrong, green for what was done.
@@ -128,7 +176,7 @@ fn status_color(status: &str, dark: bool) -> Color32 {
     }
 }
 
-fn surface_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Command>) {
+fn surface_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
     ui.heading("Surface");
     let current = app.scene.surface.clone();
     let selected_text = match &current {
@@ -162,8 +210,7 @@ fn surface_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Comman
         "Type any f(x, y): numbers, x, y, + - * / ^, ( ), sin cos tan exp ln sqrt abs tanh sinh cosh atan, pi, e",
     );
     if response.changed() {
-        let now = ui.input(|i| i.time);
-        app.edit_formula(text, now);
+        commands.push(Command::EditFormula { text, at: ui.input(|i| i.time) });
     }
     if let Some(err) = &app.formula_error {
         ui.colored_label(Color32::from_rgb(255, 120, 120), format!("⚠ {err}"));
@@ -171,9 +218,11 @@ fn surface_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Comman
     }
 }
 
-fn view_section(ui: &mut Ui, app: &mut LosscapeApp) {
+/// The view settings; new ones as a command when they changed.
+fn view_section(ui: &mut Ui, current: &crate::scene::View) -> Option<Command> {
     ui.heading("View");
-    let view = &mut app.scene.view;
+    let mut edited = current.clone();
+    let view = &mut edited;
     ui.horizontal(|ui| {
         egui::ComboBox::from_label("colours").selected_text(view.colormap.name()).show_ui(
             ui,
@@ -207,33 +256,7 @@ fn view_section(ui: &mut Ui, app: &mut LosscapeApp) {
         ui.selectable_value(&mut view.layout, Layout::Grid, "grid")
             .on_hover_text("One plot per optimizer, linked (G)");
     });
-}
-
-fn starts_section(ui: &mut Ui, app: &mut LosscapeApp, commands: &mut Vec<Command>) {
-    ui.heading("Start points");
-    ui.label(RichText::new("Click the plot to add · drag to move · right-click to remove").small());
-    ui.horizontal(|ui| {
-        let (count, seed) = &mut app.scatter;
-        let scatter = ui.button("Scatter").on_hover_text("Replace the start points by random ones");
-        if scatter.clicked() {
-            commands.push(Command::ScatterStarts { count: *count, seed: *seed });
-            *seed += 1;
-        }
-        ui.add(egui::DragValue::new(count).range(1..=crate::scene::MAX_STARTS).prefix("n = "));
-        ui.add(egui::DragValue::new(seed).prefix("seed "));
-        if ui.button("Clear").clicked() {
-            commands.push(Command::ClearStarts);
-        }
-    });
-    ui.label(format!("{} start point(s)", app.scene.starts.len()));
-    ui.horizontal(|ui| {
-        ui.add(
-            egui::DragValue::new(&mut app.scene.steps)
-                .range(1..=crate::scene::MAX_STEPS)
-                .speed(5.0)
-                .prefix("steps: "),
-        );
-    });
+    (edited != *current).then(|| Command::SetView(Box::new(edited)))
 }
 
 /// The cloud section: many runs at once, as moving points.
@@ -278,13 +301,16 @@ fn cloud_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
     }
 }
 
-fn optimizers_section(ui: &mut Ui, app: &mut LosscapeApp) {
+/// The optimizers: each one's switch, colour and hyper-parameters. The edited list comes back
+/// as one command when anything changed.
+fn optimizers_section(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
+    let mut optimizers = app.scene.optimizers.clone();
     ui.horizontal(|ui| {
         ui.heading("Optimizers");
         ui.menu_button("+ add", |ui| {
             for kind in OptimizerKind::ALL {
                 if ui.button(kind.label()).on_hover_text(kind.rule()).clicked() {
-                    app.scene.optimizers.push(OptimizerEntry::new(kind));
+                    optimizers.push(OptimizerEntry::new(kind));
                     ui.close();
                 }
             }
@@ -293,19 +319,23 @@ fn optimizers_section(ui: &mut Ui, app: &mut LosscapeApp) {
     let mut remove = None;
     let mut tune = None;
     let steps = app.scene.steps;
-    for (i, entry) in app.scene.optimizers.iter_mut().enumerate() {
+    for (i, entry) in optimizers.iter_mut().enumerate() {
         ui.push_id(i, |ui| {
             optimizer_row(ui, entry, &mut remove, &mut tune, i, steps);
         });
     }
-    if let Some(i) = tune {
-        super::teach::tune_optimizer(app, i);
-    }
     if let Some(i) = remove
-        && app.scene.optimizers.len() > 1
+        && optimizers.len() > 1
     {
-        app.scene.optimizers.remove(i);
+        optimizers.remove(i);
     }
+    let mut commands = Vec::new();
+    if optimizers != app.scene.optimizers {
+        commands.push(Command::SetOptimizers(optimizers));
+    }
+    // After the edit: tuning starts from the settings just made.
+    commands.extend(tune.map(Command::TuneLr));
+    commands
 }
 
 fn optimizer_row(

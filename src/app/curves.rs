@@ -2,77 +2,97 @@
 //! step. A plateau shows up as a long flat stretch of small ‖∇f‖. When an optimizer follows a
 //! learning-rate schedule, a third plot shows each optimizer's rate against the step.
 
-use egui::Ui;
-use egui_plot::{Line, Plot, PlotPoints, VLine};
+use egui::epaint::{Mesh, Vertex, WHITE_UV};
+use egui::{Color32, Pos2, Ui};
+use egui_plot::{Line, Plot, PlotPoint, PlotPoints, PlotTransform, VLine};
 
-use super::LosscapeApp;
-use super::runs::Series;
+use super::runs::{Runs, Series};
 use super::style::color;
+use crate::scene::Scene;
 
-/// Draws the two curve plots side by side.
-pub fn curves(ui: &mut Ui, app: &mut LosscapeApp) {
-    ui.horizontal(|ui| {
-        ui.strong("Curves");
-        ui.checkbox(&mut app.log_curves, "log y");
-    });
-    let log = app.log_curves;
-    let step = app.playback.step as f64;
-    let scheduled = app.scene.optimizers.iter().any(|o| o.enabled && o.spec.schedule().is_some());
-    let panels = if scheduled { 3.0 } else { 2.0 };
-    let width = (ui.available_width() - 6.0 * panels) / panels;
-    let height = ui.available_height().max(80.0);
-    ui.horizontal(|ui| {
-        for (k, (title, which)) in
-            [("loss f", Which::Loss), ("‖∇f‖", Which::GradNorm)].into_iter().enumerate()
-        {
-            let px = app.curve_px[k];
-            let plot = Plot::new(title)
-                .width(width)
-                .height(height)
-                .x_axis_label("step")
-                .y_axis_label(if log { format!("log₁₀ {title}") } else { title.to_owned() })
-                .link_axis(egui::Id::unique("curves-x"), [true, false])
-                .link_cursor(egui::Id::unique("curves-x"), [true, false]);
-            let response = plot.show(ui, |pui| {
-                for (i, entry) in app.scene.optimizers.iter().enumerate() {
-                    let Some(Some(runs)) = app.runs.table.get(i) else { continue };
+/// The curves panel's own state.
+#[derive(Clone, Debug)]
+pub struct Curves {
+    /// Whether the curves use a log y axis.
+    pub log: bool,
+    /// Data units per pixel (x, y) of the two curve plots in the last frame.
+    px: [[f64; 2]; 2],
+}
+
+impl Default for Curves {
+    fn default() -> Self {
+        Self { log: true, px: [[0.0; 2]; 2] }
+    }
+}
+
+impl Curves {
+    /// Draws the loss and gradient-norm plots side by side (and the learning rates when a
+    /// schedule is on), with a line at playback step `step`.
+    pub fn show(&mut self, ui: &mut Ui, scene: &Scene, runs: &Runs, step: usize) {
+        ui.horizontal(|ui| {
+            ui.strong("Curves");
+            ui.checkbox(&mut self.log, "log y");
+        });
+        let log = self.log;
+        let step = step as f64;
+        let scheduled = scene.optimizers.iter().any(|o| o.enabled && o.spec.schedule().is_some());
+        let panels = if scheduled { 3.0 } else { 2.0 };
+        let width = (ui.available_width() - 6.0 * panels) / panels;
+        let height = ui.available_height().max(80.0);
+        ui.horizontal(|ui| {
+            for (k, (title, which)) in
+                [("loss f", Which::Loss), ("‖∇f‖", Which::GradNorm)].into_iter().enumerate()
+            {
+                let px = self.px[k];
+                let series = match (which, log) {
+                    (Which::Loss, true) => Series::LossLog,
+                    (Which::Loss, false) => Series::Loss,
+                    (Which::GradNorm, true) => Series::GradNormLog,
+                    (Which::GradNorm, false) => Series::GradNorm,
+                };
+                // Only the points a pixel can tell apart (cached per zoom level), the first
+                // optimizer of the scene last (on top).
+                let mut lines = Vec::new();
+                for (i, entry) in scene.optimizers.iter().enumerate().rev() {
+                    let Some(Some(runs)) = runs.table.get(i) else { continue };
                     for run in runs {
-                        let series = match (which, log) {
-                            (Which::Loss, true) => Series::LossLog,
-                            (Which::Loss, false) => Series::Loss,
-                            (Which::GradNorm, true) => Series::GradNormLog,
-                            (Which::GradNorm, false) => Series::GradNorm,
-                        };
-                        // Only the points a pixel can tell apart (cached per zoom level).
                         let kept = run.simplified(series, px);
-                        let points = PlotPoints::Owned(
-                            kept.iter().map(|&i| run.point(series, i as usize)).collect(),
-                        );
-                        pui.line(
-                            Line::new(entry.label(), points)
-                                .color(color(entry.color))
-                                .allow_hover(false),
-                        );
+                        let points = kept.iter().map(|&i| run.point(series, i as usize)).collect();
+                        lines.push((color(entry.color), points));
                     }
                 }
-                pui.vline(VLine::new("", step).color(egui::Color32::WHITE).width(1.5));
-            });
-            let t = response.transform;
-            app.curve_px[k] = [
-                t.bounds().width() / f64::from(t.frame().width().max(1.0)),
-                t.bounds().height() / f64::from(t.frame().height().max(1.0)),
-            ];
-        }
-        if scheduled {
-            lr_plot(ui, app, width, height, log, step);
-        }
-    });
+                let mut plot = Plot::new(title)
+                    .width(width)
+                    .height(height)
+                    .x_axis_label("step")
+                    .y_axis_label(if log { format!("log₁₀ {title}") } else { title.to_owned() })
+                    .link_axis(egui::Id::unique("curves-x"), [true, false])
+                    .link_cursor(egui::Id::unique("curves-x"), [true, false]);
+                if let Some([lo, hi]) = bounds(&lines) {
+                    plot = plot.include_x(lo[0]).include_x(hi[0]).include_y(lo[1]).include_y(hi[1]);
+                }
+                // The plot draws its axes and grid; the curves of every run are painted over it as
+                // one mesh (hundreds of plot items cost more than the rest of the frame).
+                let response = plot.show(ui, |_| {});
+                let step_color = ui.visuals().strong_text_color();
+                paint_curves(ui.painter(), &response.transform, &lines, step, step_color);
+                let t = response.transform;
+                self.px[k] = [
+                    t.bounds().width() / f64::from(t.frame().width().max(1.0)),
+                    t.bounds().height() / f64::from(t.frame().height().max(1.0)),
+                ];
+            }
+            if scheduled {
+                lr_plot(ui, scene, width, height, log, step);
+            }
+        });
+    }
 }
 
 /// The learning rate of each enabled optimizer against the step (PyTorch's rate of step t is
 /// drawn at point t − 1, where that update starts).
-fn lr_plot(ui: &mut Ui, app: &LosscapeApp, width: f32, height: f32, log: bool, step: f64) {
-    let steps = app.scene.steps;
+fn lr_plot(ui: &mut Ui, scene: &Scene, width: f32, height: f32, log: bool, step: f64) {
+    let steps = scene.steps;
     let title = "learning rate";
     Plot::new(title)
         .width(width)
@@ -82,7 +102,7 @@ fn lr_plot(ui: &mut Ui, app: &LosscapeApp, width: f32, height: f32, log: bool, s
         .link_axis(egui::Id::unique("curves-x"), [true, false])
         .link_cursor(egui::Id::unique("curves-x"), [true, false])
         .show(ui, |pui| {
-            for (i, entry) in app.scene.optimizers.iter().enumerate() {
+            for (i, entry) in scene.optimizers.iter().enumerate() {
                 if !entry.enabled {
                     continue;
                 }
@@ -126,8 +146,133 @@ fn cached_rates(
     rates
 }
 
+/// The smallest box holding every finite point of `lines`, if any.
+fn bounds(lines: &[(Color32, Vec<PlotPoint>)]) -> Option<[[f64; 2]; 2]> {
+    let mut lo = [f64::INFINITY; 2];
+    let mut hi = [f64::NEG_INFINITY; 2];
+    for p in lines.iter().flat_map(|(_, points)| points) {
+        if p.x.is_finite() && p.y.is_finite() {
+            lo = [lo[0].min(p.x), lo[1].min(p.y)];
+            hi = [hi[0].max(p.x), hi[1].max(p.y)];
+        }
+    }
+    (lo[0] <= hi[0]).then_some([lo, hi])
+}
+
+/// Width of a curve, in points.
+const CURVE_WIDTH: f32 = 1.2;
+
+/// Paints `lines` over a plot as one mesh of thin quads, clipped to the plot's frame, and the
+/// current step as a vertical line over them.
+fn paint_curves(
+    painter: &egui::Painter,
+    transform: &PlotTransform,
+    lines: &[(Color32, Vec<PlotPoint>)],
+    step: f64,
+    step_color: Color32,
+) {
+    let frame = *transform.frame();
+    let painter = painter.with_clip_rect(frame);
+    painter.add(egui::Shape::mesh(curves_mesh(transform, lines)));
+    let x = transform.position_from_point(&PlotPoint::new(step, 0.0)).x;
+    if frame.x_range().contains(x) {
+        painter.vline(x, frame.y_range(), egui::Stroke::new(1.5, step_color));
+    }
+}
+
+/// The mesh of `lines` on screen: a quad per segment that may cross the plot's frame (none for
+/// the segments wholly outside it, none across a non-finite point).
+fn curves_mesh(transform: &PlotTransform, lines: &[(Color32, Vec<PlotPoint>)]) -> Mesh {
+    let frame = *transform.frame();
+    let mut mesh = Mesh::default();
+    for (color, points) in lines {
+        let mut previous: Option<Pos2> = None;
+        for p in points {
+            if !(p.x.is_finite() && p.y.is_finite()) {
+                previous = None;
+                continue;
+            }
+            let at = transform.position_from_point(p);
+            if let Some(from) = previous
+                && frame.intersects(egui::Rect::from_two_pos(from, at))
+            {
+                segment(&mut mesh, from, at, *color);
+            }
+            previous = Some(at);
+        }
+    }
+    mesh
+}
+
+/// A segment as a quad [`CURVE_WIDTH`] wide (no feathering: at this width a join or an edge
+/// cannot be told apart).
+fn segment(mesh: &mut Mesh, a: Pos2, b: Pos2, color: Color32) {
+    let d = b - a;
+    let length = d.length();
+    let n = if length > 1e-6 {
+        egui::vec2(-d.y, d.x) * (0.5 * CURVE_WIDTH / length)
+    } else {
+        egui::vec2(0.0, 0.5 * CURVE_WIDTH)
+    };
+    let base = mesh.vertices.len() as u32;
+    for pos in [a + n, a - n, b - n, b + n] {
+        mesh.vertices.push(Vertex { pos, uv: WHITE_UV, color });
+    }
+    mesh.indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
+}
+
 #[derive(Clone, Copy)]
 enum Which {
     Loss,
     GradNorm,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui_plot::PlotBounds;
+
+    fn transform() -> PlotTransform {
+        let frame = egui::Rect::from_min_size(Pos2::new(10.0, 20.0), egui::vec2(200.0, 100.0));
+        PlotTransform::new(frame, PlotBounds::from_min_max([0.0, 0.0], [10.0, 1.0]), false)
+    }
+
+    #[test]
+    fn a_curve_is_a_quad_per_visible_segment_and_breaks_at_non_finite_points() {
+        let line = |ys: &[f64]| -> Vec<PlotPoint> {
+            ys.iter().enumerate().map(|(i, &y)| PlotPoint::new(i as f64, y)).collect()
+        };
+        // Four segments, of which the NaN removes two.
+        let lines = [(Color32::RED, line(&[0.1, 0.5, f64::NAN, 0.7, 0.9]))];
+        let mesh = curves_mesh(&transform(), &lines);
+        assert_eq!(mesh.vertices.len(), 4 * 2);
+        assert_eq!(mesh.indices.len(), 6 * 2);
+        // A segment far above the plot is not drawn; one crossing its edge is.
+        let above = [(Color32::RED, vec![PlotPoint::new(1.0, 50.0), PlotPoint::new(2.0, 60.0)])];
+        assert!(curves_mesh(&transform(), &above).vertices.is_empty());
+        let across = [(Color32::RED, vec![PlotPoint::new(1.0, 0.5), PlotPoint::new(2.0, 60.0)])];
+        assert_eq!(curves_mesh(&transform(), &across).vertices.len(), 4);
+    }
+
+    #[test]
+    fn a_segment_is_as_wide_as_a_curve_and_lies_along_it() {
+        let mut mesh = Mesh::default();
+        segment(&mut mesh, Pos2::new(0.0, 0.0), Pos2::new(10.0, 0.0), Color32::RED);
+        let ys: Vec<f32> = mesh.vertices.iter().map(|v| v.pos.y).collect();
+        let width = ys.iter().copied().fold(f32::MIN, f32::max)
+            - ys.iter().copied().fold(f32::MAX, f32::min);
+        assert!((width - CURVE_WIDTH).abs() < 1e-5, "{ys:?}");
+        let xs: Vec<f32> = mesh.vertices.iter().map(|v| v.pos.x).collect();
+        assert_eq!(xs, [0.0, 0.0, 10.0, 10.0]);
+    }
+
+    #[test]
+    fn bounds_hold_every_finite_point_and_only_those() {
+        let lines = [
+            (Color32::RED, vec![PlotPoint::new(0.0, -1.0), PlotPoint::new(f64::INFINITY, 9.0)]),
+            (Color32::RED, vec![PlotPoint::new(5.0, 2.0)]),
+        ];
+        assert_eq!(bounds(&lines), Some([[0.0, -1.0], [5.0, 2.0]]));
+        assert_eq!(bounds(&[(Color32::RED, vec![PlotPoint::new(f64::NAN, 0.0)])]), None);
+    }
 }

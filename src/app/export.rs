@@ -362,103 +362,106 @@ pub fn save_scene(app: &mut LosscapeApp) {
 }
 
 /// Scene files dropped onto the window: the last `.json` one is loaded.
-pub fn dropped_scene(app: &mut LosscapeApp, ctx: &egui::Context) -> Option<Command> {
+pub fn dropped_scene(ctx: &egui::Context) -> Option<Command> {
     let dropped: Vec<PathBuf> =
         ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
     let path = dropped.into_iter().rev().find(|p| {
         p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"))
     })?;
-    open_scene(app, &path)
+    Some(Command::OpenScene(path))
 }
 
-/// The "File" menu.
-pub fn menu(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
-    let mut commands = Vec::new();
-    let ctx = ui.ctx().clone();
-    ui.menu_button(RichText::new("🗁 File").heading(), |ui| {
-        ui.set_min_width(320.0);
-        let item =
-            |ui: &mut Ui, text: &str, hint: &str| ui.button(text).on_hover_text(hint).clicked();
-        if item(
-            ui,
-            "📷 Screenshot    Ctrl+S",
-            "Save a PNG of the plot (or the window) in the folder below",
-        ) {
-            export(app, &ctx, Export::Screenshot);
-            ui.close();
-        }
-        if item(ui, "📋 Copy image", "Put a PNG of the plot on the clipboard") {
-            export(app, &ctx, Export::CopyImage);
-            ui.close();
-        }
-        if item(
-            ui,
-            "Export SVG",
-            "The plot as vectors: heatmap image, contours and trajectories as paths",
-        ) {
-            export(app, &ctx, Export::Svg);
-            ui.close();
-        }
-        if item(ui, "Export GIF", "Animate the runs over the step range below") {
-            export(app, &ctx, Export::Gif);
-            ui.close();
-        }
-        if item(ui, "Export CSV", "optimizer,start,step,x,y,loss for every trajectory") {
-            export(app, &ctx, Export::Csv);
-            ui.close();
-        }
-        ui.separator();
-        let s = &mut app.exporter.settings;
-        ui.label("Folder");
-        ui.text_edit_singleline(&mut s.folder);
-        ui.horizontal(|ui| {
-            ui.label("Screenshot of");
-            ui.radio_value(&mut s.whole_window, false, "plot");
-            ui.radio_value(&mut s.whole_window, true, "window");
-        });
-        ui.horizontal(|ui| {
-            ui.label("Plot resolution");
-            ui.radio_value(&mut s.scale, 1, "1×");
-            ui.radio_value(&mut s.scale, 2, "2×");
-        });
-        ui.horizontal(|ui| {
-            ui.label("GIF steps from");
-            ui.add(egui::DragValue::new(&mut s.gif_from).range(0..=crate::scene::MAX_STEPS));
-            let mut to = s.gif_to.unwrap_or(0);
-            let mut to_end = s.gif_to.is_none();
-            ui.label("to");
-            ui.add_enabled(
-                !to_end,
-                egui::DragValue::new(&mut to).range(0..=crate::scene::MAX_STEPS),
-            );
-            ui.checkbox(&mut to_end, "end");
-            s.gif_to = (!to_end).then_some(to);
-        });
-        ui.horizontal(|ui| {
-            ui.label("GIF frames");
-            ui.add(egui::DragValue::new(&mut s.gif_frames).range(1..=figure::anim::MAX_FRAMES));
-            ui.label("fps");
-            ui.add(egui::DragValue::new(&mut s.gif_fps).range(0.5..=60.0));
-        });
-        ui.separator();
-        ui.label("Scene file");
-        ui.text_edit_singleline(&mut app.exporter.settings.scene_file);
-        ui.horizontal(|ui| {
-            if ui.button("💾 Save scene").on_hover_text("Write the whole setting as JSON").clicked()
-            {
-                save_scene(app);
+impl Exporter {
+    /// The "File" menu: exports and scene files as commands, the export settings edited here.
+    pub fn menu(&mut self, ui: &mut Ui) -> Vec<Command> {
+        let mut commands = Vec::new();
+        ui.menu_button(RichText::new("🗁 File").heading(), |ui| {
+            ui.set_min_width(320.0);
+            let item =
+                |ui: &mut Ui, text: &str, hint: &str| ui.button(text).on_hover_text(hint).clicked();
+            if item(
+                ui,
+                "📷 Screenshot    Ctrl+S",
+                "Save a PNG of the plot (or the window) in the folder below",
+            ) {
+                commands.push(Command::Export(Export::Screenshot));
                 ui.close();
             }
-            if ui
-                .button("🗁 Open scene")
-                .on_hover_text("Or drop a scene file onto the window")
-                .clicked()
-            {
-                let path = PathBuf::from(&app.exporter.settings.scene_file);
-                commands.extend(open_scene(app, &path));
+            if item(ui, "📋 Copy image", "Put a PNG of the plot on the clipboard") {
+                commands.push(Command::Export(Export::CopyImage));
                 ui.close();
             }
+            if item(
+                ui,
+                "Export SVG",
+                "The plot as vectors: heatmap image, contours and trajectories as paths",
+            ) {
+                commands.push(Command::Export(Export::Svg));
+                ui.close();
+            }
+            if item(ui, "Export GIF", "Animate the runs over the step range below") {
+                commands.push(Command::Export(Export::Gif));
+                ui.close();
+            }
+            if item(ui, "Export CSV", "optimizer,start,step,x,y,loss for every trajectory") {
+                commands.push(Command::Export(Export::Csv));
+                ui.close();
+            }
+            ui.separator();
+            let s = &mut self.settings;
+            ui.label("Folder");
+            ui.text_edit_singleline(&mut s.folder);
+            ui.horizontal(|ui| {
+                ui.label("Screenshot of");
+                ui.radio_value(&mut s.whole_window, false, "plot");
+                ui.radio_value(&mut s.whole_window, true, "window");
+            });
+            ui.horizontal(|ui| {
+                ui.label("Plot resolution");
+                ui.radio_value(&mut s.scale, 1, "1×");
+                ui.radio_value(&mut s.scale, 2, "2×");
+            });
+            ui.horizontal(|ui| {
+                ui.label("GIF steps from");
+                ui.add(egui::DragValue::new(&mut s.gif_from).range(0..=crate::scene::MAX_STEPS));
+                let mut to = s.gif_to.unwrap_or(0);
+                let mut to_end = s.gif_to.is_none();
+                ui.label("to");
+                ui.add_enabled(
+                    !to_end,
+                    egui::DragValue::new(&mut to).range(0..=crate::scene::MAX_STEPS),
+                );
+                ui.checkbox(&mut to_end, "end");
+                s.gif_to = (!to_end).then_some(to);
+            });
+            ui.horizontal(|ui| {
+                ui.label("GIF frames");
+                ui.add(egui::DragValue::new(&mut s.gif_frames).range(1..=figure::anim::MAX_FRAMES));
+                ui.label("fps");
+                ui.add(egui::DragValue::new(&mut s.gif_fps).range(0.5..=60.0));
+            });
+            ui.separator();
+            ui.label("Scene file");
+            ui.text_edit_singleline(&mut self.settings.scene_file);
+            ui.horizontal(|ui| {
+                if ui
+                    .button("💾 Save scene")
+                    .on_hover_text("Write the whole setting as JSON")
+                    .clicked()
+                {
+                    commands.push(Command::SaveScene);
+                    ui.close();
+                }
+                if ui
+                    .button("🗁 Open scene")
+                    .on_hover_text("Or drop a scene file onto the window")
+                    .clicked()
+                {
+                    commands.push(Command::OpenScene(PathBuf::from(&self.settings.scene_file)));
+                    ui.close();
+                }
+            });
         });
-    });
-    commands
+        commands
+    }
 }

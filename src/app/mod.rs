@@ -27,7 +27,7 @@ use std::sync::Arc;
 use egui::{Key, KeyboardShortcut, Modifiers};
 
 use crate::jobs::{JobSlot, Outcome, Priority};
-use crate::scene::{self, PRESETS, Scene, SurfaceChoice};
+use crate::scene::{self, OptimizerEntry, PRESETS, Scene, SurfaceChoice};
 use crate::sim::{self, Builtin, CriticalPoint, Domain, Point, SurfaceDef};
 
 pub use playback::Playback;
@@ -76,6 +76,58 @@ pub enum Command {
     /// A cloud as a Gaussian blob around a point (shift-click): the current cloud's count and
     /// seed, or a thousand runs.
     CloudBlob(Point),
+    /// Say something on the status line: what a panel did, or could not do.
+    Status(String),
+    /// Open or close a panel or window.
+    Toggle(Panel),
+    /// The formula box now reads `text`, edited at time `at` (seconds): applied after a pause
+    /// in typing or on Enter.
+    EditFormula {
+        /// The box's text.
+        text: String,
+        /// When it was edited.
+        at: f64,
+    },
+    /// New view settings (colours, contours, layout, …).
+    SetView(Box<scene::View>),
+    /// Steps per run.
+    SetSteps(usize),
+    /// Playback speed, in steps per second.
+    SetSpeed(f64),
+    /// The optimizers as the person edited them (added, removed, switched, re-tuned).
+    SetOptimizers(Vec<OptimizerEntry>),
+    /// Search optimizer `i`'s learning rate in the background.
+    TuneLr(usize),
+    /// Start an export.
+    Export(export::Export),
+    /// Save the scene to the export settings' scene file.
+    SaveScene,
+    /// Load a scene file (a bad one leaves the current scene and says why).
+    OpenScene(PathBuf),
+    /// The surface plot shows `bounds` on `px` pixels: sample the heatmap there.
+    ViewShown {
+        /// The plot's bounds.
+        bounds: egui_plot::PlotBounds,
+        /// Its size in physical pixels.
+        px: egui::Vec2,
+    },
+}
+
+/// A panel or window a command opens or closes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Panel {
+    /// Narrate one step of one run.
+    Narrate,
+    /// The race table.
+    Race,
+    /// Basins of attraction.
+    Basins,
+    /// The high-dimension window.
+    HighDim,
+    /// The keyboard shortcuts.
+    Help,
+    /// The side and bottom panels.
+    SidePanels,
 }
 
 /// Seconds of no typing after which an edited formula is applied.
@@ -145,12 +197,10 @@ pub struct LosscapeApp {
     pub show_panels: bool,
     /// Whether the shortcut overlay is shown.
     pub show_help: bool,
-    /// Whether the loss curves use a log y axis.
-    pub log_curves: bool,
-    /// Data units per pixel (x, y) of the two curve plots in the last frame.
-    curve_px: [[f64; 2]; 2],
-    /// The "scatter N random starts" settings.
-    pub scatter: (usize, u64),
+    /// The loss, gradient and learning-rate curves under the plot.
+    pub curves: curves::Curves,
+    /// The title bar and the side panel.
+    pub controls: controls::Controls,
     /// A message for the status line (an error that was handled, a file written).
     pub status: Option<String>,
     /// Screenshots, figures and scene files.
@@ -195,9 +245,8 @@ impl LosscapeApp {
             plot: PlotState::default(),
             show_panels: true,
             show_help: false,
-            log_curves: true,
-            curve_px: [[0.0; 2]; 2],
-            scatter: (8, 1),
+            curves: curves::Curves::default(),
+            controls: controls::Controls::default(),
             status: None,
             exporter: export::Exporter::default(),
             highdim: highdim::HighDim::default(),
@@ -470,7 +519,58 @@ impl LosscapeApp {
                 self.apply(Command::SetCloud(Some(Cloud { count, seed, shape })));
                 self.playback.reset();
             }
+            Command::Status(message) => self.status = Some(message),
+            Command::Toggle(panel) => self.toggle(panel),
+            Command::EditFormula { text, at } => self.edit_formula(text, at),
+            Command::SetView(view) => self.scene.view = *view,
+            Command::SetSteps(steps) => self.scene.steps = steps.clamp(1, scene::MAX_STEPS),
+            Command::SetSpeed(speed) => {
+                if speed.is_finite() {
+                    self.scene.speed = speed.clamp(scene::SPEED_RANGE.0, scene::SPEED_RANGE.1);
+                }
+            }
+            Command::SetOptimizers(optimizers) => {
+                if (1..=scene::MAX_OPTIMIZERS).contains(&optimizers.len()) {
+                    self.scene.optimizers = optimizers;
+                } else {
+                    self.status = Some(format!(
+                        "between 1 and {} optimizers, not {}",
+                        scene::MAX_OPTIMIZERS,
+                        optimizers.len()
+                    ));
+                }
+            }
+            Command::TuneLr(i) => teach::tune_optimizer(self, i),
+            Command::Export(what) => {
+                if let Some(ctx) = self.waker.clone() {
+                    export::export(self, &ctx, what);
+                }
+            }
+            Command::SaveScene => export::save_scene(self),
+            Command::OpenScene(path) => {
+                if let Some(command) = export::open_scene(self, &path) {
+                    self.apply(command);
+                }
+            }
+            Command::ViewShown { bounds, px } => {
+                if let Some(ctx) = &self.waker {
+                    self.field.request(ctx, &self.surface, bounds, px, &self.scene.view);
+                }
+            }
         }
+    }
+
+    /// Opens or closes `panel`.
+    fn toggle(&mut self, panel: Panel) {
+        let flag = match panel {
+            Panel::Narrate => &mut self.teach.narrate_open,
+            Panel::Race => &mut self.teach.race_open,
+            Panel::Basins => &mut self.teach.basins_open,
+            Panel::HighDim => &mut self.highdim.open,
+            Panel::Help => &mut self.show_help,
+            Panel::SidePanels => &mut self.show_panels,
+        };
+        *flag = !*flag;
     }
 
     fn set_surface_quiet(&mut self, choice: SurfaceChoice) {
@@ -506,7 +606,7 @@ impl LosscapeApp {
         }
         if ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S)))
         {
-            export::export(self, ctx, export::Export::Screenshot);
+            commands.push(Command::Export(export::Export::Screenshot));
         }
         let pressed = |key| ctx.input_mut(|i| i.consume_key(Modifiers::NONE, key));
         if pressed(Key::Space) {
@@ -536,17 +636,15 @@ impl LosscapeApp {
             if teach_open && ctx.content_rect().width() < 1500.0 && self.show_panels {
                 self.controls_pinned = !self.controls_pinned;
             } else {
-                self.show_panels = !self.show_panels;
+                commands.push(Command::Toggle(Panel::SidePanels));
             }
         }
-        if pressed(Key::N) {
-            self.teach.narrate_open = !self.teach.narrate_open;
-        }
-        if pressed(Key::T) {
-            self.teach.race_open = !self.teach.race_open;
-        }
-        if pressed(Key::B) {
-            self.teach.basins_open = !self.teach.basins_open;
+        for (key, panel) in
+            [(Key::N, Panel::Narrate), (Key::T, Panel::Race), (Key::B, Panel::Basins)]
+        {
+            if pressed(key) {
+                commands.push(Command::Toggle(panel));
+            }
         }
         if pressed(Key::P) {
             self.set_presenter(ctx, !self.presenter);
@@ -572,10 +670,10 @@ impl LosscapeApp {
                 i.consume_shortcut(&KeyboardShortcut::new(Modifiers::SHIFT, Key::Slash))
             })
         {
-            self.show_help = !self.show_help;
+            commands.push(Command::Toggle(Panel::Help));
         }
-        if pressed(Key::Escape) {
-            self.show_help = false;
+        if pressed(Key::Escape) && self.show_help {
+            commands.push(Command::Toggle(Panel::Help));
         }
         let digits = [
             Key::Num1,
@@ -627,17 +725,21 @@ impl LosscapeApp {
         self.apply_pending_formula(&ctx);
         self.refresh_runs();
         self.refresh_cloud();
+        self.teach.refresh_narration(&self.scene, &self.runs, &self.surface, self.playback.step);
         self.field.poll(&ctx);
         if let Some(message) = self.exporter.poll(&ctx).pop() {
             self.status = Some(message);
         }
-        commands.extend(export::dropped_scene(self, &ctx));
+        commands.extend(export::dropped_scene(&ctx));
         if let Some(message) = self.teach.basins.poll(&ctx, &self.scene) {
             self.status = Some(message);
         }
 
         egui::Panel::top("title").show(ui, |ui| {
-            commands.extend(controls::title_bar(ui, self));
+            ui.horizontal_wrapped(|ui| {
+                commands.extend(self.exporter.menu(ui));
+                commands.extend(controls::title_bar(ui, self));
+            });
         });
         // Side panels never squeeze the plot below half the window: the controls take at most a
         // quarter of it, and on a narrow window they give way to the teaching panel (H brings
@@ -647,19 +749,21 @@ impl LosscapeApp {
         let teach_open = self.teach.narrate_open || self.teach.race_open || self.teach.basins_open;
         let narrow = width < 1500.0;
         if self.show_panels && !(teach_open && narrow && !self.controls_pinned) {
+            let mut controls = std::mem::take(&mut self.controls);
             let left = egui::Panel::left("controls").resizable(true);
             left.default_size(340.0_f32.min(side)).max_size(side).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    commands.extend(controls::side_panel(ui, self));
+                    commands.extend(controls.side_panel(ui, self));
                 });
             });
+            self.controls = controls;
         }
         egui::Panel::bottom("timeline").show(ui, |ui| {
             commands.extend(timeline::timeline(ui, self));
         });
         if self.show_panels {
             egui::Panel::bottom("curves").resizable(true).default_size(190.0).show(ui, |ui| {
-                curves::curves(ui, self);
+                self.curves.show(ui, &self.scene, &self.runs, self.playback.step);
             });
         }
         if teach_open != self.teach_was_open {
@@ -670,7 +774,12 @@ impl LosscapeApp {
             // mouse move.
             ctx.request_repaint();
         }
+        // The race judges runs by the critical points even when they are not drawn.
+        let critical = (self.scene.view.critical_points || self.teach.race_open)
+            .then(|| self.critical_points());
+        let critical = critical.as_deref().map(Vec::as_slice);
         if teach_open {
+            let mut teach = std::mem::take(&mut self.teach);
             let right = egui::Panel::right("teach").resizable(true);
             let teach_side = (0.38 * width).max(260.0);
             let right = right.default_size(470.0_f32.min(teach_side));
@@ -678,22 +787,12 @@ impl LosscapeApp {
                 // Wide tables and formulas scroll sideways rather than widen the panel over the
                 // plot.
                 egui::ScrollArea::both().show(ui, |ui| {
-                    if self.teach.narrate_open {
-                        teach::narrate_ui(ui, self);
-                        ui.separator();
-                    }
-                    if self.teach.race_open {
-                        teach::race_ui(ui, self);
-                        ui.separator();
-                    }
-                    if self.teach.basins_open {
-                        teach::basins_ui(ui, self);
-                    }
+                    commands.extend(teach.panel_ui(ui, self, critical.unwrap_or_default()));
                 });
             });
+            self.teach = teach;
         }
-        let critical =
-            if self.scene.view.critical_points { Some(self.critical_points()) } else { None };
+        let drawn = critical.filter(|_| self.scene.view.critical_points);
         egui::CentralPanel::default().show(ui, |ui| {
             if !self.scene.caption.is_empty() {
                 // The lesson's point in one line over the plot; in presenter mode large enough
@@ -702,7 +801,7 @@ impl LosscapeApp {
                 ui.label(egui::RichText::new(&self.scene.caption).size(size).strong());
                 ui.add_space(2.0);
             }
-            commands.extend(view3d::central(ui, self, critical.as_deref().map(Vec::as_slice)));
+            commands.extend(view3d::central(ui, self, drawn));
         });
         if self.show_help {
             help::overlay(&ctx, &mut self.show_help);

@@ -40,67 +40,85 @@ fn scene_color(scene: &crate::scene::Scene, i: usize) -> Color32 {
     scene.optimizers.get(i).map_or(Color32::GRAY, |e| color(e.color))
 }
 
-/// Draws the plot(s) of the scene's layout.
+/// Draws the plot(s) of the scene's layout: the plot's own state ([`PlotState`]) changes, the
+/// rest comes back as commands.
 pub fn plots(
     ui: &mut egui::Ui,
     app: &mut LosscapeApp,
     critical: Option<&[CriticalPoint]>,
 ) -> Vec<Command> {
-    let enabled: Vec<usize> = app
-        .scene
-        .optimizers
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.enabled)
-        .map(|(i, _)| i)
-        .collect();
-    let mut commands = Vec::new();
-    match app.scene.view.layout {
-        Layout::Overlay => {
-            commands.extend(surface_plot(ui, app, "surface", &enabled, critical, true));
-        }
-        Layout::Grid => {
-            if let Some(points) = critical {
-                shared_legend(ui, points);
-            }
-            let n = enabled.len().max(1);
-            let cols = (n as f64).sqrt().ceil() as usize;
-            let rows = n.div_ceil(cols);
-            let size = ui.available_size();
-            let cell = Vec2::new(size.x / cols as f32 - 6.0, size.y / rows as f32 - 6.0);
-            let labels = crate::figure::legend_labels(&app.scene);
-            egui::Grid::new("grid-layout").spacing([6.0, 6.0]).show(ui, |ui| {
-                for (k, &i) in enabled.iter().enumerate() {
-                    ui.allocate_ui(cell, |ui| {
-                        ui.set_min_size(cell);
-                        ui.vertical(|ui| {
-                            let c = color(app.scene.optimizers[i].color);
-                            let title = RichText::new(format!("● {}", labels[i])).color(c).strong();
-                            ui.add(egui::Label::new(title).selectable(false));
-                            let first = k == 0;
-                            commands.extend(surface_plot(
-                                ui,
-                                app,
-                                &format!("surface-{i}"),
-                                &[i],
-                                critical,
-                                first,
-                            ));
-                        });
-                    });
-                    if (k + 1) % cols == 0 {
-                        ui.end_row();
-                    }
-                }
-                if enabled.is_empty() {
-                    ui.label("Switch an optimizer on to see it here.");
-                }
-            });
-        }
-    }
-    // Only the first plot of a frame may reset the view; the others follow by the link.
-    app.plot.reset_view = false;
+    let mut state = std::mem::take(&mut app.plot);
+    let commands = state.show(ui, app, critical);
+    app.plot = state;
     commands
+}
+
+impl PlotState {
+    /// Draws the plot(s) of the scene's layout.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        app: &LosscapeApp,
+        critical: Option<&[CriticalPoint]>,
+    ) -> Vec<Command> {
+        let enabled: Vec<usize> = app
+            .scene
+            .optimizers
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.enabled)
+            .map(|(i, _)| i)
+            .collect();
+        let mut commands = Vec::new();
+        match app.scene.view.layout {
+            Layout::Overlay => {
+                commands.extend(surface_plot(ui, self, app, "surface", &enabled, critical, true));
+            }
+            Layout::Grid => {
+                if let Some(points) = critical {
+                    shared_legend(ui, points);
+                }
+                let n = enabled.len().max(1);
+                let cols = (n as f64).sqrt().ceil() as usize;
+                let rows = n.div_ceil(cols);
+                let size = ui.available_size();
+                let cell = Vec2::new(size.x / cols as f32 - 6.0, size.y / rows as f32 - 6.0);
+                let labels = crate::figure::legend_labels(&app.scene);
+                egui::Grid::new("grid-layout").spacing([6.0, 6.0]).show(ui, |ui| {
+                    for (k, &i) in enabled.iter().enumerate() {
+                        ui.allocate_ui(cell, |ui| {
+                            ui.set_min_size(cell);
+                            ui.vertical(|ui| {
+                                let c = color(app.scene.optimizers[i].color);
+                                let title =
+                                    RichText::new(format!("● {}", labels[i])).color(c).strong();
+                                ui.add(egui::Label::new(title).selectable(false));
+                                let first = k == 0;
+                                commands.extend(surface_plot(
+                                    ui,
+                                    self,
+                                    app,
+                                    &format!("surface-{i}"),
+                                    &[i],
+                                    critical,
+                                    first,
+                                ));
+                            });
+                        });
+                        if (k + 1) % cols == 0 {
+                            ui.end_row();
+                        }
+                    }
+                    if enabled.is_empty() {
+                        ui.label("Switch an optimizer on to see it here.");
+                    }
+                });
+            }
+        }
+        // Only the first plot of a frame may reset the view; the others follow by the link.
+        self.reset_view = false;
+        commands
+    }
 }
 
 /// One row naming the critical-point markers, shared by the grid's small plots.
@@ -159,17 +177,18 @@ fn start_under_pointer(
 
 fn surface_plot(
     ui: &mut egui::Ui,
-    app: &mut LosscapeApp,
+    state: &mut PlotState,
+    app: &LosscapeApp,
     id: &str,
     optimizers: &[usize],
     critical: Option<&[CriticalPoint]>,
     primary: bool,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    let hovered_start = start_under_pointer(ui, app.plot.transform.as_ref(), &app.scene.starts);
-    let grabbing = hovered_start.is_some() || app.plot.dragging.is_some();
+    let hovered_start = start_under_pointer(ui, state.transform.as_ref(), &app.scene.starts);
+    let grabbing = hovered_start.is_some() || state.dragging.is_some();
     let domain = app.scene.domain();
-    let reset = app.plot.reset_view;
+    let reset = state.reset_view;
     // With equal aspect, fit the whole domain: widen whichever axis the plot's shape asks for.
     let fit = {
         let size = ui.available_size() - Vec2::new(60.0, 40.0); // minus the axes
@@ -186,11 +205,11 @@ fn surface_plot(
     let step = app.playback.step;
     // The legend goes to the corner where it hides the fewest start and critical points.
     let corner = {
-        let shown = app.plot.bounds.map_or(domain, |b| {
+        let shown = state.bounds.map_or(domain, |b| {
             let (lo, hi) = (b.min(), b.max());
             crate::sim::Domain::new(lo[0], hi[0], lo[1], hi[1]).unwrap_or(domain)
         });
-        let frame_h = app.plot.transform.map_or(600.0, |t| f64::from(t.frame().height()));
+        let frame_h = state.transform.map_or(600.0, |t| f64::from(t.frame().height()));
         let rows = optimizers.len() + critical.map_or(0, |c| c.len().min(5));
         let h = ((rows as f64 * 21.0 + 16.0) / frame_h.max(1.0)).min(0.9);
         let mut points: Vec<Point> =
@@ -224,17 +243,17 @@ fn surface_plot(
     }
 
     let pick = app.teach.narrate_pick.0;
-    let narration = super::teach::narration(app).filter(|_| optimizers.contains(&pick));
+    let narration = app.teach.narration().filter(|_| optimizers.contains(&pick));
     let labels = crate::figure::legend_labels(&app.scene);
     let cloud_on = app.cloud.is_active();
     let field = &app.field;
     let view = &app.scene.view;
     let starts = &app.scene.starts;
-    let selected = app.plot.selected;
+    let selected = state.selected;
     let runs = &app.runs;
     let scene_optimizers = &app.scene.optimizers;
     // Data units per pixel in the last frame: trajectories are simplified to what it can show.
-    let px = app.plot.transform.as_ref().map_or([0.0; 2], |t| {
+    let px = state.transform.as_ref().map_or([0.0; 2], |t| {
         [
             t.bounds().width() / f64::from(t.frame().width().max(1.0)),
             t.bounds().height() / f64::from(t.frame().height().max(1.0)),
@@ -302,7 +321,7 @@ fn surface_plot(
                 }
             }
         }
-        if let Some(n) = &narration {
+        if let Some(n) = narration {
             super::teach::draw_narration(pui, n, px);
         }
         for (i, s) in starts.iter().enumerate() {
@@ -327,11 +346,10 @@ fn surface_plot(
         });
     }
     if primary {
-        app.plot.transform = Some(response.transform);
-        app.plot.bounds = Some(*response.transform.bounds());
+        state.transform = Some(response.transform);
+        state.bounds = Some(*response.transform.bounds());
         let px = response.transform.frame().size() * ui.ctx().pixels_per_point();
-        let surface = app.surface().clone();
-        app.field.request(ui.ctx(), &surface, *response.transform.bounds(), px, &app.scene.view);
+        commands.push(Command::ViewShown { bounds: *response.transform.bounds(), px });
     }
     let pointer = ui.input(|i| i.pointer.latest_pos()).map(|pos| {
         let p = response.transform.value_from_position(pos);
@@ -340,23 +358,23 @@ fn surface_plot(
     let now = ui.input(|i| i.time);
 
     if r.drag_started_by(PointerButton::Primary) && hovered_start.is_some() {
-        app.plot.dragging = hovered_start;
-        app.plot.selected = hovered_start;
+        state.dragging = hovered_start;
+        state.selected = hovered_start;
     }
-    if let (Some(i), Some(p)) = (app.plot.dragging, pointer)
+    if let (Some(i), Some(p)) = (state.dragging, pointer)
         && r.dragged_by(PointerButton::Primary)
     {
         commands.push(Command::MoveStart(i, p));
     }
     if r.drag_stopped() {
-        if let (Some(i), Some(p)) = (app.plot.dragging, pointer) {
+        if let (Some(i), Some(p)) = (state.dragging, pointer) {
             commands.push(Command::MoveStart(i, p));
         }
-        app.plot.dragging = None;
+        state.dragging = None;
     }
     if r.double_clicked() {
         // The first click of the double-click added a start point: take it back.
-        if let Some((i, t)) = app.plot.last_added.take()
+        if let Some((i, t)) = state.last_added.take()
             && now - t < 0.6
         {
             commands.push(Command::RemoveStart(i));
@@ -364,12 +382,12 @@ fn surface_plot(
         commands.push(Command::ResetView);
     } else if r.clicked() {
         match (hovered_start, pointer) {
-            (Some(i), _) => app.plot.selected = Some(i),
+            (Some(i), _) => state.selected = Some(i),
             (None, Some(p)) if ui.input(|i| i.modifiers.shift) => {
                 commands.push(Command::CloudBlob(p));
             }
             (None, Some(p)) => {
-                app.plot.last_added = Some((app.scene.starts.len(), now));
+                state.last_added = Some((app.scene.starts.len(), now));
                 commands.push(Command::AddStart(p));
             }
             (None, None) => {}
@@ -380,8 +398,8 @@ fn surface_plot(
     {
         commands.push(Command::RemoveStart(i));
     }
-    if hovered_start.is_some() || app.plot.dragging.is_some() {
-        ui.ctx().set_cursor_icon(if app.plot.dragging.is_some() {
+    if hovered_start.is_some() || state.dragging.is_some() {
+        ui.ctx().set_cursor_icon(if state.dragging.is_some() {
             egui::CursorIcon::Grabbing
         } else {
             egui::CursorIcon::Grab

@@ -7,16 +7,18 @@ use std::sync::Arc;
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Line, PlotImage, PlotPoint, PlotUi};
 
-use super::LosscapeApp;
+use super::runs::Runs;
 use super::style::{arrow, color};
+use super::{Command, LosscapeApp, Panel};
 use crate::jobs::{Cancelled, JobSlot, Outcome, Priority};
+use crate::scene::Scene;
 use crate::sim::basins::{BasinError, BasinJob, BasinMap};
 use crate::sim::metrics::{Metrics, Standing, Thresholds, race};
 use crate::sim::narrate::{Narration, narrate, num};
-use crate::sim::{Domain, Dtype, Param, Point, tune};
+use crate::sim::{CriticalPoint, Domain, Dtype, Param, Point, SurfaceDef, tune};
 
-/// What a race depends on: the runs' generation and the domain's bits.
-type RaceKey = (u64, [u64; 4]);
+/// What a race depends on: the runs' generation, the domain's bits, the critical points found.
+type RaceKey = (u64, [u64; 4], usize);
 
 /// What a narration depends on: optimizer, start, step, and the runs' generation.
 type NarrationKey = (usize, usize, usize, u64);
@@ -42,103 +44,144 @@ pub struct Teach {
     narration_cache: Option<(NarrationKey, Option<Narration>)>,
 }
 
-/// The narration of the picked run at the current step, when the window is open.
-pub fn narration(app: &mut LosscapeApp) -> Option<Narration> {
-    if !app.teach.narrate_open {
-        return None;
+impl Teach {
+    /// Brings the narration of the picked run up to `step` (replayed only when the pick, the
+    /// step or the runs changed): once per frame, before anything draws it.
+    pub fn refresh_narration(
+        &mut self,
+        scene: &Scene,
+        runs: &Runs,
+        surface: &SurfaceDef,
+        step: usize,
+    ) {
+        if !self.narrate_open {
+            return;
+        }
+        let (o, s) = self.narrate_pick;
+        let key = (o, s, step, runs.generation);
+        if self.narration_cache.as_ref().is_some_and(|(k, _)| *k == key) {
+            return;
+        }
+        let n = compute_narration(scene, runs, surface, o, s, step);
+        self.narration_cache = Some((key, n));
     }
-    let (o, s) = app.teach.narrate_pick;
-    let step = app.playback.step;
-    let key = (o, s, step, app.runs.generation);
-    if let Some((k, n)) = &app.teach.narration_cache
-        && *k == key
-    {
-        return n.clone();
+
+    /// The narration of the picked run at the current step, when the window is open.
+    pub fn narration(&self) -> Option<&Narration> {
+        self.narration_cache.as_ref().filter(|_| self.narrate_open)?.1.as_ref()
     }
-    let n = compute_narration(app, o, s, step);
-    app.teach.narration_cache = Some((key, n.clone()));
-    n
+
+    /// The teaching side panel: the open sections one under the other.
+    pub fn panel_ui(
+        &mut self,
+        ui: &mut Ui,
+        app: &LosscapeApp,
+        critical: &[CriticalPoint],
+    ) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if self.narrate_open {
+            commands.extend(self.narrate_ui(ui, app));
+            ui.separator();
+        }
+        if self.race_open {
+            commands.extend(self.race_ui(ui, app, critical));
+            ui.separator();
+        }
+        if self.basins_open {
+            commands.extend(self.basins_ui(ui, app));
+        }
+        commands
+    }
 }
 
 /// The narration of run `(o, s)` at `step`: the run replayed from its start (exact, and only
-/// once per change of step: [`narration`] keeps it).
-fn compute_narration(app: &LosscapeApp, o: usize, s: usize, step: usize) -> Option<Narration> {
-    let entry = app.scene.optimizers.get(o).filter(|e| e.enabled)?;
-    let start = app.scene.starts.get(s)?;
-    let run = app.runs.table.get(o)?.as_ref()?.get(s)?;
+/// once per change of step: [`Teach::refresh_narration`] keeps it).
+fn compute_narration(
+    scene: &Scene,
+    runs: &Runs,
+    surface: &SurfaceDef,
+    o: usize,
+    s: usize,
+    step: usize,
+) -> Option<Narration> {
+    let entry = scene.optimizers.get(o).filter(|e| e.enabled)?;
+    let start = scene.starts.get(s)?;
+    let run = runs.table.get(o)?.as_ref()?.get(s)?;
     // The update from the point on screen; at the end of the run, its last update.
     let last_update = run.last_step().checked_sub(1)?;
     let step = step.min(last_update);
-    narrate(app.surface(), &entry.spec, Point::new(start[0], start[1]), entry.noise, step)
+    narrate(surface, &entry.spec, Point::new(start[0], start[1]), entry.noise, step)
 }
 
-/// A section heading with a close button.
-fn heading(ui: &mut Ui, title: &str, open: &mut bool) {
+/// A section heading with a close button, which asks to close `panel`.
+fn heading(ui: &mut Ui, title: &str, panel: Panel) -> Option<Command> {
+    let mut close = None;
     ui.horizontal(|ui| {
         ui.heading(title);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             if ui.button("✖").on_hover_text("Close").clicked() {
-                *open = false;
+                close = Some(Command::Toggle(panel));
             }
         });
     });
+    close
 }
 
-/// The narrate section: pick a run, read its update at the current step.
-pub fn narrate_ui(ui: &mut Ui, app: &mut LosscapeApp) {
-    let mut open = app.teach.narrate_open;
-    heading(ui, "🔎 Inside the optimizer", &mut open);
-    {
-        {
-            let (mut o, mut s) = app.teach.narrate_pick;
-            ui.horizontal(|ui| {
-                let label = |i: usize| {
-                    app.scene.optimizers.get(i).map_or_else(|| "—".to_owned(), |e| e.label())
-                };
-                egui::ComboBox::from_id_salt("narrate-optimizer").selected_text(label(o)).show_ui(
-                    ui,
-                    |ui| {
-                        for (i, e) in app.scene.optimizers.iter().enumerate() {
-                            if e.enabled {
-                                ui.selectable_value(&mut o, i, e.label());
-                            }
+impl Teach {
+    /// The narrate section: pick a run, read its update at the current step.
+    fn narrate_ui(&mut self, ui: &mut Ui, app: &LosscapeApp) -> Option<Command> {
+        let close = heading(ui, "🔎 Inside the optimizer", Panel::Narrate);
+        let (mut o, mut s) = self.narrate_pick;
+        ui.horizontal(|ui| {
+            let label = |i: usize| {
+                app.scene.optimizers.get(i).map_or_else(|| "—".to_owned(), |e| e.label())
+            };
+            egui::ComboBox::from_id_salt("narrate-optimizer").selected_text(label(o)).show_ui(
+                ui,
+                |ui| {
+                    for (i, e) in app.scene.optimizers.iter().enumerate() {
+                        if e.enabled {
+                            ui.selectable_value(&mut o, i, e.label());
                         }
-                    },
-                );
-                egui::ComboBox::from_id_salt("narrate-start")
-                    .selected_text(format!("start {}", s + 1))
-                    .show_ui(ui, |ui| {
-                        for i in 0..app.scene.starts.len() {
-                            ui.selectable_value(&mut s, i, format!("start {}", i + 1));
-                        }
-                    });
-                ui.label("← → step through");
-            });
-            app.teach.narrate_pick = (o, s);
-            ui.separator();
-            match narration(app) {
-                Some(n) => {
-                    for line in n.lines() {
-                        ui.label(RichText::new(line).monospace().size(16.0));
                     }
-                    ui.separator();
-                    ui.horizontal_wrapped(|ui| {
-                        ui.colored_label(GRADIENT, "━ −∇f (downhill)");
-                        ui.colored_label(MOMENTUM, "━ momentum");
-                        ui.colored_label(STEP, "━ the step taken");
-                        if n.effective_lr.is_some() {
-                            ui.colored_label(ELLIPSE, "◯ per-axis step size ‖g‖·lr/(√v′+ε)");
-                            ui.colored_label(GD_CIRCLE, "◯ GD's step lr·‖g‖");
-                        }
-                    });
+                },
+            );
+            egui::ComboBox::from_id_salt("narrate-start")
+                .selected_text(format!("start {}", s + 1))
+                .show_ui(ui, |ui| {
+                    for i in 0..app.scene.starts.len() {
+                        ui.selectable_value(&mut s, i, format!("start {}", i + 1));
+                    }
+                });
+            ui.label("← → step through");
+        });
+        if (o, s) != self.narrate_pick {
+            self.narrate_pick = (o, s);
+            self.refresh_narration(&app.scene, &app.runs, app.surface(), app.playback.step);
+        }
+        ui.separator();
+        match self.narration() {
+            Some(n) => {
+                for line in n.lines() {
+                    ui.label(RichText::new(line).monospace().size(16.0));
                 }
-                None => {
-                    ui.label("Switch the optimizer on and drop a start point to narrate its run.");
-                }
+                ui.separator();
+                ui.horizontal_wrapped(|ui| {
+                    ui.colored_label(GRADIENT, "━ −∇f (downhill)");
+                    ui.colored_label(MOMENTUM, "━ momentum");
+                    ui.colored_label(STEP, "━ the step taken");
+                    if n.effective_lr.is_some() {
+                        ui.colored_label(ELLIPSE, "◯ per-axis step size ‖g‖·lr/(√v′+ε)");
+                        ui.colored_label(GD_CIRCLE, "◯ GD's step lr·‖g‖");
+                    }
+                });
+            }
+            None => {
+                ui.label("Switch the optimizer on and drop a start point to narrate its run.");
             }
         }
+        close
     }
-    app.teach.narrate_open = open;
 }
 
 const GRADIENT: Color32 = Color32::from_rgb(0x7f, 0xd8, 0xff);
@@ -198,23 +241,26 @@ pub fn draw_narration(pui: &mut PlotUi, n: &Narration, px: [f64; 2]) {
     }
 }
 
-/// The race of the enabled optimizers over the current start points, best first, with each
+/// The race of the enabled optimizers over the scene's start points, best first, with each
 /// entry's metrics per run.
-pub fn standings(app: &mut LosscapeApp) -> Vec<Standing> {
-    let critical = app.critical_points();
-    let thresholds = Thresholds::for_surface(app.surface(), &app.scene.domain());
-    let entries: Vec<(usize, Vec<Metrics>)> = app
-        .scene
+pub fn standings(
+    scene: &Scene,
+    surface: &SurfaceDef,
+    runs: &Runs,
+    critical: &[CriticalPoint],
+) -> Vec<Standing> {
+    let thresholds = Thresholds::for_surface(surface, &scene.domain());
+    let entries: Vec<(usize, Vec<Metrics>)> = scene
         .optimizers
         .iter()
         .enumerate()
         .filter(|(_, e)| e.enabled)
         .filter_map(|(i, _)| {
-            let runs = app.runs.table.get(i)?.as_ref()?;
+            let runs = runs.table.get(i)?.as_ref()?;
             Some((
                 i,
                 runs.iter()
-                    .map(|r| Metrics::of_thinned(&r.trajectory, r.stride, &critical, &thresholds))
+                    .map(|r| Metrics::of_thinned(&r.trajectory, r.stride, critical, &thresholds))
                     .collect(),
             ))
         })
@@ -222,17 +268,26 @@ pub fn standings(app: &mut LosscapeApp) -> Vec<Standing> {
     race(&entries)
 }
 
-/// The race section: a table ranking the enabled optimizers.
-pub fn race_ui(ui: &mut Ui, app: &mut LosscapeApp) {
-    let d = app.scene.domain();
-    let key = (app.runs.generation, [d.x_min, d.x_max, d.y_min, d.y_max].map(f64::to_bits));
-    let standings = match app.teach.race_cache.take() {
-        Some((k, standings)) if k == key => standings,
-        _ => standings(app),
-    };
-    let mut open = true;
-    heading(ui, "🏁 Race", &mut open);
-    {
+impl Teach {
+    /// The race section: a table ranking the enabled optimizers (judged once per change of the
+    /// runs, the domain or the critical points).
+    fn race_ui(
+        &mut self,
+        ui: &mut Ui,
+        app: &LosscapeApp,
+        critical: &[CriticalPoint],
+    ) -> Option<Command> {
+        let d = app.scene.domain();
+        let key = (
+            app.runs.generation,
+            [d.x_min, d.x_max, d.y_min, d.y_max].map(f64::to_bits),
+            critical.len(),
+        );
+        let standings = match self.race_cache.take() {
+            Some((k, standings)) if k == key => standings,
+            _ => standings(&app.scene, app.surface(), &app.runs, critical),
+        };
+        let close = heading(ui, "🏁 Race", Panel::Race);
         ui.label(format!(
             "{} start point(s), {} steps. Ranked by runs at a minimum, then steps to get there, \
              then final loss. Flat: ‖∇f‖ under 0.1% of its largest value here.",
@@ -259,7 +314,7 @@ pub fn race_ui(ui: &mut Ui, app: &mut LosscapeApp) {
             }
             ui.end_row();
             for (rank, s) in standings.iter().enumerate() {
-                let entry = &app.scene.optimizers[s.entry];
+                let Some(entry) = app.scene.optimizers.get(s.entry) else { continue };
                 ui.label(format!("{}", rank + 1));
                 ui.label(RichText::new(entry.label()).color(color(entry.color)).strong());
                 ui.label(format!("{} / {}", s.converged, s.runs));
@@ -274,9 +329,9 @@ pub fn race_ui(ui: &mut Ui, app: &mut LosscapeApp) {
                 ui.end_row();
             }
         });
+        self.race_cache = Some((key, standings));
+        close
     }
-    app.teach.race_open = open;
-    app.teach.race_cache = Some((key, standings));
 }
 
 /// What a tune job hands back: which optimizer, its settings when asked, the search.
@@ -512,54 +567,57 @@ impl Basins {
     }
 }
 
-/// The basins section of the teaching panel.
-pub fn basins_ui(ui: &mut Ui, app: &mut LosscapeApp) {
-    let labels = crate::figure::legend_labels(&app.scene);
-    let mut open = app.teach.basins_open;
-    heading(ui, "🗺 Basins of attraction", &mut open);
-    app.teach.basins_open = open;
-    {
+impl Teach {
+    /// The basins section of the teaching panel.
+    fn basins_ui(&mut self, ui: &mut Ui, app: &LosscapeApp) -> Option<Command> {
+        let labels = crate::figure::legend_labels(&app.scene);
+        let close = heading(ui, "🗺 Basins of attraction", Panel::Basins);
         {
-            ui.label(
-                RichText::new("Colour every point of the view by where a run from it ends.")
-                    .small(),
-            );
-            let b = &mut app.teach.basins;
-            // Start on an optimizer that is on screen.
-            let on = |i: usize| app.scene.optimizers.get(i).is_some_and(|o| o.enabled);
-            if !on(b.optimizer)
-                && let Some(first) = (0..app.scene.optimizers.len()).find(|&i| on(i))
             {
-                b.optimizer = first;
-            }
-            let name = |i: usize| labels.get(i).cloned().unwrap_or_default();
-            ui.horizontal(|ui| {
-                ui.label("optimizer");
-                egui::ComboBox::from_id_salt("basins-a").selected_text(name(b.optimizer)).show_ui(
-                    ui,
-                    |ui| {
-                        for i in 0..labels.len() {
-                            ui.selectable_value(&mut b.optimizer, i, name(i));
-                        }
-                    },
+                ui.label(
+                    RichText::new("Colour every point of the view by where a run from it ends.")
+                        .small(),
                 );
-            });
-            ui.horizontal(|ui| {
-                ui.label("differs from");
-                let text = b.compare.map_or("—".to_owned(), name);
-                egui::ComboBox::from_id_salt("basins-b").selected_text(text).show_ui(ui, |ui| {
-                    ui.selectable_value(&mut b.compare, None, "—");
-                    for i in 0..labels.len() {
-                        ui.selectable_value(&mut b.compare, Some(i), name(i));
-                    }
+                let b = &mut self.basins;
+                // Start on an optimizer that is on screen.
+                let on = |i: usize| app.scene.optimizers.get(i).is_some_and(|o| o.enabled);
+                if !on(b.optimizer)
+                    && let Some(first) = (0..app.scene.optimizers.len()).find(|&i| on(i))
+                {
+                    b.optimizer = first;
+                }
+                let name = |i: usize| labels.get(i).cloned().unwrap_or_default();
+                ui.horizontal(|ui| {
+                    ui.label("optimizer");
+                    egui::ComboBox::from_id_salt("basins-a")
+                        .selected_text(name(b.optimizer))
+                        .show_ui(ui, |ui| {
+                            for i in 0..labels.len() {
+                                ui.selectable_value(&mut b.optimizer, i, name(i));
+                            }
+                        });
                 });
-            });
-            ui.horizontal(|ui| {
-                ui.add(
-                    egui::Slider::new(&mut b.grid, 32..=512).logarithmic(true).text("cells a side"),
-                );
-            });
-            ui.horizontal(|ui| {
+                ui.horizontal(|ui| {
+                    ui.label("differs from");
+                    let text = b.compare.map_or("—".to_owned(), name);
+                    egui::ComboBox::from_id_salt("basins-b").selected_text(text).show_ui(
+                        ui,
+                        |ui| {
+                            ui.selectable_value(&mut b.compare, None, "—");
+                            for i in 0..labels.len() {
+                                ui.selectable_value(&mut b.compare, Some(i), name(i));
+                            }
+                        },
+                    );
+                });
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::Slider::new(&mut b.grid, 32..=512)
+                            .logarithmic(true)
+                            .text("cells a side"),
+                    );
+                });
+                ui.horizontal(|ui| {
                 ui.label("precision");
                 for dtype in Dtype::ALL {
                     ui.selectable_value(&mut b.dtype, dtype, dtype.name()).on_hover_text(
@@ -570,64 +628,65 @@ pub fn basins_ui(ui: &mut Ui, app: &mut LosscapeApp) {
                     );
                 }
             });
-            let view = app.plot.bounds.map_or(app.scene.domain(), |bounds| {
-                let (lo, hi) = (bounds.min(), bounds.max());
-                Domain::new(lo[0], hi[0], lo[1], hi[1]).unwrap_or(app.scene.domain())
-            });
-            let mut compute = false;
-            ui.horizontal(|ui| {
-                let busy = b.busy();
-                if !busy
-                    && ui
-                        .button("Compute")
-                        .on_hover_text("over the current view, on all cores")
-                        .clicked()
-                {
-                    compute = true;
-                } else if busy && ui.button("Cancel").clicked() {
-                    b.cancel();
+                let view = app.plot.bounds.map_or(app.scene.domain(), |bounds| {
+                    let (lo, hi) = (bounds.min(), bounds.max());
+                    Domain::new(lo[0], hi[0], lo[1], hi[1]).unwrap_or(app.scene.domain())
+                });
+                let mut compute = false;
+                ui.horizontal(|ui| {
+                    let busy = b.busy();
+                    if !busy
+                        && ui
+                            .button("Compute")
+                            .on_hover_text("over the current view, on all cores")
+                            .clicked()
+                    {
+                        compute = true;
+                    } else if busy && ui.button("Cancel").clicked() {
+                        b.cancel();
+                    }
+                    if let Some(f) = b.progress() {
+                        ui.add(egui::ProgressBar::new(f).show_percentage().desired_width(120.0));
+                    }
+                    if b.result.is_some() {
+                        ui.checkbox(&mut b.show, "show");
+                    }
+                });
+                if let Some(r) = b.result.as_ref().filter(|_| !b.busy()) {
+                    // The map stays where it was computed; say so when the view has moved on.
+                    let d = r.map.job.domain;
+                    let tolerance = 0.01 * d.width().hypot(d.height());
+                    let moved = [
+                        (d.x_min, view.x_min),
+                        (d.x_max, view.x_max),
+                        (d.y_min, view.y_min),
+                        (d.y_max, view.y_max),
+                    ]
+                    .iter()
+                    .any(|(a, b)| (a - b).abs() > tolerance);
+                    if moved {
+                        ui.label(
+                            RichText::new(
+                                "The view has moved since this map: Compute maps the new one.",
+                            )
+                            .italics()
+                            .weak(),
+                        );
+                    }
                 }
-                if let Some(f) = b.progress() {
-                    ui.add(egui::ProgressBar::new(f).show_percentage().desired_width(120.0));
+                if compute {
+                    self.basins.start(&app.scene, app.surface(), view, ui.ctx());
                 }
-                if b.result.is_some() {
-                    ui.checkbox(&mut b.show, "show");
-                }
-            });
-            if let Some(r) = b.result.as_ref().filter(|_| !b.busy()) {
-                // The map stays where it was computed; say so when the view has moved on.
-                let d = r.map.job.domain;
-                let tolerance = 0.01 * d.width().hypot(d.height());
-                let moved = [
-                    (d.x_min, view.x_min),
-                    (d.x_max, view.x_max),
-                    (d.y_min, view.y_min),
-                    (d.y_max, view.y_max),
-                ]
-                .iter()
-                .any(|(a, b)| (a - b).abs() > tolerance);
-                if moved {
-                    ui.label(
-                        RichText::new(
-                            "The view has moved since this map: Compute maps the new one.",
-                        )
-                        .italics()
-                        .weak(),
-                    );
-                }
-            }
-            if compute {
-                let surface = app.surface().clone();
-                app.teach.basins.start(&app.scene, &surface, view, ui.ctx());
-            }
-            if let Some(r) = app.teach.basins.result.as_ref().filter(|_| app.teach.basins.show) {
-                for (label, c) in &r.legend {
-                    ui.horizontal(|ui| {
-                        ui.label(RichText::new("■").color(*c).size(18.0));
-                        ui.label(label);
-                    });
+                if let Some(r) = self.basins.result.as_ref().filter(|_| self.basins.show) {
+                    for (label, c) in &r.legend {
+                        ui.horizontal(|ui| {
+                            ui.label(RichText::new("■").color(*c).size(18.0));
+                            ui.label(label);
+                        });
+                    }
                 }
             }
         }
+        close
     }
 }

@@ -6,7 +6,7 @@ use super::{Command, LosscapeApp};
 use crate::scene::SPEED_RANGE;
 
 /// Draws the timeline.
-pub fn timeline(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
+pub fn timeline(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
     let mut commands = Vec::new();
     let last = app.last_step();
     let mut step_label = None;
@@ -29,14 +29,19 @@ pub fn timeline(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
         step_label = Some(ui.label(
             RichText::new(format!("step {:>5} / {last}", app.playback.step)).monospace().size(18.0),
         ));
-        let speed = ui.label("speed");
-        ui.add(
-            egui::Slider::new(&mut app.scene.speed, SPEED_RANGE.0..=SPEED_RANGE.1)
-                .logarithmic(true)
-                .suffix(" steps/s")
-                .max_decimals(0),
-        )
-        .labelled_by(speed.id);
+        let label = ui.label("speed");
+        let mut speed = app.scene.speed;
+        let r = ui
+            .add(
+                egui::Slider::new(&mut speed, SPEED_RANGE.0..=SPEED_RANGE.1)
+                    .logarithmic(true)
+                    .suffix(" steps/s")
+                    .max_decimals(0),
+            )
+            .labelled_by(label.id);
+        if r.changed() {
+            commands.push(Command::SetSpeed(speed));
+        }
     });
     ui.horizontal(|ui| {
         let mut step = app.playback.step;
