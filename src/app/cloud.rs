@@ -2,9 +2,10 @@
 //! with short fading tails.
 //!
 //! Where the runs are at the playback step is computed in the background ([`crate::sim::cloud`],
-//! exact, from step 0), one frame at a time: a new frame is asked for when the last one has
-//! arrived and the step has moved, so a large cloud moves at the rate the cores can compute it
-//! and the UI never waits. The last few frames received make the tails; scrubbing back starts
+//! exact), one frame at a time, continuing the runs from where the last frame left them (back
+//! from step 0 when the step went back): a new frame is asked for when the last one has arrived
+//! and the step has moved, so a large cloud moves at the rate the cores can compute it and the
+//! UI never waits. The last few frames received make the tails; scrubbing back starts
 //! the tails afresh.
 
 use std::collections::VecDeque;
@@ -16,7 +17,7 @@ use egui_plot::{PlotPoint, PlotTransform};
 
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::Scene;
-use crate::sim::cloud::{Cloud, CloudFrame, frame};
+use crate::sim::cloud::{Cloud, CloudFrame, CloudRuns};
 use crate::sim::{Domain, OptimizerSpec, Point, SurfaceDef};
 
 /// Frames kept for the tails (the current one included).
@@ -38,11 +39,17 @@ struct Key {
 /// One step of every optimizer's cloud: (optimizer index, where its runs are).
 type Frames = (usize, Vec<(usize, CloudFrame)>);
 
+/// The runs of each enabled optimizer (index) in flight, between frames.
+type Flights = Vec<(usize, CloudRuns)>;
+
 /// The cloud's state.
 pub struct CloudView {
     key: Option<Key>,
     starts: Arc<Vec<Point>>,
-    job: JobSlot<Frames>,
+    /// The runs where the last frame left them, so that the next frame forward costs only the
+    /// steps between (lent to the job computing a frame, and handed back with it).
+    flights: Flights,
+    job: JobSlot<(Frames, Flights)>,
     /// The step of the frame being computed.
     asked: Option<usize>,
     /// The frames received, newest last.
@@ -54,6 +61,7 @@ impl Default for CloudView {
         Self {
             key: None,
             starts: Arc::default(),
+            flights: Vec::new(),
             job: JobSlot::new("cloud", Priority::Interactive),
             asked: None,
             history: VecDeque::new(),
@@ -74,7 +82,8 @@ impl CloudView {
     ) {
         if let Some((outcome, _)) = self.job.poll() {
             self.asked = None;
-            if let Outcome::Done(frames) = outcome {
+            if let Outcome::Done((frames, flights)) = outcome {
+                self.flights = flights;
                 if self.history.back().is_some_and(|(s, _)| *s > frames.0) {
                     self.history.clear();
                 }
@@ -105,6 +114,7 @@ impl CloudView {
             self.starts = Arc::new(cloud.starts(&key.domain));
             self.key = Some(key);
             self.history.clear();
+            self.flights.clear();
             self.asked = None;
             self.job.cancel();
         }
@@ -115,12 +125,20 @@ impl CloudView {
         self.asked = Some(step);
         let starts = Arc::clone(&self.starts);
         let surface = surface.clone();
+        let mut flights = std::mem::take(&mut self.flights);
         self.job.request(wake, move |progress| {
             let mut frames = Vec::with_capacity(optimizers.len());
+            let mut kept = Vec::with_capacity(optimizers.len());
             for (i, spec) in &optimizers {
-                frames.push((*i, frame(&surface, spec, &starts, step, progress)?));
+                let mut runs =
+                    match flights.iter().position(|(j, r)| j == i && r.is_of(spec, &starts)) {
+                        Some(k) => flights.swap_remove(k).1,
+                        None => CloudRuns::new(&surface, spec, Arc::clone(&starts)),
+                    };
+                frames.push((*i, runs.frame(&surface, step, progress)?));
+                kept.push((*i, runs));
             }
-            Ok((step, frames))
+            Ok(((step, frames), kept))
         });
     }
 
@@ -129,6 +147,7 @@ impl CloudView {
             self.key = None;
             self.starts = Arc::default();
             self.history.clear();
+            self.flights.clear();
             self.job.cancel();
             self.asked = None;
         }
@@ -156,7 +175,8 @@ impl CloudView {
 
     /// Waits for the frame being computed (tests and benchmarks; a frame never waits).
     pub fn settle(&mut self) {
-        if let Some(Outcome::Done(frames)) = self.job.wait() {
+        if let Some(Outcome::Done((frames, flights))) = self.job.wait() {
+            self.flights = flights;
             self.asked = None;
             self.history.push_back(frames);
             while self.history.len() > TAIL {

@@ -22,6 +22,7 @@ pub mod view3d;
 use crate::budget::BudgetError;
 use crate::field::{ContourLine, FieldError, FieldLayers, FieldStyle};
 use crate::scene::{Rgb, Scene};
+use crate::sim::cloud::CloudRuns;
 use crate::sim::{
     CriticalPoint, Domain, FormulaError, Point, SurfaceDef, Trajectory, critical_points,
     simulate_many_thinned,
@@ -226,13 +227,19 @@ impl CloudFrames {
         steps.sort_unstable();
         steps.dedup();
         let progress = crate::sim::progress::Progress::default();
+        let starts = std::sync::Arc::new(starts);
+        // The runs go forward from frame to frame: the steps are sorted.
+        let mut runs: Vec<(Rgb, CloudRuns)> = (scene.optimizers.iter().filter(|e| e.enabled))
+            .map(|e| (e.color, CloudRuns::new(surface, &e.spec, std::sync::Arc::clone(&starts))))
+            .collect();
         let mut frames = Vec::with_capacity(steps.len());
         for &k in &steps {
             let mut members = Vec::new();
-            for entry in scene.optimizers.iter().filter(|e| e.enabled) {
-                let at = crate::sim::cloud::frame(surface, &entry.spec, &starts, k, &progress)
+            for (color, runs) in &mut runs {
+                let at = runs
+                    .frame(surface, k, &progress)
                     .map_err(|e| FigureError::Cloud(e.to_string()))?;
-                members.push((entry.color, at.points));
+                members.push((*color, at.points));
             }
             frames.push(members);
         }

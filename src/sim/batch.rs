@@ -30,8 +30,9 @@
 //! in `f64` whatever the dtype: [`final_points`] picks. A learning-rate schedule is otherwise
 //! served by the kernel: the rate is one of the step's scalars.
 
-use super::optimizer::{Coefs, Hyper};
+use super::optimizer::{Coefs, Hyper, Schedule};
 use super::real::{Dtype, Real};
+use super::trajectory::ScalarFlight;
 use super::{Builtin, OptimizerKind, OptimizerSpec, Point, Surface, SurfaceDef};
 
 /// Runs per block: eight AVX2 registers (sixteen SSE2 ones) of independent work per operation,
@@ -88,22 +89,35 @@ pub fn final_points_in(
     out
 }
 
+/// What the kernel is asked to do with the runs of one optimizer.
+enum Work<'w, T> {
+    /// Runs from `starts`, `steps` updates each, their ends handed to `sink` in order.
+    Fresh { starts: &'w [Point], steps: usize, sink: &'w mut dyn FnMut(End) },
+    /// Runs under way (each block with its schedule), continued from `from` to `to` updates.
+    Resume { blocks: &'w mut [(Block<T>, Schedule)], from: usize, to: usize },
+}
+
 /// The ends in `T`, handed to `sink` in the order of `starts`.
 fn for_each_end<T: Real>(
     surface: &SurfaceDef,
     spec: &OptimizerSpec,
     starts: &[Point],
     steps: usize,
-    sink: impl FnMut(End),
+    mut sink: impl FnMut(End),
 ) {
+    dispatch::<T>(surface, spec, Work::Fresh { starts, steps, sink: &mut sink });
+}
+
+/// Does `work` with the kernel monomorphised for `surface` and `spec`.
+fn dispatch<T: Real>(surface: &SurfaceDef, spec: &OptimizerSpec, work: Work<'_, T>) {
     match surface {
-        SurfaceDef::Builtin(b) => with_builtin::<T>(*b, spec, starts, steps, sink),
+        SurfaceDef::Builtin(b) => with_builtin::<T>(*b, spec, work),
         SurfaceDef::Formula(f) => {
             let field = |x: T, y: T| {
                 let (v, g) = f.value_grad(Point::new(x.to_f64(), y.to_f64()));
                 (T::of(v), T::of(g.x), T::of(g.y))
             };
-            with_field(field, &**f, spec, starts, steps, sink);
+            with_field(field, &**f, spec, work);
         }
         SurfaceDef::Model(_) | SurfaceDef::Slice(_) => {
             // A model's or a slice's loss is a sum over data in float64; a float32 run rounds
@@ -112,26 +126,20 @@ fn for_each_end<T: Real>(
                 let (v, g) = surface.value_grad(Point::new(x.to_f64(), y.to_f64()));
                 (T::of(v), T::of(g.x), T::of(g.y))
             };
-            with_field(field, surface, spec, starts, steps, sink);
+            with_field(field, surface, spec, work);
         }
     }
 }
 
 /// Monomorphises the kernel per built-in surface: `Builtin::X.value_grad_in` with `X` a
 /// constant inlines to that surface's arithmetic alone.
-fn with_builtin<T: Real>(
-    b: Builtin,
-    spec: &OptimizerSpec,
-    starts: &[Point],
-    steps: usize,
-    sink: impl FnMut(End),
-) {
+fn with_builtin<T: Real>(b: Builtin, spec: &OptimizerSpec, work: Work<'_, T>) {
     macro_rules! dispatch {
         ($($variant:ident),*) => {
             match b {
                 $(Builtin::$variant => {
                     let field = |x: T, y: T| Builtin::$variant.value_grad_in(x, y);
-                    with_field(field, &Builtin::$variant, spec, starts, steps, sink)
+                    with_field(field, &Builtin::$variant, spec, work)
                 })*
             }
         };
@@ -158,9 +166,7 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
     field: F,
     surface: &S,
     spec: &OptimizerSpec,
-    starts: &[Point],
-    steps: usize,
-    sink: impl FnMut(End),
+    work: Work<'_, T>,
 ) {
     let h = spec.hyper();
     let c = T::of;
@@ -168,11 +174,11 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
     if !in_kernel(spec) {
         // OneCycle changing the momentum or β₁ every step (the rules fix them per run), or an
         // update that is not elementwise: the scalar path.
-        super::final_points(surface, spec, starts, steps).into_iter().for_each(sink);
+        scalar(surface, spec, work);
         return;
     }
     match spec.kind() {
-        OptimizerKind::Gd => blocks(field, Gd { wd }, spec, starts, steps, sink),
+        OptimizerKind::Gd => blocks(field, Gd { wd }, spec, work),
         OptimizerKind::Momentum | OptimizerKind::Nesterov => {
             let nesterov = spec.kind() == OptimizerKind::Nesterov;
             let rule = Heavy {
@@ -181,11 +187,11 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
                 nesterov,
                 wd,
             };
-            blocks(field, rule, spec, starts, steps, sink)
+            blocks(field, rule, spec, work)
         }
         OptimizerKind::Adagrad => {
             let rule = Adagrad { eps: c(h.eps), wd, initial: c(h.initial_accumulator_value) };
-            blocks(field, rule, spec, starts, steps, sink)
+            blocks(field, rule, spec, work)
         }
         OptimizerKind::Rmsprop => {
             let rule = Rmsprop {
@@ -197,33 +203,27 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
                 centered: h.centered,
                 low_branch: c(1.0 - h.alpha).to_f64().abs() < 0.5,
             };
-            blocks(field, rule, spec, starts, steps, sink)
+            blocks(field, rule, spec, work)
         }
         OptimizerKind::Adam | OptimizerKind::Adamw | OptimizerKind::Nadam => {
             let moments = Moments::new(h);
             match (spec.kind(), h.amsgrad) {
-                (OptimizerKind::Adam, false) => {
-                    blocks(field, Adam { moments, wd }, spec, starts, steps, sink)
-                }
-                (OptimizerKind::Adam, true) => {
-                    blocks(field, AmsGrad { moments, wd }, spec, starts, steps, sink)
-                }
+                (OptimizerKind::Adam, false) => blocks(field, Adam { moments, wd }, spec, work),
+                (OptimizerKind::Adam, true) => blocks(field, AmsGrad { moments, wd }, spec, work),
                 (OptimizerKind::Adamw, _) => {
-                    blocks(field, Adam { moments, wd: c(0.0) }, spec, starts, steps, sink)
+                    blocks(field, Adam { moments, wd: c(0.0) }, spec, work)
                 }
-                _ => blocks(field, Nadam { moments }, spec, starts, steps, sink),
+                _ => blocks(field, Nadam { moments }, spec, work),
             }
         }
         OptimizerKind::Radam => {
             let wd = if h.decoupled_weight_decay { c(0.0) } else { wd };
-            blocks(field, Radam { moments: Moments::new(h), wd }, spec, starts, steps, sink)
+            blocks(field, Radam { moments: Moments::new(h), wd }, spec, work)
         }
-        OptimizerKind::Adamax => {
-            blocks(field, Adamax { moments: Moments::new(h), wd }, spec, starts, steps, sink)
-        }
+        OptimizerKind::Adamax => blocks(field, Adamax { moments: Moments::new(h), wd }, spec, work),
         OptimizerKind::Adadelta => {
             let rule = Adadelta { rho: c(h.rho), one_minus_rho: c(1.0 - h.rho), eps: c(h.eps), wd };
-            blocks(field, rule, spec, starts, steps, sink)
+            blocks(field, rule, spec, work)
         }
         OptimizerKind::Rprop => {
             let rule = Rprop {
@@ -232,19 +232,27 @@ fn with_field<T: Real, F: Field<T>, S: Surface + ?Sized>(
                 step_min: c(h.step_min),
                 step_max: c(h.step_max),
             };
-            blocks(field, rule, spec, starts, steps, sink)
+            blocks(field, rule, spec, work)
         }
-        OptimizerKind::Asgd => {
-            blocks(field, Asgd { lambd: c(h.lambd), wd }, spec, starts, steps, sink)
-        }
+        OptimizerKind::Asgd => blocks(field, Asgd { lambd: c(h.lambd), wd }, spec, work),
         // Not elementwise (Adafactor's norms couple the coordinates, L-BFGS's line search
         // evaluates the surface), or a 2 × 2 solve per step: the scalar path (see `in_kernel`).
         OptimizerKind::Adafactor
         | OptimizerKind::Lbfgs
         | OptimizerKind::Newton
-        | OptimizerKind::Sfn => {
-            super::final_points(surface, spec, starts, steps).into_iter().for_each(sink)
+        | OptimizerKind::Sfn => scalar(surface, spec, work),
+    }
+}
+
+/// The scalar `f64` path, for what the kernel does not serve. Runs under way of such an
+/// optimizer are a [`ScalarFlight`], never kernel blocks ([`Flight::new`] chooses), so there
+/// is nothing to resume here.
+fn scalar<T, S: Surface + ?Sized>(surface: &S, spec: &OptimizerSpec, work: Work<'_, T>) {
+    match work {
+        Work::Fresh { starts, steps, sink } => {
+            super::final_points(surface, spec, starts, steps).into_iter().for_each(sink);
         }
+        Work::Resume { .. } => debug_assert!(false, "kernel blocks of a scalar-path optimizer"),
     }
 }
 
@@ -625,15 +633,22 @@ fn blocks<T: Real, F: Field<T>, R: Rule<T>>(
     field: F,
     rule: R,
     spec: &OptimizerSpec,
-    starts: &[Point],
-    steps: usize,
-    mut sink: impl FnMut(End),
+    work: Work<'_, T>,
 ) {
-    for chunk in starts.chunks(LANES) {
-        let mut block = Block::new(chunk);
-        run(&mut block, field, rule, spec, steps);
-        for i in 0..chunk.len() {
-            sink(block.end(i));
+    match work {
+        Work::Fresh { starts, steps, sink } => {
+            for chunk in starts.chunks(LANES) {
+                let mut block = Block::new(chunk);
+                run(&mut block, field, rule, spec, &mut spec.start(), 0, steps);
+                for i in 0..chunk.len() {
+                    sink(block.end(i));
+                }
+            }
+        }
+        Work::Resume { blocks, from, to } => {
+            for (block, schedule) in blocks {
+                run(block, field, rule, spec, schedule, from, to);
+            }
         }
     }
 }
@@ -793,21 +808,26 @@ impl<T: Real> Block<T> {
     }
 }
 
-/// `steps` updates of every lane of `block`, then the evaluation of the last point.
+/// The updates `from` to `to` of every lane of `block` (whose `schedule` has made `from`
+/// steps), then the evaluation of the point reached. Continuing a block this way ends bit for
+/// bit where running it from 0 to `to` at once does: the evaluation at the end changes nothing
+/// but what is recorded about that point, which the next update would record the same way.
 fn run<T: Real, F: Field<T>, R: Rule<T>>(
     block: &mut Block<T>,
     field: F,
     rule: R,
     spec: &OptimizerSpec,
-    steps: usize,
+    schedule: &mut Schedule,
+    from: usize,
+    to: usize,
 ) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has just been found to support AVX2.
-        unsafe { run_avx2(block, field, rule, spec, steps) };
+        unsafe { run_avx2(block, field, rule, spec, schedule, from, to) };
         return;
     }
-    run_generic(block, field, rule, spec, steps);
+    run_generic(block, field, rule, spec, schedule, from, to);
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -817,9 +837,11 @@ fn run_avx2<T: Real, F: Field<T>, R: Rule<T>>(
     field: F,
     rule: R,
     spec: &OptimizerSpec,
-    steps: usize,
+    schedule: &mut Schedule,
+    from: usize,
+    to: usize,
 ) {
-    run_generic(block, field, rule, spec, steps);
+    run_generic(block, field, rule, spec, schedule, from, to);
 }
 
 #[inline(always)]
@@ -828,18 +850,19 @@ fn run_generic<T: Real, F: Field<T>, R: Rule<T>>(
     field: F,
     rule: R,
     spec: &OptimizerSpec,
-    steps: usize,
+    schedule: &mut Schedule,
+    from: usize,
+    to: usize,
 ) {
-    let mut schedule = spec.start();
     let mut coefs = [Scalars::default(); CHUNK];
-    let mut k = 0;
-    while k < steps {
+    let mut k = from;
+    while k < to {
         if !block.any_alive() {
             return;
         }
-        let n = CHUNK.min(steps - k);
+        let n = CHUNK.min(to - k);
         for c in &mut coefs[..n] {
-            *c = Scalars::of(&spec.advance(&mut schedule), spec);
+            *c = Scalars::of(&spec.advance(schedule), spec);
         }
         let before = block.clone();
         if !block.fast_chunk(field, rule, &coefs[..n]) {
@@ -851,5 +874,95 @@ fn run_generic<T: Real, F: Field<T>, R: Rule<T>>(
         }
         k += n;
     }
-    block.step(field, rule, &Scalars::default(), steps as u64, false);
+    block.step(field, rule, &Scalars::default(), to as u64, false);
+}
+
+/// Steps a resumed flight runs between two checks for cancellation.
+const FLIGHT_PIECE: usize = 256;
+
+/// Runs of one optimizer in flight, in `f64`: where each is after [`step`](Self::step)
+/// updates, with the state to continue them. [`advance`](Self::advance) continues them and
+/// [`ends`](Self::ends) says where they are: exactly [`final_points`] at that step, bit for
+/// bit, however the steps were split (a test holds it to that). The kernel's blocks for the
+/// optimizers it serves, a [`ScalarFlight`] for the others.
+#[derive(Clone)]
+pub struct Flight {
+    spec: OptimizerSpec,
+    len: usize,
+    state: FlightState,
+}
+
+#[derive(Clone)]
+enum FlightState {
+    Kernel { blocks: Vec<(Block<f64>, Schedule)>, step: usize },
+    Scalar(Box<ScalarFlight>),
+}
+
+impl Flight {
+    /// Runs of `spec` from each of `starts` on `surface`, at step 0.
+    pub fn new(surface: &SurfaceDef, spec: &OptimizerSpec, starts: &[Point]) -> Self {
+        let state = if in_kernel(spec) {
+            let blocks = starts.chunks(LANES).map(|c| (Block::new(c), spec.start())).collect();
+            FlightState::Kernel { blocks, step: 0 }
+        } else {
+            FlightState::Scalar(Box::new(ScalarFlight::new(spec, starts)))
+        };
+        let mut flight = Self { spec: *spec, len: starts.len(), state };
+        if let FlightState::Kernel { blocks, .. } = &mut flight.state {
+            // The evaluation of the starts: a start that is not finite has diverged at step 0.
+            dispatch::<f64>(surface, spec, Work::Resume { blocks, from: 0, to: 0 });
+        }
+        flight
+    }
+
+    /// The updates done so far.
+    pub fn step(&self) -> usize {
+        match &self.state {
+            FlightState::Kernel { step, .. } => *step,
+            FlightState::Scalar(s) => s.step(),
+        }
+    }
+
+    /// Continues every run on `surface` (the one it started on) until `to` updates are done
+    /// (nothing if it is there or beyond). `check` is asked between pieces of work and may
+    /// stop it; the runs are then at a consistent step, from which they can go on.
+    pub fn advance<E>(
+        &mut self,
+        surface: &SurfaceDef,
+        to: usize,
+        mut check: impl FnMut() -> Result<(), E>,
+    ) -> Result<(), E> {
+        match &mut self.state {
+            FlightState::Kernel { blocks, step } => {
+                while *step < to {
+                    check()?;
+                    let next = to.min(step.saturating_add(FLIGHT_PIECE));
+                    dispatch::<f64>(
+                        surface,
+                        &self.spec,
+                        Work::Resume { blocks, from: *step, to: next },
+                    );
+                    *step = next;
+                }
+                Ok(())
+            }
+            FlightState::Scalar(s) => s.advance(surface, to, check),
+        }
+    }
+
+    /// Where each run is at [`step`](Self::step): its last finite point and the step it
+    /// diverged at, if it did.
+    pub fn ends(&self, surface: &SurfaceDef) -> Vec<End> {
+        match &self.state {
+            FlightState::Kernel { blocks, .. } => {
+                let mut out = Vec::with_capacity(self.len);
+                for (block, _) in blocks {
+                    let n = (self.len - out.len()).min(LANES);
+                    out.extend((0..n).map(|i| block.end(i)));
+                }
+                out
+            }
+            FlightState::Scalar(s) => s.ends(surface),
+        }
+    }
 }

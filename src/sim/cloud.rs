@@ -2,10 +2,11 @@
 //!
 //! A cloud is a set of start points (spread uniformly over a region, or a Gaussian blob around
 //! a point, both seeded) and, for each optimizer, where every run from them is at a given step.
-//! Nothing is stored per step: the position at step k is computed from step 0 by the batch
-//! kernel ([`super::batch`]), which is exact (bit-identical to [`super::simulate`]), so
-//! scrubbing back gives exactly the points a run forward gave. A run that diverged stays at its
-//! last finite point and is reported as such.
+//! Nothing is stored per step: [`frame`] computes the positions at step k from step 0 with the
+//! batch kernel ([`super::batch`]), which is exact (bit-identical to [`super::simulate`]), and
+//! [`CloudRuns`] keeps the runs in flight so that the next frame forward costs only the steps
+//! between; scrubbing back replays from step 0, and gives exactly the points a run forward gave.
+//! A run that diverged stays at its last finite point and is reported as such.
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -165,6 +166,71 @@ pub fn frame(
     Ok(CloudFrame { step, points, diverged })
 }
 
+/// A cloud's runs of one optimizer in flight: frames asked at increasing steps cost only the
+/// steps between them ([`batch::Flight`]); a step before the last one asked replays from step
+/// 0. Either way a frame is exactly [`frame`] at that step.
+#[derive(Clone)]
+pub struct CloudRuns {
+    spec: OptimizerSpec,
+    starts: std::sync::Arc<Vec<Point>>,
+    flights: Vec<batch::Flight>,
+}
+
+impl CloudRuns {
+    /// The runs of `spec` from `starts` on `surface`, at step 0.
+    pub fn new(
+        surface: &SurfaceDef,
+        spec: &OptimizerSpec,
+        starts: std::sync::Arc<Vec<Point>>,
+    ) -> Self {
+        let flights = starts.chunks(CHUNK).map(|c| batch::Flight::new(surface, spec, c)).collect();
+        Self { spec: *spec, starts, flights }
+    }
+
+    /// Whether these are the runs of `spec` from `starts`.
+    pub fn is_of(&self, spec: &OptimizerSpec, starts: &std::sync::Arc<Vec<Point>>) -> bool {
+        self.spec == *spec && std::sync::Arc::ptr_eq(&self.starts, starts)
+    }
+
+    /// The step the runs are at (the least of their chunks').
+    pub fn step(&self) -> usize {
+        self.flights.iter().map(batch::Flight::step).min().unwrap_or(0)
+    }
+
+    /// Where the runs are at `step` on `surface` (the one they started on), on the calling
+    /// thread's rayon pool; `progress` counts the runs brought there and may cancel (the runs
+    /// then stay at a consistent step, from which a later call goes on).
+    pub fn frame(
+        &mut self,
+        surface: &SurfaceDef,
+        step: usize,
+        progress: &Progress,
+    ) -> Result<CloudFrame, Cancelled> {
+        use rayon::prelude::*;
+        if step < self.step() {
+            *self = Self::new(surface, &self.spec, std::sync::Arc::clone(&self.starts));
+        }
+        let ends = self
+            .flights
+            .par_iter_mut()
+            .with_max_len(1)
+            .map(|flight| {
+                flight.advance(surface, step, || progress.check())?;
+                let ends = flight.ends(surface);
+                progress.advance(ends.len() as u64);
+                Ok(ends)
+            })
+            .collect::<Result<Vec<_>, Cancelled>>()?;
+        let mut points = Vec::with_capacity(self.starts.len());
+        let mut diverged = 0;
+        for (p, at) in ends.into_iter().flatten() {
+            points.push(p);
+            diverged += usize::from(at.is_some());
+        }
+        Ok(CloudFrame { step, points, diverged })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,5 +280,56 @@ mod tests {
         };
         assert!(blob.check().unwrap_err().to_string().contains("σ"));
         assert!(Cloud::uniform(100_000, 1).check().is_ok());
+    }
+
+    fn scheduled(kind: crate::sim::OptimizerKind, schedule: &str) -> OptimizerSpec {
+        let mut spec = OptimizerSpec::new(kind);
+        spec.set_schedule(Some(crate::sim::LrSchedule::parse(schedule).unwrap())).unwrap();
+        spec
+    }
+
+    #[test]
+    fn runs_in_flight_give_the_frames_of_a_replay_from_step_zero_bit_for_bit() {
+        use std::sync::Arc;
+        let d = Domain::new(-2.0, 2.0, -2.0, 2.0).unwrap();
+        // Three kernel blocks, the last one partial; two starts that diverge at once.
+        let mut starts = Cloud::uniform(2 * batch::LANES + 5, 3).starts(&d);
+        starts.push(Point::new(1e200, 1e200));
+        starts.push(Point::new(f64::NAN, 0.0));
+        let starts = Arc::new(starts);
+        let surfaces = [
+            SurfaceDef::Builtin(Builtin::EscapeSaddle),
+            SurfaceDef::Formula(Arc::new(crate::sim::Formula::parse("x^4 - 3*x*y + y^2").unwrap())),
+        ];
+        let specs = [
+            OptimizerSpec::new(crate::sim::OptimizerKind::Adam),
+            OptimizerSpec::new(crate::sim::OptimizerKind::Nesterov),
+            OptimizerSpec::new(crate::sim::OptimizerKind::Newton),
+            OptimizerSpec::new(crate::sim::OptimizerKind::Lbfgs),
+            "gd:lr=0.5".parse().unwrap(),
+            scheduled(crate::sim::OptimizerKind::Adam, "cosine:t_max=100"),
+            scheduled(crate::sim::OptimizerKind::Momentum, "onecycle:max_lr=0.1,total_steps=300"),
+        ];
+        let progress = Progress::default();
+        for surface in &surfaces {
+            for spec in &specs {
+                let mut runs = CloudRuns::new(surface, spec, Arc::clone(&starts));
+                // Forward in uneven strides (across the kernel's chunk and piece sizes), then
+                // back, then forward again.
+                for step in [0, 1, 31, 33, 290, 291, 40, 41, 300] {
+                    let got = runs.frame(surface, step, &progress).unwrap();
+                    let want = frame(surface, spec, &starts, step, &progress).unwrap();
+                    // Bit for bit (a NaN start stays a NaN, equal to itself here).
+                    let bits = |f: &CloudFrame| -> Vec<[u64; 2]> {
+                        f.points.iter().map(|p| [p.x.to_bits(), p.y.to_bits()]).collect()
+                    };
+                    let first_difference =
+                        bits(&got).iter().zip(bits(&want)).position(|(a, b)| *a != b);
+                    assert_eq!(first_difference, None, "{spec} on {surface:?} at step {step}");
+                    assert_eq!(got.points.len(), want.points.len());
+                    assert_eq!((got.step, got.diverged), (want.step, want.diverged));
+                }
+            }
+        }
     }
 }

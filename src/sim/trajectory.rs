@@ -230,6 +230,113 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
     }
 }
 
+/// Runs of one optimizer in flight, without their surface: where each is after
+/// [`step`](Self::step) updates, with everything needed to continue them exactly as
+/// [`final_points`] would have run them from the start. A cloud moving forward advances its
+/// runs by the steps since the last frame instead of replaying them all.
+#[derive(Clone, Debug)]
+pub struct ScalarFlight {
+    spec: OptimizerSpec,
+    /// Each run's point, optimizer state and L-BFGS memory (its own schedule is unused: the
+    /// runs share `schedule`, as [`final_points`]'s lockstep runs do).
+    runs: Vec<(Point, State, LbfgsMemory)>,
+    /// Each run's last finite point and step of divergence.
+    ends: Vec<(Point, Option<usize>)>,
+    schedule: Schedule,
+    step: usize,
+}
+
+impl ScalarFlight {
+    /// Runs of `spec` from each of `starts`, at step 0.
+    pub fn new(spec: &OptimizerSpec, starts: &[Point]) -> Self {
+        Self {
+            spec: *spec,
+            runs: starts.iter().map(|&p| (p, spec.init(), LbfgsMemory::default())).collect(),
+            ends: starts.iter().map(|&p| (p, None)).collect(),
+            schedule: spec.start(),
+            step: 0,
+        }
+    }
+
+    /// The updates done so far.
+    pub fn step(&self) -> usize {
+        self.step
+    }
+
+    /// Continues every run on `surface` (the one it started on) until `to` updates are done;
+    /// nothing if it is there already. Between updates `check` may stop it (the runs are then
+    /// left at a consistent step).
+    pub fn advance<S: Surface + ?Sized, E>(
+        &mut self,
+        surface: &S,
+        to: usize,
+        mut check: impl FnMut() -> Result<(), E>,
+    ) -> Result<(), E> {
+        let spec = self.spec;
+        while self.step < to {
+            if self.ends.iter().all(|e| e.1.is_some()) {
+                self.step = to;
+                break;
+            }
+            if self.step.is_multiple_of(64) {
+                check()?;
+            }
+            let k = self.step;
+            let c = spec.advance(&mut self.schedule);
+            for ((p, state, lbfgs), end) in self.runs.iter_mut().zip(&mut self.ends) {
+                if end.1.is_some() {
+                    continue;
+                }
+                let mut run = Run {
+                    surface,
+                    spec,
+                    state: *state,
+                    schedule: self.schedule,
+                    noise: NoiseStream::new(Noise::NONE),
+                    p: *p,
+                    last_update: (Gradient::zeros(), Coefs::default()),
+                    lbfgs: std::mem::take(lbfgs),
+                };
+                match run.step_with(&c) {
+                    Eval::Finite(tp) => end.0 = tp.point,
+                    Eval::Diverged => end.1 = Some(k),
+                }
+                (*p, *state, *lbfgs) = (run.p, run.state, run.lbfgs);
+            }
+            self.step += 1;
+        }
+        Ok(())
+    }
+
+    /// Where each run is at [`step`](Self::step): [`final_points`] at that step, bit for bit.
+    pub fn ends<S: Surface + ?Sized>(&self, surface: &S) -> Vec<(Point, Option<usize>)> {
+        let spec = self.spec;
+        self.runs
+            .iter()
+            .zip(&self.ends)
+            .map(|((p, state, _), &end)| {
+                if end.1.is_some() {
+                    return end;
+                }
+                let run = Run {
+                    surface,
+                    spec,
+                    state: *state,
+                    schedule: self.schedule,
+                    noise: NoiseStream::new(Noise::NONE),
+                    p: *p,
+                    last_update: (Gradient::zeros(), Coefs::default()),
+                    lbfgs: LbfgsMemory::default(),
+                };
+                match run.peek() {
+                    Eval::Finite(tp) => (tp.point, None),
+                    Eval::Diverged => (end.0, Some(self.step)),
+                }
+            })
+            .collect()
+    }
+}
+
 /// Runs `spec` from `start` for `steps` updates and records points 0 to `steps` (fewer if the
 /// run diverges).
 pub fn simulate<S: Surface + ?Sized>(
