@@ -145,8 +145,9 @@ pub struct BasinsArgs {
 /// `losscape render`.
 #[derive(Debug, Args)]
 pub struct RenderArgs {
-    /// Draw this scene file (JSON, as the app saves it).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["surface", "formula", "model", "domain", "optimizer", "start", "steps", "noise", "seed"])]
+    /// Draw this scene file (JSON, as the app saves it); the other flags given override its
+    /// values (surface, domain, optimizers, starts, steps, noise, seed, cloud, view).
+    #[arg(long, value_name = "FILE")]
     pub scene: Option<PathBuf>,
     /// A built-in surface (see `losscape surfaces`).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["formula", "model"], required_unless_present_any = ["scene", "formula", "model"])]
@@ -557,30 +558,65 @@ fn parse_density(s: &str) -> Result<f32, String> {
 /// The scene `render` draws: the file, or one built from the flags; the view flags apply to
 /// either.
 fn render_scene(args: &RenderArgs) -> Result<Scene, CliError> {
-    let mut scene = if let Some(path) = &args.scene {
-        Scene::load(path).map_err(|e| CliError::Input(format!("--scene: {e}")))?
-    } else {
+    let surface_given =
+        args.surface.is_some() || args.formula.is_some() || args.model.model.is_some();
+    let choice = if surface_given || args.scene.is_none() {
         let surface_args = SurfaceArgs {
             surface: args.surface.clone(),
             formula: args.formula.clone(),
             model: args.model.clone(),
         };
-        let choice = match resolve(&surface_args)? {
+        Some(match resolve(&surface_args)? {
             SurfaceDef::Builtin(b) => SurfaceChoice::Builtin(b),
             SurfaceDef::Formula(f) => SurfaceChoice::Formula(f.source().to_owned()),
             SurfaceDef::Model(m) => SurfaceChoice::Model((*m).clone()),
             SurfaceDef::Slice(_) => {
                 return Err(CliError::Input("a network slice is drawn by `landscape`".into()));
             }
-        };
-        let mut scene = Scene::new(choice);
-        scene.domain = args.domain;
-        scene.starts = args.start.iter().map(|p| [p.x, p.y]).collect();
-        scene.steps = args.steps.unwrap_or(300);
-        if let Some(count) = args.cloud {
-            scene.cloud = Some(Cloud::uniform(count, args.seed.unwrap_or(0)));
+        })
+    } else {
+        None
+    };
+    let mut scene = match (&args.scene, choice) {
+        (Some(path), choice) => {
+            let mut scene =
+                Scene::load(path).map_err(|e| CliError::Input(format!("--scene: {e}")))?;
+            if let Some(choice) = choice {
+                // Another surface: its own domain (unless --domain says otherwise), and a title
+                // that names it rather than the lesson written for the scene's surface.
+                scene.title = choice.label().to_owned();
+                scene.caption.clear();
+                scene.surface = choice;
+                scene.domain = None;
+            }
+            scene
         }
-        let noise = Noise { sigma: args.noise.unwrap_or(0.0), seed: args.seed.unwrap_or(0) };
+        (None, Some(choice)) => {
+            let mut scene = Scene::new(choice);
+            scene.steps = 300;
+            scene
+        }
+        (None, None) => {
+            return Err(CliError::Input(
+                "give --scene FILE, or a surface: --surface, --formula or --model".into(),
+            ));
+        }
+    };
+    // The flags given override the scene's values.
+    if let Some(domain) = args.domain {
+        scene.domain = Some(domain);
+    }
+    if !args.start.is_empty() {
+        scene.starts = args.start.iter().map(|p| [p.x, p.y]).collect();
+    }
+    if let Some(steps) = args.steps {
+        scene.steps = steps;
+    }
+    if let Some(count) = args.cloud {
+        let seed = args.seed.or(scene.cloud.map(|c| c.seed)).unwrap_or(0);
+        scene.cloud = Some(Cloud::uniform(count, seed));
+    }
+    if !args.optimizer.is_empty() {
         let mut used = Vec::new();
         scene.optimizers = Vec::with_capacity(args.optimizer.len());
         for text in &args.optimizer {
@@ -592,10 +628,22 @@ fn render_scene(args: &RenderArgs) -> Result<Scene, CliError> {
                 color = EXTRA_COLORS.into_iter().find(|c| !used.contains(c)).unwrap_or(color);
             }
             used.push(color);
-            scene.optimizers.push(OptimizerEntry { spec, color, enabled: true, noise });
+            scene.optimizers.push(OptimizerEntry {
+                spec,
+                color,
+                enabled: true,
+                noise: Noise::NONE,
+            });
         }
-        scene
-    };
+    }
+    if args.noise.is_some() || args.seed.is_some() {
+        for entry in &mut scene.optimizers {
+            entry.noise = Noise {
+                sigma: args.noise.unwrap_or(entry.noise.sigma),
+                seed: args.seed.unwrap_or(entry.noise.seed),
+            };
+        }
+    }
     for entry in &mut scene.optimizers {
         apply_schedule(&mut entry.spec, args.schedule.as_deref())?;
     }

@@ -402,3 +402,33 @@ fn bad_render_inputs_are_clear_errors_and_write_nothing() {
     }
     assert!(!Path::new(out).exists(), "a failed render writes no file");
 }
+
+#[test]
+fn flags_given_with_a_scene_override_its_values() {
+    let scene = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/plateau.json");
+    let scene = scene.to_str().unwrap();
+    let svg = |name: &str, extra: &[&str]| -> String {
+        let out = tmp(name);
+        let mut args = vec!["render", "--scene", scene, "--size", "400x300", "--out"];
+        args.push(out.to_str().unwrap());
+        args.extend_from_slice(extra);
+        let o = losscape(&args);
+        assert!(o.status.success(), "{extra:?}: {}", String::from_utf8_lossy(&o.stderr));
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let plain = svg("scene.svg", &[]);
+    assert!(plain.contains(">RMSProp<"), "the scene's optimizers");
+    let overridden = svg(
+        "overridden.svg",
+        &["--optimizer", "adam:lr=0.2", "--start=-1,1", "--steps", "20", "--title", "mine"],
+    );
+    assert!(!overridden.contains(">RMSProp<"), "only --optimizer");
+    assert!(overridden.contains(">Adam<") && overridden.contains(">mine<"));
+    // Another surface replaces the scene's, with its own domain.
+    let other = svg("other.svg", &["--surface", "himmelblau"]);
+    assert_ne!(other, plain);
+    assert!(
+        other.contains("Himmelblau") || other.contains("himmelblau"),
+        "the new surface's title"
+    );
+}
