@@ -172,14 +172,23 @@ fn playing_forward_on_the_cached_lines_draws_the_pixels_of_a_fresh_frame() {
         let fresh = frame(&mut Renderer::new([0, 0, 0, 255]), &mesh, one, step);
         assert!(played == fresh, "step {step}: {} pixels differ", differing(&played, &fresh));
     }
-    // All the lesson's runs: the same but where two runs cross (drawn in another order), and
-    // exactly the same after going back in time (the lines are redrawn from the surface).
+    // One optimizer's runs from the lesson's starts (one colour: drawn in any order they give
+    // the same pixels): the same again.
+    let first: Vec<_> = tracks.iter().filter(|t| t.label == tracks[0].label).cloned().collect();
+    assert!(first.len() >= 2);
     let mut playing = Renderer::new([0, 0, 0, 255]);
     for &step in &steps {
-        let played = frame(&mut playing, &mesh, &tracks, step);
-        let fresh = frame(&mut Renderer::new([0, 0, 0, 255]), &mesh, &tracks, step);
-        let n = differing(&played, &fresh);
-        assert!(n <= 40, "step {step}: {n} pixels differ");
+        let played = frame(&mut playing, &mesh, &first, step);
+        let fresh = frame(&mut Renderer::new([0, 0, 0, 255]), &mesh, &first, step);
+        // (Where two of them cross, one colour blended twice rounds a unit apart.)
+        assert_eq!(differing(&played, &fresh), 0, "step {step}");
+    }
+    // All the lesson's runs (several optimizers leave from the same start: where runs overlap,
+    // playing draws them in another order): going back in time redraws the lines from the
+    // surface, exactly as a fresh frame.
+    let mut playing = Renderer::new([0, 0, 0, 255]);
+    for &step in &steps {
+        let _ = frame(&mut playing, &mesh, &tracks, step);
     }
     let back = frame(&mut playing, &mesh, &tracks, 30);
     assert!(back == frame(&mut Renderer::new([0, 0, 0, 255]), &mesh, &tracks, 30));
@@ -339,7 +348,7 @@ fn render_view_3d_writes_png_svg_and_orbit_gif_and_refuses_nonsense() {
     let (w, h, _) = decode_png(&std::fs::read(&png).unwrap());
     assert_eq!((w, h), (320, 240));
     // A cloud in 3-D: its dots on the surface.
-    let o = run(&["--cloud", "300", "--seed", "3"], &png);
+    let o = run(&["--cloud", "300"], &png);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let gif = dir.join("a.gif");
     let o = run(&["--orbit", "--frames", "6"], &gif);

@@ -91,7 +91,7 @@ const HAIR: f64 = 0.004;
 /// Longest screen segment (pixels) drawn straight: longer ones are cut and draped on the mesh.
 const DRAPE_PX: f64 = 6.0;
 /// Shortest screen step (pixels) kept: closer points add nothing.
-const MIN_STEP_PX: f64 = 0.6;
+const MIN_STEP_PX: f64 = 1.2;
 /// Half the width of a trajectory's line, pixels (times the renderer's scale).
 const LINE_HALF: f64 = 1.3;
 
@@ -701,7 +701,25 @@ fn triangle(
     for y in y0..=y1 {
         let py = y as f32 + 0.5;
         let row = (y - row0) * width;
-        for x in x0..=x1 {
+        // The row's span inside the three edges, widened by a pixel (the exact test below
+        // decides): most of a thin triangle's box is not scanned.
+        let (mut lo, mut hi) = (x0 as f32, x1 as f32);
+        for &(p, ex, ey) in &edges {
+            // Inside: ex·(py − p.y) − ey·(px − p.x) ≥ 0, linear in px.
+            let c = ex * (py - p.y);
+            if ey > 0.0 {
+                hi = hi.min(p.x + c / ey - 0.5 + 1.0);
+            } else if ey < 0.0 {
+                lo = lo.max(p.x + c / ey - 0.5 - 1.0);
+            } else if c < 0.0 {
+                lo = hi + 1.0;
+            }
+        }
+        if !(lo <= hi) {
+            continue;
+        }
+        let (sx0, sx1) = (lo.floor().max(x0 as f32) as usize, (hi.ceil() as usize).min(x1));
+        for x in sx0..=sx1 {
             let px = x as f32 + 0.5;
             let mut inside = true;
             for &(p, ex, ey) in &edges {
@@ -785,9 +803,10 @@ struct Canvas<'a> {
 impl Canvas<'_> {
     fn blend(&mut self, k: usize, rgb: [u8; 3], alpha: f64) {
         let px = &mut self.color[k];
-        let a = alpha.clamp(0.0, 1.0);
+        // In 1/256ths, rounded: integer arithmetic (a frame blends millions of pixels).
+        let a = (alpha.clamp(0.0, 1.0) * 256.0 + 0.5) as u32;
         for c in 0..3 {
-            px[c] = (f64::from(px[c]) * (1.0 - a) + f64::from(rgb[c]) * a).round() as u8;
+            px[c] = ((u32::from(px[c]) * (256 - a) + u32::from(rgb[c]) * a + 128) >> 8) as u8;
         }
     }
 
