@@ -715,7 +715,7 @@ fn triangle(
                 lo = hi + 1.0;
             }
         }
-        if !(lo <= hi) {
+        if lo.is_nan() || hi.is_nan() || lo > hi {
             continue;
         }
         let (sx0, sx1) = (lo.floor().max(x0 as f32) as usize, (hi.ceil() as usize).min(x1));
