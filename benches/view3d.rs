@@ -1,8 +1,9 @@
 //! One 3-D frame of the saddle lesson at 1280 × 800 on a 128² mesh, 8 optimizers × 16 start
-//! points × 2000 steps, every trajectory drawn in full (issue #12: ≤ 8 ms). Two cases: a
-//! playback frame (the camera still: the lit surface is cached, only the runs are drawn) and an
-//! orbit frame (the camera turns every frame: the surface is rasterised and the runs projected
-//! again).
+//! points × 2000 steps, every trajectory drawn in full (issue #12: ≤ 8 ms). Three cases: a
+//! playback frame (the camera still: the lines layer over the cached lit surface gains the new
+//! pieces, the heads are drawn over a copy of it), an orbit frame (the camera turns every
+//! frame: the surface is rasterised and the runs projected and drawn again) and the app's
+//! orbit preview (the same at half the resolution, as the app draws while the camera moves).
 
 use std::hint::black_box;
 
@@ -64,25 +65,33 @@ fn view3d(c: &mut Criterion) {
                 step: Some(step),
                 starts: &starts,
                 critical: &critical,
+                clouds: &[],
             };
             black_box(renderer.render(&mesh, &Camera::default(), 1280, 800, &marks).len())
         });
     });
-    let mut azimuth = 0.0;
-    c.bench_function("view3d orbit frame 1280x800 (8x16 runs x 2000 steps)", |b| {
-        b.iter(|| {
-            azimuth += 1.0;
-            let marks = Marks {
-                tracks: &refs,
-                tracks_id: 1,
-                step: None,
-                starts: &starts,
-                critical: &critical,
-            };
-            let camera = Camera::new(azimuth, 30.0);
-            black_box(renderer.render(&mesh, &camera, 1280, 800, &marks).len())
+    for (name, w, h, scale) in [
+        ("view3d orbit frame 1280x800 (8x16 runs x 2000 steps)", 1280, 800, 1.0),
+        ("view3d orbit preview 640x400 (8x16 runs x 2000 steps)", 640, 400, 0.5),
+    ] {
+        let mut azimuth = 0.0;
+        renderer.scale = scale;
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                azimuth += 1.0;
+                let marks = Marks {
+                    tracks: &refs,
+                    tracks_id: 1,
+                    step: None,
+                    starts: &starts,
+                    critical: &critical,
+                    clouds: &[],
+                };
+                let camera = Camera::new(azimuth, 30.0);
+                black_box(renderer.render(&mesh, &camera, w, h, &marks).len())
+            });
         });
-    });
+    }
 }
 
 criterion_group!(benches, view3d);

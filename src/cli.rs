@@ -759,9 +759,21 @@ fn render_3d(
     if args.orbit && extension != "gif" {
         return Err(CliError::Input("--orbit makes an animation: write a .gif".to_owned()));
     }
-    let fig = Figure3d::of_scene(scene, layout, scene.view.projection.camera())
+    let mut fig = Figure3d::of_scene(scene, layout, scene.view.projection.camera())
         .map_err(|e| CliError::Input(e.to_string()))?;
     let paint = |e: figure::FigureError| CliError::Input(e.to_string());
+    if scene.cloud.is_some() {
+        // The cloud's positions at exactly the steps the output shows (as in 2-D).
+        let last = fig.last_step().max(scene.steps);
+        let steps = if extension == "gif" && !args.orbit {
+            figure::anim::Animation { from: 0, to: last, frames: args.frames, fps: args.fps }
+                .steps(last)
+        } else {
+            vec![args.step.unwrap_or(last).min(last)]
+        };
+        let surface = scene.surface.resolve().map_err(|e| CliError::Input(e.to_string()))?;
+        fig.cloud = figure::CloudFrames::compute(scene, &surface, &steps).map_err(paint)?;
+    }
     let (bytes, what) = match extension {
         "png" => (view3d::to_png(&fig, args.step).map_err(paint)?, String::new()),
         "svg" => (view3d::to_svg(&fig, args.step).map_err(paint)?.into_bytes(), String::new()),

@@ -11,7 +11,8 @@ use std::path::Path;
 use losscape::field::FieldStyle;
 use losscape::figure::Layout;
 use losscape::figure::view3d::{
-    self, Camera, Figure3d, HEIGHT, Marks, Mesh3d, PathRef, Renderer, TrackRef, View, ViewMode,
+    self, Camera, CloudRef, Figure3d, HEIGHT, Marks, Mesh3d, PathRef, Renderer, TrackRef, View,
+    ViewMode,
 };
 use losscape::scene::{PRESETS, Rgb, Scene};
 use losscape::sim::{Domain, Formula, Point, SurfaceDef};
@@ -41,7 +42,14 @@ fn run_pixels(surface: &SurfaceDef, x_run: f64, camera: Camera) -> usize {
     let points: Vec<Point> =
         (0..=40).map(|k| Point::new(x_run, -0.8 + 1.6 * f64::from(k) / 40.0)).collect();
     let tracks = [TrackRef { color: MAGENTA, path: PathRef::Points(&points), diverged_at: None }];
-    let marks = Marks { tracks: &tracks, tracks_id: 1, step: None, starts: &[], critical: &[] };
+    let marks = Marks {
+        tracks: &tracks,
+        tracks_id: 1,
+        step: None,
+        starts: &[],
+        critical: &[],
+        clouds: &[],
+    };
     let mut renderer = Renderer::new([0, 0, 0, 255]);
     let rgba = renderer.render(&mesh, &camera, 400, 300, &marks);
     rgba.chunks_exact(4).filter(|p| is_magenta(p)).count()
@@ -66,6 +74,124 @@ fn a_wall_hides_the_run_behind_it_and_not_the_one_in_front() {
     // On a flat floor nothing is hidden from anywhere.
     let flat = formula("0*x");
     assert!(run_pixels(&flat, -0.6, Camera::new(0.0, 10.0)) > 300);
+}
+
+#[test]
+fn a_ray_meets_the_hill_in_front_not_the_floor_behind_it() {
+    // The wall between the camera (+x, low) and the floor at x = −0.6: the ray through the
+    // pixel where that floor point would be stops on the wall.
+    let wall = formula("exp(-60*x^2)");
+    let mesh = Mesh3d::new(&wall, square(), 96, &FieldStyle::default()).unwrap();
+    let view = View::new(&Camera::new(0.0, 10.0), mesh.half_extents(), 400, 300);
+    let hidden = view.project(mesh.world(Point::new(-0.6, 0.0)).unwrap());
+    let hit = mesh.ray_pick(&view, hidden.x, hidden.y).expect("the ray meets the wall");
+    assert!(hit.x.abs() < 0.3, "the ray went through the wall to {hit:?}");
+    // From −x the same floor point is the first thing the ray meets.
+    let view = View::new(&Camera::new(180.0, 10.0), mesh.half_extents(), 400, 300);
+    let seen = view.project(mesh.world(Point::new(-0.6, 0.0)).unwrap());
+    let hit = mesh.ray_pick(&view, seen.x, seen.y).unwrap();
+    assert!((hit - Point::new(-0.6, 0.0)).norm() < 0.02, "{hit:?}");
+}
+
+/// Magenta pixels of a cloud of runs along x = `x_run` on `surface` from `camera`.
+fn cloud_pixels(surface: &SurfaceDef, x_run: f64, camera: Camera) -> usize {
+    let mesh = Mesh3d::new(surface, square(), 96, &FieldStyle::default()).unwrap();
+    let points: Vec<Point> =
+        (0..=20).map(|k| Point::new(x_run, -0.8 + 1.6 * f64::from(k) / 20.0)).collect();
+    let clouds = [CloudRef { color: MAGENTA, points: &points }];
+    let marks = Marks {
+        tracks: &[],
+        tracks_id: 0,
+        step: None,
+        starts: &[],
+        critical: &[],
+        clouds: &clouds,
+    };
+    let mut renderer = Renderer::new([0, 0, 0, 255]);
+    let rgba = renderer.render(&mesh, &camera, 400, 300, &marks);
+    rgba.chunks_exact(4).filter(|p| is_magenta(p)).count()
+}
+
+#[test]
+fn a_cloud_behind_a_hill_is_hidden_and_in_sight_elsewhere() {
+    let wall = formula("exp(-60*x^2)");
+    assert_eq!(cloud_pixels(&wall, -0.6, Camera::new(0.0, 10.0)), 0, "hidden by the wall");
+    let seen = cloud_pixels(&wall, -0.6, Camera::new(180.0, 10.0));
+    assert!(seen > 20 * 8, "each of the 21 runs a dot from −x: {seen} pixels");
+    assert!(cloud_pixels(&wall, 0.6, Camera::new(0.0, 10.0)) > 20 * 8);
+}
+
+/// The saddle lesson's runs as the figure simulates them, and its mesh.
+fn saddle_runs() -> (Mesh3d, Vec<losscape::figure::Track>) {
+    let scene = preset("saddle.json");
+    let surface = scene.surface.resolve().unwrap();
+    let tracks = losscape::figure::simulate_scene(&scene, &surface).unwrap();
+    let style = FieldStyle {
+        colormap: scene.view.colormap,
+        log_scale: scene.view.log_scale,
+        contour_count: scene.view.contours,
+    };
+    (Mesh3d::new(&surface, scene.domain(), 96, &style).unwrap(), tracks)
+}
+
+fn frame(
+    renderer: &mut Renderer,
+    mesh: &Mesh3d,
+    tracks: &[losscape::figure::Track],
+    step: usize,
+) -> Vec<u8> {
+    let refs: Vec<TrackRef<'_>> = tracks
+        .iter()
+        .map(|t| TrackRef {
+            color: t.color,
+            path: PathRef::Points(&t.points),
+            diverged_at: t.diverged_at,
+        })
+        .collect();
+    let starts: Vec<Point> = tracks.iter().map(|t| t.points[0]).collect();
+    let marks = Marks {
+        tracks: &refs,
+        tracks_id: 7,
+        step: Some(step),
+        starts: &starts,
+        critical: &[],
+        clouds: &[],
+    };
+    renderer.render(mesh, &Camera::new(-50.0, 35.0), 480, 360, &marks).to_vec()
+}
+
+#[test]
+fn playing_forward_on_the_cached_lines_draws_the_pixels_of_a_fresh_frame() {
+    let (mesh, tracks) = saddle_runs();
+    let steps = [0, 1, 7, 30, 31, 120, 250, 300];
+    // One run: the pieces added step by step are exactly those of a frame drawn at once.
+    let one = &tracks[tracks.len() - 1..];
+    let mut playing = Renderer::new([0, 0, 0, 255]);
+    for &step in &steps {
+        let played = frame(&mut playing, &mesh, one, step);
+        let fresh = frame(&mut Renderer::new([0, 0, 0, 255]), &mesh, one, step);
+        assert!(played == fresh, "step {step}: {} pixels differ", differing(&played, &fresh));
+    }
+    // One optimizer's runs from the lesson's starts (one colour: drawn in any order they give
+    // the same pixels): the same again.
+    let first: Vec<_> = tracks.iter().filter(|t| t.label == tracks[0].label).cloned().collect();
+    assert!(first.len() >= 2);
+    let mut playing = Renderer::new([0, 0, 0, 255]);
+    for &step in &steps {
+        let played = frame(&mut playing, &mesh, &first, step);
+        let fresh = frame(&mut Renderer::new([0, 0, 0, 255]), &mesh, &first, step);
+        // (Where two of them cross, one colour blended twice rounds a unit apart.)
+        assert_eq!(differing(&played, &fresh), 0, "step {step}");
+    }
+    // All the lesson's runs (several optimizers leave from the same start: where runs overlap,
+    // playing draws them in another order): going back in time redraws the lines from the
+    // surface, exactly as a fresh frame.
+    let mut playing = Renderer::new([0, 0, 0, 255]);
+    for &step in &steps {
+        let _ = frame(&mut playing, &mesh, &tracks, step);
+    }
+    let back = frame(&mut playing, &mesh, &tracks, 30);
+    assert!(back == frame(&mut Renderer::new([0, 0, 0, 255]), &mesh, &tracks, 30));
 }
 
 #[test]
@@ -110,14 +236,20 @@ fn the_ray_through_a_pixel_meets_the_surface_where_the_picker_says() {
     let slope = formula("x");
     let mesh = Mesh3d::new(&slope, square(), 64, &FieldStyle::default()).unwrap();
     let mut renderer = Renderer::new([0, 0, 0, 255]);
-    let marks = Marks { tracks: &[], tracks_id: 0, step: None, starts: &[], critical: &[] };
+    let marks =
+        Marks { tracks: &[], tracks_id: 0, step: None, starts: &[], critical: &[], clouds: &[] };
     let _ = renderer.render(&mesh, &Camera::new(0.0, 60.0), 400, 300, &marks);
     let view = *renderer.view().unwrap();
     for p in [Point::new(0.3, -0.2), Point::new(-0.5, 0.5), Point::new(0.7, 0.1)] {
         let s = view.project(mesh.world(p).unwrap());
         let picked = renderer.pick(&mesh, s.x, s.y).expect("the surface is there");
         assert!((picked - p).norm() < 0.03, "picked {picked:?} for {p:?}");
+        // The ray marched through the mesh (what the app's click uses, with no frame drawn)
+        // meets it at the same point.
+        let marched = mesh.ray_pick(&view, s.x, s.y).expect("the ray meets the surface");
+        assert!((marched - p).norm() < 1e-3, "marched to {marched:?} for {p:?}");
     }
+    assert!(mesh.ray_pick(&view, 1.0, 1.0).is_none(), "a ray past the surface meets nothing");
     // Off the surface: nothing to pick.
     assert!(renderer.pick(&mesh, 1.0, 1.0).is_none());
     let near = view.project(mesh.world(Point::new(0.9, 0.0)).unwrap());
@@ -215,6 +347,9 @@ fn render_view_3d_writes_png_svg_and_orbit_gif_and_refuses_nonsense() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let (w, h, _) = decode_png(&std::fs::read(&png).unwrap());
     assert_eq!((w, h), (320, 240));
+    // A cloud in 3-D: its dots on the surface.
+    let o = run(&["--cloud", "300"], &png);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let gif = dir.join("a.gif");
     let o = run(&["--orbit", "--frames", "6"], &gif);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -266,7 +401,11 @@ fn v_toggles_the_3d_view_and_a_drag_orbits_it() {
     assert!(after.elevation > before.elevation + 5.0, "{before:?} → {after:?}");
     // The scene remembers the angles.
     assert_eq!(h.state().scene.view.projection.azimuth, after.azimuth);
-    // A click on the surface adds a start point there.
+    // A click on the surface adds a start point there (once a frame has been drawn: the
+    // picture is drawn in the background).
+    h.state_mut().view3d.settle();
+    h.run_steps(2);
+    assert!(h.state().view3d.full_frames > 0, "a frame was drawn and shown");
     let starts = h.state().scene.starts.len();
     let at = rect.center();
     h.hover_at(at);

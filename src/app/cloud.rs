@@ -185,6 +185,11 @@ impl CloudView {
         }
     }
 
+    /// The newest frame on screen: its step, and per optimizer (by index) where its runs are.
+    pub fn newest(&self) -> Option<(usize, &[(usize, CloudFrame)])> {
+        self.history.back().map(|(s, frames)| (*s, frames.as_slice()))
+    }
+
     /// How many runs of optimizer `i` have diverged by the newest frame.
     pub fn diverged(&self, i: usize) -> Option<usize> {
         let (_, frames) = self.history.back()?;

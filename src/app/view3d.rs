@@ -2,19 +2,32 @@
 //! drawn by the shared CPU rasteriser ([`crate::figure::view3d`]) and shown as a texture. It
 //! owns its camera: drag orbits, the wheel zooms, a double-click resets, a click on the surface
 //! drops a start point where the ray through the pointer meets it.
+//!
+//! The picture is drawn in the background ([`JobSlot`], [`Priority::Interactive`]): the UI
+//! thread only asks for the frame it wants and shows the last one drawn meanwhile. While the
+//! camera moves (a drag, the wheel) frames are drawn at half the resolution, four times fewer
+//! pixels, and the full picture follows once the camera rests. The mesh of a surface is built
+//! by the job too (a model surface is slow to sample).
 
-use egui::{Color32, Rect, Sense, TextureHandle, TextureOptions, Ui, UiBuilder};
+use std::sync::{Arc, Mutex};
+
+use egui::{Color32, ColorImage, Rect, Sense, TextureHandle, TextureOptions, Ui, UiBuilder};
 
 use super::{Command, LosscapeApp};
 use crate::field::FieldStyle;
 use crate::figure::view3d::{
-    Camera, DEFAULT_MESH, Marks, Mesh3d, PathRef, Projection, Renderer, TrackRef, ViewMode,
+    Camera, CloudRef, DEFAULT_MESH, Marks, Mesh3d, PathRef, Projection, Renderer, TrackRef, View,
+    ViewMode,
 };
-use crate::scene::Scene;
-use crate::sim::{CriticalPoint, SurfaceDef};
+use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::scene::{Rgb, Scene};
+use crate::sim::{CriticalKind, CriticalPoint, Point, SurfaceDef};
 
 /// Degrees the camera turns per point dragged.
 const DEGREES_PER_POINT: f64 = 0.4;
+/// How long (seconds) after the camera last moved frames are still drawn at the preview
+/// resolution.
+const SETTLE: f64 = 0.15;
 
 /// What the mesh depends on.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,27 +37,54 @@ struct MeshKey {
     style: FieldStyle,
 }
 
-/// What a frame's pixels depend on (besides the mesh): nothing changed, nothing uploaded.
+/// What a frame's pixels depend on: nothing changed, nothing drawn or uploaded.
 #[derive(Clone, Debug, PartialEq)]
 struct FrameKey {
-    mesh: u64,
+    mesh: MeshKey,
     camera: [u64; 3],
     size: [usize; 2],
+    scale: u32,
     step: usize,
     runs: u64,
     starts: Vec<[u64; 2]>,
-    critical: usize,
+    critical: Vec<[u64; 2]>,
+    cloud: Option<(usize, usize)>,
+}
+
+/// What the background job keeps between frames: the rasteriser (with its caches) and the mesh.
+#[derive(Default)]
+struct Drawing {
+    renderer: Option<Renderer>,
+    mesh: Option<(MeshKey, Arc<Mesh3d>)>,
+}
+
+/// A frame drawn in the background.
+struct Drawn {
+    key: FrameKey,
+    image: ColorImage,
+    mesh: Arc<Mesh3d>,
 }
 
 /// The 3-D view's state.
 pub struct View3dPanel {
     /// The camera (its angles are mirrored in the scene's projection).
     pub camera: Camera,
-    renderer: Renderer,
-    mesh: Option<(MeshKey, u64, Mesh3d)>,
-    mesh_count: u64,
+    drawing: Arc<Mutex<Drawing>>,
+    job: JobSlot<Result<Drawn, String>>,
+    /// The frame the job is drawing.
+    pending: Option<FrameKey>,
+    /// A frame drawn, not yet uploaded.
+    ready: Option<Drawn>,
+    /// The mesh of the frame on screen (what a click picks on).
+    mesh: Option<Arc<Mesh3d>>,
     texture: Option<TextureHandle>,
     shown: Option<FrameKey>,
+    /// Frames drawn at the full resolution (tests).
+    pub full_frames: u64,
+    /// Until when the camera counts as moving (preview resolution).
+    moving_until: Option<f64>,
+    /// The mesh could not be made: why.
+    failed: Option<String>,
     /// The angles last read from or written to the scene.
     synced: (f64, f64),
     /// Where the 3-D image was on screen in the last frame.
@@ -56,11 +96,16 @@ impl Default for View3dPanel {
         let camera = Camera::default();
         Self {
             camera,
-            renderer: Renderer::new([27, 27, 27, 255]),
+            drawing: Arc::default(),
+            job: JobSlot::new("view3d", Priority::Interactive),
+            pending: None,
+            ready: None,
             mesh: None,
-            mesh_count: 0,
             texture: None,
             shown: None,
+            full_frames: 0,
+            moving_until: None,
+            failed: None,
             synced: (camera.azimuth, camera.elevation),
             rect: None,
         }
@@ -81,7 +126,12 @@ pub struct Input<'a> {
     pub step: usize,
     /// Critical points, when shown.
     pub critical: &'a [CriticalPoint],
+    /// The cloud on screen.
+    pub cloud: &'a super::cloud::CloudView,
 }
+
+/// The background colour of the 3-D view.
+const BACKGROUND: [u8; 4] = [27, 27, 27, 255];
 
 impl View3dPanel {
     /// Draws the 3-D view filling `ui`; orbits, zooms and resets on the pointer; returns a start
@@ -99,20 +149,39 @@ impl View3dPanel {
             self.camera.elevation = projection.elevation;
         }
         let size = ui.available_size().max(egui::vec2(64.0, 64.0));
-        let (rect, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
+        let (whole, response) = ui.allocate_exact_size(size, Sense::click_and_drag());
+        // The legend in a column of its own right of the picture when there is room for it
+        // (the picture stays wider than high), else over the picture's top-right corner: never
+        // over the surface's middle.
+        let legend = legend_rows(input);
+        let legend_size = legend_size(ui, &legend);
+        let beside = legend_size.x > 0.0 && whole.width() - legend_size.x - 12.0 > whole.height();
+        let rect = if beside {
+            Rect::from_min_max(
+                whole.min,
+                egui::pos2(whole.max.x - legend_size.x - 12.0, whole.max.y),
+            )
+        } else {
+            whole
+        };
         self.rect = Some(rect);
+        let mut moved = false;
         if response.dragged_by(egui::PointerButton::Primary)
             || response.dragged_by(egui::PointerButton::Secondary)
         {
             let d = response.drag_delta();
-            self.camera
-                .orbit(-f64::from(d.x) * DEGREES_PER_POINT, f64::from(d.y) * DEGREES_PER_POINT);
+            if d != egui::Vec2::ZERO {
+                self.camera
+                    .orbit(-f64::from(d.x) * DEGREES_PER_POINT, f64::from(d.y) * DEGREES_PER_POINT);
+                moved = true;
+            }
         }
         if response.hovered() {
             let scroll = ui.input(|i| i.smooth_scroll_delta.y);
             if scroll != 0.0 {
                 self.camera.zoom =
                     (self.camera.zoom * f64::from(scroll * 0.002).exp()).clamp(0.3, 8.0);
+                moved = true;
             }
         }
         if response.double_clicked() {
@@ -121,85 +190,84 @@ impl View3dPanel {
         projection.azimuth = self.camera.azimuth;
         projection.elevation = self.camera.elevation;
         self.synced = (self.camera.azimuth, self.camera.elevation);
+        let now = ui.input(|i| i.time);
+        if moved {
+            self.moving_until = Some(now + SETTLE);
+        }
+        let preview = self.moving_until.is_some_and(|t| now < t);
+        if let Some(t) = self.moving_until {
+            if preview {
+                // Draw the full picture once the camera rests.
+                ui.ctx().request_repaint_after(std::time::Duration::from_secs_f64(t - now));
+            } else {
+                self.moving_until = None;
+            }
+        }
+
+        self.take_finished(ui.ctx());
 
         let ppp = ui.ctx().pixels_per_point();
         let max_side = ui.ctx().input(|i| i.max_texture_side).min(4096);
         let w = ((rect.width() * ppp).round() as usize).clamp(16, max_side);
         let h = ((rect.height() * ppp).round() as usize).clamp(16, max_side);
-        self.renderer.scale = ppp;
-        let Some(mesh_id) = self.mesh(input) else {
-            ui.painter().text(
-                rect.center(),
-                egui::Align2::CENTER_CENTER,
-                "the surface cannot be drawn in 3-D here",
-                egui::FontId::proportional(16.0),
-                Color32::LIGHT_RED,
-            );
-            return commands;
-        };
-        let Some((_, _, mesh)) = &self.mesh else { return commands };
+        let key = self.frame_key(input, if preview { [w / 2, h / 2] } else { [w, h] }, {
+            if preview { 0.5 * ppp } else { ppp }
+        });
+        if self.shown.as_ref() != Some(&key)
+            && self.pending.as_ref() != Some(&key)
+            && !self.job.busy()
+        {
+            self.request(ui.ctx(), input, key);
+        }
 
-        // A click (not a drag) drops a start where the ray meets the surface.
+        // A click (not a drag) drops a start where the ray through the pointer meets the
+        // surface (computed here, from the camera: no need to wait for a frame).
         if response.clicked()
             && let Some(pos) = response.interact_pointer_pos()
-            && self.renderer.view().is_some()
+            && let Some(mesh) = &self.mesh
         {
+            let view = View::new(&self.camera, mesh.half_extents(), w, h);
             let (x, y) =
                 (f64::from((pos.x - rect.min.x) * ppp), f64::from((pos.y - rect.min.y) * ppp));
-            if let Some(p) = self.renderer.pick(mesh, x, y) {
+            if let Some(p) = mesh.ray_pick(&view, x, y) {
                 commands.push(Command::AddStart(p));
             }
         }
 
-        let starts: Vec<_> = input.scene.start_points().collect();
-        let key = FrameKey {
-            mesh: mesh_id,
-            camera: [
-                self.camera.azimuth.to_bits(),
-                self.camera.elevation.to_bits(),
-                self.camera.zoom.to_bits(),
-            ],
-            size: [w, h],
-            step: input.step,
-            runs: input.runs.generation,
-            starts: starts.iter().map(|p| [p.x.to_bits(), p.y.to_bits()]).collect(),
-            critical: input.critical.len(),
-        };
-        if self.shown.as_ref() != Some(&key) || self.texture.is_none() {
-            let mut tracks: Vec<TrackRef<'_>> = Vec::new();
-            for (entry, runs) in input.scene.optimizers.iter().zip(&input.runs.table) {
-                for run in runs.iter().flatten() {
-                    tracks.push(TrackRef {
-                        color: entry.color,
-                        path: PathRef::Trajectory(&run.trajectory.points),
-                        diverged_at: run.trajectory.diverged_at,
-                    });
-                }
-            }
-            let marks = Marks {
-                tracks: &tracks,
-                tracks_id: input.runs.generation,
-                // Thinned runs keep every stride-th point: the head at step k is point k/stride.
-                step: Some(input.step / input.runs.plan.stride.max(1)),
-                starts: &starts,
-                critical: input.critical,
-            };
-            let rgba = self.renderer.render(mesh, &self.camera, w, h, &marks);
-            let image = egui::ColorImage::from_rgba_unmultiplied([w, h], rgba);
-            match &mut self.texture {
-                Some(t) => t.set(image, TextureOptions::LINEAR),
-                None => {
-                    self.texture =
-                        Some(ui.ctx().load_texture("losscape-3d", image, TextureOptions::LINEAR));
-                }
-            }
-            self.shown = Some(key);
-        }
+        let painter = ui.painter_at(whole);
+        painter.rect_filled(
+            whole,
+            0.0,
+            Color32::from_rgb(BACKGROUND[0], BACKGROUND[1], BACKGROUND[2]),
+        );
         if let Some(texture) = &self.texture {
             let uv = Rect::from_min_max(egui::pos2(0.0, 0.0), egui::pos2(1.0, 1.0));
-            ui.painter().image(texture.id(), rect, uv, Color32::WHITE);
+            painter.image(texture.id(), rect, uv, Color32::WHITE);
         }
-        ui.painter().text(
+        let message = match (&self.failed, &self.texture) {
+            (Some(why), _) => Some((
+                format!("the surface cannot be drawn in 3-D here: {why}"),
+                Color32::LIGHT_RED,
+            )),
+            (None, None) => Some(("drawing the surface…".to_owned(), Color32::GRAY)),
+            _ => None,
+        };
+        if let Some((text, color)) = message {
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                text,
+                egui::FontId::proportional(16.0),
+                color,
+            );
+        }
+        let legend_at = if beside {
+            egui::pos2(whole.max.x - legend_size.x - 4.0, whole.min.y + 8.0)
+        } else {
+            egui::pos2(whole.max.x - legend_size.x - 8.0, whole.min.y + 8.0)
+        };
+        paint_legend(&painter, legend_at, legend_size, &legend);
+        painter.text(
             rect.left_bottom() + egui::vec2(8.0, -8.0),
             egui::Align2::LEFT_BOTTOM,
             format!(
@@ -212,25 +280,239 @@ impl View3dPanel {
         commands
     }
 
-    /// The mesh of the current surface and style (rebuilt only when they change); its id.
-    fn mesh(&mut self, input: &Input<'_>) -> Option<u64> {
+    /// Waits for the frame being drawn (tests and screenshots; the UI never waits).
+    pub fn settle(&mut self) {
+        if let Some(outcome) = self.job.wait() {
+            self.finished(outcome);
+        }
+    }
+
+    /// Takes a finished frame from the job and uploads it.
+    fn take_finished(&mut self, ctx: &egui::Context) {
+        if let Some((outcome, _)) = self.job.poll() {
+            self.finished(outcome);
+        }
+        if let Some(drawn) = self.ready.take() {
+            let full = drawn.key.scale == ctx.pixels_per_point().to_bits();
+            match &mut self.texture {
+                Some(t) => t.set(drawn.image, TextureOptions::LINEAR),
+                None => {
+                    self.texture =
+                        Some(ctx.load_texture("losscape-3d", drawn.image, TextureOptions::LINEAR));
+                }
+            }
+            if full {
+                self.full_frames += 1;
+            }
+            self.shown = Some(drawn.key);
+            self.mesh = Some(drawn.mesh);
+        }
+    }
+
+    fn finished(&mut self, outcome: Outcome<Result<Drawn, String>>) {
+        self.pending = None;
+        match outcome {
+            Outcome::Done(Ok(drawn)) => {
+                self.failed = None;
+                self.ready = Some(drawn);
+            }
+            Outcome::Done(Err(why)) | Outcome::Failed(why) => self.failed = Some(why),
+            Outcome::Cancelled => {}
+        }
+    }
+
+    /// What the frame of `input` at `size` pixels (lines scaled by `scale`) depends on.
+    fn frame_key(&self, input: &Input<'_>, size: [usize; 2], scale: f32) -> FrameKey {
         let view = &input.scene.view;
         let style = FieldStyle {
             colormap: view.colormap,
             log_scale: view.log_scale,
             contour_count: if view.contour_lines { view.contours } else { 0 },
         };
-        let domain = input.scene.domain();
-        let key = MeshKey { surface_id: input.surface_id, domain: domain.into(), style };
-        if let Some((k, id, _)) = &self.mesh
-            && *k == key
-        {
-            return Some(*id);
+        let bits = |p: Point| [p.x.to_bits(), p.y.to_bits()];
+        FrameKey {
+            mesh: MeshKey {
+                surface_id: input.surface_id,
+                domain: input.scene.domain().into(),
+                style,
+            },
+            camera: [
+                self.camera.azimuth.to_bits(),
+                self.camera.elevation.to_bits(),
+                self.camera.zoom.to_bits(),
+            ],
+            size,
+            scale: scale.to_bits(),
+            step: input.step,
+            runs: input.runs.generation,
+            starts: input.scene.start_points().map(bits).collect(),
+            critical: input.critical.iter().map(|c| bits(c.point)).collect(),
+            cloud: input
+                .cloud
+                .newest()
+                .map(|(step, frames)| (step, frames.iter().map(|(_, f)| f.points.len()).sum())),
         }
-        let mesh = Mesh3d::new(input.surface, domain, DEFAULT_MESH, &style).ok()?;
-        self.mesh_count += 1;
-        self.mesh = Some((key, self.mesh_count, mesh));
-        Some(self.mesh_count)
+    }
+
+    /// Asks the job for the frame `key` of `input`.
+    fn request(&mut self, ctx: &egui::Context, input: &Input<'_>, key: FrameKey) {
+        let drawing = Arc::clone(&self.drawing);
+        let surface = input.surface.clone();
+        let domain = input.scene.domain();
+        let mut tracks: Vec<(Rgb, Arc<super::runs::Run>)> = Vec::new();
+        for (entry, runs) in input.scene.optimizers.iter().zip(&input.runs.table) {
+            for run in runs.iter().flatten() {
+                tracks.push((entry.color, Arc::clone(run)));
+            }
+        }
+        // Thinned runs keep every stride-th point: the head at step k is point k/stride.
+        let head = input.step / input.runs.plan.stride.max(1);
+        let tracks_id = input.runs.generation;
+        let starts: Vec<Point> = input.scene.start_points().collect();
+        let critical = input.critical.to_vec();
+        let clouds: Vec<(Rgb, Vec<Point>)> = input
+            .cloud
+            .newest()
+            .map(|(_, frames)| {
+                // The first optimizer on top, as on the map.
+                frames
+                    .iter()
+                    .rev()
+                    .filter_map(|(i, f)| {
+                        input.scene.optimizers.get(*i).map(|e| (e.color, f.points.clone()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let camera = self.camera;
+        let job_key = key.clone();
+        let ctx = ctx.clone();
+        self.pending = Some(key);
+        self.job.request(
+            move || ctx.request_repaint(),
+            move |_| {
+                let key = job_key;
+                let mut drawing = drawing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                let mesh = match &drawing.mesh {
+                    Some((k, mesh)) if *k == key.mesh => Arc::clone(mesh),
+                    _ => {
+                        let made = Mesh3d::new(&surface, domain, DEFAULT_MESH, &key.mesh.style);
+                        match made {
+                            Ok(mesh) => {
+                                let mesh = Arc::new(mesh);
+                                drawing.mesh = Some((key.mesh.clone(), Arc::clone(&mesh)));
+                                mesh
+                            }
+                            Err(e) => return Ok(Err(e.to_string())),
+                        }
+                    }
+                };
+                let renderer = drawing.renderer.get_or_insert_with(|| Renderer::new(BACKGROUND));
+                renderer.scale = f32::from_bits(key.scale);
+                let refs: Vec<TrackRef<'_>> = tracks
+                    .iter()
+                    .map(|(color, run)| TrackRef {
+                        color: *color,
+                        path: PathRef::Trajectory(&run.trajectory.points),
+                        diverged_at: run.trajectory.diverged_at,
+                    })
+                    .collect();
+                let cloud_refs: Vec<CloudRef<'_>> = clouds
+                    .iter()
+                    .map(|(color, points)| CloudRef { color: *color, points })
+                    .collect();
+                let marks = Marks {
+                    tracks: &refs,
+                    tracks_id,
+                    step: Some(head),
+                    starts: &starts,
+                    critical: &critical,
+                    clouds: &cloud_refs,
+                };
+                let [w, h] = key.size;
+                let rgba = renderer.render(&mesh, &camera, w, h, &marks);
+                // Opaque pixels: premultiplied is the same, and a copy cheaper.
+                let image = ColorImage::from_rgba_premultiplied([w, h], rgba);
+                Ok(Ok(Drawn { key, image, mesh }))
+            },
+        );
+    }
+}
+
+/// The legend's rows: each enabled optimizer's label and colour, then a saddle's directions.
+fn legend_rows(input: &Input<'_>) -> Vec<(String, Color32)> {
+    let color = |c: Rgb| Color32::from_rgb(c.0[0], c.0[1], c.0[2]);
+    let mut rows: Vec<(String, Color32)> = input
+        .scene
+        .optimizers
+        .iter()
+        .zip(crate::figure::legend_labels(input.scene))
+        .filter(|(o, _)| o.enabled)
+        .map(|(o, label)| (label, color(o.color)))
+        .collect();
+    if input.critical.iter().any(|c| c.kind == CriticalKind::Saddle) {
+        use crate::figure::view3d::{ATTRACT, ESCAPE};
+        rows.push(("escape direction (λ < 0)".to_owned(), color(ESCAPE)));
+        rows.push(("attracting direction (λ > 0)".to_owned(), color(ATTRACT)));
+    }
+    rows
+}
+
+const LEGEND_FONT: f32 = 13.0;
+const LEGEND_ROW: f32 = 18.0;
+
+/// The legend's size in points (zero when it has no rows).
+fn legend_size(ui: &Ui, rows: &[(String, Color32)]) -> egui::Vec2 {
+    if rows.is_empty() {
+        return egui::Vec2::ZERO;
+    }
+    let painter = ui.painter();
+    let widest = rows
+        .iter()
+        .map(|(label, _)| {
+            painter
+                .layout_no_wrap(
+                    label.clone(),
+                    egui::FontId::proportional(LEGEND_FONT),
+                    Color32::WHITE,
+                )
+                .size()
+                .x
+        })
+        .fold(0.0, f32::max);
+    egui::vec2(widest + 40.0, 8.0 + LEGEND_ROW * rows.len() as f32)
+}
+
+fn paint_legend(
+    painter: &egui::Painter,
+    at: egui::Pos2,
+    size: egui::Vec2,
+    rows: &[(String, Color32)],
+) {
+    if rows.is_empty() {
+        return;
+    }
+    let frame = Rect::from_min_size(at, size);
+    painter.rect(
+        frame,
+        4.0,
+        Color32::from_black_alpha(190),
+        egui::Stroke::new(1.0, Color32::from_gray(90)),
+        egui::StrokeKind::Inside,
+    );
+    for (k, (label, color)) in rows.iter().enumerate() {
+        let y = at.y + 4.0 + LEGEND_ROW * (k as f32 + 0.5);
+        painter.line_segment(
+            [egui::pos2(at.x + 8.0, y), egui::pos2(at.x + 28.0, y)],
+            egui::Stroke::new(3.0, *color),
+        );
+        painter.text(
+            egui::pos2(at.x + 34.0, y),
+            egui::Align2::LEFT_CENTER,
+            label,
+            egui::FontId::proportional(LEGEND_FONT),
+            Color32::from_gray(235),
+        );
     }
 }
 
@@ -286,6 +568,7 @@ pub fn central(
                 runs: &app.runs,
                 step: app.playback.step,
                 critical: critical.unwrap_or(&[]),
+                cloud: &app.cloud,
             };
             commands.extend(app.view3d.ui(ui, &input, &mut projection));
             app.scene.view.projection = projection;

@@ -30,7 +30,7 @@ mod paint;
 mod raster;
 
 pub use paint::{Figure3d, orbit_gif, to_gif, to_png, to_svg};
-pub use raster::{Marks, PathRef, Renderer, TrackRef};
+pub use raster::{ATTRACT, CloudRef, ESCAPE, Marks, PathRef, Renderer, TrackRef};
 
 use crate::field::{ColorScale, Colormap, FieldError, FieldStyle};
 use crate::sim::{Domain, Point, Surface};
@@ -506,6 +506,43 @@ impl Mesh3d {
             z(0, 0) + v * (z(0, 1) - z(0, 0)) + u * (z(1, 1) - z(0, 1))
         };
         h.is_finite().then_some(h)
+    }
+
+    /// The plane point where the ray from `view`'s camera through screen point `(x, y)` first
+    /// meets the mesh (either face); `None` when it misses. Marches the ray through the box's
+    /// bounding sphere in 1024 steps and bisects the first crossing, so it needs no frame drawn:
+    /// a click picks on the camera as it is now.
+    pub fn ray_pick(&self, view: &View, x: f64, y: f64) -> Option<Point> {
+        let radius = dot(self.half, self.half).sqrt();
+        let (near, far) = ((view.distance - radius).max(1e-6), view.distance + radius);
+        // Above (+) or below (−) the mesh at depth d along the ray; None off the mesh.
+        let side = |d: f64| -> Option<f64> {
+            let p = view.unproject(x, y, 1.0 / d);
+            let h = self.height_at(self.plane_point([p[0], p[1]]))?;
+            Some(p[2] - h)
+        };
+        const STEPS: usize = 1024;
+        let mut prev: Option<(f64, f64)> = None;
+        for k in 0..=STEPS {
+            let d = near + (far - near) * k as f64 / STEPS as f64;
+            let s = side(d);
+            if let (Some((d0, s0)), Some(s1)) = (prev, s)
+                && (s0 > 0.0) != (s1 > 0.0)
+            {
+                let (mut lo, mut hi) = (d0, d);
+                for _ in 0..40 {
+                    let mid = 0.5 * (lo + hi);
+                    match side(mid) {
+                        Some(sm) if (sm > 0.0) == (s0 > 0.0) => lo = mid,
+                        _ => hi = mid,
+                    }
+                }
+                let p = view.unproject(x, y, 1.0 / hi);
+                return Some(self.plane_point([p[0], p[1]]));
+            }
+            prev = s.map(|s| (d, s));
+        }
+        None
     }
 
     /// The world point of plane point `p` on the mesh (`None` where [`Mesh3d::height_at`] is).

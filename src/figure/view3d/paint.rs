@@ -10,12 +10,14 @@ use base64::Engine;
 use color_quant::NeuQuant;
 use resvg::tiny_skia::{Pixmap, PixmapPaint, Transform};
 
-use super::raster::{Marks, PathRef, Renderer, TrackRef};
+use super::raster::{CloudRef, Marks, PathRef, Renderer, TrackRef};
 use super::{Camera, DEFAULT_MESH, Mesh3d};
 use crate::field::FieldStyle;
 use crate::figure::raster::{draw_svg, encode_rgba_png, png_bytes};
 use crate::figure::svg::{critical_style, escape, hex, marker};
-use crate::figure::{FigureError, Frame, Layout, MAX_SIDE, Track, legend_labels, simulate_scene};
+use crate::figure::{
+    CloudFrames, FigureError, Frame, Layout, MAX_SIDE, Track, legend_labels, simulate_scene,
+};
 use crate::scene::{Rgb, Scene, SurfaceChoice};
 use crate::sim::{CriticalKind, CriticalPoint, Point, SurfaceDef, critical_points};
 
@@ -54,6 +56,9 @@ pub struct Figure3d {
     pub critical: Vec<CriticalPoint>,
     /// Legend entries.
     pub legend: Vec<(String, Rgb)>,
+    /// A cloud of runs, drawn on the surface at the step shown (its newest frame at or before
+    /// it).
+    pub cloud: Option<CloudFrames>,
 }
 
 impl Figure3d {
@@ -124,6 +129,7 @@ impl Figure3d {
             starts: scene.start_points().collect(),
             critical,
             legend,
+            cloud: None,
         };
         // The legend in a column of its own, right of the surface, so it hides nothing.
         if let Some((w, _)) = fig.legend_size() {
@@ -145,9 +151,10 @@ impl Figure3d {
         Self::new(scene, &surface, tracks, layout, camera, mesh)
     }
 
-    /// The last step any track reaches.
+    /// The last step any track (or the cloud) reaches.
     pub fn last_step(&self) -> usize {
-        self.tracks.iter().map(|t| t.points.len().saturating_sub(1)).max().unwrap_or(0)
+        let cloud = self.cloud.as_ref().map_or(0, |c| c.last);
+        self.tracks.iter().map(|t| t.points.len().saturating_sub(1)).max().unwrap_or(0).max(cloud)
     }
 
     /// The frame's size in device pixels.
@@ -186,12 +193,26 @@ impl Figure3d {
                 diverged_at: t.diverged_at,
             })
             .collect();
+        let clouds: Vec<CloudRef<'_>> = self
+            .cloud
+            .as_ref()
+            .and_then(|c| c.at(step.unwrap_or(usize::MAX)).next())
+            .map(|frame| {
+                // The first optimizer on top, as on the map.
+                frame
+                    .iter()
+                    .rev()
+                    .map(|(color, points)| CloudRef { color: *color, points })
+                    .collect()
+            })
+            .unwrap_or_default();
         let marks = Marks {
             tracks: &refs,
             tracks_id: 0,
             step,
             starts: &self.starts,
             critical: &self.critical,
+            clouds: &clouds,
         };
         (renderer.render(&self.mesh, camera, w, h, &marks), w, h)
     }
@@ -476,6 +497,20 @@ pub fn to_svg(fig: &Figure3d, step: Option<usize>) -> Result<String, FigureError
         }
     }
     s.push_str("</g>\n");
+    if let Some(frame) = fig.cloud.as_ref().and_then(|c| c.at(last).next()) {
+        s.push_str(r#"<g id="cloud" stroke="black" stroke-opacity="0.7" stroke-width="0.9">"#);
+        for (color, points) in frame.iter().rev() {
+            let color = hex(*color);
+            for &p in points {
+                if let Some((q, true)) = renderer.sight(&fig.mesh, p) {
+                    let (x, y) = to_fig(q);
+                    let _ =
+                        write!(s, r#"<circle cx="{x:.2}" cy="{y:.2}" r="2.4" fill="{color}"/>"#);
+                }
+            }
+        }
+        s.push_str("</g>\n");
+    }
     s.push_str(&text);
     Ok(s)
 }

@@ -5,6 +5,7 @@
 use super::{Camera, Mesh3d, V3, View, dot, normalize};
 use crate::scene::Rgb;
 use crate::sim::{CriticalKind, CriticalPoint, Point, TrajectoryPoint};
+use rayon::prelude::*;
 
 /// The points of a path: plain points (a figure's track) or a simulated trajectory (the app's
 /// runs), borrowed either way.
@@ -63,6 +64,18 @@ pub struct Marks<'a> {
     pub starts: &'a [Point],
     /// Critical points (a saddle's eigen-directions are drawn with it).
     pub critical: &'a [CriticalPoint],
+    /// Clouds of runs at the current step: each a colour and where its runs are, drawn as small
+    /// dots on the surface, hidden behind hills like the runs.
+    pub clouds: &'a [CloudRef<'a>],
+}
+
+/// One optimizer's cloud of runs at one step.
+#[derive(Clone, Copy, Debug)]
+pub struct CloudRef<'a> {
+    /// Its colour.
+    pub color: Rgb,
+    /// Where its runs are.
+    pub points: &'a [Point],
 }
 
 /// Colour of a saddle's escape direction (negative curvature), as on the map.
@@ -78,7 +91,9 @@ const HAIR: f64 = 0.004;
 /// Longest screen segment (pixels) drawn straight: longer ones are cut and draped on the mesh.
 const DRAPE_PX: f64 = 6.0;
 /// Shortest screen step (pixels) kept: closer points add nothing.
-const MIN_STEP_PX: f64 = 0.6;
+const MIN_STEP_PX: f64 = 1.2;
+/// Half the width of a trajectory's line, pixels (times the renderer's scale).
+const LINE_HALF: f64 = 1.3;
 
 /// A projected trajectory point: its step, screen position and (biased) inverse depth; a
 /// `w` of 0 lifts the pen (the path left the mesh).
@@ -100,8 +115,15 @@ struct BaseKey {
     critical: u64,
 }
 
-/// The 3-D rasteriser with its caches: the surface layer per camera and size, the projected
-/// trajectories per camera and tracks.
+/// The 3-D rasteriser with its caches, from the slowest to change to the fastest:
+/// - the trajectories' points on the mesh (world coordinates), per mesh and tracks: an orbit
+///   only projects them again;
+/// - the surface layer (lit mesh, contours, critical points: colour and depth) per camera and
+///   size;
+/// - the projected trajectories per camera and tracks;
+/// - the *lines layer*: the surface with the trajectories drawn up to a step. Playing forward
+///   draws only the new pieces onto it; every frame copies it and adds the heads, start points
+///   and clouds. Going back in time redraws it from the surface layer.
 #[derive(Debug)]
 pub struct Renderer {
     /// The colour behind the surface.
@@ -113,8 +135,14 @@ pub struct Renderer {
     base_depth: Vec<f32>,
     color: Vec<[u8; 4]>,
     view: Option<View>,
+    world_key: Option<(u64, u64, usize)>,
+    world: Vec<Vec<[f32; 3]>>,
     tracks_key: Option<(BaseKey, u64)>,
     projected: Vec<Vec<Proj>>,
+    lines_key: Option<(BaseKey, u64, usize)>,
+    lines_color: Vec<[u8; 4]>,
+    /// The step the lines layer is drawn up to (`None`: nothing drawn yet).
+    lines_step: Option<usize>,
 }
 
 impl Renderer {
@@ -128,8 +156,13 @@ impl Renderer {
             base_depth: Vec::new(),
             color: Vec::new(),
             view: None,
+            world_key: None,
+            world: Vec::new(),
             tracks_key: None,
             projected: Vec::new(),
+            lines_key: None,
+            lines_color: Vec::new(),
+            lines_step: None,
         }
     }
 
@@ -176,26 +209,46 @@ impl Renderer {
             self.base_key = Some(key);
         }
         let Some(view) = self.view else { return &[] };
+        let world_key = (mesh.id, marks.tracks_id, marks.tracks.len());
+        if self.world_key != Some(world_key) {
+            self.world = marks.tracks.par_iter().map(|t| world_path(mesh, &t.path)).collect();
+            self.world_key = Some(world_key);
+            self.tracks_key = None;
+        }
         if self.tracks_key != Some((key, marks.tracks_id))
             || self.projected.len() != marks.tracks.len()
         {
-            self.projected =
-                marks.tracks.iter().map(|t| project_path(mesh, &view, &t.path)).collect();
+            self.projected = marks
+                .tracks
+                .par_iter()
+                .zip(&self.world)
+                .map(|(t, w)| project_path(mesh, &view, &t.path, w))
+                .collect();
             self.tracks_key = Some((key, marks.tracks_id));
+            self.lines_key = None;
         }
-        self.color.clear();
-        self.color.extend_from_slice(&self.base_color);
+        let step = marks.step.unwrap_or(usize::MAX);
+        let lines_key = (key, marks.tracks_id, marks.tracks.len());
+        if self.lines_key != Some(lines_key) || self.lines_step.is_some_and(|s| step < s) {
+            self.lines_color.clone_from(&self.base_color);
+            self.lines_step = None;
+            self.lines_key = Some(lines_key);
+        }
+        if self.lines_step != Some(step) {
+            self.draw_lines(marks, step, width);
+            self.lines_step = Some(step);
+        }
+        self.color.clone_from(&self.lines_color);
         let mut canvas =
             Canvas { color: &mut self.color, depth: &self.base_depth, width, height, row0: 0 };
         let s = f64::from(self.scale);
-        let step = marks.step.unwrap_or(usize::MAX);
         for (track, proj) in marks.tracks.iter().zip(&self.projected) {
             if track.path.is_empty() {
                 continue;
             }
             let head = step.min(track.path.len() - 1);
-            draw_polyline(&mut canvas, proj, head, track.color.0, 1.3 * s);
-            // The last piece, from the last kept point to the head itself.
+            // The last piece, from the last kept point to the head itself (it moves with the
+            // head, so it is not part of the lines layer).
             let head_proj = mesh.world(track.path.get(head)).map(|p| lifted(&view, p));
             if let (Some(last), Some(h)) =
                 (proj.iter().rev().find(|p| p.step as usize <= head), head_proj)
@@ -204,9 +257,18 @@ impl Renderer {
                 canvas.line(
                     [f64::from(last.x), f64::from(last.y), f64::from(last.w)],
                     h,
-                    1.3 * s,
+                    LINE_HALF * s,
                     track.color.0,
                 );
+            }
+        }
+        for cloud in marks.clouds {
+            for &p in cloud.points {
+                if let Some(h) = mesh.world(p).map(|w| lifted(&view, w))
+                    && canvas.visible(h)
+                {
+                    canvas.dot(h[0], h[1], 2.4 * s, cloud.color.0);
+                }
             }
         }
         for track in marks.tracks {
@@ -243,6 +305,39 @@ impl Renderer {
             }
         }
         self.color.as_flattened()
+    }
+
+    /// Draws the trajectories' pieces after the lines layer's step up to `step` onto it, in
+    /// bands of rows on all cores (each band draws the tracks in order, so the pixels are those
+    /// of drawing them one after the other).
+    fn draw_lines(&mut self, marks: &Marks<'_>, step: usize, width: usize) {
+        let from = self.lines_step;
+        let half = LINE_HALF * f64::from(self.scale);
+        let height = self.lines_color.len() / width.max(1);
+        let bands = (rayon::current_num_threads() * 2).clamp(1, 16);
+        let rows_per = height.div_ceil(bands).max(1);
+        let projected = &self.projected;
+        self.lines_color
+            .par_chunks_mut(rows_per * width)
+            .zip(self.base_depth.par_chunks(rows_per * width))
+            .enumerate()
+            .for_each(|(b, (color, depth))| {
+                let rows = color.len() / width;
+                let mut canvas = Canvas { color, depth, width, height: rows, row0: b * rows_per };
+                for (track, proj) in marks.tracks.iter().zip(projected) {
+                    if track.path.is_empty() {
+                        continue;
+                    }
+                    let last = track.path.len() - 1;
+                    let head = step.min(last);
+                    let first = match from {
+                        // Pieces ending after the head drawn before.
+                        Some(f) => proj.partition_point(|p| p.step as usize <= f.min(last)),
+                        None => 0,
+                    };
+                    draw_polyline(&mut canvas, proj, first, head, track.color.0, half);
+                }
+            });
     }
 
     /// The plane point of the surface under pixel `(x, y)` of the last frame (where a ray from
@@ -288,7 +383,7 @@ impl Renderer {
         let [w, h] = view.size;
         let mut pieces: Vec<Vec<[f64; 2]>> = Vec::new();
         let mut current: Vec<[f64; 2]> = Vec::new();
-        let mut points: Vec<[f64; 3]> = project_path(mesh, &view, path)
+        let mut points: Vec<[f64; 3]> = project_path(mesh, &view, path, &world_path(mesh, path))
             .into_iter()
             .filter(|p| p.step as usize <= head)
             .map(|p| [f64::from(p.x), f64::from(p.y), f64::from(p.w)])
@@ -367,8 +462,20 @@ fn lifted(view: &View, p: V3) -> [f64; 3] {
     [s.x, s.y, 1.0 / (1.0 / s.w - DEPTH_BIAS).max(1e-6)]
 }
 
-/// A path projected on the mesh: sub-pixel steps dropped, long ones cut and draped.
-fn project_path(mesh: &Mesh3d, view: &View, path: &PathRef<'_>) -> Vec<Proj> {
+/// A path's points on the mesh (world coordinates; NaN where a point is off the mesh): what an
+/// orbit does not change.
+fn world_path(mesh: &Mesh3d, path: &PathRef<'_>) -> Vec<[f32; 3]> {
+    (0..path.len())
+        .map(|i| match mesh.world(path.get(i)) {
+            Some(w) => w.map(|c| c as f32),
+            None => [f32::NAN; 3],
+        })
+        .collect()
+}
+
+/// A path projected on the mesh (its points' world positions in `world`): sub-pixel steps
+/// dropped, long ones cut and draped.
+fn project_path(mesh: &Mesh3d, view: &View, path: &PathRef<'_>, world: &[[f32; 3]]) -> Vec<Proj> {
     let mut out: Vec<Proj> = Vec::new();
     let mut last: Option<(Point, [f64; 3])> = None;
     let pen_up = |out: &mut Vec<Proj>, step: usize| {
@@ -376,25 +483,36 @@ fn project_path(mesh: &Mesh3d, view: &View, path: &PathRef<'_>) -> Vec<Proj> {
             out.push(Proj { step: step as u32, x: 0.0, y: 0.0, w: 0.0 });
         }
     };
-    for i in 0..path.len() {
-        let p = path.get(i);
-        let Some(world) = mesh.world(p) else {
+    for (i, w) in world.iter().enumerate() {
+        if w[0].is_nan() {
             pen_up(&mut out, i);
             last = None;
             continue;
-        };
-        let q = lifted(view, world);
+        }
+        let q = lifted(view, w.map(f64::from));
         match last {
             None => {
                 out.push(Proj { step: i as u32, x: q[0] as f32, y: q[1] as f32, w: q[2] as f32 });
-                last = Some((p, q));
+                last = Some((path.get(i), q));
             }
             Some((lp, lq)) => {
-                let len = (q[0] - lq[0]).hypot(q[1] - lq[1]);
+                let (dx, dy) = (q[0] - lq[0], q[1] - lq[1]);
+                let len = (dx * dx + dy * dy).sqrt();
                 if !len.is_finite() {
                     continue;
                 }
-                if len < MIN_STEP_PX && i + 1 != path.len() {
+                if len < MIN_STEP_PX && i + 1 != world.len() {
+                    continue;
+                }
+                let p = path.get(i);
+                if len <= DRAPE_PX {
+                    out.push(Proj {
+                        step: i as u32,
+                        x: q[0] as f32,
+                        y: q[1] as f32,
+                        w: q[2] as f32,
+                    });
+                    last = Some((p, q));
                     continue;
                 }
                 let pieces = (len / DRAPE_PX).ceil().clamp(1.0, 256.0) as usize;
@@ -421,9 +539,17 @@ fn project_path(mesh: &Mesh3d, view: &View, path: &PathRef<'_>) -> Vec<Proj> {
     out
 }
 
-fn draw_polyline(canvas: &mut Canvas<'_>, proj: &[Proj], head: usize, color: [u8; 3], half: f64) {
-    for pair in proj.windows(2) {
-        let (a, b) = (pair[0], pair[1]);
+/// Draws the pieces of `proj` ending at points `first ..` whose step is at most `head`.
+fn draw_polyline(
+    canvas: &mut Canvas<'_>,
+    proj: &[Proj],
+    first: usize,
+    head: usize,
+    color: [u8; 3],
+    half: f64,
+) {
+    for i in first.max(1)..proj.len() {
+        let (a, b) = (proj[i - 1], proj[i]);
         if b.step as usize > head {
             break;
         }
@@ -575,7 +701,25 @@ fn triangle(
     for y in y0..=y1 {
         let py = y as f32 + 0.5;
         let row = (y - row0) * width;
-        for x in x0..=x1 {
+        // The row's span inside the three edges, widened by a pixel (the exact test below
+        // decides): most of a thin triangle's box is not scanned.
+        let (mut lo, mut hi) = (x0 as f32, x1 as f32);
+        for &(p, ex, ey) in &edges {
+            // Inside: ex·(py − p.y) − ey·(px − p.x) ≥ 0, linear in px.
+            let c = ex * (py - p.y);
+            if ey > 0.0 {
+                hi = hi.min(p.x + c / ey - 0.5 + 1.0);
+            } else if ey < 0.0 {
+                lo = lo.max(p.x + c / ey - 0.5 - 1.0);
+            } else if c < 0.0 {
+                lo = hi + 1.0;
+            }
+        }
+        if lo.is_nan() || hi.is_nan() || lo > hi {
+            continue;
+        }
+        let (sx0, sx1) = (lo.floor().max(x0 as f32) as usize, (hi.ceil() as usize).min(x1));
+        for x in sx0..=sx1 {
             let px = x as f32 + 0.5;
             let mut inside = true;
             for &(p, ex, ey) in &edges {
@@ -659,9 +803,10 @@ struct Canvas<'a> {
 impl Canvas<'_> {
     fn blend(&mut self, k: usize, rgb: [u8; 3], alpha: f64) {
         let px = &mut self.color[k];
-        let a = alpha.clamp(0.0, 1.0);
+        // In 1/256ths, rounded: integer arithmetic (a frame blends millions of pixels).
+        let a = (alpha.clamp(0.0, 1.0) * 256.0 + 0.5) as u32;
         for c in 0..3 {
-            px[c] = (f64::from(px[c]) * (1.0 - a) + f64::from(rgb[c]) * a).round() as u8;
+            px[c] = ((u32::from(px[c]) * (256 - a) + u32::from(rgb[c]) * a + 128) >> 8) as u8;
         }
     }
 
@@ -713,6 +858,32 @@ impl Canvas<'_> {
     /// A thick segment drawn without a depth test (a marker's stroke).
     fn flat_line(&mut self, a: [f64; 2], b: [f64; 2], half: f64, rgb: [u8; 3]) {
         self.line([a[0], a[1], f64::INFINITY], [b[0], b[1], f64::INFINITY], half, rgb);
+    }
+
+    /// A small filled disc of radius `r` with a thin dark rim (a cloud's run), centred at
+    /// (x, y), not depth-tested (its centre is).
+    fn dot(&mut self, x: f64, y: f64, r: f64, fill: [u8; 3]) {
+        let rim = r + 0.9;
+        let x0 = (x - rim - 1.0).floor().max(0.0) as isize;
+        let x1 = ((x + rim + 1.0).ceil() as isize).min(self.width as isize - 1);
+        let y0 = ((y - rim - 1.0).floor() as isize).max(self.row0 as isize);
+        let y1 = ((y + rim + 1.0).ceil() as isize).min((self.row0 + self.height) as isize - 1);
+        for yy in y0..=y1 {
+            for xx in x0..=x1 {
+                let (dx, dy) = (xx as f64 + 0.5 - x, yy as f64 + 0.5 - y);
+                let d = (dx * dx + dy * dy).sqrt();
+                let k = (yy as usize - self.row0) * self.width + xx as usize;
+                let outer = (rim + 0.5 - d).clamp(0.0, 1.0);
+                if outer <= 0.0 {
+                    continue;
+                }
+                self.blend(k, [0, 0, 0], 0.7 * outer);
+                let inner = (r + 0.5 - d).clamp(0.0, 1.0);
+                if inner > 0.0 {
+                    self.blend(k, fill, inner);
+                }
+            }
+        }
     }
 
     /// A filled marker of radius `r` with a black outline `outline` wide, centred at (x, y).
