@@ -104,6 +104,8 @@ pub enum Command {
     SaveScene,
     /// Load a scene file (a bad one leaves the current scene and says why).
     OpenScene(PathBuf),
+    /// The 3-D view's mode and camera.
+    SetProjection(crate::figure::view3d::Projection),
     /// The surface plot shows `bounds` on `px` pixels: sample the heatmap there.
     ViewShown {
         /// The plot's bounds.
@@ -552,6 +554,7 @@ impl LosscapeApp {
                     self.apply(command);
                 }
             }
+            Command::SetProjection(projection) => self.scene.view.projection = projection,
             Command::ViewShown { bounds, px } => {
                 if let Some(ctx) = &self.waker {
                     self.field.request(ctx, &self.surface, bounds, px, &self.scene.view);

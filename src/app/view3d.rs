@@ -532,17 +532,19 @@ pub fn central(
     critical: Option<&[CriticalPoint]>,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    let mode = &mut app.scene.view.projection.mode;
+    let current = app.scene.view.projection;
+    let mut mode = current.mode;
     ui.horizontal(|ui| {
         ui.label("View:");
-        ui.selectable_value(mode, ViewMode::Map, "2-D map").on_hover_text("The heatmap (V cycles)");
-        ui.selectable_value(mode, ViewMode::Surface, "3-D").on_hover_text("The surface in 3-D (V)");
-        ui.selectable_value(mode, ViewMode::Both, "both")
+        ui.selectable_value(&mut mode, ViewMode::Map, "2-D map")
+            .on_hover_text("The heatmap (V cycles)");
+        ui.selectable_value(&mut mode, ViewMode::Surface, "3-D")
+            .on_hover_text("The surface in 3-D (V)");
+        ui.selectable_value(&mut mode, ViewMode::Both, "both")
             .on_hover_text("Map and 3-D side by side (V)");
     });
-    let mode = app.scene.view.projection.mode;
     let rect = ui.available_rect_before_wrap();
-    let (map_rect, surface_rect) = match mode {
+    let (map_rect, surface_rect) = match current.mode {
         ViewMode::Map => (Some(rect), None),
         ViewMode::Surface => (None, Some(rect)),
         ViewMode::Both => {
@@ -558,9 +560,11 @@ pub fn central(
             commands.extend(super::plot::plots(ui, app, critical));
         });
     }
+    let mut projection = Projection { mode, ..current };
     if let Some(r) = surface_rect {
+        // The panel owns its camera and pictures; the camera's angles come back as a command.
+        let mut panel = std::mem::take(&mut app.view3d);
         ui.scope_builder(UiBuilder::new().max_rect(r), |ui| {
-            let mut projection = app.scene.view.projection;
             let input = Input {
                 scene: &app.scene,
                 surface: &app.surface,
@@ -570,9 +574,12 @@ pub fn central(
                 critical: critical.unwrap_or(&[]),
                 cloud: &app.cloud,
             };
-            commands.extend(app.view3d.ui(ui, &input, &mut projection));
-            app.scene.view.projection = projection;
+            commands.extend(panel.ui(ui, &input, &mut projection));
         });
+        app.view3d = panel;
+    }
+    if projection != current {
+        commands.push(Command::SetProjection(projection));
     }
     ui.advance_cursor_after_rect(rect);
     commands
