@@ -204,6 +204,9 @@ fn surface_plot(
         }
     };
 
+    // α and β on a network's slice.
+    let axes = crate::figure::axis_names(&app.surface);
+    let training_path = crate::figure::training_path(&app.surface);
     let mut plot = Plot::new(id)
         .data_aspect(1.0)
         .allow_drag(!grabbing)
@@ -211,8 +214,8 @@ fn surface_plot(
         .allow_boxed_zoom(true)
         .boxed_zoom_pointer_button(PointerButton::Secondary)
         .show_grid(false)
-        .custom_x_axes(vec![egui_plot::AxisHints::new_x().label("x").formatter(tick_label)])
-        .custom_y_axes(vec![egui_plot::AxisHints::new_y().label("y").formatter(tick_label)])
+        .custom_x_axes(vec![egui_plot::AxisHints::new_x().label(axes[0]).formatter(tick_label)])
+        .custom_y_axes(vec![egui_plot::AxisHints::new_y().label(axes[1]).formatter(tick_label)])
         .x_grid_spacer(one_five_spacer)
         .y_grid_spacer(one_five_spacer)
         .link_axis(Id::unique("surface-link"), true)
@@ -250,6 +253,9 @@ fn surface_plot(
         basins.draw(pui);
         if let Some(points) = critical {
             draw_critical(pui, points, domain.width().hypot(domain.height()), px);
+        }
+        if let Some(path) = &training_path {
+            super::network::draw_path(pui, path);
         }
         for &i in optimizers {
             let entry = &scene_optimizers[i];

@@ -161,24 +161,37 @@ impl View3dPanel {
             ],
             size: [w, h],
             step: input.step,
-            runs: input.runs.generation,
+            runs: input.runs.generation ^ input.surface_id.rotate_left(32),
             starts: starts.iter().map(|p| [p.x.to_bits(), p.y.to_bits()]).collect(),
             critical: input.critical.len(),
         };
         if self.shown.as_ref() != Some(&key) || self.texture.is_none() {
             let mut tracks: Vec<TrackRef<'_>> = Vec::new();
+            // A network slice's training path, from θ₀ to the trained θ at the centre.
+            if let SurfaceDef::Slice(slice) = input.surface
+                && !slice.path().is_empty()
+            {
+                tracks.push(TrackRef {
+                    color: crate::figure::TRAINING_PATH_COLOR,
+                    path: PathRef::Points(slice.path()),
+                    diverged_at: None,
+                    whole: true,
+                });
+            }
             for (entry, runs) in input.scene.optimizers.iter().zip(&input.runs.table) {
                 for run in runs.iter().flatten() {
                     tracks.push(TrackRef {
                         color: entry.color,
                         path: PathRef::Trajectory(&run.trajectory.points),
                         diverged_at: run.trajectory.diverged_at,
+                        whole: false,
                     });
                 }
             }
             let marks = Marks {
                 tracks: &tracks,
-                tracks_id: input.runs.generation,
+                // The training path changes with the surface, the runs with their generation.
+                tracks_id: input.runs.generation ^ input.surface_id.rotate_left(32),
                 // Thinned runs keep every stride-th point: the head at step k is point k/stride.
                 step: Some(input.step / input.runs.plan.stride.max(1)),
                 starts: &starts,

@@ -48,6 +48,8 @@ pub struct TrackRef<'a> {
     pub path: PathRef<'a>,
     /// The step at which it diverged, if it did.
     pub diverged_at: Option<usize>,
+    /// Drawn whole whatever the step (a network's training path, not a run being played).
+    pub whole: bool,
 }
 
 /// What is drawn over the surface.
@@ -193,7 +195,7 @@ impl Renderer {
             if track.path.is_empty() {
                 continue;
             }
-            let head = step.min(track.path.len() - 1);
+            let head = if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
             draw_polyline(&mut canvas, proj, head, track.color.0, 1.3 * s);
             // The last piece, from the last kept point to the head itself.
             let head_proj = mesh.world(track.path.get(head)).map(|p| lifted(&view, p));
@@ -213,7 +215,7 @@ impl Renderer {
             if track.path.is_empty() {
                 continue;
             }
-            let head = step.min(track.path.len() - 1);
+            let head = if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
             let Some(h) = mesh.world(track.path.get(head)).map(|p| lifted(&view, p)) else {
                 continue;
             };
