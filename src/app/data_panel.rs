@@ -113,7 +113,9 @@ impl DataPanel {
             .allow_double_click_reset(false)
             .show_grid(false)
             .x_axis_label(names[0])
-            .y_axis_label(names[1]);
+            .y_axis_label(names[1])
+            .x_grid_spacer(super::plot::one_five_spacer)
+            .y_grid_spacer(super::plot::one_five_spacer);
         let response = plot.show(ui, |pui| {
             pui.set_plot_bounds(bounds);
             if logreg {

@@ -127,9 +127,10 @@ impl NetworkBuild {
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
         } else if let Some(l) = self.landscape(choice) {
             let loss = l.training.losses.last().copied().unwrap_or(f64::NAN);
+            let loss = if loss.abs() >= 1e-3 { format!("{loss:.4}") } else { format!("{loss:.2e}") };
             ui.label(
                 RichText::new(format!(
-                    "trained loss {loss:.4} (the centre), accuracy {:.1}%",
+                    "trained loss {loss} (the centre), accuracy {:.1}%",
                     100.0 * l.accuracy
                 ))
                 .strong(),

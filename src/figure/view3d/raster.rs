@@ -196,7 +196,9 @@ impl Renderer {
                 continue;
             }
             let head = if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
-            draw_polyline(&mut canvas, proj, head, track.color.0, 1.3 * s);
+            // A training path drawn whole is thicker: the lesson's subject, not one run of many.
+            let width = if track.whole { 2.2 } else { 1.3 };
+            draw_polyline(&mut canvas, proj, head, track.color.0, width * s);
             // The last piece, from the last kept point to the head itself.
             let head_proj = mesh.world(track.path.get(head)).map(|p| lifted(&view, p));
             if let (Some(last), Some(h)) =
