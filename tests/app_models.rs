@@ -115,7 +115,11 @@ fn a_drag_in_the_data_panel_moves_a_point_and_a_right_click_removes_one() {
 fn small_network_scene() -> Scene {
     let mut scene = Scene::new(SurfaceChoice::Network(NetSpec {
         net: Architecture::parse("2-6-1").unwrap(),
-        data: NetData::Dataset { name: losscape::sim::data::Dataset::Moons, points: 40, noise: None },
+        data: NetData::Dataset {
+            name: losscape::sim::data::Dataset::Moons,
+            points: 40,
+            noise: None,
+        },
         seed: 1,
         weight_decay: 0.0,
         optimizer: "adam:lr=0.05".into(),

@@ -185,8 +185,7 @@ fn the_batched_loss_is_the_loss() {
         let net = Network::new(Architecture::parse(arch).unwrap(), rows, wd).unwrap();
         let mut scratch = Scratch::default();
         for seed in 0..4 {
-            let theta: Vec<f64> =
-                net.architecture().init(seed).iter().map(|t| 3.0 * t).collect();
+            let theta: Vec<f64> = net.architecture().init(seed).iter().map(|t| 3.0 * t).collect();
             let (a, b) = (net.loss(&theta), net.loss_batched(&theta, &mut scratch));
             assert!((a - b).abs() <= 1e-13 * a.abs().max(1.0), "{arch}: {a} vs {b}");
         }
@@ -201,9 +200,8 @@ fn a_slices_map_is_its_loss_exact_on_small_grids_and_close_on_fine_ones() {
     spec.steps = 100;
     let built = spec.build(None).unwrap();
     let slice = &built.slice;
-    let axis = |n: usize| -> Vec<f64> {
-        (0..n).map(|i| -1.0 + 2.0 * i as f64 / (n - 1) as f64).collect()
-    };
+    let axis =
+        |n: usize| -> Vec<f64> { (0..n).map(|i| -1.0 + 2.0 * i as f64 / (n - 1) as f64).collect() };
     // 51 × 51 (the figure's map): every point exact.
     let xs = axis(51);
     let mut out = vec![0.0; 51 * 51];
@@ -220,9 +218,8 @@ fn a_slices_map_is_its_loss_exact_on_small_grids_and_close_on_fine_ones() {
     let (xs, ys) = (axis(400), axis(300));
     let mut out = vec![0.0; 400 * 300];
     slice.sample_grid(&xs, &ys, &mut out);
-    let (lo, hi) = out.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
-        (a.min(v), b.max(v))
-    });
+    let (lo, hi) =
+        out.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
     let mut worst = 0.0_f64;
     for j in (0..300).step_by(7) {
         for i in (0..400).step_by(11) {
@@ -244,7 +241,8 @@ fn figures_of_a_slice_name_alpha_and_beta_and_show_the_training_path() {
     assert_eq!(path.label, "training path (projected)");
     assert_eq!(path.points.len(), 151);
     assert!(fig.legend.iter().any(|(l, _)| l == "training path (projected)"));
-    let svg = losscape::figure::svg::to_svg(&fig, None, losscape::figure::svg::Layers::ALL).unwrap();
+    let svg =
+        losscape::figure::svg::to_svg(&fig, None, losscape::figure::svg::Layers::ALL).unwrap();
     assert!(svg.contains(">α</text>") && svg.contains(">β</text>"), "axis names in the SVG");
     // Any other surface keeps x and y.
     let mut plain = Scene::new(SurfaceChoice::Builtin(losscape::sim::Builtin::Saddle));
@@ -257,7 +255,8 @@ fn figures_of_a_slice_name_alpha_and_beta_and_show_the_training_path() {
 #[test]
 fn the_lesson_scenes_of_networks_load() {
     for file in ["network-landscape.json", "network-init.json"] {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes").join(file);
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes").join(file);
         let scene = Scene::load(&path).unwrap_or_else(|e| panic!("{e}"));
         let SurfaceChoice::Network(spec) = &scene.surface else { panic!("{file}: a network") };
         assert_eq!(spec.net.to_string(), "2-16-16-1");

@@ -40,7 +40,12 @@ fn run_pixels(surface: &SurfaceDef, x_run: f64, camera: Camera) -> usize {
     let mesh = Mesh3d::new(surface, square(), 96, &FieldStyle::default()).unwrap();
     let points: Vec<Point> =
         (0..=40).map(|k| Point::new(x_run, -0.8 + 1.6 * f64::from(k) / 40.0)).collect();
-    let tracks = [TrackRef { color: MAGENTA, path: PathRef::Points(&points), diverged_at: None, whole: false }];
+    let tracks = [TrackRef {
+        color: MAGENTA,
+        path: PathRef::Points(&points),
+        diverged_at: None,
+        whole: false,
+    }];
     let marks = Marks { tracks: &tracks, tracks_id: 1, step: None, starts: &[], critical: &[] };
     let mut renderer = Renderer::new([0, 0, 0, 255]);
     let rgba = renderer.render(&mesh, &camera, 400, 300, &marks);

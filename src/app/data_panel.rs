@@ -8,7 +8,9 @@
 //! bounds) and returns [`Command::SetModelData`] with the edited rows.
 
 use egui::{Color32, PointerButton, Pos2, RichText, Ui};
-use egui_plot::{Line, MarkerShape, Plot, PlotBounds, PlotPoint, PlotPoints, PlotTransform, Points};
+use egui_plot::{
+    Line, MarkerShape, Plot, PlotBounds, PlotPoint, PlotPoints, PlotTransform, Points,
+};
 
 use super::Command;
 use crate::sim::data::Columns;

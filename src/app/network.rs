@@ -37,7 +37,11 @@ impl Default for NetworkBuild {
 impl NetworkBuild {
     /// Asks for the landscape of `choice` when it is a network whose settings were not asked
     /// for yet. A landscape built before for the same settings comes back at once.
-    pub fn update(&mut self, choice: &SurfaceChoice, wake: impl Fn() + Send + 'static) -> Option<Built> {
+    pub fn update(
+        &mut self,
+        choice: &SurfaceChoice,
+        wake: impl Fn() + Send + 'static,
+    ) -> Option<Built> {
         let SurfaceChoice::Network(spec) = choice else {
             if self.asked.take().is_some() {
                 self.job.cancel();
@@ -120,14 +124,16 @@ impl NetworkBuild {
         ));
         if self.busy() {
             let fraction = self.job.progress().unwrap_or(0.0);
-            ui.add(
-                egui::ProgressBar::new(fraction)
-                    .text(format!("training: step {:.0} of {}", fraction * spec.steps as f32, spec.steps)),
-            );
+            ui.add(egui::ProgressBar::new(fraction).text(format!(
+                "training: step {:.0} of {}",
+                fraction * spec.steps as f32,
+                spec.steps
+            )));
             ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
         } else if let Some(l) = self.landscape(choice) {
             let loss = l.training.losses.last().copied().unwrap_or(f64::NAN);
-            let loss = if loss.abs() >= 1e-3 { format!("{loss:.4}") } else { format!("{loss:.2e}") };
+            let loss =
+                if loss.abs() >= 1e-3 { format!("{loss:.4}") } else { format!("{loss:.2e}") };
             ui.label(
                 RichText::new(format!(
                     "trained loss {loss} (the centre), accuracy {:.1}%",
@@ -136,7 +142,10 @@ impl NetworkBuild {
                 .strong(),
             );
             if let Some(k) = l.training.diverged_at {
-                ui.colored_label(egui::Color32::LIGHT_RED, format!("training diverged at step {k}"));
+                ui.colored_label(
+                    egui::Color32::LIGHT_RED,
+                    format!("training diverged at step {k}"),
+                );
             }
             ui.label(
                 RichText::new("White: the training path from θ₀ projected onto the plane").small(),
@@ -152,7 +161,14 @@ pub fn draw_path(pui: &mut egui_plot::PlotUi, path: &crate::figure::Track) {
     let c = crate::app::style::color(path.color);
     let pts: Vec<[f64; 2]> = path.points.iter().map(|p| [p.x, p.y]).collect();
     let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else { return };
-    pui.line(Line::new(path.label.as_str(), PlotPoints::from(pts)).color(c).width(2.0).allow_hover(false));
-    pui.points(Points::new("", vec![first]).shape(MarkerShape::Circle).radius(6.0).filled(false).color(c));
+    pui.line(
+        Line::new(path.label.as_str(), PlotPoints::from(pts))
+            .color(c)
+            .width(2.0)
+            .allow_hover(false),
+    );
+    pui.points(
+        Points::new("", vec![first]).shape(MarkerShape::Circle).radius(6.0).filled(false).color(c),
+    );
     pui.points(Points::new("", vec![last]).radius(4.0).filled(true).color(c));
 }

@@ -556,7 +556,11 @@ pub fn degenerate_curves(points: &[Point]) -> Vec<Vec<Point>> {
                     && d <= reach
                 {
                     let p = left.swap_remove(j);
-                    if front { curve.push_front(p) } else { curve.push_back(p) }
+                    if front {
+                        curve.push_front(p)
+                    } else {
+                        curve.push_back(p)
+                    }
                     grew = true;
                 }
             }

@@ -1029,7 +1029,16 @@ fn hermite(t: &[f64], v: &[f64], at: &[f64], mut put: impl FnMut(usize, f64)) {
             + (-2.0 * s3 + 3.0 * s2) * v[seg + 1]
             + (s3 - s2) * h * tangent(seg + 1);
         // At a knot the value is the exact one.
-        put(i, if s == 0.0 { v[seg] } else if s == 1.0 { v[seg + 1] } else { value });
+        put(
+            i,
+            if s == 0.0 {
+                v[seg]
+            } else if s == 1.0 {
+                v[seg + 1]
+            } else {
+                value
+            },
+        );
     }
 }
 

@@ -195,7 +195,8 @@ impl Renderer {
             if track.path.is_empty() {
                 continue;
             }
-            let head = if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
+            let head =
+                if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
             // A training path drawn whole is thicker: the lesson's subject, not one run of many.
             let width = if track.whole { 2.2 } else { 1.3 };
             draw_polyline(&mut canvas, proj, head, track.color.0, width * s);
@@ -217,7 +218,8 @@ impl Renderer {
             if track.path.is_empty() {
                 continue;
             }
-            let head = if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
+            let head =
+                if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
             let Some(h) = mesh.world(track.path.get(head)).map(|p| lifted(&view, p)) else {
                 continue;
             };
