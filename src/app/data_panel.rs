@@ -189,15 +189,15 @@ impl DataPanel {
             edited.push([a, b, label]);
             commands.push(Command::SetModelData(edited));
         }
+        // The last point stays: a model needs data.
         if r.clicked_by(PointerButton::Secondary)
             && let Some(pos) = r.interact_pointer_pos()
             && let Some(i) = self.row_under(rows, pos)
+            && rows.len() > 1
         {
-            if rows.len() > 1 {
-                let mut edited = rows.to_vec();
-                edited.remove(i);
-                commands.push(Command::SetModelData(edited));
-            }
+            let mut edited = rows.to_vec();
+            edited.remove(i);
+            commands.push(Command::SetModelData(edited));
         }
         if kind == ModelKind::Linreg {
             ui.label(RichText::new("grey: the least-squares line").small());
