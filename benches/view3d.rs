@@ -51,6 +51,7 @@ fn view3d(c: &mut Criterion) {
             color: t.color,
             path: PathRef::Points(&t.points),
             diverged_at: t.diverged_at,
+            whole: false,
         })
         .collect();
     let mut renderer = Renderer::new([27, 27, 27, 255]);

@@ -106,18 +106,47 @@ pub enum SurfaceChoice {
     /// A tiny model's loss on its data, the data kept in the scene:
     /// `{"model": {"model": "linreg", "data": [[t, u], …]}}`.
     Model(crate::sim::model::Model),
+    /// A slice of a trained network's loss, kept as the settings that rebuild it (network,
+    /// data, seed, optimizer, steps, directions, span, grid):
+    /// `{"network": {"net": "2-16-16-1", "data": {"dataset": {"name": "moons"}}, …}}`.
+    /// Building it trains the network: the app does that in the background.
+    Network(crate::sim::net::NetSpec),
+}
+
+/// Why a surface cannot be made.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SurfaceError {
+    /// The formula does not parse.
+    #[error("{0}")]
+    Formula(#[from] FormulaError),
+    /// The network landscape cannot be built (its data, its optimizer).
+    #[error("network: {0}")]
+    Network(#[from] crate::sim::net::NetError),
 }
 
 impl SurfaceChoice {
-    /// The surface to simulate on; a formula is parsed (and may not parse).
-    pub fn resolve(&self) -> Result<SurfaceDef, FormulaError> {
+    /// The surface to simulate on; a formula is parsed (and may not parse). A network
+    /// landscape is trained here, which takes up to a second or so: the app calls this for a
+    /// network only on a background job.
+    ///
+    /// # Errors
+    /// A formula that does not parse, a network landscape that cannot be built.
+    pub fn resolve(&self) -> Result<SurfaceDef, SurfaceError> {
         match self {
             SurfaceChoice::Builtin(b) => Ok(SurfaceDef::Builtin(*b)),
             SurfaceChoice::Formula(text) => {
                 Ok(SurfaceDef::Formula(Arc::new(Formula::parse(text)?)))
             }
             SurfaceChoice::Model(m) => Ok(SurfaceDef::Model(Arc::new(m.clone()))),
+            SurfaceChoice::Network(spec) => {
+                Ok(SurfaceDef::Slice(Arc::new(spec.build(None)?.slice)))
+            }
         }
+    }
+
+    /// Whether resolving takes long (trains a network): then it belongs on a background job.
+    pub fn is_slow(&self) -> bool {
+        matches!(self, SurfaceChoice::Network(_))
     }
 
     /// The name to show: the catalogue name or the formula.
@@ -126,6 +155,7 @@ impl SurfaceChoice {
             SurfaceChoice::Builtin(b) => b.name(),
             SurfaceChoice::Formula(f) => f,
             SurfaceChoice::Model(m) => m.kind().name(),
+            SurfaceChoice::Network(_) => "network slice",
         }
     }
 }
@@ -469,8 +499,18 @@ impl Scene {
     /// Checks what serde cannot: ranges, finiteness, the formula. Returns (field, message).
     fn validate(&self) -> Result<(), (String, String)> {
         let err = |field: &str, message: String| Err((field.to_owned(), message));
-        if let Err(e) = self.surface.resolve() {
-            return err("surface.formula", e.to_string());
+        match &self.surface {
+            // Checked without training: building it is the app's background job.
+            SurfaceChoice::Network(spec) => {
+                if let Err((field, message)) = spec.check() {
+                    return err(&format!("surface.network.{field}"), message);
+                }
+            }
+            surface => {
+                if let Err(e) = surface.resolve() {
+                    return err("surface.formula", e.to_string());
+                }
+            }
         }
         if self.steps == 0 || self.steps > MAX_STEPS {
             return err("steps", format!("must be from 1 to {MAX_STEPS}, got {}", self.steps));
@@ -543,6 +583,9 @@ impl Scene {
                 Domain { x_min: -3.0, x_max: 3.0, y_min: -3.0, y_max: 3.0 }
             }
             SurfaceChoice::Model(m) => m.default_domain(),
+            SurfaceChoice::Network(spec) => {
+                Domain { x_min: -spec.span, x_max: spec.span, y_min: -spec.span, y_max: spec.span }
+            }
         })
     }
 

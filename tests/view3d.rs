@@ -41,7 +41,12 @@ fn run_pixels(surface: &SurfaceDef, x_run: f64, camera: Camera) -> usize {
     let mesh = Mesh3d::new(surface, square(), 96, &FieldStyle::default()).unwrap();
     let points: Vec<Point> =
         (0..=40).map(|k| Point::new(x_run, -0.8 + 1.6 * f64::from(k) / 40.0)).collect();
-    let tracks = [TrackRef { color: MAGENTA, path: PathRef::Points(&points), diverged_at: None }];
+    let tracks = [TrackRef {
+        color: MAGENTA,
+        path: PathRef::Points(&points),
+        diverged_at: None,
+        whole: false,
+    }];
     let marks = Marks {
         tracks: &tracks,
         tracks_id: 1,
@@ -146,6 +151,7 @@ fn frame(
             color: t.color,
             path: PathRef::Points(&t.points),
             diverged_at: t.diverged_at,
+            whole: false,
         })
         .collect();
     let starts: Vec<Point> = tracks.iter().map(|t| t.points[0]).collect();

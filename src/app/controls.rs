@@ -183,6 +183,7 @@ fn surface_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) 
         SurfaceChoice::Builtin(b) => b.name().to_owned(),
         SurfaceChoice::Formula(_) => "formula".to_owned(),
         SurfaceChoice::Model(m) => m.label(),
+        SurfaceChoice::Network(spec) => format!("{} network slice", spec.net),
     };
     egui::ComboBox::from_label("built-in").selected_text(selected_text).width(220.0).show_ui(
         ui,

@@ -31,12 +31,15 @@ impl Request {
     fn covered_by(&self, other: &Request) -> bool {
         let d = &self.domain;
         let o = &other.domain;
-        let same_surface = self.surface.formula() == other.surface.formula();
+        let same_surface = same_surface(&self.surface, &other.surface);
         let covers =
             o.x_min <= d.x_min && o.x_max >= d.x_max && o.y_min <= d.y_min && o.y_max >= d.y_max;
         let density = |r: &Request| r.nx as f64 / r.domain.width();
         let ratio = density(other) / density(self);
-        same_surface && self.style == other.style && covers && (0.8..=1.6).contains(&ratio)
+        // A request at the largest side is as fine as it gets: it covers a view wider than
+        // that too (else a wide plot asked again every frame and never saw its field).
+        let fine_enough = ratio >= 0.8 || other.nx >= MAX_SIDE;
+        same_surface && self.style == other.style && covers && fine_enough && ratio <= 1.6
     }
 }
 
@@ -194,6 +197,18 @@ impl FieldView {
     /// Whether a field is on screen.
     pub fn is_shown(&self) -> bool {
         self.shown.is_some()
+    }
+}
+
+/// Whether two surfaces are the same: models and network slices by their data and vectors
+/// (their formula strings are the same for any data), the others by their formula.
+fn same_surface(a: &SurfaceDef, b: &SurfaceDef) -> bool {
+    match (a, b) {
+        (SurfaceDef::Model(x), SurfaceDef::Model(y)) => std::sync::Arc::ptr_eq(x, y) || x == y,
+        (SurfaceDef::Slice(x), SurfaceDef::Slice(y)) => std::sync::Arc::ptr_eq(x, y) || x == y,
+        (SurfaceDef::Model(_) | SurfaceDef::Slice(_), _)
+        | (_, SurfaceDef::Model(_) | SurfaceDef::Slice(_)) => false,
+        _ => a.formula() == b.formula(),
     }
 }
 

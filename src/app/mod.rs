@@ -9,10 +9,12 @@
 pub mod cloud;
 mod controls;
 mod curves;
+pub mod data_panel;
 pub mod export;
 mod field_view;
 mod help;
 pub mod highdim;
+pub mod network;
 pub mod playback;
 mod plot;
 pub mod runs;
@@ -76,6 +78,8 @@ pub enum Command {
     /// A cloud as a Gaussian blob around a point (shift-click): the current cloud's count and
     /// seed, or a thousand runs.
     CloudBlob(Point),
+    /// New data for the model surface (the data panel's edit); the domain shown stays.
+    SetModelData(Vec<[f64; 3]>),
     /// Say something on the status line: what a panel did, or could not do.
     Status(String),
     /// Open or close a panel or window.
@@ -223,12 +227,21 @@ pub struct LosscapeApp {
     controls_pinned: bool,
     /// The 3-D view and its camera.
     pub view3d: view3d::View3dPanel,
+    /// The data panel of a model surface.
+    pub data_panel: data_panel::DataPanel,
+    /// The background build of a network landscape.
+    pub network: network::NetworkBuild,
 }
 
 impl LosscapeApp {
     /// The app on `scene`.
     pub fn new(scene: Scene) -> Self {
-        let surface = scene.surface.resolve().unwrap_or(SurfaceDef::Builtin(Builtin::EscapeSaddle));
+        // A network landscape is trained on a background job (see `refresh_network`).
+        let surface = if scene.surface.is_slow() {
+            network_placeholder()
+        } else {
+            scene.surface.resolve().unwrap_or(SurfaceDef::Builtin(Builtin::EscapeSaddle))
+        };
         let mut app = Self {
             formula_text: scene.surface.label().to_owned(),
             formula_error: None,
@@ -259,6 +272,8 @@ impl LosscapeApp {
             teach_was_open: false,
             controls_pinned: false,
             view3d: view3d::View3dPanel::default(),
+            data_panel: data_panel::DataPanel::default(),
+            network: network::NetworkBuild::default(),
         };
         app.plot.reset_view = true;
         if let SurfaceChoice::Builtin(_) = app.scene.surface {
@@ -330,6 +345,26 @@ impl LosscapeApp {
         }
     }
 
+    /// Starts building the scene's network landscape when its settings changed, and shows it
+    /// when it is built.
+    fn refresh_network(&mut self) {
+        let wake = self.wake();
+        let built = self.network.update(&self.scene.surface, wake).or_else(|| self.network.poll());
+        self.install_network(built);
+    }
+
+    fn install_network(&mut self, built: Option<network::Built>) {
+        match built {
+            Some(network::Built::Done(landscape)) => {
+                self.surface = SurfaceDef::Slice(Arc::new(landscape.slice.clone()));
+                self.surface_id += 1;
+                self.plot.reset_view = true;
+            }
+            Some(network::Built::Failed(message)) => self.status = Some(message),
+            None => {}
+        }
+    }
+
     /// Takes what the background jobs finished since the last frame.
     fn poll_jobs(&mut self) {
         match self.runs.poll() {
@@ -361,6 +396,9 @@ impl LosscapeApp {
     /// Waits for the background jobs under way and takes their results: for tests and
     /// benchmarks that drive the app headless (a frame never waits).
     pub fn settle(&mut self) {
+        self.refresh_network();
+        let built = self.network.wait();
+        self.install_network(built);
         self.refresh_runs();
         self.runs.wait();
         let last = self.last_step();
@@ -378,6 +416,10 @@ impl LosscapeApp {
     /// The critical points of the surface in the scene's domain: found once per surface and
     /// domain, in the background; until they arrive, the last ones found (or none).
     pub fn critical_points(&mut self) -> Arc<Vec<CriticalPoint>> {
+        if self.scene.surface.is_slow() && !matches!(self.surface, SurfaceDef::Slice(_)) {
+            // The flat placeholder of a network still training has nothing to find.
+            return Arc::default();
+        }
         let domain = self.scene.domain();
         let key = (self.surface_id, domain);
         let current = match &self.critical {
@@ -560,6 +602,17 @@ impl LosscapeApp {
                     self.field.request(ctx, &self.surface, bounds, px, &self.scene.view);
                 }
             }
+            Command::SetModelData(rows) => {
+                let SurfaceChoice::Model(model) = &self.scene.surface else { return };
+                match model.with_rows(rows) {
+                    Ok(model) => {
+                        // The view stays put while the data moves under it.
+                        self.scene.domain = Some(self.scene.domain());
+                        self.set_surface_quiet(SurfaceChoice::Model(model));
+                    }
+                    Err(e) => self.status = Some(format!("data: {e}")),
+                }
+            }
         }
     }
 
@@ -577,6 +630,15 @@ impl LosscapeApp {
     }
 
     fn set_surface_quiet(&mut self, choice: SurfaceChoice) {
+        if choice.is_slow() {
+            // Trained in the background (`refresh_network`); flat until then.
+            self.surface = network_placeholder();
+            self.surface_id += 1;
+            self.formula_text = choice.label().to_owned();
+            self.formula_error = None;
+            self.scene.surface = choice;
+            return;
+        }
         match choice.resolve() {
             Ok(surface) => {
                 self.surface = surface;
@@ -712,6 +774,7 @@ impl LosscapeApp {
             self.theme_applied = Some(self.light);
         }
         runs::new_frame();
+        self.refresh_network();
         self.poll_jobs();
         let mut commands = self.handle_keys(&ctx);
 
@@ -753,13 +816,20 @@ impl LosscapeApp {
         let narrow = width < 1500.0;
         if self.show_panels && !(teach_open && narrow && !self.controls_pinned) {
             let mut controls = std::mem::take(&mut self.controls);
+            let mut data_panel = std::mem::take(&mut self.data_panel);
             let left = egui::Panel::left("controls").resizable(true);
             left.default_size(340.0_f32.min(side)).max_size(side).show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
+                    if let SurfaceChoice::Model(model) = &self.scene.surface {
+                        commands.extend(data_panel.ui(ui, model));
+                        ui.separator();
+                    }
+                    self.network.ui(ui, &self.scene.surface);
                     commands.extend(controls.side_panel(ui, self));
                 });
             });
             self.controls = controls;
+            self.data_panel = data_panel;
         }
         egui::Panel::bottom("timeline").show(ui, |ui| {
             commands.extend(timeline::timeline(ui, self));
@@ -824,6 +894,13 @@ fn runs_inputs_equal(a: &Scene, b: &Scene) -> bool {
         && a.optimizers == b.optimizers
         && a.steps == b.steps
         && a.surface == b.surface
+}
+
+/// The flat surface shown while a network landscape trains.
+fn network_placeholder() -> SurfaceDef {
+    sim::Formula::parse("0")
+        .map(|f| SurfaceDef::Formula(Arc::new(f)))
+        .unwrap_or(SurfaceDef::Builtin(Builtin::Saddle))
 }
 
 fn squash(s: &str) -> String {

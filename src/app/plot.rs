@@ -223,6 +223,9 @@ fn surface_plot(
         }
     };
 
+    // α and β on a network's slice.
+    let axes = crate::figure::axis_names(&app.surface);
+    let training_path = crate::figure::training_path(&app.surface);
     let mut plot = Plot::new(id)
         .data_aspect(1.0)
         .allow_drag(!grabbing)
@@ -230,8 +233,8 @@ fn surface_plot(
         .allow_boxed_zoom(true)
         .boxed_zoom_pointer_button(PointerButton::Secondary)
         .show_grid(false)
-        .custom_x_axes(vec![egui_plot::AxisHints::new_x().label("x").formatter(tick_label)])
-        .custom_y_axes(vec![egui_plot::AxisHints::new_y().label("y").formatter(tick_label)])
+        .custom_x_axes(vec![egui_plot::AxisHints::new_x().label(axes[0]).formatter(tick_label)])
+        .custom_y_axes(vec![egui_plot::AxisHints::new_y().label(axes[1]).formatter(tick_label)])
         .x_grid_spacer(one_five_spacer)
         .y_grid_spacer(one_five_spacer)
         .link_axis(Id::unique("surface-link"), true)
@@ -269,6 +272,9 @@ fn surface_plot(
         basins.draw(pui);
         if let Some(points) = critical {
             draw_critical(pui, points, domain.width().hypot(domain.height()), px);
+        }
+        if let Some(path) = &training_path {
+            super::network::draw_path(pui, path);
         }
         for &i in optimizers {
             let entry = &scene_optimizers[i];
@@ -476,16 +482,22 @@ fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint], diagonal: f64, px: 
     // one line, not a column of markers.
     let degenerate: Vec<Point> =
         points.iter().filter(|c| c.kind == CriticalKind::Degenerate).map(|c| c.point).collect();
-    let as_line = degenerate_line(&degenerate);
-    if let Some(line) = &as_line {
+    // Many along a curve (the deep linear net's hyperbola of minima) are drawn as curves too.
+    let as_line = degenerate_line(&degenerate)
+        .map(|l| vec![l])
+        .or_else(|| (degenerate.len() >= 8).then(|| degenerate_curves(&degenerate)));
+    if let Some(lines) = &as_line {
         let (rgb, _) = crate::figure::svg::critical_style(CriticalKind::Degenerate);
-        let pts: Vec<[f64; 2]> = line.iter().map(|p| [p.x, p.y]).collect();
-        pui.line(Line::new("", PlotPoints::from(pts.clone())).color(Color32::BLACK).width(6.0));
-        pui.line(
-            Line::new("degenerate (a line of critical points)", PlotPoints::from(pts))
-                .color(color(rgb))
-                .width(3.5),
-        );
+        for (k, line) in lines.iter().enumerate() {
+            let pts: Vec<[f64; 2]> = line.iter().map(|p| [p.x, p.y]).collect();
+            let name = if k == 0 { "degenerate (a line of critical points)" } else { "" };
+            if pts.len() == 1 {
+                pui.points(Points::new(name, pts).radius(3.0).color(color(rgb)).filled(true));
+                continue;
+            }
+            pui.line(Line::new("", PlotPoints::from(pts.clone())).color(Color32::BLACK).width(6.0));
+            pui.line(Line::new(name, PlotPoints::from(pts)).color(color(rgb)).width(3.5));
+        }
     }
     for cp in points {
         if as_line.is_some() && cp.kind == CriticalKind::Degenerate {
@@ -531,6 +543,52 @@ pub fn degenerate_line(points: &[Point]) -> Option<Vec<Point>> {
     let mut sorted = points.to_vec();
     sorted.sort_by(|a, b| (a - mean).dot(&axis).total_cmp(&(b - mean).dot(&axis)));
     Some(sorted)
+}
+
+/// `points` chained into curves: each grows from a point at both ends by the nearest point left,
+/// as long as it is within three times the median nearest-neighbour distance (a gap beyond that
+/// starts a new curve). For critical points found along a curve, such as a hyperbola of minima.
+pub fn degenerate_curves(points: &[Point]) -> Vec<Vec<Point>> {
+    let nearest = |p: &Point, among: &[Point]| {
+        among
+            .iter()
+            .enumerate()
+            .map(|(j, q)| (j, (p - q).norm()))
+            .filter(|&(_, d)| d > 0.0)
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    };
+    let mut gaps: Vec<f64> =
+        points.iter().filter_map(|p| nearest(p, points).map(|(_, d)| d)).collect();
+    gaps.sort_by(f64::total_cmp);
+    let reach = 3.0 * gaps.get(gaps.len() / 2).copied().unwrap_or(0.0);
+    let mut left = points.to_vec();
+    let mut curves = Vec::new();
+    while let Some(first) = left.pop() {
+        let mut curve = std::collections::VecDeque::from([first]);
+        loop {
+            let mut grew = false;
+            for front in [true, false] {
+                let end = if front { curve.front() } else { curve.back() };
+                let Some(&end) = end else { break };
+                if let Some((j, d)) = nearest(&end, &left)
+                    && d <= reach
+                {
+                    let p = left.swap_remove(j);
+                    if front {
+                        curve.push_front(p)
+                    } else {
+                        curve.push_back(p)
+                    }
+                    grew = true;
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        curves.push(curve.into());
+    }
+    curves
 }
 
 /// Grid marks at 1 and 5 times powers of ten (egui_plot's default has powers of ten only, which

@@ -365,9 +365,15 @@ impl View3dPanel {
                 tracks.push((entry.color, Arc::clone(run)));
             }
         }
+        // A network slice's training path, from θ₀ to the trained θ at the centre, drawn whole.
+        let path: Vec<Point> = match input.surface {
+            SurfaceDef::Slice(slice) => slice.path().to_vec(),
+            _ => Vec::new(),
+        };
         // Thinned runs keep every stride-th point: the head at step k is point k/stride.
         let head = input.step / input.runs.plan.stride.max(1);
-        let tracks_id = input.runs.generation;
+        // The training path changes with the surface, the runs with their generation.
+        let tracks_id = input.runs.generation ^ input.surface_id.rotate_left(32);
         let starts: Vec<Point> = input.scene.start_points().collect();
         let critical = input.critical.to_vec();
         let clouds: Vec<(Rgb, Vec<Point>)> = input
@@ -409,14 +415,19 @@ impl View3dPanel {
                 };
                 let renderer = drawing.renderer.get_or_insert_with(|| Renderer::new(BACKGROUND));
                 renderer.scale = f32::from_bits(key.scale);
-                let refs: Vec<TrackRef<'_>> = tracks
-                    .iter()
-                    .map(|(color, run)| TrackRef {
-                        color: *color,
-                        path: PathRef::Trajectory(&run.trajectory.points),
-                        diverged_at: run.trajectory.diverged_at,
-                    })
-                    .collect();
+                let training = (!path.is_empty()).then(|| TrackRef {
+                    color: crate::figure::TRAINING_PATH_COLOR,
+                    path: PathRef::Points(&path),
+                    diverged_at: None,
+                    whole: true,
+                });
+                let runs = tracks.iter().map(|(color, run)| TrackRef {
+                    color: *color,
+                    path: PathRef::Trajectory(&run.trajectory.points),
+                    diverged_at: run.trajectory.diverged_at,
+                    whole: false,
+                });
+                let refs: Vec<TrackRef<'_>> = training.into_iter().chain(runs).collect();
                 let cloud_refs: Vec<CloudRef<'_>> = clouds
                     .iter()
                     .map(|(color, points)| CloudRef { color: *color, points })

@@ -407,6 +407,8 @@ pub fn slice_figure(
     ));
     let mut fig = Figure::new(&scene, &flat, Vec::new(), layout)
         .map_err(|e| CliError::Input(e.to_string()))?;
+    // The slice's coordinates: steps along δ and η.
+    fig.axes = ["α".to_owned(), "β".to_owned()];
     let style = crate::field::FieldStyle {
         colormap: scene.view.colormap,
         log_scale: scene.view.log_scale,

@@ -37,6 +37,9 @@ pub enum FigureError {
     /// The scene's formula does not parse.
     #[error("bad formula: {0}")]
     Formula(#[from] FormulaError),
+    /// The scene's network landscape cannot be built.
+    #[error("{0}")]
+    Network(String),
     /// The requested size is unusable.
     #[error(
         "figure size {width}×{height} at density {density} is out of range (each side from 64 to {MAX_SIDE} pixels)"
@@ -188,6 +191,8 @@ pub struct Figure {
     pub starts: Vec<Point>,
     /// Legend entries: one per enabled optimizer.
     pub legend: Vec<(String, Rgb)>,
+    /// The names of the two axes: x and y, or α and β on a network's slice.
+    pub axes: [String; 2],
     /// Ticks of the x axis, inside the view.
     pub x_ticks: Vec<Tick>,
     /// Ticks of the y axis, inside the view.
@@ -342,6 +347,46 @@ pub fn simulate_scene(scene: &Scene, surface: &SurfaceDef) -> Result<Vec<Track>,
     Ok(tracks.into_iter().flatten().collect())
 }
 
+/// The names of a surface's two axes: `x`, `y`, or `α`, `β` on a network's slice (its
+/// coordinates are the steps along the directions δ and η).
+pub fn axis_names(surface: &SurfaceDef) -> [&'static str; 2] {
+    match surface {
+        SurfaceDef::Slice(_) => ["α", "β"],
+        _ => ["x", "y"],
+    }
+}
+
+/// The colour of a network's training path on its slice.
+pub const TRAINING_PATH_COLOR: Rgb = Rgb([0xff, 0xff, 0xff]);
+
+/// A network slice's training path projected onto its plane, as a track (θ₀ at its start, the
+/// trained θ at the centre); `None` for other surfaces.
+pub fn training_path(surface: &SurfaceDef) -> Option<Track> {
+    let SurfaceDef::Slice(slice) = surface else { return None };
+    let points = slice.path().to_vec();
+    if points.is_empty() {
+        return None;
+    }
+    let last_step = points.len() - 1;
+    Some(Track {
+        label: "training path (projected)".into(),
+        color: TRAINING_PATH_COLOR,
+        points,
+        diverged_at: None,
+        stride: 1,
+        last_step,
+    })
+}
+
+impl From<crate::scene::SurfaceError> for FigureError {
+    fn from(e: crate::scene::SurfaceError) -> Self {
+        match e {
+            crate::scene::SurfaceError::Formula(f) => FigureError::Formula(f),
+            crate::scene::SurfaceError::Network(n) => FigureError::Network(n.to_string()),
+        }
+    }
+}
+
 /// Legend names, one per optimizer of the scene: the optimizer's label made unique (two Adams
 /// with different learning rates read "Adam" and "Adam #2").
 pub fn legend_labels(scene: &Scene) -> Vec<String> {
@@ -400,6 +445,11 @@ impl Figure {
                 crate::scene::SurfaceChoice::Model(m) => {
                     format!("{}:  L(x, y) = {}", m.label(), m.kind().formula())
                 }
+                crate::scene::SurfaceChoice::Network(spec) => format!(
+                    "{} slice of a trained {} network:  L(θ + α·δ + β·η)",
+                    spec.directions.name(),
+                    spec.net
+                ),
             }
         } else {
             scene.title.clone()
@@ -453,6 +503,7 @@ impl Figure {
             tracks,
             starts: scene.start_points().collect(),
             legend,
+            axes: axis_names(surface).map(str::to_owned),
             x_ticks: ticks(view.x_min, view.x_max, (frame.w / 90.0).max(2.0)),
             y_ticks: ticks(view.y_min, view.y_max, (frame.h / 70.0).max(2.0)),
             cloud: None,
@@ -465,8 +516,16 @@ impl Figure {
     /// As [`Figure::new`], and [`FigureError::Formula`] for a formula that does not parse.
     pub fn of_scene(scene: &Scene, layout: Layout) -> Result<Self, FigureError> {
         let surface = scene.surface.resolve()?;
-        let tracks = simulate_scene(scene, &surface)?;
-        Self::new(scene, &surface, tracks, layout)
+        let mut tracks = simulate_scene(scene, &surface)?;
+        let path = training_path(&surface);
+        let mut fig = Self::new(scene, &surface, Vec::new(), layout)?;
+        if let Some(path) = path {
+            fig.legend.insert(0, (path.label.clone(), path.color));
+            fig.starts.push(path.points[0]);
+            tracks.insert(0, path);
+        }
+        fig.tracks = tracks;
+        Ok(fig)
     }
 
     /// The last step any track reaches.

@@ -191,15 +191,17 @@ fn still(s: &mut String, fig: &Figure) {
     }
     let _ = writeln!(
         s,
-        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">x</text>"#,
+        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">{}</text>"#,
         f.x + f.w / 2.0,
-        bottom + 42.0
+        bottom + 42.0,
+        escape(&fig.axes[0])
     );
     let _ = writeln!(
         s,
-        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">y</text>"#,
+        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">{}</text>"#,
         f.x - 48.0,
-        f.y + f.h / 2.0 + 5.0
+        f.y + f.h / 2.0 + 5.0,
+        escape(&fig.axes[1])
     );
     s.push_str("</g>\n");
     // Title and caption.

@@ -417,6 +417,48 @@ impl Network {
         self.loss_generic(theta)
     }
 
+    /// L(θ) on `f64`, a layer at a time over every point at once: each layer's pre-activations
+    /// are a row per unit and a column per point, so the innermost loops run over points in
+    /// contiguous memory and vectorise. The same loss as [`Network::loss`] up to rounding (the
+    /// sums run in another order); what a slice's map is drawn with.
+    ///
+    /// # Panics
+    /// If `theta.len()` is not [`n_params`](Self::n_params).
+    pub fn loss_batched(&self, theta: &[f64], scratch: &mut Scratch) -> f64 {
+        self.check(theta.len());
+        let m = self.rows.len();
+        let Scratch { a, b } = scratch;
+        a.clear();
+        a.extend(self.rows.iter().map(|r| r[0]));
+        a.extend(self.rows.iter().map(|r| r[1]));
+        let last = self.layers.len() - 1;
+        for (k, l) in self.layers.iter().enumerate() {
+            let w = &theta[l.offset..l.offset + l.inputs * l.outputs];
+            let bias = &theta[l.bias_offset()..l.bias_offset() + l.outputs];
+            b.clear();
+            b.resize(l.outputs * m, 0.0);
+            for (o, out) in b.chunks_exact_mut(m).enumerate() {
+                out.fill(bias[o]);
+                for (i, input) in a.chunks_exact(m).enumerate() {
+                    let wi = w[o * l.inputs + i];
+                    for (z, &x) in out.iter_mut().zip(input) {
+                        *z += wi * x;
+                    }
+                }
+                if k < last {
+                    out.iter_mut().for_each(|z| *z = z.tanh());
+                }
+            }
+            std::mem::swap(a, b);
+        }
+        let sum: f64 = a.iter().zip(self.rows.iter()).map(|(&z, r)| softplus(z) - z * r[2]).sum();
+        let mut loss = sum / m as f64;
+        if self.weight_decay > 0.0 {
+            loss += 0.5 * self.weight_decay * theta.iter().map(|t| t * t).sum::<f64>();
+        }
+        loss
+    }
+
     /// L(θ) and ∇L(θ), by reverse mode.
     pub fn loss_grad(&self, theta: &[f64]) -> (f64, Vec<f64>) {
         let mut g = vec![0.0; theta.len()];
@@ -610,6 +652,26 @@ pub fn train(
     progress: Option<&AtomicUsize>,
     cancel: Option<&AtomicBool>,
 ) -> Result<Training, NetError> {
+    train_observed(net, theta0, spec, steps, &mut |k| {
+        if let Some(p) = progress {
+            p.store(k, Ordering::Relaxed);
+        }
+        !cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    })
+}
+
+/// [`train`], calling `observe(k)` after step k (and with 0 before the first); training stops
+/// early, keeping the path so far, when it returns `false`.
+///
+/// # Errors
+/// As [`train`].
+pub fn train_observed(
+    net: &Network,
+    theta0: &[f64],
+    spec: OptimizerSpec,
+    steps: usize,
+    observe: &mut dyn FnMut(usize) -> bool,
+) -> Result<Training, NetError> {
     if theta0.len() != net.n_params() {
         return Err(NetError::Length { got: theta0.len(), want: net.n_params() });
     }
@@ -619,6 +681,7 @@ pub fn train(
     let mut path = Vec::with_capacity(steps + 1);
     let mut losses = Vec::with_capacity(steps + 1);
     let mut diverged_at = None;
+    let mut go_on = observe(0);
     for k in 0..=steps {
         let loss = net.loss_grad_generic(&theta, &mut grad);
         if !loss.is_finite() || theta.iter().any(|t| !t.is_finite()) {
@@ -627,14 +690,12 @@ pub fn train(
         }
         path.push(theta.clone());
         losses.push(loss);
-        if k == steps || cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        if k == steps || !go_on {
             break;
         }
         let h = opt.needs_hessian().then(|| net.hessian(&theta));
         opt.step(&mut theta, &grad, h.as_ref());
-        if let Some(p) = progress {
-            p.store(k + 1, Ordering::Relaxed);
-        }
+        go_on = observe(k + 1);
     }
     let theta = path.last().cloned().unwrap_or_else(|| theta0.to_vec());
     Ok(Training { theta0: theta0.to_vec(), theta, path, losses, diverged_at })
@@ -736,6 +797,9 @@ pub struct Slice {
     delta: Vec<f64>,
     eta: Vec<f64>,
     span: f64,
+    /// The training path projected onto the plane ([`Slice::project`]), θ₀ first; empty when
+    /// the slice was not made from a training run.
+    path: Arc<[Point]>,
 }
 
 impl Slice {
@@ -756,7 +820,7 @@ impl Slice {
             }
         }
         let span = if span.is_finite() && span > 0.0 { span } else { 1.0 };
-        Ok(Self { net, theta, delta, eta, span })
+        Ok(Self { net, theta, delta, eta, span, path: Arc::from([]) })
     }
 
     /// The slice through a training run's θ with directions chosen by `directions`, Gaussian
@@ -805,7 +869,16 @@ impl Slice {
                 (d, e)
             }
         };
-        Self { net, theta, delta, eta, span: if span > 0.0 { span } else { 1.0 } }
+        let span = if span.is_finite() && span > 0.0 { span } else { 1.0 };
+        let mut slice = Self { net, theta, delta, eta, span, path: Arc::from([]) };
+        slice.path = training.path.iter().map(|t| slice.project(t)).collect();
+        slice
+    }
+
+    /// The training path projected onto the slice's plane, θ₀ first (empty for a slice not
+    /// made from a training run).
+    pub fn path(&self) -> &[Point] {
+        &self.path
     }
 
     /// The network.
@@ -881,13 +954,125 @@ impl Surface for Slice {
         (r.re, g, r.v2.unwrap_generic(Const::<2>, Const::<2>))
     }
 
+    /// The map of the slice, row by row (in parallel). Up to [`SLICE_EXACT_SIDE`] points a side
+    /// every point is the loss there (a batched forward pass, [`Network::loss_batched`]); a
+    /// finer grid (a heatmap the size of a window) is computed exactly at every k-th point of
+    /// each axis (k the smallest step that keeps at most [`SLICE_EXACT_SIDE`] across) and
+    /// filled in between by cubic Hermite interpolation: a network's loss is smooth, and a
+    /// window of exact forward passes would take a minute.
     fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
         assert_eq!(out.len(), xs.len() * ys.len(), "grid output of the wrong length");
-        let cells: Vec<(f64, f64)> =
-            ys.iter().flat_map(|&y| xs.iter().map(move |&x| (x, y))).collect();
-        let values = super::parallel::par_map(&cells, 64, |&(x, y)| self.at(x, y));
-        out.copy_from_slice(&values);
+        if xs.is_empty() || ys.is_empty() {
+            return;
+        }
+        let k = xs.len().max(ys.len()).div_ceil(SLICE_EXACT_SIDE).max(1);
+        if k == 1 {
+            self.sample_exact(xs, ys, out);
+            return;
+        }
+        let knots = |n: usize| -> Vec<usize> {
+            let mut v: Vec<usize> = (0..n).step_by(k).collect();
+            if v.last() != Some(&(n - 1)) {
+                v.push(n - 1);
+            }
+            v
+        };
+        let (ix, iy) = (knots(xs.len()), knots(ys.len()));
+        let cx: Vec<f64> = ix.iter().map(|&i| xs[i]).collect();
+        let cy: Vec<f64> = iy.iter().map(|&j| ys[j]).collect();
+        let mut coarse = vec![0.0; cx.len() * cy.len()];
+        self.sample_exact(&cx, &cy, &mut coarse);
+        // Along x for each coarse row, then along y for each column.
+        let mut rows = vec![0.0; xs.len() * cy.len()];
+        for (row, c) in rows.chunks_exact_mut(xs.len()).zip(coarse.chunks_exact(cx.len())) {
+            hermite(&cx, c, xs, |i, v| row[i] = v);
+        }
+        let mut column = vec![0.0; cy.len()];
+        for i in 0..xs.len() {
+            for (j, c) in column.iter_mut().enumerate() {
+                *c = rows[j * xs.len() + i];
+            }
+            hermite(&cy, &column, ys, |j, v| out[j * xs.len() + i] = v);
+        }
     }
+}
+
+/// The most points a side of a slice's map computed point by point; finer maps interpolate.
+pub const SLICE_EXACT_SIDE: usize = 96;
+
+/// Cubic Hermite interpolation of the values `v` at the ascending knots `t` (tangents from
+/// centred differences, one-sided at the ends), at each of `at`; `put(i, value)` receives them.
+fn hermite(t: &[f64], v: &[f64], at: &[f64], mut put: impl FnMut(usize, f64)) {
+    let n = t.len();
+    if n < 2 {
+        for i in 0..at.len() {
+            put(i, v.first().copied().unwrap_or(f64::NAN));
+        }
+        return;
+    }
+    let slope = |a: usize, b: usize| (v[b] - v[a]) / (t[b] - t[a]);
+    let tangent = |i: usize| match i {
+        0 => slope(0, 1),
+        i if i == n - 1 => slope(n - 2, n - 1),
+        i => slope(i - 1, i + 1),
+    };
+    let mut seg = 0;
+    for (i, &x) in at.iter().enumerate() {
+        while seg + 2 < n && x > t[seg + 1] {
+            seg += 1;
+        }
+        let h = t[seg + 1] - t[seg];
+        let s = ((x - t[seg]) / h).clamp(0.0, 1.0);
+        let (s2, s3) = (s * s, s * s * s);
+        let value = (2.0 * s3 - 3.0 * s2 + 1.0) * v[seg]
+            + (s3 - 2.0 * s2 + s) * h * tangent(seg)
+            + (-2.0 * s3 + 3.0 * s2) * v[seg + 1]
+            + (s3 - s2) * h * tangent(seg + 1);
+        // At a knot the value is the exact one.
+        put(
+            i,
+            if s == 0.0 {
+                v[seg]
+            } else if s == 1.0 {
+                v[seg + 1]
+            } else {
+                value
+            },
+        );
+    }
+}
+
+impl Slice {
+    /// Every point of the grid exactly, rows in parallel, one θ buffer and one set of
+    /// activations per row.
+    fn sample_exact(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
+        use rayon::prelude::*;
+        let n = xs.len();
+        let work = |(row, &y): (&mut [f64], &f64)| {
+            let mut p = vec![0.0; self.theta.len()];
+            let mut scratch = Scratch::default();
+            for (o, &x) in row.iter_mut().zip(xs) {
+                for (((p, &t), &d), &e) in
+                    p.iter_mut().zip(&self.theta).zip(&self.delta).zip(&self.eta)
+                {
+                    *p = x * d + y * e + t;
+                }
+                *o = self.net.loss_batched(&p, &mut scratch);
+            }
+        };
+        if ys.len() * n < 64 {
+            out.chunks_exact_mut(n).zip(ys).for_each(work);
+        } else {
+            out.par_chunks_exact_mut(n).zip(ys.par_iter()).with_max_len(1).for_each(work);
+        }
+    }
+}
+
+/// Activations of a batched forward pass, kept between calls.
+#[derive(Default)]
+pub struct Scratch {
+    a: Vec<f64>,
+    b: Vec<f64>,
 }
 
 /// The 1-D line from θ₀ to θ (Goodfellow et al. 2015): `(α, L((1−α)·θ₀ + α·θ))` at `points`
@@ -907,4 +1092,290 @@ pub fn interpolate(
         let p: Vec<f64> = theta0.iter().zip(theta).map(|(t0, t)| (1.0 - a) * t0 + a * t).collect();
         (a, net.loss(&p))
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// A landscape as a scene keeps it
+
+/// The most built-in data points a landscape in a scene may ask for.
+pub const MAX_SCENE_POINTS: usize = 10_000;
+/// The most training steps a landscape in a scene may ask for.
+pub const MAX_SCENE_STEPS: usize = 100_000;
+/// The most numbers the stored training path of a scene's landscape may hold ((steps + 1) ×
+/// parameters): 2²⁴ float64, 128 MiB.
+pub const MAX_PATH_NUMBERS: usize = 1 << 24;
+
+/// Where a network's training data comes from, as a scene keeps it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum NetData {
+    /// A built-in data set drawn from the landscape's seed:
+    /// `{"dataset": {"name": "moons", "points": 200, "noise": 0.1}}` (noise: the set's own when
+    /// absent).
+    Dataset {
+        /// Which (moons, circles, xor, spirals).
+        name: super::data::Dataset,
+        /// How many points.
+        #[serde(default = "default_points")]
+        points: usize,
+        /// Gaussian noise; the data set's default when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        noise: Option<f64>,
+    },
+    /// A CSV file with the header `x1,x2,label`, read when the landscape is built:
+    /// `{"csv": "data/points.csv"}` (relative to the working directory).
+    Csv(std::path::PathBuf),
+    /// The points themselves, `{"points": [[x1, x2, label], …]}`.
+    Points(Vec<[f64; 3]>),
+}
+
+fn default_points() -> usize {
+    200
+}
+
+/// A trained network's landscape as a scene keeps it (SPEC §2, network landscapes): everything
+/// that rebuilds the same slice. Training is deterministic (seeded initialisation and data, a
+/// fixed order of every sum), so building it twice gives the same surface to the last bit; this
+/// is exactly what `losscape landscape` does with the same flags.
+///
+/// ```json
+/// {"network": {"net": "2-16-16-1", "data": {"dataset": {"name": "moons", "points": 200}},
+///  "seed": 0, "optimizer": "adam:lr=0.01", "steps": 2000, "directions": "filter",
+///  "span": 1.0, "grid": 51}}
+/// ```
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetSpec {
+    /// The architecture, `2-H[-H…]-1`.
+    pub net: Architecture,
+    /// The training data.
+    pub data: NetData,
+    /// Seed of the data set, the initialisation and the slice's directions.
+    #[serde(default)]
+    pub seed: u64,
+    /// Weight decay wd of the loss's (wd/2)·‖θ‖².
+    #[serde(default)]
+    pub weight_decay: f64,
+    /// The training optimizer as a SPEC, `NAME[:key=value,...]`.
+    #[serde(default = "default_optimizer")]
+    pub optimizer: String,
+    /// Full-batch training steps.
+    #[serde(default = "default_train_steps")]
+    pub steps: usize,
+    /// How the slice's directions are chosen.
+    #[serde(default = "default_directions")]
+    pub directions: Directions,
+    /// The slice is shown over [−span, span]².
+    #[serde(default = "default_span")]
+    pub span: f64,
+    /// Points per side of the map a figure samples (the app samples its own view).
+    #[serde(default = "default_grid")]
+    pub grid: usize,
+}
+
+fn default_optimizer() -> String {
+    "adam:lr=0.01".to_owned()
+}
+fn default_train_steps() -> usize {
+    2000
+}
+fn default_directions() -> Directions {
+    Directions::Filter
+}
+fn default_span() -> f64 {
+    1.0
+}
+fn default_grid() -> usize {
+    51
+}
+
+/// A built landscape: the slice (carrying the projected training path) and the training run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Landscape {
+    /// The slice through the trained θ.
+    pub slice: Slice,
+    /// The training run.
+    pub training: Training,
+    /// The share of the training points the trained network classifies right.
+    pub accuracy: f64,
+}
+
+impl NetSpec {
+    /// The defaults of `losscape landscape` on a data set: a 2-16-16-1 network, 200 points,
+    /// seed 0, Adam at 0.01 for 2000 steps, filter-normalised directions over [−1, 1]², 51².
+    pub fn on_dataset(dataset: super::data::Dataset) -> Self {
+        Self {
+            net: Architecture { sizes: vec![2, 16, 16, 1] },
+            data: NetData::Dataset { name: dataset, points: default_points(), noise: None },
+            seed: 0,
+            weight_decay: 0.0,
+            optimizer: default_optimizer(),
+            steps: default_train_steps(),
+            directions: default_directions(),
+            span: default_span(),
+            grid: default_grid(),
+        }
+    }
+
+    /// The training optimizer.
+    ///
+    /// # Errors
+    /// [`NetError::Optimizer`] for a SPEC that does not parse or an optimizer that cannot train
+    /// a network.
+    pub fn optimizer_spec(&self) -> Result<OptimizerSpec, NetError> {
+        let spec = OptimizerSpec::parse(&self.optimizer)
+            .map_err(|e| NetError::Optimizer(format!("'{}': {e}", self.optimizer)))?;
+        NdOptimizer::new(spec, 2)?;
+        Ok(spec)
+    }
+
+    /// Checks what can be checked without reading a file or training: ranges, the optimizer,
+    /// the data set's kind, the points. Returns the field (relative to the landscape, like
+    /// `data.dataset.points`) and what is wrong with it.
+    ///
+    /// # Errors
+    /// `(field, message)` of the first problem.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        let err = |field: &str, message: String| Err((field.to_owned(), message));
+        if let Err(e) = self.optimizer_spec() {
+            return err("optimizer", e.to_string());
+        }
+        if self.steps > MAX_SCENE_STEPS {
+            return err(
+                "steps",
+                format!("at most {MAX_SCENE_STEPS} training steps, got {}", self.steps),
+            );
+        }
+        let numbers = (self.steps + 1).saturating_mul(self.net.n_params());
+        if numbers > MAX_PATH_NUMBERS {
+            return err(
+                "steps",
+                format!(
+                    "{} steps of a {} network ({} parameters) store {numbers} numbers; at most {MAX_PATH_NUMBERS}: fewer steps or a smaller network",
+                    self.steps,
+                    self.net,
+                    self.net.n_params()
+                ),
+            );
+        }
+        if !(self.weight_decay.is_finite() && self.weight_decay >= 0.0) {
+            return err(
+                "weight_decay",
+                format!("must be a finite number ≥ 0, got {}", self.weight_decay),
+            );
+        }
+        if !(self.span.is_finite() && self.span > 0.0 && self.span <= 1e6) {
+            return err("span", format!("must be a number > 0 and at most 1e6, got {}", self.span));
+        }
+        if !(2..=1024).contains(&self.grid) {
+            return err("grid", format!("must be 2 to 1024 points a side, got {}", self.grid));
+        }
+        match &self.data {
+            NetData::Dataset { name, points, noise } => {
+                if name.columns() != super::data::Columns::X1X2Label {
+                    return err(
+                        "data.dataset.name",
+                        format!(
+                            "'{name}' is not a classification in the plane; for a network the data sets are: {}",
+                            super::data::names_with(super::data::Columns::X1X2Label)
+                        ),
+                    );
+                }
+                if !(1..=MAX_SCENE_POINTS).contains(points) {
+                    return err(
+                        "data.dataset.points",
+                        format!("must be from 1 to {MAX_SCENE_POINTS}, got {points}"),
+                    );
+                }
+                if let Some(s) = noise
+                    && !(s.is_finite() && *s >= 0.0)
+                {
+                    return err(
+                        "data.dataset.noise",
+                        format!("must be a finite number ≥ 0, got {s}"),
+                    );
+                }
+            }
+            NetData::Csv(path) => {
+                if path.as_os_str().is_empty() {
+                    return err("data.csv", "the file name is empty".to_owned());
+                }
+            }
+            NetData::Points(rows) => {
+                if rows.is_empty() {
+                    return err("data.points", "the network needs at least one point".to_owned());
+                }
+                if rows.len() > super::data::MAX_ROWS {
+                    return err(
+                        "data.points",
+                        format!("at most {} points, got {}", super::data::MAX_ROWS, rows.len()),
+                    );
+                }
+                for (i, r) in rows.iter().enumerate() {
+                    if r.iter().any(|v| !v.is_finite()) || (r[2] != 0.0 && r[2] != 1.0) {
+                        return err(
+                            &format!("data.points[{i}]"),
+                            format!("{r:?} must be finite with label 0 or 1"),
+                        );
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The training rows `(x1, x2, label)`: drawn, read from the CSV, or as given.
+    ///
+    /// # Errors
+    /// [`NetError::Data`] for a CSV that cannot be read (file, line, column).
+    pub fn rows(&self) -> Result<Vec<[f64; 3]>, NetError> {
+        match &self.data {
+            NetData::Dataset { name, points, noise } => {
+                Ok(name.generate(*points, noise.unwrap_or(name.default_noise()), self.seed))
+            }
+            NetData::Csv(path) => super::data::read_csv(path, super::data::Columns::X1X2Label)
+                .map_err(|e| NetError::Data(format!("data.csv: {e}"))),
+            NetData::Points(rows) => Ok(rows.clone()),
+        }
+    }
+
+    /// The network on its data.
+    ///
+    /// # Errors
+    /// As [`NetSpec::rows`] and [`Network::new`].
+    pub fn network(&self) -> Result<Network, NetError> {
+        Network::new(self.net.clone(), self.rows()?, self.weight_decay)
+    }
+
+    /// Trains from the seed's initialisation and slices: the same steps as `losscape
+    /// landscape`. `progress` (if any) gets the total and counts steps; cancelling it stops the
+    /// training early (the caller throws the result away).
+    ///
+    /// # Errors
+    /// [`NetSpec::check`]'s problems as [`NetError::Data`] naming the field, a CSV that cannot
+    /// be read, or an optimizer that cannot train a network.
+    pub fn build(
+        &self,
+        progress: Option<&super::progress::Progress>,
+    ) -> Result<Landscape, NetError> {
+        self.check().map_err(|(field, message)| NetError::Data(format!("{field}: {message}")))?;
+        let net = Arc::new(self.network()?);
+        let spec = self.optimizer_spec()?;
+        let theta0 = net.architecture().init(self.seed);
+        if let Some(p) = progress {
+            p.set_total(self.steps as u64);
+        }
+        let mut done = 0usize;
+        let training = train_observed(&net, &theta0, spec, self.steps, &mut |k| {
+            if let Some(p) = progress {
+                p.advance((k - done.min(k)) as u64);
+                done = k;
+                return !p.is_cancelled();
+            }
+            true
+        })?;
+        let accuracy = net.accuracy(&training.theta);
+        let slice = Slice::of_training(net, &training, self.directions, self.seed, self.span);
+        Ok(Landscape { slice, training, accuracy })
+    }
 }

@@ -59,6 +59,8 @@ pub struct Figure3d {
     /// A cloud of runs, drawn on the surface at the step shown (its newest frame at or before
     /// it).
     pub cloud: Option<CloudFrames>,
+    /// The names of the two plane axes: x and y, or α and β on a network's slice.
+    pub axes: [String; 2],
 }
 
 impl Figure3d {
@@ -90,6 +92,9 @@ impl Figure3d {
                 SurfaceChoice::Builtin(b) => b.name().to_owned(),
                 SurfaceChoice::Formula(f) => format!("f(x, y) = {f}"),
                 SurfaceChoice::Model(m) => m.label(),
+                SurfaceChoice::Network(spec) => {
+                    format!("{} slice of a trained {} network", spec.directions.name(), spec.net)
+                }
             }
         } else {
             scene.title.clone()
@@ -130,6 +135,7 @@ impl Figure3d {
             critical,
             legend,
             cloud: None,
+            axes: crate::figure::axis_names(surface).map(str::to_owned),
         };
         // The legend in a column of its own, right of the surface, so it hides nothing.
         if let Some((w, _)) = fig.legend_size() {
@@ -145,10 +151,17 @@ impl Figure3d {
     /// As [`Figure3d::new`], and [`FigureError::Formula`] for a formula that does not parse.
     pub fn of_scene(scene: &Scene, layout: Layout, camera: Camera) -> Result<Self, FigureError> {
         let surface = scene.surface.resolve()?;
-        let tracks = simulate_scene(scene, &surface)?;
+        let mut tracks = simulate_scene(scene, &surface)?;
         let side = f64::from(layout.width.max(layout.height)) * f64::from(layout.density);
         let mesh = ((side / 6.0) as usize).clamp(DEFAULT_MESH, 256);
-        Self::new(scene, &surface, tracks, layout, camera, mesh)
+        let path = crate::figure::training_path(&surface);
+        let mut fig = Self::new(scene, &surface, Vec::new(), layout, camera, mesh)?;
+        if let Some(path) = path {
+            fig.legend.insert(0, (path.label.clone(), path.color));
+            tracks.insert(0, path);
+        }
+        fig.tracks = tracks;
+        Ok(fig)
     }
 
     /// The last step any track (or the cloud) reaches.
@@ -191,6 +204,7 @@ impl Figure3d {
                 color: t.color,
                 path: PathRef::Points(&t.points),
                 diverged_at: t.diverged_at,
+                whole: false,
             })
             .collect();
         let clouds: Vec<CloudRef<'_>> = self
@@ -253,7 +267,10 @@ impl Figure3d {
             let d0 = self.mesh.domain;
             let (cx, cy) = (0.5 * (d0.x_min + d0.x_max), 0.5 * (d0.y_min + d0.y_max));
             s.push_str(r##"<g id="axes" font-size="16" font-style="italic" fill="#222" text-anchor="middle">"##);
-            for (name, edge) in [("x", Point::new(d0.x_max, cy)), ("y", Point::new(cx, d0.y_max))] {
+            let [xname, yname] = &self.axes;
+            for (name, edge) in
+                [(xname, Point::new(d0.x_max, cy)), (yname, Point::new(cx, d0.y_max))]
+            {
                 let Some(mut p) = self.mesh.world(edge) else { continue };
                 p[0] *= 1.12;
                 p[1] *= 1.12;

@@ -49,6 +49,8 @@ pub struct TrackRef<'a> {
     pub path: PathRef<'a>,
     /// The step at which it diverged, if it did.
     pub diverged_at: Option<usize>,
+    /// Drawn whole whatever the step (a network's training path, not a run being played).
+    pub whole: bool,
 }
 
 /// What is drawn over the surface.
@@ -246,7 +248,8 @@ impl Renderer {
             if track.path.is_empty() {
                 continue;
             }
-            let head = step.min(track.path.len() - 1);
+            let head =
+                if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
             // The last piece, from the last kept point to the head itself (it moves with the
             // head, so it is not part of the lines layer).
             let head_proj = mesh.world(track.path.get(head)).map(|p| lifted(&view, p));
@@ -275,7 +278,8 @@ impl Renderer {
             if track.path.is_empty() {
                 continue;
             }
-            let head = step.min(track.path.len() - 1);
+            let head =
+                if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
             let Some(h) = mesh.world(track.path.get(head)).map(|p| lifted(&view, p)) else {
                 continue;
             };
@@ -329,6 +333,14 @@ impl Renderer {
                         continue;
                     }
                     let last = track.path.len() - 1;
+                    if track.whole {
+                        // Drawn whole, once, and thicker: a network's training path is the
+                        // lesson's subject, not one run of many.
+                        if from.is_none() {
+                            draw_polyline(&mut canvas, proj, 0, last, track.color.0, 1.7 * half);
+                        }
+                        continue;
+                    }
                     let head = step.min(last);
                     let first = match from {
                         // Pieces ending after the head drawn before.
