@@ -69,6 +69,15 @@ pub fn title_bar(ui: &mut Ui, app: &mut LosscapeApp) -> Vec<Command> {
         {
             app.highdim.open = !app.highdim.open;
         }
+        if ui
+            .selectable_label(app.census.open, RichText::new("📊 Census").heading())
+            .on_hover_text(
+                "Saddle census: the critical points of a real network, loss against index",
+            )
+            .clicked()
+        {
+            app.census.open = !app.census.open;
+        }
         ui.separator();
         if !app.scene.title.is_empty() {
             ui.label(RichText::new(&app.scene.title).heading().strong());

@@ -6,6 +6,7 @@
 //! [`field_view::FieldView`]) → the panels, which draw and return [`Command`]s that the app
 //! applies at the end of the frame. Panels never reach into each other.
 
+pub mod census;
 pub mod cloud;
 mod controls;
 mod curves;
@@ -157,6 +158,8 @@ pub struct LosscapeApp {
     pub exporter: export::Exporter,
     /// The "why saddles dominate in high dimensions" window.
     pub highdim: highdim::HighDim,
+    /// The saddle census window.
+    pub census: census::CensusPanel,
     /// Narrate, race, basins.
     pub teach: teach::Teach,
     /// Presenter mode: panels hidden, the UI scaled up, the caption large.
@@ -201,6 +204,7 @@ impl LosscapeApp {
             status: None,
             exporter: export::Exporter::default(),
             highdim: highdim::HighDim::default(),
+            census: census::CensusPanel::default(),
             teach: teach::Teach::default(),
             presenter: false,
             light: false,
@@ -708,6 +712,12 @@ impl LosscapeApp {
             help::overlay(&ctx, &mut self.show_help);
         }
         self.highdim.window(&ctx);
+        for command in self.census.window(&ctx) {
+            match command {
+                census::CensusCommand::OpenHighDim => self.highdim.open = true,
+                census::CensusCommand::Status(message) => self.status = Some(message),
+            }
+        }
 
         for command in commands {
             self.apply(command);
