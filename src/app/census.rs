@@ -176,6 +176,8 @@ impl CensusPanel {
         let screen = ctx.content_rect();
         egui::Window::new("Saddle census: critical points of a real network")
             .open(&mut open)
+            // Below the title bar, whose buttons stay reachable.
+            .default_pos(screen.left_top() + egui::vec2(24.0, 56.0))
             .default_size([(0.8 * screen.width()).min(1100.0), (0.85 * screen.height()).min(860.0)])
             .show(ctx, |ui| self.contents(ui, &mut commands));
         self.open = open;
@@ -292,18 +294,22 @@ fn plots(ui: &mut Ui, census: &Census) {
     let saddles: Vec<[f64; 2]> =
         census.points.iter().filter(|p| !p.is_minimum()).map(|p| [p.index, p.loss]).collect();
     let pair = low_and_high(census);
-    let avail = ui.available_height();
-    let scatter_h = (0.5 * (avail - 60.0)).clamp(160.0, 420.0);
-    let hist_h = (avail - scatter_h - 60.0).clamp(120.0, 300.0);
+    // Sized from the screen, so the whole window (caption included) fits on a 1280 × 800 one.
+    let screen_h = ui.ctx().content_rect().height();
+    let scatter_h = (0.28 * screen_h).clamp(150.0, 420.0);
+    let hist_h = (0.2 * screen_h).clamp(110.0, 300.0);
     let index_hi = census.points.iter().map(|p| p.index).fold(0.0_f64, f64::max).max(0.1) * 1.1;
+    let loss_hi =
+        census.points.iter().map(|p| p.loss).filter(|l| l.is_finite()).fold(0.0, f64::max);
     Plot::new("census-scatter")
         .height(scatter_h)
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
         .x_axis_label("index (share of negative Hessian eigenvalues)")
         .y_axis_label("loss")
-        .include_x(0.0)
+        .include_x(-0.03 * index_hi)
         .include_x(index_hi)
         .include_y(0.0)
+        .include_y(loss_hi * 1.12)
         .show(ui, |pui| {
             pui.points(Points::new("saddle", PlotPoints::from(saddles)).radius(5.0).color(RED));
             pui.points(
@@ -316,14 +322,15 @@ fn plots(ui: &mut Ui, census: &Census) {
                 for (label, i) in [("A", a), ("B", b)] {
                     let p = &census.points[i];
                     pui.points(
-                        Points::new(label, PlotPoints::from(vec![[p.index, p.loss]]))
+                        // No name: the rings are labelled on the plot, not in the legend.
+                        Points::new("", PlotPoints::from(vec![[p.index, p.loss]]))
                             .radius(9.0)
                             .filled(false)
                             .color(Color32::WHITE),
                     );
                     pui.text(
                         Text::new(
-                            label,
+                            "",
                             egui_plot::PlotPoint::new(p.index + 0.012 * index_hi, p.loss),
                             RichText::new(label).size(16.0).strong(),
                         )
@@ -343,10 +350,10 @@ fn plots(ui: &mut Ui, census: &Census) {
         {
             let (hist, curve) = spectrum(p, lo, hi);
             let predicted = curve.as_ref().map_or(String::new(), |(sc, _)| {
-                format!("; semicircle: {:.2}", sc.predicted_index())
+                format!(" (semicircle fit: {:.2})", sc.predicted_index())
             });
             ui.label(format!(
-                "{title} {:.4}, index {}/{}{predicted}",
+                "{title} {:.4}, {}/{} negative{predicted}",
                 p.loss,
                 p.negative,
                 p.eigenvalues.len()
