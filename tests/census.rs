@@ -381,6 +381,10 @@ fn bad_multi_network_flags_are_clear_errors() {
         ),
         (vec!["census", "--dataset", "moons", "--net", "2-3-1,2-y-1", "--starts", "5"], "2-y-1"),
         (
+            vec!["census", "--dataset", "moons", "--net", "2-64-64-1", "--starts", "5"],
+            "at most 400",
+        ),
+        (
             vec![
                 "census",
                 "--dataset",
@@ -609,4 +613,10 @@ fn the_census_window_runs_a_census_and_shows_its_points() {
     let direct =
         census::network_census(&net, &CensusSettings::new(12, 2), &Progress::default()).unwrap();
     assert_eq!(&direct, census);
+    // A network too large for a census is refused with a message, not started.
+    h.state_mut().census.inputs.net = "2-64-64-1".to_owned();
+    h.get(By::new().label_contains("Run census")).click();
+    h.run_steps(2);
+    assert!(!h.state().census.busy());
+    assert!(h.query(By::new().label_contains("at most 400")).is_some());
 }

@@ -62,9 +62,11 @@ impl CensusInputs {
     /// The network these inputs describe.
     ///
     /// # Errors
-    /// A message naming what is wrong (the architecture, the data).
+    /// A message naming what is wrong (the architecture, its size, the data).
     pub fn network(&self) -> Result<Network, String> {
         let arch = Architecture::parse(self.net.trim()).map_err(|e| e.to_string())?;
+        crate::sim::census::check_params(arch.n_params())
+            .map_err(|e| format!("net {}: {e}", self.net.trim()))?;
         let rows = self.dataset.generate(self.points, self.dataset.default_noise(), self.seed);
         Network::new(arch, rows, self.weight_decay).map_err(|e| e.to_string())
     }

@@ -142,6 +142,8 @@ pub fn census_command(
             weight_decay: args.weight_decay,
         };
         let (net, w) = network(&net_args)?;
+        census::check_params(net.n_params())
+            .map_err(|e| CliError::Input(format!("--net {}: {e}", arch.trim())))?;
         what = w;
         let name = net.architecture().to_string();
         nets.push((net, name));

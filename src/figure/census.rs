@@ -37,6 +37,10 @@ pub struct Column<'a> {
     pub census: &'a Census,
 }
 
+/// A spectrum's histogram, and the semicircle fitted to it with its expected count per bin
+/// sampled finely, (eigenvalue, count).
+pub type Spectrum = (Histogram, Option<(Semicircle, Vec<[f64; 2]>)>);
+
 /// The histogram of one critical point's spectrum on about `[lo, hi]` and the semicircle fitted
 /// to it, with its expected count per bin sampled finely: (eigenvalue, count).
 ///
@@ -44,7 +48,7 @@ pub struct Column<'a> {
 /// when the census counts it negative ([`count_negative`]'s tolerance; values within it are
 /// nudged by a millionth of a bin to the side they belong to), so the bars left of zero add up
 /// to the point's count of negative eigenvalues.
-pub fn spectrum(p: &Found, lo: f64, hi: f64) -> (Histogram, Option<(Semicircle, Vec<[f64; 2]>)>) {
+pub fn spectrum(p: &Found, lo: f64, hi: f64) -> Spectrum {
     let width = (hi - lo) / BINS as f64;
     let (lo, hi, bins) = if lo < 0.0 && hi > 0.0 && width > 0.0 {
         let first = (lo / width).floor();

@@ -61,6 +61,23 @@ pub const MAX_ITERATIONS: usize = 200;
 pub const STALL_WINDOW: usize = 25;
 /// The most starts a census takes.
 pub const MAX_STARTS: usize = 100_000;
+/// The most parameters a census takes: every iteration of a search builds the n × n Hessian
+/// and its eigen-decomposition (n³ work, n² memory), so 400 already take seconds per search.
+pub const MAX_PARAMS: usize = 400;
+
+/// Whether a network of `n` parameters is small enough for a census ([`MAX_PARAMS`]).
+///
+/// # Errors
+/// A message saying how many parameters it has and the limit.
+pub fn check_params(n: usize) -> Result<(), String> {
+    if n > MAX_PARAMS {
+        return Err(format!(
+            "{n} parameters: a census takes at most {MAX_PARAMS} (each search step builds and \
+             diagonalises the {n} × {n} Hessian)"
+        ));
+    }
+    Ok(())
+}
 
 /// A twice-differentiable objective in n parameters, for the search.
 pub trait Objective: Sync {
