@@ -97,8 +97,9 @@ pub enum Command {
     Interpolate(Box<InterpolateArgs>),
     /// Find critical points of a small network's loss from many starts (Levenberg–Marquardt on
     /// ½‖∇L‖², accepted only where ‖∇L‖ < 1e-8) and write each one's loss and index (the share
-    /// of negative Hessian eigenvalues): CSV `loss,index,negative,grad_norm,min_eig,max_eig` or
-    /// a PNG of loss against index (Dauphin et al. 2014, Fig. 1a).
+    /// of negative Hessian eigenvalues): CSV `loss,index,negative,grad_norm,min_eig,max_eig`, or
+    /// a PNG or SVG of loss against index and two Hessian spectra (Dauphin et al. 2014, Fig. 1);
+    /// several networks (`--net 2-6-1,2-12-1`) side by side.
     #[command(
         after_help = "Example:\n  losscape census --dataset moons --points 40 --net 2-6-1 --weight-decay 0.001 --starts 80 --seed 3 --out census.csv --params-out params.csv"
     )]

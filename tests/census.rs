@@ -1,14 +1,21 @@
 //! The saddle census: every accepted point is a critical point (gradient recomputed
 //! independently), the Hessian is the derivative of the gradient, the index counts negative
 //! eigenvalues, the deep-linear model has no minimum above its global loss, and the census is
-//! seeded and reproducible.
+//! seeded and reproducible; the figure read back (a dot per point at its index, histograms
+//! that add up to n), the semicircle against a GOE spectrum, the command line with one and two
+//! networks, and the Census window in the app.
+
+mod common;
 
 use std::process::{Command, Output};
 
+use losscape::app::census::CensusInputs;
+use losscape::figure::census::{Column, census_svg};
 use losscape::sim::census::{
-    self, Census, CensusSettings, GRAD_TOL, Objective, Planar, Start, StartKind,
+    self, Census, CensusSettings, GRAD_TOL, Histogram, Objective, Planar, Semicircle, Start,
+    StartKind,
 };
-use losscape::sim::data::Dataset;
+use losscape::sim::data::{Columns, Dataset};
 use losscape::sim::model::{Model, ModelKind};
 use losscape::sim::net::{Architecture, Network};
 use losscape::sim::progress::Progress;
@@ -178,14 +185,15 @@ fn temp(name: &str) -> std::path::PathBuf {
 }
 
 #[test]
-fn census_command_finds_minima_and_saddles_on_moons() {
-    let (csv, params, png) = (temp("c.csv"), temp("p.csv"), temp("c.png"));
+fn census_command_finds_minima_and_saddles_on_a_40_point_data_file() {
+    let (data, csv, params, png, svg) =
+        (temp("d.csv"), temp("c.csv"), temp("p.csv"), temp("c.png"), temp("c.svg"));
+    let rows = Dataset::Moons.generate(40, Dataset::Moons.default_noise(), 3);
+    std::fs::write(&data, losscape::sim::data::to_csv(&rows, Columns::X1X2Label)).unwrap();
     let args = [
         "census",
-        "--dataset",
-        "moons",
-        "--points",
-        "40",
+        "--data",
+        data.to_str().unwrap(),
         "--net",
         "2-6-1",
         "--weight-decay",
@@ -224,11 +232,23 @@ fn census_command_finds_minima_and_saddles_on_moons() {
         assert!((net.loss(p) - r[0]).abs() < 1e-12);
         assert_eq!(r[1], r[2] / 25.0);
     }
-    let mut png_args = args[..9].to_vec();
-    png_args.extend(["--starts", "6", "--seed", "3", "--out", png.to_str().unwrap()]);
-    let o = losscape(&png_args);
+    // The figure, as PNG and SVG at once.
+    let mut fig_args = args[..7].to_vec();
+    fig_args.extend([
+        "--starts",
+        "6",
+        "--seed",
+        "3",
+        "--out",
+        png.to_str().unwrap(),
+        "--out",
+        svg.to_str().unwrap(),
+    ]);
+    let o = losscape(&fig_args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+    let text = std::fs::read_to_string(&svg).unwrap();
+    roxmltree::Document::parse(&text).expect("the SVG parses");
 }
 
 fn moons_net_cli() -> Network {
@@ -281,4 +301,324 @@ fn bad_census_flags_are_clear_errors() {
         assert!(!err.contains("panicked"), "{err}");
         assert!(err.contains(want), "{args:?}: {err}");
     }
+}
+
+#[test]
+fn two_networks_side_by_side_on_the_command_line() {
+    let (csv, params, svg) = (temp("two.csv"), temp("two-p.csv"), temp("two.svg"));
+    let o = losscape(&[
+        "census",
+        "--dataset",
+        "moons",
+        "--points",
+        "30",
+        "--net",
+        "2-3-1,2-5-1",
+        "--starts",
+        "12",
+        "--seed",
+        "1",
+        "--out",
+        csv.to_str().unwrap(),
+        "--out",
+        svg.to_str().unwrap(),
+        "--params-out",
+        params.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stdout = String::from_utf8(o.stdout).unwrap();
+    assert!(stdout.contains("census of 2-3-1 (13 parameters)"), "{stdout}");
+    assert!(stdout.contains("census of 2-5-1 (21 parameters)"), "{stdout}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("net,loss,index,negative,grad_norm,min_eig,max_eig\n"));
+    let ptext = std::fs::read_to_string(&params).unwrap();
+    let header: Vec<&str> = ptext.lines().next().unwrap().split(',').collect();
+    assert_eq!(header.len(), 1 + 21);
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    let prows: Vec<&str> = ptext.lines().skip(1).collect();
+    assert_eq!(rows.len(), prows.len());
+    for arch in ["2-3-1", "2-5-1"] {
+        assert!(rows.iter().any(|r| r.starts_with(&format!("{arch},"))), "no {arch} row");
+    }
+    for (r, p) in rows.iter().zip(&prows) {
+        let net_name = r.split(',').next().unwrap();
+        assert!(p.starts_with(&format!("{net_name},")));
+        // Each row holds that network's parameters, then empty cells.
+        let cells: Vec<&str> = p.split(',').skip(1).collect();
+        let filled = cells.iter().filter(|c| !c.is_empty()).count();
+        let n = if net_name == "2-3-1" { 13 } else { 21 };
+        assert_eq!((cells.len(), filled), (21, n));
+        let theta: Vec<f64> = cells[..n].iter().map(|c| c.parse().unwrap()).collect();
+        let rows = Dataset::Moons.generate(30, Dataset::Moons.default_noise(), 1);
+        let net = Network::new(Architecture::parse(net_name).unwrap(), rows, 1e-3).unwrap();
+        let g = net.gradient(&theta);
+        assert!(g.iter().map(|v| v * v).sum::<f64>().sqrt() < 1e-8);
+    }
+    let doc = std::fs::read_to_string(&svg).unwrap();
+    let doc = roxmltree::Document::parse(&doc).unwrap();
+    let columns: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("census-column"))
+        .filter_map(|n| n.attribute("data-net"))
+        .collect();
+    assert_eq!(columns, ["2-3-1", "2-5-1"]);
+}
+
+#[test]
+fn bad_multi_network_flags_are_clear_errors() {
+    for (args, want) in [
+        (
+            vec![
+                "census",
+                "--dataset",
+                "moons",
+                "--net",
+                "2-3-1,2-3-1,2-3-1,2-3-1,2-3-1",
+                "--starts",
+                "5",
+            ],
+            "at most 4",
+        ),
+        (vec!["census", "--dataset", "moons", "--net", "2-3-1,2-y-1", "--starts", "5"], "2-y-1"),
+        (
+            vec!["census", "--dataset", "moons", "--net", "2-64-64-1", "--starts", "5"],
+            "at most 400",
+        ),
+        (
+            vec![
+                "census",
+                "--dataset",
+                "moons",
+                "--net",
+                "2-3-1",
+                "--starts",
+                "5",
+                "--params-out",
+                "p.txt",
+            ],
+            "--params-out p.txt",
+        ),
+        (
+            vec![
+                "census",
+                "--dataset",
+                "moons",
+                "--net",
+                "2-3-1",
+                "--starts",
+                "5",
+                "--out",
+                "a.csv",
+                "--out",
+                "b.gif",
+            ],
+            "b.gif",
+        ),
+    ] {
+        let o = losscape(&args);
+        assert!(!o.status.success(), "{args:?} should fail");
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+    }
+}
+
+/// The figure read back: one dot per critical point in each network's column, each dot's
+/// horizontal position (read through the index axis's own tick labels) at the count of negative
+/// eigenvalues of the network's own Hessian over n; each histogram's bars add up to the number
+/// of parameters, with heights proportional to their counts.
+#[test]
+fn the_census_figure_shows_every_point_at_its_index_and_whole_spectra() {
+    let nets = [moons_net(30, 3), moons_net(30, 5)];
+    let censuses: Vec<Census> = nets
+        .iter()
+        .map(|net| {
+            census::network_census(net, &CensusSettings::new(24, 2), &Progress::default()).unwrap()
+        })
+        .collect();
+    let names = ["2-3-1", "2-5-1"];
+    let columns: Vec<Column<'_>> =
+        names.iter().zip(&censuses).map(|(arch, census)| Column { arch, census }).collect();
+    let svg = census_svg(&columns, "moons (30 points)", (1600, 860));
+    let doc = roxmltree::Document::parse(&svg).expect("the SVG parses");
+    let groups: Vec<roxmltree::Node<'_, '_>> =
+        doc.descendants().filter(|n| n.attribute("class") == Some("census-column")).collect();
+    assert_eq!(groups.len(), 2);
+    let num =
+        |n: &roxmltree::Node<'_, '_>, a: &str| -> f64 { n.attribute(a).unwrap().parse().unwrap() };
+    for ((group, net), c) in groups.iter().zip(&nets).zip(&censuses) {
+        assert!(!c.points.is_empty());
+        let n = net.n_params();
+        // The index axis from its tick labels: x = x0 + k·index.
+        let ticks: Vec<(f64, f64)> = group
+            .descendants()
+            .filter(|t| t.attribute("class") == Some("index-tick"))
+            .map(|t| (t.text().unwrap().parse::<f64>().unwrap(), num(&t, "x")))
+            .collect();
+        assert!(ticks.len() >= 2);
+        let (a, b) = (ticks[0], ticks[ticks.len() - 1]);
+        let to_index = |x: f64| a.0 + (x - a.1) * (b.0 - a.0) / (b.1 - a.1);
+        let mut drawn: Vec<f64> = group
+            .descendants()
+            .filter(|d| d.attribute("class") == Some("critical"))
+            .map(|d| to_index(num(&d, "cx")))
+            .collect();
+        assert_eq!(drawn.len(), c.points.len(), "a dot per critical point");
+        let mut expected: Vec<f64> = c
+            .points
+            .iter()
+            .map(|p| {
+                let eig = SymmetricEigen::new(net.hessian(&p.theta)).eigenvalues;
+                let radius = eig.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+                eig.iter().filter(|&&v| v < -1e-9 * radius.max(1.0)).count() as f64 / n as f64
+            })
+            .collect();
+        drawn.sort_by(f64::total_cmp);
+        expected.sort_by(f64::total_cmp);
+        for (d, e) in drawn.iter().zip(&expected) {
+            assert!((d - e).abs() < 1e-3, "a dot at index {d}, expected {e}");
+        }
+        let hists: Vec<roxmltree::Node<'_, '_>> =
+            group.descendants().filter(|h| h.attribute("class") == Some("histogram")).collect();
+        assert_eq!(hists.len(), 2);
+        // A is the lowest-loss point, B the highest; the bars left of zero are their negative
+        // eigenvalues, counted from the network's own Hessian.
+        let by_loss = |best: std::cmp::Ordering| {
+            c.points
+                .iter()
+                .reduce(|a, b| if b.loss.total_cmp(&a.loss) == best { b } else { a })
+                .unwrap()
+        };
+        let ab = [by_loss(std::cmp::Ordering::Less), by_loss(std::cmp::Ordering::Greater)];
+        for (h, p) in hists.into_iter().zip(ab) {
+            assert_eq!(num(&h, "data-loss"), p.loss);
+            let eig = SymmetricEigen::new(net.hessian(&p.theta)).eigenvalues;
+            let radius = eig.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+            let negative = eig.iter().filter(|&&v| v < -1e-9 * radius.max(1.0)).count() as f64;
+            let bars: Vec<(f64, f64, f64)> = h
+                .descendants()
+                .filter(|r| r.attribute("class") == Some("bar"))
+                .map(|r| (num(&r, "data-count"), num(&r, "height"), num(&r, "data-below-zero")))
+                .collect();
+            assert_eq!(bars.iter().map(|b| b.0).sum::<f64>(), n as f64, "counts add up to n");
+            let below: f64 = bars.iter().filter(|b| b.2 == 1.0).map(|b| b.0).sum();
+            assert_eq!(below, negative, "the bars left of zero are the negative eigenvalues");
+            let per = bars[0].1 / bars[0].0;
+            assert!(bars.iter().all(|(c, ht, _)| (ht - c * per).abs() < 0.01), "{bars:?}");
+        }
+        assert_eq!(
+            group.descendants().filter(|s| s.attribute("class") == Some("semicircle")).count(),
+            2
+        );
+    }
+    // The PNG painter takes the same SVG.
+    assert!(losscape::figure::raster::rasterize_svg(&svg, 1.0).is_ok());
+}
+
+#[test]
+fn a_histogram_counts_every_value_in_range_once() {
+    let values = [-1.0, -0.5, 0.0, 0.25, 0.999, 1.0, f64::NAN, 7.0];
+    let h = Histogram::new(&values, -1.0, 1.0, 4);
+    // Bins [-1,-0.5), [-0.5,0), [0,0.5), [0.5,1]: the right edge goes in the last bin, 7 and
+    // NaN nowhere.
+    assert_eq!(h.counts, [1, 1, 2, 2]);
+    assert_eq!(h.hi(), 1.0);
+    assert_eq!(h.centre(0), -0.75);
+    // A degenerate range still counts the values on it.
+    assert_eq!(Histogram::new(&[2.0, 2.0], 2.0, 2.0, 3).counts.iter().sum::<usize>(), 2);
+}
+
+/// The semicircle is a probability density whose distribution function is its integral, and
+/// fitted to a large GOE matrix's spectrum it is the one theory predicts: centre 0, radius
+/// 2σ√n with σ² = ½ the off-diagonal variance of (A + Aᵀ)/2, and the histogram follows it.
+#[test]
+fn the_semicircle_fits_a_goe_spectrum_as_wigner_predicts() {
+    use rand::SeedableRng;
+    use rand_distr::{Distribution, StandardNormal};
+    let sc = Semicircle { centre: 1.0, radius: 2.0 };
+    let steps = 20_000;
+    let (a, b) = (-1.5, 3.5);
+    let dx = (b - a) / steps as f64;
+    let mut integral = 0.0;
+    for k in 0..steps {
+        let x = a + (k as f64 + 0.5) * dx;
+        integral += sc.density(x) * dx;
+        if k % 2000 == 0 {
+            assert!((integral - sc.cdf(x + 0.5 * dx)).abs() < 1e-6);
+        }
+    }
+    assert!((integral - 1.0).abs() < 1e-6);
+    assert!((sc.cdf(1.0) - 0.5).abs() < 1e-15);
+    assert_eq!(sc.predicted_index(), sc.cdf(0.0));
+    let n = 400;
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+    let m = nalgebra::DMatrix::<f64>::from_fn(n, n, |_, _| StandardNormal.sample(&mut rng));
+    let goe = (&m + m.transpose()) * 0.5;
+    let eig = census::sorted_eigenvalues(goe);
+    let fit = Semicircle::fit(&eig).unwrap();
+    let theory = 2.0 * (0.5_f64).sqrt() * (n as f64).sqrt();
+    assert!(fit.centre.abs() < 0.05 * theory, "{fit:?}");
+    assert!((fit.radius / theory - 1.0).abs() < 0.03, "{fit:?} vs radius {theory}");
+    assert!((fit.predicted_index() - 0.5).abs() < 0.02);
+    let h = Histogram::new(&eig, -theory, theory, 10);
+    for (k, &count) in h.counts.iter().enumerate() {
+        let lo = h.lo + k as f64 * h.width;
+        let expected = fit.expected_count(n, lo, lo + h.width);
+        assert!(
+            (count as f64 - expected).abs() < 4.0 * expected.sqrt() + 3.0,
+            "bin {k}: {count} vs {expected}"
+        );
+    }
+}
+
+/// The Census window opens from the title bar, runs a census in the background, and a newer run
+/// supersedes the one under way: what it shows is the newest census, with its points.
+#[test]
+fn the_census_window_runs_a_census_and_shows_its_points() {
+    use egui_kittest::kittest::{By, Queryable};
+    let mut h = common::harness(losscape::scene::default_scene());
+    let tiny = |seed| CensusInputs {
+        dataset: Dataset::Moons,
+        points: 24,
+        net: "2-3-1".to_owned(),
+        starts: 12,
+        weight_decay: 1e-3,
+        seed,
+    };
+    // A census long enough to be still under way when the newer one is asked for.
+    h.state_mut().census.inputs = CensusInputs { net: "2-6-1".to_owned(), starts: 2000, ..tiny(1) };
+    h.get(By::new().label_contains("Census")).click();
+    // The click's command opens the window at the end of that frame; a new window lays itself
+    // out invisibly in its first frame.
+    h.run_steps(3);
+    assert!(h.state().census.open);
+    assert!(h.state().census.busy(), "opening the window starts a census");
+    h.state_mut().census.inputs = tiny(2);
+    h.get(By::new().label_contains("Run census")).click();
+    for _ in 0..3000 {
+        h.run_steps(1);
+        if h.state().census.result().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run_steps(2);
+    let (inputs, census) = h.state().census.result().expect("a census");
+    assert_eq!(inputs.seed, 2, "the newer request won");
+    assert!(!census.points.is_empty());
+    let summary = format!("{} critical points —", census.points.len());
+    assert!(h.query(By::new().label_contains(&summary)).is_some());
+    assert!(h.query(By::new().label_contains("A: lowest loss")).is_some());
+    assert!(h.query(By::new().label_contains("B: highest loss")).is_some());
+    // The same census as the simulation computes for those inputs.
+    let net = inputs.network().unwrap();
+    let direct =
+        census::network_census(&net, &CensusSettings::new(12, 2), &Progress::default()).unwrap();
+    assert_eq!(&direct, census);
+    // A network too large for a census is refused with a message, not started.
+    h.state_mut().census.inputs.net = "2-64-64-1".to_owned();
+    h.get(By::new().label_contains("Run census")).click();
+    h.run_steps(2);
+    assert!(!h.state().census.busy());
+    assert!(h.query(By::new().label_contains("at most 400")).is_some());
 }

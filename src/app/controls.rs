@@ -69,6 +69,15 @@ pub fn title_bar(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
         {
             commands.push(Command::Toggle(Panel::HighDim));
         }
+        if ui
+            .selectable_label(app.census.open, RichText::new("📊 Census").heading())
+            .on_hover_text(
+                "Saddle census: the critical points of a real network, loss against index",
+            )
+            .clicked()
+        {
+            commands.push(Command::Toggle(Panel::Census));
+        }
         ui.separator();
         if !app.scene.title.is_empty() {
             ui.label(RichText::new(&app.scene.title).heading().strong());

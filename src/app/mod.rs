@@ -6,6 +6,7 @@
 //! [`field_view::FieldView`]) → the panels, which draw and return [`Command`]s that the app
 //! applies at the end of the frame. Panels never reach into each other.
 
+pub mod census;
 pub mod cloud;
 mod controls;
 mod curves;
@@ -84,6 +85,8 @@ pub enum Command {
     Status(String),
     /// Open or close a panel or window.
     Toggle(Panel),
+    /// Open a panel or window (nothing if it is open).
+    Open(Panel),
     /// The formula box now reads `text`, edited at time `at` (seconds): applied after a pause
     /// in typing or on Enter.
     EditFormula {
@@ -134,6 +137,8 @@ pub enum Panel {
     Help,
     /// The side and bottom panels.
     SidePanels,
+    /// The saddle census window.
+    Census,
 }
 
 /// Seconds of no typing after which an edited formula is applied.
@@ -213,6 +218,8 @@ pub struct LosscapeApp {
     pub exporter: export::Exporter,
     /// The "why saddles dominate in high dimensions" window.
     pub highdim: highdim::HighDim,
+    /// The saddle census window.
+    pub census: census::CensusPanel,
     /// Narrate, race, basins.
     pub teach: teach::Teach,
     /// Presenter mode: panels hidden, the UI scaled up, the caption large.
@@ -265,6 +272,7 @@ impl LosscapeApp {
             status: None,
             exporter: export::Exporter::default(),
             highdim: highdim::HighDim::default(),
+            census: census::CensusPanel::default(),
             teach: teach::Teach::default(),
             presenter: false,
             light: false,
@@ -564,7 +572,11 @@ impl LosscapeApp {
                 self.playback.reset();
             }
             Command::Status(message) => self.status = Some(message),
-            Command::Toggle(panel) => self.toggle(panel),
+            Command::Toggle(panel) => {
+                let open = self.panel_open(panel);
+                *open = !*open;
+            }
+            Command::Open(panel) => *self.panel_open(panel) = true,
             Command::EditFormula { text, at } => self.edit_formula(text, at),
             Command::SetView(view) => self.scene.view = *view,
             Command::SetSteps(steps) => self.scene.steps = steps.clamp(1, scene::MAX_STEPS),
@@ -616,17 +628,17 @@ impl LosscapeApp {
         }
     }
 
-    /// Opens or closes `panel`.
-    fn toggle(&mut self, panel: Panel) {
-        let flag = match panel {
+    /// Whether `panel` is open, to read or set.
+    fn panel_open(&mut self, panel: Panel) -> &mut bool {
+        match panel {
             Panel::Narrate => &mut self.teach.narrate_open,
             Panel::Race => &mut self.teach.race_open,
             Panel::Basins => &mut self.teach.basins_open,
             Panel::HighDim => &mut self.highdim.open,
             Panel::Help => &mut self.show_help,
             Panel::SidePanels => &mut self.show_panels,
-        };
-        *flag = !*flag;
+            Panel::Census => &mut self.census.open,
+        }
     }
 
     fn set_surface_quiet(&mut self, choice: SurfaceChoice) {
@@ -880,6 +892,7 @@ impl LosscapeApp {
             help::overlay(&ctx, &mut self.show_help);
         }
         self.highdim.window(&ctx);
+        commands.extend(self.census.window(&ctx));
 
         for command in commands {
             self.apply(command);

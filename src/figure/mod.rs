@@ -12,6 +12,7 @@
 
 pub mod anim;
 pub mod basins;
+pub mod census;
 pub mod decimate;
 pub mod png;
 pub mod raster;

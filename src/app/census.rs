@@ -1,0 +1,386 @@
+//! The Census window: the lecture's claim measured on a real network (Dauphin et al. 2014,
+//! Fig. 1). A person picks a data set, a small tanh network, the number of searches, the weight
+//! decay and a seed; the census ([`crate::sim::census`]) runs in the background (progress,
+//! Cancel; a newer run supersedes an older one) and the window plots the loss of every critical
+//! point against its index, and the Hessian eigenvalue histograms of the lowest-loss and
+//! highest-loss points with the Wigner semicircle of the same mean and spread over them.
+//!
+//! The panel owns its state and touches nothing of the app's: what it wants of the app it
+//! returns as [`Command`]s.
+
+use egui::{Color32, RichText, Ui};
+use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Points, Text, VLine};
+
+use super::{Command, Panel};
+use crate::figure::census::spectrum;
+use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::sim::census::{Census, CensusSettings, MAX_STARTS, low_and_high, spectrum_range};
+use crate::sim::data::{Columns, Dataset};
+use crate::sim::net::{Architecture, Network};
+
+/// What a census depends on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CensusInputs {
+    /// The data set.
+    pub dataset: Dataset,
+    /// Its number of points.
+    pub points: usize,
+    /// The network, `2-H[-H…]-1`.
+    pub net: String,
+    /// Searches.
+    pub starts: usize,
+    /// Weight decay.
+    pub weight_decay: f64,
+    /// Seed of the data and of every start.
+    pub seed: u64,
+}
+
+impl Default for CensusInputs {
+    /// The issue's census: 2-6-1 on 40 two-moons points, 80 starts, weight decay 1e-3, seed 3.
+    fn default() -> Self {
+        Self {
+            dataset: Dataset::Moons,
+            points: 40,
+            net: "2-6-1".to_owned(),
+            starts: 80,
+            weight_decay: 1e-3,
+            seed: 3,
+        }
+    }
+}
+
+impl CensusInputs {
+    /// The network these inputs describe.
+    ///
+    /// # Errors
+    /// A message naming what is wrong (the architecture, its size, the data).
+    pub fn network(&self) -> Result<Network, String> {
+        let arch = Architecture::parse(self.net.trim()).map_err(|e| e.to_string())?;
+        crate::sim::census::check_params(arch.n_params())
+            .map_err(|e| format!("net {}: {e}", self.net.trim()))?;
+        let rows = self.dataset.generate(self.points, self.dataset.default_noise(), self.seed);
+        Network::new(arch, rows, self.weight_decay).map_err(|e| e.to_string())
+    }
+}
+
+/// The Census window's state.
+pub struct CensusPanel {
+    /// Whether the window is open.
+    pub open: bool,
+    /// The settings being edited.
+    pub inputs: CensusInputs,
+    /// The last census that finished, with its inputs and how long it took.
+    result: Option<(CensusInputs, Census, f64)>,
+    job: JobSlot<Census>,
+    /// The inputs of the census under way.
+    asked: Option<CensusInputs>,
+    /// Why the last census could not run or failed.
+    error: Option<String>,
+}
+
+impl Default for CensusPanel {
+    fn default() -> Self {
+        Self {
+            open: false,
+            inputs: CensusInputs::default(),
+            result: None,
+            job: JobSlot::new("census", Priority::Background),
+            asked: None,
+            error: None,
+        }
+    }
+}
+
+impl CensusPanel {
+    /// The last census that finished and its inputs.
+    pub fn result(&self) -> Option<(&CensusInputs, &Census)> {
+        self.result.as_ref().map(|(i, c, _)| (i, c))
+    }
+
+    /// Whether a census is under way.
+    pub fn busy(&self) -> bool {
+        self.job.busy()
+    }
+
+    /// Starts a census of the current inputs in the background (superseding one under way).
+    pub fn run(&mut self, ctx: &egui::Context) {
+        let net = match self.inputs.network() {
+            Ok(net) => net,
+            Err(e) => {
+                self.error = Some(e);
+                return;
+            }
+        };
+        self.error = None;
+        let settings = CensusSettings::new(self.inputs.starts, self.inputs.seed);
+        self.asked = Some(self.inputs.clone());
+        let ctx = ctx.clone();
+        self.job.request(
+            move || ctx.request_repaint(),
+            move |progress| crate::sim::census::network_census(&net, &settings, progress),
+        );
+    }
+
+    fn take(&mut self, outcome: Outcome<Census>, seconds: f64) {
+        match outcome {
+            Outcome::Done(census) => {
+                if let Some(inputs) = self.asked.take() {
+                    self.result = Some((inputs, census, seconds));
+                }
+            }
+            Outcome::Cancelled => self.asked = None,
+            Outcome::Failed(e) => {
+                self.asked = None;
+                self.error = Some(e);
+            }
+        }
+    }
+
+    /// Takes a finished census, if one finished.
+    fn poll(&mut self) {
+        if let Some((outcome, elapsed)) = self.job.poll() {
+            self.take(outcome, elapsed.as_secs_f64());
+        }
+    }
+
+    /// Waits for the census under way (tests only; a frame never waits).
+    pub fn settle(&mut self) {
+        let started = std::time::Instant::now();
+        if let Some(outcome) = self.job.wait() {
+            self.take(outcome, started.elapsed().as_secs_f64());
+        }
+    }
+
+    /// The window, when open; what it asks of the app.
+    pub fn window(&mut self, ctx: &egui::Context) -> Vec<Command> {
+        let mut commands = Vec::new();
+        if !self.open {
+            return commands;
+        }
+        self.poll();
+        if self.result.is_none() && !self.job.busy() && self.error.is_none() {
+            // Opened for the first time: show the default census without a click.
+            self.run(ctx);
+        }
+        if self.job.busy() {
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
+        let mut open = self.open;
+        let screen = ctx.content_rect();
+        egui::Window::new("Saddle census: critical points of a real network")
+            .open(&mut open)
+            // Below the title bar, whose buttons stay reachable.
+            .default_pos(screen.left_top() + egui::vec2(24.0, 56.0))
+            .default_size([(0.8 * screen.width()).min(1100.0), (0.85 * screen.height()).min(860.0)])
+            .show(ctx, |ui| self.contents(ui, &mut commands));
+        self.open = open;
+        commands
+    }
+
+    fn settings_row(&mut self, ui: &mut Ui) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("data");
+            egui::ComboBox::from_id_salt("census-data")
+                .selected_text(self.inputs.dataset.name())
+                .show_ui(ui, |ui| {
+                    for d in Dataset::ALL.into_iter().filter(|d| d.columns() == Columns::X1X2Label)
+                    {
+                        ui.selectable_value(&mut self.inputs.dataset, d, d.name());
+                    }
+                });
+            ui.add(egui::DragValue::new(&mut self.inputs.points).range(4..=2000).suffix(" points"));
+            ui.label("net");
+            ui.add(egui::TextEdit::singleline(&mut self.inputs.net).desired_width(80.0))
+                .on_hover_text("2-H[-H…]-1: tanh hidden layers, one logit out");
+            ui.label("starts");
+            ui.add(egui::DragValue::new(&mut self.inputs.starts).range(1..=MAX_STARTS).speed(1.0));
+            ui.label("weight decay");
+            ui.add(
+                egui::DragValue::new(&mut self.inputs.weight_decay)
+                    .range(0.0..=1.0)
+                    .speed(1e-4)
+                    .max_decimals(5),
+            );
+            ui.label("seed");
+            ui.add(egui::DragValue::new(&mut self.inputs.seed));
+        });
+    }
+
+    fn contents(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
+        ui.label(
+            RichText::new(
+                "Newton-type searches find points where the gradient is zero; each is placed by its \
+                 loss and its index, the share of directions in which the loss goes down.",
+            )
+            .size(16.0),
+        );
+        self.settings_row(ui);
+        ui.horizontal(|ui| {
+            let stale = self.result.as_ref().is_none_or(|(i, ..)| *i != self.inputs);
+            let run = egui::Button::new(RichText::new("▶ Run census").strong());
+            if ui.add_enabled(stale || !self.job.busy(), run).clicked() {
+                self.run(ui.ctx());
+            }
+            if let Some(done) = self.job.progress() {
+                ui.add(
+                    egui::ProgressBar::new(done)
+                        .desired_width(200.0)
+                        .text(format!("searching {:.0}%", 100.0 * done)),
+                );
+                if ui.button("Cancel").clicked() {
+                    self.job.cancel();
+                    self.asked = None;
+                    commands.push(Command::Status("census cancelled".to_owned()));
+                }
+            }
+            if ui
+                .button("📈 Random matrices (High-D)")
+                .on_hover_text("The prediction: how rare minima are among random Hessians")
+                .clicked()
+            {
+                commands.push(Command::Open(Panel::HighDim));
+            }
+        });
+        if let Some(e) = &self.error {
+            ui.colored_label(Color32::LIGHT_RED, e);
+        }
+        let Some((inputs, census, seconds)) = &self.result else {
+            ui.label("searching for critical points…");
+            return;
+        };
+        ui.label(
+            RichText::new(format!(
+                "{} on {} {} points: {} critical points — {} minima, {} saddles; {} of {} searches \
+                 rejected (‖∇L‖ ≥ 1e-8: gradient-flat points, stalls); {seconds:.1} s",
+                inputs.net.trim(),
+                inputs.points,
+                inputs.dataset.name(),
+                census.points.len(),
+                census.minima(),
+                census.saddles(),
+                census.rejected,
+                census.searches,
+            ))
+            .strong(),
+        );
+        plots(ui, census);
+        ui.label(
+            RichText::new(
+                "If bad local minima were common, green dots (index 0) would sit high on the loss \
+                 axis; instead every high point has directions down. Orange: the Wigner semicircle \
+                 (random-matrix prediction) with the spectrum's own mean and spread.",
+            )
+            .italics(),
+        );
+    }
+}
+
+const GREEN: Color32 = Color32::from_rgb(64, 208, 64);
+const RED: Color32 = Color32::from_rgb(255, 80, 80);
+const ORANGE: Color32 = Color32::from_rgb(240, 176, 64);
+const BLUE: Color32 = Color32::from_rgb(106, 168, 255);
+
+/// The scatter and the two histograms.
+fn plots(ui: &mut Ui, census: &Census) {
+    let minima: Vec<[f64; 2]> =
+        census.points.iter().filter(|p| p.is_minimum()).map(|p| [p.index, p.loss]).collect();
+    let saddles: Vec<[f64; 2]> =
+        census.points.iter().filter(|p| !p.is_minimum()).map(|p| [p.index, p.loss]).collect();
+    let pair = low_and_high(census);
+    // Sized from the screen, so the whole window (caption included) fits on a 1280 × 800 one.
+    let screen_h = ui.ctx().content_rect().height();
+    let scatter_h = (0.28 * screen_h).clamp(150.0, 420.0);
+    let hist_h = (0.2 * screen_h).clamp(110.0, 300.0);
+    let index_hi = census.points.iter().map(|p| p.index).fold(0.0_f64, f64::max).max(0.1) * 1.1;
+    let loss_hi =
+        census.points.iter().map(|p| p.loss).filter(|l| l.is_finite()).fold(0.0, f64::max);
+    Plot::new("census-scatter")
+        .height(scatter_h)
+        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+        .x_axis_label("index (share of negative Hessian eigenvalues)")
+        .y_axis_label("loss")
+        .include_x(-0.03 * index_hi)
+        .include_x(index_hi)
+        .include_y(0.0)
+        .include_y(loss_hi * 1.12)
+        .show(ui, |pui| {
+            pui.points(Points::new("saddle", PlotPoints::from(saddles)).radius(5.0).color(RED));
+            pui.points(
+                Points::new("minimum", PlotPoints::from(minima))
+                    .radius(5.0)
+                    .color(GREEN)
+                    .shape(MarkerShape::Diamond),
+            );
+            if let Some((a, b)) = pair {
+                for (label, i) in [("A", a), ("B", b)] {
+                    let p = &census.points[i];
+                    pui.points(
+                        // No name: the rings are labelled on the plot, not in the legend.
+                        Points::new("", PlotPoints::from(vec![[p.index, p.loss]]))
+                            .radius(9.0)
+                            .filled(false)
+                            .color(Color32::WHITE),
+                    );
+                    pui.text(
+                        Text::new(
+                            "",
+                            egui_plot::PlotPoint::new(p.index + 0.012 * index_hi, p.loss),
+                            RichText::new(label).size(16.0).strong(),
+                        )
+                        .anchor(egui::Align2::LEFT_BOTTOM)
+                        .color(Color32::WHITE),
+                    );
+                }
+            }
+        });
+    let Some((a, b)) = pair else { return };
+    let (pa, pb) = (&census.points[a], &census.points[b]);
+    let (lo, hi) = spectrum_range([pa, pb]);
+    ui.columns(2, |cols| {
+        for (ui, (title, p, id)) in cols
+            .iter_mut()
+            .zip([("A: lowest loss", pa, "spectrum-a"), ("B: highest loss", pb, "spectrum-b")])
+        {
+            let (hist, curve) = spectrum(p, lo, hi);
+            let predicted = curve.as_ref().map_or(String::new(), |(sc, _)| {
+                format!(" (semicircle fit: {:.2})", sc.predicted_index())
+            });
+            ui.label(format!(
+                "{title} {:.4}, {}/{} negative{predicted}",
+                p.loss,
+                p.negative,
+                p.eigenvalues.len()
+            ));
+            let bars: Vec<Bar> = hist
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(k, &c)| {
+                    let centre = hist.centre(k);
+                    Bar::new(centre, c as f64).width(0.9 * hist.width).fill(if centre < 0.0 {
+                        RED
+                    } else {
+                        BLUE
+                    })
+                })
+                .collect();
+            Plot::new(id)
+                .height(hist_h)
+                .x_axis_label("Hessian eigenvalue")
+                .y_axis_label("count")
+                .include_y(0.0)
+                .include_x(lo)
+                .include_x(hi)
+                .show(ui, |pui| {
+                    pui.bar_chart(BarChart::new("eigenvalues", bars).color(BLUE));
+                    if let Some((_, pts)) = curve {
+                        pui.line(
+                            Line::new("semicircle", PlotPoints::from(pts)).color(ORANGE).width(2.0),
+                        );
+                    }
+                    pui.vline(VLine::new("zero", 0.0).color(Color32::GRAY));
+                });
+        }
+    });
+}
