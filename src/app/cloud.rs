@@ -9,7 +9,7 @@
 //! the tails afresh.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2};
@@ -54,6 +54,22 @@ pub struct CloudView {
     asked: Option<usize>,
     /// The frames received, newest last.
     history: VecDeque<Frames>,
+    /// Changes whenever `history` does: part of the painted mesh's key.
+    history_id: u64,
+    /// The mesh painted last, and what it was painted from: a paused cloud, or one whose next
+    /// frame is still being computed, is not rebuilt every frame.
+    painted: Mutex<Option<(PaintKey, Arc<Mesh>)>>,
+}
+
+/// What a painted cloud depends on: the frames, the screen transform, the optimizers shown and
+/// their colours.
+#[derive(Clone, Debug, PartialEq)]
+struct PaintKey {
+    history: u64,
+    frame: [u32; 4],
+    bounds: [u64; 4],
+    only: Vec<usize>,
+    colors: Vec<Color32>,
 }
 
 impl Default for CloudView {
@@ -65,6 +81,8 @@ impl Default for CloudView {
             job: JobSlot::new("cloud", Priority::Interactive),
             asked: None,
             history: VecDeque::new(),
+            history_id: 0,
+            painted: Mutex::new(None),
         }
     }
 }
@@ -86,8 +104,11 @@ impl CloudView {
                 self.flights = flights;
                 if self.history.back().is_some_and(|(s, _)| *s > frames.0) {
                     self.history.clear();
+                    self.history_id += 1;
                 }
                 self.history.push_back(frames);
+                self.history_id += 1;
+                self.history_id += 1;
                 while self.history.len() > TAIL {
                     self.history.pop_front();
                 }
@@ -114,6 +135,7 @@ impl CloudView {
             self.starts = Arc::new(cloud.starts(&key.domain));
             self.key = Some(key);
             self.history.clear();
+            self.history_id += 1;
             self.flights.clear();
             self.asked = None;
             self.job.cancel();
@@ -147,6 +169,7 @@ impl CloudView {
             self.key = None;
             self.starts = Arc::default();
             self.history.clear();
+            self.history_id += 1;
             self.flights.clear();
             self.job.cancel();
             self.asked = None;
@@ -179,6 +202,7 @@ impl CloudView {
             self.flights = flights;
             self.asked = None;
             self.history.push_back(frames);
+            self.history_id += 1;
             while self.history.len() > TAIL {
                 self.history.pop_front();
             }
@@ -205,9 +229,58 @@ impl CloudView {
         colors: &dyn Fn(usize) -> Color32,
         only: &[usize],
     ) {
-        let Some((_, newest)) = self.history.back() else { return };
+        if self.history.is_empty() {
+            return;
+        }
+        let mesh = self.painted_mesh(transform, colors, only);
+        painter.with_clip_rect(*transform.frame()).add(egui::Shape::mesh(mesh));
+    }
+
+    /// The mesh [`paint`](Self::paint) paints: the one painted last when nothing it depends on
+    /// changed, else built afresh.
+    fn painted_mesh(
+        &self,
+        transform: &PlotTransform,
+        colors: &dyn Fn(usize) -> Color32,
+        only: &[usize],
+    ) -> Arc<Mesh> {
+        let frame_rect = *transform.frame();
+        let b = transform.bounds();
+        let newest = self.history.back().map(|(_, n)| n.as_slice()).unwrap_or_default();
+        let key = PaintKey {
+            history: self.history_id,
+            frame: [frame_rect.min.x, frame_rect.min.y, frame_rect.max.x, frame_rect.max.y]
+                .map(f32::to_bits),
+            bounds: [b.min()[0], b.min()[1], b.max()[0], b.max()[1]].map(f64::to_bits),
+            only: only.to_vec(),
+            colors: newest.iter().map(|(i, _)| colors(*i)).collect(),
+        };
+        let mut painted = self.painted.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match painted.as_ref() {
+            Some((k, mesh)) if *k == key => Arc::clone(mesh),
+            _ => {
+                let mesh = Arc::new(self.mesh(transform, colors, only));
+                *painted = Some((key, Arc::clone(&mesh)));
+                mesh
+            }
+        }
+    }
+
+    /// The mesh of [`paint`](Self::paint).
+    fn mesh(
+        &self,
+        transform: &PlotTransform,
+        colors: &dyn Fn(usize) -> Color32,
+        only: &[usize],
+    ) -> Mesh {
+        let Some((_, newest)) = self.history.back() else { return Mesh::default() };
         let frame_rect = *transform.frame();
         let mut mesh = Mesh::default();
+        // At most: a head is two hexagon fans (14 vertices, 12 triangles), a tail dot a quad.
+        let heads: usize = newest.iter().map(|(_, c)| c.points.len()).sum();
+        let tails = heads * self.history.len().saturating_sub(1);
+        mesh.reserve_vertices(14 * heads + 4 * tails);
+        mesh.reserve_triangles(12 * heads + 2 * tails);
         let count = self.history.len();
         // The first optimizer of the scene is painted last, on top: the optimizers a lesson
         // lists first are the ones it talks about.
@@ -240,7 +313,7 @@ impl CloudView {
                 }
             }
         }
-        painter.with_clip_rect(frame_rect).add(egui::Shape::mesh(mesh));
+        mesh
     }
 }
 
@@ -265,5 +338,41 @@ fn disc(mesh: &mut Mesh, centre: Pos2, r: f32, color: Color32) {
     }
     for k in 0..6 {
         mesh.indices.extend([base, base + 1 + k, base + 1 + (k + 1) % 6]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui_plot::PlotBounds;
+
+    #[test]
+    fn a_cloud_is_meshed_again_only_when_its_frames_view_or_colours_change() {
+        let mut scene = crate::scene::default_scene();
+        scene.cloud = Some(Cloud::uniform(200, 1));
+        let surface = scene.surface.resolve().unwrap();
+        let mut view = CloudView::default();
+        view.update(&scene, &surface, 1, 5, || {});
+        view.settle();
+        assert_eq!(view.shown_step(), Some(5));
+        let frame = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(400.0, 300.0));
+        let t = PlotTransform::new(frame, PlotBounds::from_min_max([-2.0; 2], [2.0; 2]), false);
+        let red = |_: usize| Color32::RED;
+        let first = view.painted_mesh(&t, &red, &[]);
+        assert!(!first.vertices.is_empty());
+        assert!(Arc::ptr_eq(&first, &view.painted_mesh(&t, &red, &[])), "nothing changed");
+        let zoomed =
+            PlotTransform::new(frame, PlotBounds::from_min_max([-1.0; 2], [1.0; 2]), false);
+        let moved = view.painted_mesh(&zoomed, &red, &[]);
+        assert!(!Arc::ptr_eq(&first, &moved), "a zoom moves every point");
+        let blue = |_: usize| Color32::BLUE;
+        let recoloured = view.painted_mesh(&zoomed, &blue, &[]);
+        assert!(recoloured.vertices.iter().any(|v| v.color == Color32::BLUE));
+        // A new frame of the cloud arrives: a new mesh, with the old frame as its tail.
+        view.update(&scene, &surface, 1, 9, || {});
+        view.settle();
+        let next = view.painted_mesh(&zoomed, &blue, &[]);
+        assert!(!Arc::ptr_eq(&recoloured, &next));
+        assert!(next.vertices.len() > recoloured.vertices.len(), "heads and a tail now");
     }
 }

@@ -2,6 +2,8 @@
 //! step. A plateau shows up as a long flat stretch of small ‖∇f‖. When an optimizer follows a
 //! learning-rate schedule, a third plot shows each optimizer's rate against the step.
 
+use std::sync::Arc;
+
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Ui};
 use egui_plot::{Line, Plot, PlotPoint, PlotPoints, PlotTransform, VLine};
@@ -17,11 +19,28 @@ pub struct Curves {
     pub log: bool,
     /// Data units per pixel (x, y) of the two curve plots in the last frame.
     px: [[f64; 2]; 2],
+    /// Each plot's lines and mesh of the last frame, kept while nothing they depend on changed
+    /// (playing moves only the step's line).
+    cache: [Option<Cached>; 2],
 }
+
+/// A plot's lines, their bounds, and their mesh on screen.
+#[derive(Clone, Debug)]
+struct Cached {
+    /// The simplified points of every run (by identity), and the colours.
+    key: (u64, Vec<Color32>),
+    lines: Arc<Lines>,
+    bounds: Option<[[f64; 2]; 2]>,
+    /// The screen frame and bounds the mesh was made for.
+    mesh: Option<([u32; 4], [u64; 4], Arc<Mesh>)>,
+}
+
+/// Every run's curve: its colour and points.
+type Lines = Vec<(Color32, Vec<PlotPoint>)>;
 
 impl Default for Curves {
     fn default() -> Self {
-        Self { log: true, px: [[0.0; 2]; 2] }
+        Self { log: true, px: [[0.0; 2]; 2], cache: [None, None] }
     }
 }
 
@@ -52,15 +71,36 @@ impl Curves {
                 };
                 // Only the points a pixel can tell apart (cached per zoom level), the first
                 // optimizer of the scene last (on top).
-                let mut lines = Vec::new();
+                let mut kept = Vec::new();
+                let mut colors = Vec::new();
                 for (i, entry) in scene.optimizers.iter().enumerate().rev() {
                     let Some(Some(runs)) = runs.table.get(i) else { continue };
                     for run in runs {
-                        let kept = run.simplified(series, px);
-                        let points = kept.iter().map(|&i| run.point(series, i as usize)).collect();
-                        lines.push((color(entry.color), points));
+                        kept.push((run, run.simplified(series, px)));
+                        colors.push(color(entry.color));
                     }
                 }
+                // What the lines depend on: the runs' generation, which simplification of which
+                // run (by identity).
+                let seed = runs.generation.rotate_left(8) ^ series as u64;
+                let identity = kept.iter().fold(seed, |h, (run, k)| {
+                    let h = h.rotate_left(7) ^ (Arc::as_ptr(k) as *const u32 as usize as u64);
+                    h.rotate_left(7) ^ (std::ptr::from_ref(*run) as usize as u64)
+                });
+                let key = (identity, colors);
+                if self.cache[k].as_ref().is_none_or(|c| c.key != key) {
+                    let lines: Lines = kept
+                        .iter()
+                        .zip(&key.1)
+                        .map(|((run, kept), c)| {
+                            (*c, kept.iter().map(|&i| run.point(series, i as usize)).collect())
+                        })
+                        .collect();
+                    let bounds = bounds(&lines);
+                    self.cache[k] =
+                        Some(Cached { key, lines: Arc::new(lines), bounds, mesh: None });
+                }
+                let Some(cached) = self.cache[k].as_mut() else { continue };
                 let mut plot = Plot::new(title)
                     .width(width)
                     .height(height)
@@ -68,15 +108,28 @@ impl Curves {
                     .y_axis_label(if log { format!("log₁₀ {title}") } else { title.to_owned() })
                     .link_axis(egui::Id::unique("curves-x"), [true, false])
                     .link_cursor(egui::Id::unique("curves-x"), [true, false]);
-                if let Some([lo, hi]) = bounds(&lines) {
+                if let Some([lo, hi]) = cached.bounds {
                     plot = plot.include_x(lo[0]).include_x(hi[0]).include_y(lo[1]).include_y(hi[1]);
                 }
                 // The plot draws its axes and grid; the curves of every run are painted over it as
                 // one mesh (hundreds of plot items cost more than the rest of the frame).
                 let response = plot.show(ui, |_| {});
                 let step_color = ui.visuals().strong_text_color();
-                paint_curves(ui.painter(), &response.transform, &lines, step, step_color);
                 let t = response.transform;
+                let (f, b) = (t.frame(), t.bounds());
+                let at = (
+                    [f.min.x, f.min.y, f.max.x, f.max.y].map(f32::to_bits),
+                    [b.min()[0], b.min()[1], b.max()[0], b.max()[1]].map(f64::to_bits),
+                );
+                let mesh = match &cached.mesh {
+                    Some((frame, bounds, mesh)) if (*frame, *bounds) == at => Arc::clone(mesh),
+                    _ => {
+                        let mesh = Arc::new(curves_mesh(&t, &cached.lines));
+                        cached.mesh = Some((at.0, at.1, Arc::clone(&mesh)));
+                        mesh
+                    }
+                };
+                paint_curves(ui.painter(), &t, mesh, step, step_color);
                 self.px[k] = [
                     t.bounds().width() / f64::from(t.frame().width().max(1.0)),
                     t.bounds().height() / f64::from(t.frame().height().max(1.0)),
@@ -162,18 +215,18 @@ fn bounds(lines: &[(Color32, Vec<PlotPoint>)]) -> Option<[[f64; 2]; 2]> {
 /// Width of a curve, in points.
 const CURVE_WIDTH: f32 = 1.2;
 
-/// Paints `lines` over a plot as one mesh of thin quads, clipped to the plot's frame, and the
-/// current step as a vertical line over them.
+/// Paints the curves' mesh over a plot, clipped to the plot's frame, and the current step as a
+/// vertical line over them.
 fn paint_curves(
     painter: &egui::Painter,
     transform: &PlotTransform,
-    lines: &[(Color32, Vec<PlotPoint>)],
+    mesh: Arc<Mesh>,
     step: f64,
     step_color: Color32,
 ) {
     let frame = *transform.frame();
     let painter = painter.with_clip_rect(frame);
-    painter.add(egui::Shape::mesh(curves_mesh(transform, lines)));
+    painter.add(egui::Shape::mesh(mesh));
     let x = transform.position_from_point(&PlotPoint::new(step, 0.0)).x;
     if frame.x_range().contains(x) {
         painter.vline(x, frame.y_range(), egui::Stroke::new(1.5, step_color));
