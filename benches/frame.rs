@@ -7,6 +7,9 @@
 //! - the saddle lesson while a long background job runs (a high-dimension sampling of 10⁶
 //!   matrices per n, restarted whenever it ends): the UI thread never waits for it (≤ 8 ms).
 
+#[path = "common/lecture.rs"]
+mod lecture;
+
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -17,25 +20,7 @@ use losscape::sim::OptimizerKind;
 use losscape::sim::cloud::Cloud;
 
 fn lecture_app() -> LosscapeApp {
-    let mut scene = default_scene();
-    let kinds = [
-        OptimizerKind::Gd,
-        OptimizerKind::Momentum,
-        OptimizerKind::Nesterov,
-        OptimizerKind::Rmsprop,
-        OptimizerKind::Adam,
-        OptimizerKind::Nadam,
-        OptimizerKind::Newton,
-        OptimizerKind::Sfn,
-    ];
-    scene.optimizers = kinds.into_iter().map(OptimizerEntry::new).collect();
-    scene.starts = (0..16)
-        .map(|i| {
-            let t = f64::from(i) / 16.0 * std::f64::consts::TAU;
-            [1.7 * t.cos(), 1.7 * t.sin()]
-        })
-        .collect();
-    scene.steps = 2000;
+    let scene = lecture::lecture_scene();
     let mut app = LosscapeApp::new(scene);
     app.playback.step = 2000;
     app

@@ -5,35 +5,19 @@
 //! frame: the surface is rasterised and the runs projected and drawn again) and the app's
 //! orbit preview (the same at half the resolution, as the app draws while the camera moves).
 
+#[path = "common/lecture.rs"]
+mod lecture;
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use losscape::field::FieldStyle;
 use losscape::figure::simulate_scene;
 use losscape::figure::view3d::{Camera, DEFAULT_MESH, Marks, Mesh3d, PathRef, Renderer, TrackRef};
-use losscape::scene::{OptimizerEntry, default_scene};
-use losscape::sim::{OptimizerKind, critical_points};
+use losscape::sim::critical_points;
 
 fn view3d(c: &mut Criterion) {
-    let mut scene = default_scene();
-    let kinds = [
-        OptimizerKind::Gd,
-        OptimizerKind::Momentum,
-        OptimizerKind::Nesterov,
-        OptimizerKind::Rmsprop,
-        OptimizerKind::Adam,
-        OptimizerKind::Nadam,
-        OptimizerKind::Newton,
-        OptimizerKind::Sfn,
-    ];
-    scene.optimizers = kinds.into_iter().map(OptimizerEntry::new).collect();
-    scene.starts = (0..16)
-        .map(|i| {
-            let t = f64::from(i) / 16.0 * std::f64::consts::TAU;
-            [1.7 * t.cos(), 1.7 * t.sin()]
-        })
-        .collect();
-    scene.steps = 2000;
+    let scene = lecture::lecture_scene();
     let surface = scene.surface.resolve().unwrap();
     let tracks = simulate_scene(&scene, &surface).expect("within the budget");
     assert_eq!(tracks.len(), 8 * 16);
