@@ -96,8 +96,8 @@ impl FieldView {
             ny: side(pixels.y),
             style,
         };
-        let covered = |r: &Option<Request>| r.as_ref().is_some_and(|r| wanted.covered_by(r));
-        if covered(&self.pending) || covered(&self.shown.as_ref().map(|s| s.request.clone())) {
+        let covered = |r: Option<&Request>| r.is_some_and(|r| wanted.covered_by(r));
+        if covered(self.pending.as_ref()) || covered(self.shown.as_ref().map(|s| &s.request)) {
             return;
         }
         // Sample a margin around the view, so that small pans do not resample.
