@@ -71,28 +71,11 @@ impl<'de> Deserialize<'de> for Rgb {
     }
 }
 
-/// The default colour of each optimizer: Okabe–Ito's colour-blind-safe palette, extended with
-/// two of Paul Tol's, in [`OptimizerKind::ALL`] order.
+/// The default colour of each optimizer, as its module gives it
+/// ([`OptimizerKind::colour`]): Okabe–Ito's colour-blind-safe palette, extended with two of
+/// Paul Tol's, in [`OptimizerKind::ALL`] order.
 pub fn default_color(kind: OptimizerKind) -> Rgb {
-    Rgb(match kind {
-        OptimizerKind::Gd => [0x9a, 0x9a, 0x9a],
-        OptimizerKind::Momentum => [0xe6, 0x9f, 0x00],
-        OptimizerKind::Nesterov => [0x56, 0xb4, 0xe9],
-        OptimizerKind::Adagrad => [0x00, 0x9e, 0x73],
-        OptimizerKind::Rmsprop => [0xf0, 0xe4, 0x42],
-        OptimizerKind::Adam => [0xff, 0x40, 0x40],
-        OptimizerKind::Adamw => [0xcc, 0x79, 0xa7],
-        OptimizerKind::Nadam => [0xee, 0x77, 0x33],
-        OptimizerKind::Newton => [0xff, 0xff, 0xff],
-        OptimizerKind::Sfn => [0x33, 0xbb, 0xee],
-        OptimizerKind::Radam => [0xaa, 0x33, 0x77],
-        OptimizerKind::Adamax => [0x88, 0xcc, 0xee],
-        OptimizerKind::Adadelta => [0x11, 0x77, 0x33],
-        OptimizerKind::Rprop => [0xdd, 0xcc, 0x77],
-        OptimizerKind::Asgd => [0x88, 0x22, 0x55],
-        OptimizerKind::Adafactor => [0x44, 0xaa, 0x99],
-        OptimizerKind::Lbfgs => [0xee, 0x33, 0x77],
-    })
+    Rgb(kind.colour())
 }
 
 /// Which surface: a catalogue name or a typed formula.

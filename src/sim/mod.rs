@@ -3,34 +3,27 @@
 //! Pure, deterministic Rust. Nothing in here knows about a window: the app, the command line and
 //! the headless renderer all read from this module, and nothing here reads from them.
 
-pub mod basins;
-pub mod batch;
 pub mod builtin;
 pub mod census;
-pub mod cloud;
 pub mod critical;
 pub mod data;
 pub mod formula;
 pub mod goe;
-pub mod lbfgs;
-pub mod metrics;
 pub mod model;
-pub mod narrate;
 pub mod net;
-pub mod optimizer;
-pub mod parallel;
-pub mod progress;
+pub mod optim;
 pub mod real;
-pub mod schedule;
+pub mod run;
 pub mod surface;
-pub mod trajectory;
-pub mod tune;
+
+pub use optim::{lbfgs, narrate, schedule};
+pub use run::{basins, batch, cloud, metrics, parallel, progress, trajectory, tune};
 
 pub use builtin::Builtin;
 pub use critical::{CriticalKind, CriticalPoint, critical_points};
 pub use formula::{Formula, FormulaError};
-pub use optimizer::{
-    Coefs, OptimizerKind, OptimizerSpec, Param, ParamType, Schedule, SpecError, State,
+pub use optim::{
+    OptimizerKind, OptimizerSpec, Param, ParamType, SpecError, State, StepScalars, StepState,
 };
 pub use real::{Dtype, Real};
 pub use schedule::{LrSchedule, ScheduleError};

@@ -28,8 +28,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::optimizer::{OptimizerKind, OptimizerSpec, State};
 use super::{Domain, Gradient, Hessian, Point, Surface};
+use crate::sim::{OptimizerKind, OptimizerSpec, State};
 
 /// The most hidden layers, and the widest hidden layer.
 pub const MAX_HIDDEN_LAYERS: usize = 8;
@@ -536,7 +536,7 @@ impl Network {
 #[derive(Clone, Debug)]
 pub struct NdOptimizer {
     spec: OptimizerSpec,
-    schedule: super::optimizer::Schedule,
+    schedule: crate::sim::StepState,
     states: Vec<State>,
 }
 

@@ -4,7 +4,7 @@
 //! gradient norm below [`Thresholds::flat`], a small fraction of the largest gradient norm over
 //! the domain, so that "a plateau" means the same on a gentle surface and on a steep one.
 
-use super::{CriticalKind, CriticalPoint, Domain, Point, Surface, Trajectory};
+use crate::sim::{CriticalKind, CriticalPoint, Domain, Point, Surface, Trajectory};
 
 /// What counts as "at a minimum" and "flat".
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -9,9 +9,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::lbfgs::{self, LbfgsMemory, LbfgsParams};
-use super::optimizer::{Coefs, Schedule};
-use super::{Gradient, Hessian, OptimizerKind, OptimizerSpec, Point, State, Surface};
+use crate::sim::lbfgs::{self, LbfgsMemory, LbfgsParams};
+use crate::sim::{
+    Gradient, Hessian, OptimizerKind, OptimizerSpec, Point, State, StepScalars, StepState, Surface,
+};
 
 /// Gaussian gradient noise: each step adds σ·N(0, 1) to each gradient component, drawn from a
 /// ChaCha8 stream seeded with `seed` (portable and reproducible across platforms).
@@ -107,11 +108,11 @@ pub struct Run<'a, S: ?Sized> {
     surface: &'a S,
     spec: OptimizerSpec,
     state: State,
-    schedule: Schedule,
+    step_state: StepState,
     noise: NoiseStream,
     p: Point,
     /// The gradient the last update used (with noise), and that update's scalars.
-    last_update: (Gradient, Coefs),
+    last_update: (Gradient, StepScalars),
     /// L-BFGS's history (empty for the other optimizers).
     lbfgs: LbfgsMemory,
 }
@@ -132,11 +133,11 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
         Self {
             surface,
             state: spec.init(),
-            schedule: spec.start(),
+            step_state: spec.start(),
             spec,
             noise: NoiseStream::new(noise),
             p: start,
-            last_update: (Gradient::zeros(), Coefs::default()),
+            last_update: (Gradient::zeros(), StepScalars::default()),
             lbfgs: LbfgsMemory::default(),
         }
     }
@@ -157,22 +158,22 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
     }
 
     /// The step-dependent part of the optimizer state.
-    pub fn schedule(&self) -> &Schedule {
-        &self.schedule
+    pub fn step_state(&self) -> &StepState {
+        &self.step_state
     }
 
     /// Evaluates f and ∇f at the current point, then updates to the next point. Returns what
     /// was found at the point before the update.
     #[inline(always)]
     pub fn step(&mut self) -> Eval {
-        let c = self.spec.advance(&mut self.schedule);
+        let c = self.spec.advance(&mut self.step_state);
         self.step_with(&c)
     }
 
-    /// [`step`](Self::step) with this step's scalars computed by the caller, from a schedule
-    /// shared by runs in lockstep (the run's own schedule does not advance).
+    /// [`step`](Self::step) with this step's scalars computed by the caller, from a step state
+    /// shared by runs in lockstep (the run's own step state does not advance).
     #[inline(always)]
-    fn step_with(&mut self, c: &Coefs) -> Eval {
+    fn step_with(&mut self, c: &StepScalars) -> Eval {
         let p = self.p;
         if !(p.x.is_finite() && p.y.is_finite()) {
             return Eval::Diverged;
@@ -191,14 +192,7 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
         let g_noisy = self.noise.perturb(grad);
         self.p = if self.spec.kind() == OptimizerKind::Lbfgs {
             // L-BFGS evaluates the surface inside its step (the line search), without noise.
-            let h = self.spec.hyper();
-            let params = LbfgsParams {
-                lr: c.lr,
-                history_size: h.history_size,
-                strong_wolfe: h.strong_wolfe,
-                tolerance_grad: h.tolerance_grad,
-                tolerance_change: h.tolerance_change,
-            };
+            let params = LbfgsParams::new(self.spec.hyper(), c.lr);
             self.state.step = c.step;
             let surface = self.surface;
             lbfgs::step(&params, &mut self.lbfgs, p, loss, g_noisy, |q| surface.value_grad(q))
@@ -211,7 +205,7 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
 
     /// The gradient the last update used (the true one plus noise) and that update's
     /// step-dependent scalars: what the narrate panel prints.
-    pub fn last_update(&self) -> (Gradient, Coefs) {
+    pub fn last_update(&self) -> (Gradient, StepScalars) {
         self.last_update
     }
 
@@ -237,12 +231,12 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
 #[derive(Clone, Debug)]
 pub struct ScalarFlight {
     spec: OptimizerSpec,
-    /// Each run's point, optimizer state and L-BFGS memory (its own schedule is unused: the
-    /// runs share `schedule`, as [`final_points`]'s lockstep runs do).
+    /// Each run's point, optimizer state and L-BFGS memory (its own step state is unused: the
+    /// runs share `step_state`, as [`final_points`]'s lockstep runs do).
     runs: Vec<(Point, State, LbfgsMemory)>,
     /// Each run's last finite point and step of divergence.
     ends: Vec<(Point, Option<usize>)>,
-    schedule: Schedule,
+    step_state: StepState,
     step: usize,
 }
 
@@ -253,7 +247,7 @@ impl ScalarFlight {
             spec: *spec,
             runs: starts.iter().map(|&p| (p, spec.init(), LbfgsMemory::default())).collect(),
             ends: starts.iter().map(|&p| (p, None)).collect(),
-            schedule: spec.start(),
+            step_state: spec.start(),
             step: 0,
         }
     }
@@ -282,7 +276,7 @@ impl ScalarFlight {
                 check()?;
             }
             let k = self.step;
-            let c = spec.advance(&mut self.schedule);
+            let c = spec.advance(&mut self.step_state);
             for ((p, state, lbfgs), end) in self.runs.iter_mut().zip(&mut self.ends) {
                 if end.1.is_some() {
                     continue;
@@ -291,10 +285,10 @@ impl ScalarFlight {
                     surface,
                     spec,
                     state: *state,
-                    schedule: self.schedule,
+                    step_state: self.step_state,
                     noise: NoiseStream::new(Noise::NONE),
                     p: *p,
-                    last_update: (Gradient::zeros(), Coefs::default()),
+                    last_update: (Gradient::zeros(), StepScalars::default()),
                     lbfgs: std::mem::take(lbfgs),
                 };
                 match run.step_with(&c) {
@@ -322,10 +316,10 @@ impl ScalarFlight {
                     surface,
                     spec,
                     state: *state,
-                    schedule: self.schedule,
+                    step_state: self.step_state,
                     noise: NoiseStream::new(Noise::NONE),
                     p: *p,
-                    last_update: (Gradient::zeros(), Coefs::default()),
+                    last_update: (Gradient::zeros(), StepScalars::default()),
                     lbfgs: LbfgsMemory::default(),
                 };
                 match run.peek() {
@@ -424,12 +418,12 @@ pub fn simulate_many_thinned<S: Surface + ?Sized>(
         // The last point evaluated of each run, kept in case it is not on the stride.
         let mut last: Vec<Option<TrajectoryPoint>> = vec![None; chunk.len()];
         let mut live = chunk.len();
-        let mut schedule = spec.start();
+        let mut step_state = spec.start();
         for k in 0..=steps {
             if live == 0 {
                 break;
             }
-            let c = spec.advance(&mut schedule);
+            let c = spec.advance(&mut step_state);
             let on_stride = k % stride == 0;
             for ((run, trajectory), last) in runs.iter_mut().zip(&mut trajectories).zip(&mut last) {
                 if trajectory.diverged_at.is_some() {
@@ -470,12 +464,12 @@ pub fn final_points<S: Surface + ?Sized>(
         let mut ends: Vec<(Point, Option<usize>)> =
             chunk.iter().map(|&start| (start, None)).collect();
         let mut live = chunk.len();
-        let mut schedule = spec.start();
+        let mut step_state = spec.start();
         for k in 0..steps {
             if live == 0 {
                 break;
             }
-            let c = spec.advance(&mut schedule);
+            let c = spec.advance(&mut step_state);
             for (run, end) in runs.iter_mut().zip(&mut ends) {
                 if end.1.is_some() {
                     continue;

@@ -12,8 +12,8 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::progress::{Cancelled, Progress};
-use super::{Domain, OptimizerSpec, Point, SurfaceDef, batch};
+use crate::sim::progress::{Cancelled, Progress};
+use crate::sim::{Domain, OptimizerSpec, Point, SurfaceDef, batch};
 
 /// The most runs a cloud may hold per optimizer.
 pub const MAX_CLOUD: usize = 100_000;
@@ -65,7 +65,7 @@ pub enum CloudError {
     Blob([f64; 2], f64),
     /// The region is not a usable domain.
     #[error("cloud region: {0}")]
-    Region(#[from] super::DomainError),
+    Region(#[from] crate::sim::DomainError),
 }
 
 impl Cloud {

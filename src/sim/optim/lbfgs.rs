@@ -12,7 +12,69 @@
 //! 4. with `line_search=strong_wolfe`, t is refined by the strong-Wolfe search (c₁ = 1e-4,
 //!    c₂ = 0.9, at most 25 evaluations); p ← p + t·d.
 
-use super::{Gradient, Point};
+use super::narrate::{Narration, num, vec2};
+use super::{About, Hyper, Optimizer, Param, State, StepScalars};
+use crate::sim::{Gradient, Hessian, Point};
+
+/// `torch.optim.LBFGS` (Liu & Nocedal 1989), one iteration per step (`max_iter=1`): the
+/// two-loop recursion over the last `history_size` (s, y) pairs gives the direction d; the
+/// step is `lr·d` (`min(1, 1/‖g‖₁)·lr` on the first), or the strong-Wolfe line search's
+/// from there. It evaluates the surface within its step, so the [`Run`](crate::sim::Run)
+/// steps it with [`step`] and its [`LbfgsMemory`]; its [`Optimizer::apply`] alone is plain
+/// gradient descent.
+#[derive(Clone, Copy, Debug)]
+pub struct Lbfgs;
+
+impl Optimizer for Lbfgs {
+    const ABOUT: About = About {
+        name: "lbfgs",
+        label: "L-BFGS",
+        rule: "d = −H̃·g from the last (s, y) pairs (two-loop recursion);  p ← p + t·d, t = lr or a strong-Wolfe line search",
+        colour: [0xee, 0x33, 0x77],
+        params: &[
+            Param::Lr,
+            Param::HistorySize,
+            Param::LineSearch,
+            Param::MaxEval,
+            Param::ToleranceGrad,
+            Param::ToleranceChange,
+        ],
+        defaults: &[(Param::Lr, 1.0)],
+        elementwise: false,
+        ..About::BASE
+    };
+
+    fn apply(
+        _: &Hyper,
+        c: &StepScalars,
+        _: &mut State,
+        p: Point,
+        g: Gradient,
+        _: Option<&Hessian>,
+    ) -> Point {
+        p + g * -c.lr
+    }
+
+    fn narrate(n: &Narration, out: &mut Vec<String>) {
+        let Some(mem) = &n.lbfgs else { return };
+        out.push(format!(
+            "history: {} (s, y) pairs, H_diag = {}",
+            mem.old_dirs.len(),
+            num(mem.h_diag)
+        ));
+        out.push(format!("d = −H̃·g = {}", vec2(mem.d)));
+        if n.spec.hyper().strong_wolfe {
+            out.push(format!(
+                "strong-Wolfe line search: t = {} after {} evaluations",
+                num(mem.t),
+                mem.ls_func_evals
+            ));
+        } else {
+            out.push(format!("t = {}", num(mem.t)));
+        }
+        out.push("Δp = t·d".to_owned());
+    }
+}
 
 /// The memory L-BFGS carries from step to step (PyTorch's `state`).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -50,6 +112,19 @@ pub struct LbfgsParams {
     pub tolerance_grad: f64,
     /// Stop when g·d or the bracket is below this.
     pub tolerance_change: f64,
+}
+
+impl LbfgsParams {
+    /// The parameters of a step at rate `lr` with the hyper-parameters `h`.
+    pub fn new(h: &Hyper, lr: f64) -> Self {
+        Self {
+            lr,
+            history_size: h.history_size,
+            strong_wolfe: h.strong_wolfe,
+            tolerance_grad: h.tolerance_grad,
+            tolerance_change: h.tolerance_change,
+        }
+    }
 }
 
 fn max_abs(v: Gradient) -> f64 {

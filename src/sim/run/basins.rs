@@ -7,8 +7,8 @@
 
 use rayon::prelude::*;
 
-use super::batch::{self, End};
-use super::{CriticalPoint, Domain, Dtype, OptimizerSpec, Point, SurfaceDef, critical_points};
+use crate::sim::batch::{self, End};
+use crate::sim::{CriticalPoint, Domain, Dtype, OptimizerSpec, Point, SurfaceDef, critical_points};
 
 /// The largest grid side: 4096² runs is already minutes of work for a long run.
 pub const MAX_GRID: usize = 4096;
@@ -28,7 +28,7 @@ pub enum Basin {
     Diverged,
 }
 
-pub use super::progress::Progress;
+pub use crate::sim::progress::Progress;
 
 /// What to compute.
 #[derive(Clone, Debug)]
