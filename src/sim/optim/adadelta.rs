@@ -2,23 +2,32 @@
 //! `u ← ρu + (1−ρ)Δ²`; `p ← p − lr·Δ`.
 
 use super::super::real::Real;
-use super::kernel::{Moment, Rule, RuleSink};
+use super::Param as P;
+use super::kernel::{Moment, Rule, RuleSink, per_coordinate};
 use super::narrate::{Narration, num, vec2};
-use super::ops::{add_scalar, addcmul, l2, l2_decay, sqrt2};
-use super::{About, Hyper, Optimizer, Param, State, StepScalars};
-use crate::sim::{Gradient, Hessian, Point};
+use super::ops::l2;
+use super::{About, Hyper, Optimizer, State, StepScalars};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.Adadelta`. State: `v` the square average, `u` the accumulated squared updates.
 #[derive(Clone, Copy, Debug)]
 pub struct Adadelta;
 
-/// Adadelta per coordinate: `v` the square average, `v_max` the accumulated squared updates.
+/// Adadelta per coordinate, for the scalar path and the kernel alike: `v` the square average,
+/// `v_max` the accumulated squared updates (the state's `u`).
 #[derive(Clone, Copy)]
 struct AdadeltaRule<T> {
     rho: T,
     one_minus_rho: T,
     eps: T,
     wd: T,
+}
+
+impl<T: Real> AdadeltaRule<T> {
+    fn new(h: &Hyper) -> Self {
+        let c = T::of;
+        Self { rho: c(h.rho), one_minus_rho: c(1.0 - h.rho), eps: c(h.eps), wd: c(h.weight_decay) }
+    }
 }
 
 impl<T: Real> Rule<T> for AdadeltaRule<T> {
@@ -34,40 +43,17 @@ impl<T: Real> Rule<T> for AdadeltaRule<T> {
 }
 
 impl Optimizer for Adadelta {
-    const ABOUT: About = About {
-        name: "adadelta",
-        label: "Adadelta",
-        rule: "v ← ρv + (1−ρ)g²;  Δ = √(u+ε)/√(v+ε)·g;  u ← ρu + (1−ρ)Δ²;  p ← p − lr·Δ",
-        colour: [0x11, 0x77, 0x33],
-        params: &[Param::Lr, Param::Rho, Param::Eps, Param::WeightDecay],
-        defaults: &[(Param::Lr, 1.0), (Param::Eps, 1e-6)],
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("adadelta", "Adadelta", [0x11, 0x77, 0x33])
+        .rule("v ← ρv + (1−ρ)g²;  Δ = √(u+ε)/√(v+ε)·g;  u ← ρu + (1−ρ)Δ²;  p ← p − lr·Δ")
+        .params(&[P::Lr, P::Rho, P::Eps, P::WeightDecay])
+        .defaults(&[(P::Lr, 1.0), (P::Eps, 1e-6)]);
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
-        let g = l2_decay(g, p, h.weight_decay);
-        s.v = addcmul(s.v * h.rho, g, g, 1.0 - h.rho);
-        let std = sqrt2(add_scalar(s.v, h.eps));
-        let delta = sqrt2(add_scalar(s.u, h.eps)).component_div(&std).component_mul(&g);
-        s.u = addcmul(s.u * h.rho, delta, delta, 1.0 - h.rho);
-        p + delta * -c.lr
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
+        per_coordinate(AdadeltaRule::new(h), c, s, p, g)
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        let c = T::of;
-        sink.run(AdadeltaRule {
-            rho: c(h.rho),
-            one_minus_rho: c(1.0 - h.rho),
-            eps: c(h.eps),
-            wd: c(h.weight_decay),
-        });
+        sink.run(AdadeltaRule::new(h));
         Ok(())
     }
 

@@ -1,9 +1,10 @@
 //! `torch.optim.Adafactor` (Shazeer & Stern 2018), for a vector parameter.
 
+use super::Param as P;
 use super::narrate::{Narration, num, vec2};
 use super::ops::lerp2;
-use super::{About, Hyper, Optimizer, Param, State, StepScalars};
-use crate::sim::{Gradient, Hessian, Point};
+use super::{About, Hyper, Optimizer, State, StepScalars};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.Adafactor`: `v ← lerp(v, g², t^β₂decay)`; `u = g/√max(v, ε₁²)`;
 /// `p ← p − max(ε₂, ‖p‖/√n)·min(lr, 1/√t) / max(1, ‖u‖/(√n·d)) · u`. Not elementwise: the
@@ -13,32 +14,13 @@ use crate::sim::{Gradient, Hessian, Point};
 pub struct Adafactor;
 
 impl Optimizer for Adafactor {
-    const ABOUT: About = About {
-        name: "adafactor",
-        label: "Adafactor",
-        rule: "v ← lerp(v, g², t^c);  u = g/√v;  p ← p − max(ε₂, RMS(p))·min(lr, 1/√t)·u / max(1, RMS(u)/d)",
-        colour: [0x44, 0xaa, 0x99],
-        params: &[
-            Param::Lr,
-            Param::Beta2Decay,
-            Param::Eps1,
-            Param::Eps2,
-            Param::D,
-            Param::WeightDecay,
-        ],
-        defaults: &[(Param::Lr, 0.01)],
-        elementwise: false,
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("adafactor", "Adafactor", [0x44, 0xaa, 0x99])
+        .rule("v ← lerp(v, g², t^c);  u = g/√v;  p ← p − max(ε₂, RMS(p))·min(lr, 1/√t)·u / max(1, RMS(u)/d)")
+        .params(&[P::Lr, P::Beta2Decay, P::Eps1, P::Eps2, P::D, P::WeightDecay])
+        .defaults(&[(P::Lr, 0.01)])
+        .not_elementwise();
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         let (lr, t) = (c.lr, c.step as f64);
         let one_minus_beta2_t = t.powf(h.beta2_decay);
         let rho_t = f64::min(lr, 1.0 / t.powf(0.5));

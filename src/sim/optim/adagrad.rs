@@ -1,23 +1,31 @@
 //! `torch.optim.Adagrad`: `s ← s + g²`; `p ← p − lr·g / (√s + ε)`.
 
 use super::super::real::Real;
-use super::kernel::{Moment, Rule, RuleSink};
+use super::Param as P;
+use super::kernel::{Moment, Rule, RuleSink, per_coordinate};
 use super::narrate::{Inside, Narration, num, per_axis, vec2};
-use super::ops::{add_scalar, addcdiv, addcmul, l2, l2_decay, sqrt2};
-use super::{About, Hyper, Optimizer, Param, State, StepScalars, StepState};
-use crate::sim::{Gradient, Hessian, Point};
+use super::ops::l2;
+use super::{About, Hyper, Optimizer, State, StepScalars, StepState};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.Adagrad`. State: `v` the sum of squares (starting at
 /// `initial_accumulator_value`); the step's `lr / (1 + (t−1)·lr_decay)` is `step_size`.
 #[derive(Clone, Copy, Debug)]
 pub struct Adagrad;
 
-/// Adagrad per coordinate.
+/// Adagrad per coordinate, for the scalar path and the kernel alike.
 #[derive(Clone, Copy)]
 struct AdagradRule<T> {
     eps: T,
     wd: T,
     initial: T,
+}
+
+impl<T: Real> AdagradRule<T> {
+    fn new(h: &Hyper) -> Self {
+        let c = T::of;
+        Self { eps: c(h.eps), wd: c(h.weight_decay), initial: c(h.initial_accumulator_value) }
+    }
 }
 
 impl<T: Real> Rule<T> for AdagradRule<T> {
@@ -33,21 +41,10 @@ impl<T: Real> Rule<T> for AdagradRule<T> {
 }
 
 impl Optimizer for Adagrad {
-    const ABOUT: About = About {
-        name: "adagrad",
-        label: "AdaGrad",
-        rule: "s ← s + g²;  p ← p − lr·g / (√s + ε)",
-        colour: [0x00, 0x9e, 0x73],
-        params: &[
-            Param::Lr,
-            Param::LrDecay,
-            Param::WeightDecay,
-            Param::InitialAccumulatorValue,
-            Param::Eps,
-        ],
-        defaults: &[(Param::Lr, 0.01), (Param::Eps, 1e-10)],
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("adagrad", "AdaGrad", [0x00, 0x9e, 0x73])
+        .rule("s ← s + g²;  p ← p − lr·g / (√s + ε)")
+        .params(&[P::Lr, P::LrDecay, P::WeightDecay, P::InitialAccumulatorValue, P::Eps])
+        .defaults(&[(P::Lr, 0.01), (P::Eps, 1e-10)]);
 
     fn init(h: &Hyper) -> State {
         let a = h.initial_accumulator_value;
@@ -59,27 +56,12 @@ impl Optimizer for Adagrad {
         c.step_size = c.lr / (1.0 + (t - 1.0) * h.lr_decay);
     }
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
-        let g = l2_decay(g, p, h.weight_decay);
-        s.v = addcmul(s.v, g, g, 1.0);
-        let std = add_scalar(sqrt2(s.v), h.eps);
-        addcdiv(p, g, std, -c.step_size)
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
+        per_coordinate(AdagradRule::new(h), c, s, p, g)
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        let c = T::of;
-        sink.run(AdagradRule {
-            eps: c(h.eps),
-            wd: c(h.weight_decay),
-            initial: c(h.initial_accumulator_value),
-        });
+        sink.run(AdagradRule::new(h));
         Ok(())
     }
 

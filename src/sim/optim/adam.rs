@@ -2,12 +2,13 @@
 //! family shares.
 
 use super::super::real::Real;
+use super::Param as P;
 use super::kernel::{Moment, Rule, RuleSink};
 use super::narrate::{Inside, Narration, num, per_axis, vec2};
 use super::ops::{add_scalar, addcdiv, addcmul, l2, l2_decay, lerp2, sqrt2};
 use super::schedule::Cycled;
-use super::{About, Hyper, Optimizer, Param, State, StepScalars, StepState};
-use crate::sim::{Gradient, Hessian, Point};
+use super::{About, Hyper, Optimizer, State, StepScalars, StepState};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.Adam` (Kingma & Ba 2015), bias-corrected: `m ← β₁m + (1−β₁)g`,
 /// `v ← β₂v + (1−β₂)g²`, `p ← p − lr/(1−β₁ᵗ) · m / (√v/√(1−β₂ᵗ) + ε)`; AMSGrad uses the
@@ -165,36 +166,17 @@ const ADAM_RULE: &str = "m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂
                          m′ = m/(1−β₁^t), v′ = v/(1−β₂^t)";
 
 impl Optimizer for Adam {
-    const ABOUT: About = About {
-        name: "adam",
-        label: "Adam",
-        rule: ADAM_RULE,
-        colour: [0xff, 0x40, 0x40],
-        params: &[
-            Param::Lr,
-            Param::Beta1,
-            Param::Beta2,
-            Param::Eps,
-            Param::WeightDecay,
-            Param::Amsgrad,
-        ],
-        defaults: &[(Param::Lr, 0.001)],
-        cycled: Some(Cycled::Beta1),
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("adam", "Adam", [0xff, 0x40, 0x40])
+        .rule(ADAM_RULE)
+        .params(&[P::Lr, P::Beta1, P::Beta2, P::Eps, P::WeightDecay, P::Amsgrad])
+        .defaults(&[(P::Lr, 0.001)])
+        .cycles(Cycled::Beta1);
 
     fn scalars(h: &Hyper, clock: &mut StepState, c: &mut StepScalars, cycled: bool) {
         adam_scalars(h, clock, c, cycled);
     }
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         let g = l2_decay(g, p, h.weight_decay);
         adam_step(h, c, s, p, g, h.amsgrad)
     }
@@ -220,30 +202,18 @@ impl Optimizer for Adam {
 }
 
 impl Optimizer for AdamW {
-    const ABOUT: About = About {
-        name: "adamw",
-        label: "AdamW",
-        rule: "p ← p·(1 − lr·wd);  then the Adam step",
-        colour: [0xcc, 0x79, 0xa7],
-        params: &[Param::Lr, Param::Beta1, Param::Beta2, Param::Eps, Param::WeightDecay],
-        defaults: &[(Param::Lr, 0.001), (Param::WeightDecay, 0.01)],
-        cycled: Some(Cycled::Beta1),
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("adamw", "AdamW", [0xcc, 0x79, 0xa7])
+        .rule("p ← p·(1 − lr·wd);  then the Adam step")
+        .params(&[P::Lr, P::Beta1, P::Beta2, P::Eps, P::WeightDecay])
+        .defaults(&[(P::Lr, 0.001), (P::WeightDecay, 0.01)])
+        .cycles(Cycled::Beta1);
 
     fn scalars(h: &Hyper, clock: &mut StepState, c: &mut StepScalars, cycled: bool) {
         adam_scalars(h, clock, c, cycled);
         c.decay = 1.0 - c.lr * h.weight_decay;
     }
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         let p = p * (1.0 - c.lr * h.weight_decay);
         adam_step(h, c, s, p, g, false)
     }

@@ -1,13 +1,14 @@
 //! `torch.optim.Adamax` (Kingma & Ba 2015, §7.1): Adam with the infinity norm.
 
 use super::super::real::Real;
+use super::Param as P;
 use super::adam::Moments;
 use super::kernel::{Moment, Rule, RuleSink};
 use super::narrate::{Narration, num, vec2};
 use super::ops::{add_scalar, addcdiv, l2, l2_decay, lerp2};
 use super::schedule::Cycled;
-use super::{About, Hyper, Optimizer, Param, State, StepScalars, StepState};
-use crate::sim::{Gradient, Hessian, Point};
+use super::{About, Hyper, Optimizer, State, StepScalars, StepState};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.Adamax`: `u ← max(β₂·u, |g| + ε)`; `p ← p − lr/(1−β₁ᵗ) · m / u`. State: `m`,
 /// `v` the infinity norm `exp_inf`; `step_size` is lr/(1 − β₁ᵗ).
@@ -34,29 +35,17 @@ impl<T: Real> Rule<T> for AdamaxRule<T> {
 }
 
 impl Optimizer for Adamax {
-    const ABOUT: About = About {
-        name: "adamax",
-        label: "Adamax",
-        rule: "m ← β₁m + (1−β₁)g;  u ← max(β₂·u, |g| + ε);  p ← p − lr/(1−β₁^t) · m/u",
-        colour: [0x88, 0xcc, 0xee],
-        params: &[Param::Lr, Param::Beta1, Param::Beta2, Param::Eps, Param::WeightDecay],
-        defaults: &[(Param::Lr, 0.002)],
-        cycled: Some(Cycled::Beta1),
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("adamax", "Adamax", [0x88, 0xcc, 0xee])
+        .rule("m ← β₁m + (1−β₁)g;  u ← max(β₂·u, |g| + ε);  p ← p − lr/(1−β₁^t) · m/u")
+        .params(&[P::Lr, P::Beta1, P::Beta2, P::Eps, P::WeightDecay])
+        .defaults(&[(P::Lr, 0.002)])
+        .cycles(Cycled::Beta1);
 
     fn scalars(_: &Hyper, _: &mut StepState, c: &mut StepScalars, _: bool) {
         c.step_size = c.lr / (1.0 - c.beta1.powf(c.step as f64));
     }
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         let g = l2_decay(g, p, h.weight_decay);
         s.m = lerp2(s.m, g, 1.0 - c.beta1);
         s.v = (s.v * h.beta2).zip_map(&add_scalar(g.abs(), h.eps), f64::max);

@@ -2,22 +2,29 @@
 //! `η_t = lr/(1 + λ·lr·t)^α`.
 
 use super::super::real::Real;
-use super::kernel::{Moment, Rule, RuleSink};
+use super::Param as P;
+use super::kernel::{Moment, Rule, RuleSink, per_coordinate};
 use super::narrate::{Narration, num};
-use super::ops::{l2, l2_decay};
-use super::{About, Hyper, Optimizer, Param, State, StepScalars, StepState};
-use crate::sim::{Gradient, Hessian, Point};
+use super::ops::l2;
+use super::{About, Hyper, Optimizer, State, StepScalars, StepState};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.ASGD`. The trajectory is the iterate, not PyTorch's running average `ax` (which
 /// only starts averaging after t₀ steps). No state per coordinate; `step_size` is η.
 #[derive(Clone, Copy, Debug)]
 pub struct Asgd;
 
-/// ASGD per coordinate.
+/// ASGD per coordinate, for the scalar path and the kernel alike.
 #[derive(Clone, Copy)]
 struct AsgdRule<T> {
     lambd: T,
     wd: T,
+}
+
+impl<T: Real> AsgdRule<T> {
+    fn new(h: &Hyper) -> Self {
+        Self { lambd: T::of(h.lambd), wd: T::of(h.weight_decay) }
+    }
 }
 
 impl<T: Real> Rule<T> for AsgdRule<T> {
@@ -31,15 +38,10 @@ impl<T: Real> Rule<T> for AsgdRule<T> {
 }
 
 impl Optimizer for Asgd {
-    const ABOUT: About = About {
-        name: "asgd",
-        label: "ASGD",
-        rule: "p ← p·(1 − λη) − η·g,  η = lr/(1 + λ·lr·t)^α",
-        colour: [0x88, 0x22, 0x55],
-        params: &[Param::Lr, Param::Lambd, Param::Alpha, Param::T0, Param::WeightDecay],
-        defaults: &[(Param::Lr, 0.01), (Param::Alpha, 0.75)],
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("asgd", "ASGD", [0x88, 0x22, 0x55])
+        .rule("p ← p·(1 − λη) − η·g,  η = lr/(1 + λ·lr·t)^α")
+        .params(&[P::Lr, P::Lambd, P::Alpha, P::T0, P::WeightDecay])
+        .defaults(&[(P::Lr, 0.01), (P::Alpha, 0.75)]);
 
     fn scalars(h: &Hyper, clock: &mut StepState, c: &mut StepScalars, _: bool) {
         let (lr, t) = (c.lr, c.step as f64);
@@ -53,22 +55,12 @@ impl Optimizer for Asgd {
         clock.asgd_mu = 1.0 / f64::max(1.0, t - h.t0);
     }
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        _: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
-        let g = l2_decay(g, p, h.weight_decay);
-        let eta = c.step_size;
-        let p = p * (1.0 - h.lambd * eta);
-        p + g * -eta
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
+        per_coordinate(AsgdRule::new(h), c, s, p, g)
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(AsgdRule { lambd: T::of(h.lambd), wd: T::of(h.weight_decay) });
+        sink.run(AsgdRule::new(h));
         Ok(())
     }
 

@@ -5,7 +5,8 @@
 //! [`RuleSink`] (so the kernel is monomorphised per rule: no dispatch per step).
 
 use super::super::real::Real;
-use super::step::StepScalars;
+use super::step::{State, StepScalars};
+use crate::sim::{Gradient, Point};
 
 /// One coordinate's optimizer state in the kernel: three buffers whose roles each rule names
 /// (the first and second moments and a third, as the scalar [`State`](super::State)'s `m`,
@@ -31,4 +32,24 @@ pub trait Rule<T>: Copy {
 pub trait RuleSink<T: Real> {
     /// Runs the kernel with `rule`.
     fn run<R: Rule<T>>(self, rule: R);
+}
+
+/// The scalar update of an elementwise optimizer written once as its [`Rule`]: the rule on
+/// each coordinate, the [`State`]'s `m`, `v` and `u` as the rule's `m`, `v` and `v_max`. The
+/// scalar path and the batch kernel then run the same arithmetic by construction.
+#[inline(always)]
+pub fn per_coordinate<R: Rule<f64>>(
+    rule: R,
+    c: &StepScalars,
+    s: &mut State,
+    p: Point,
+    g: Gradient,
+) -> Point {
+    let mut x = Moment { m: s.m.x, v: s.v.x, v_max: s.u.x };
+    let mut y = Moment { m: s.m.y, v: s.v.y, v_max: s.u.y };
+    let next = Point::new(rule.update(c, p.x, g.x, &mut x), rule.update(c, p.y, g.y, &mut y));
+    s.m = Gradient::new(x.m, y.m);
+    s.v = Gradient::new(x.v, y.v);
+    s.u = Gradient::new(x.v_max, y.v_max);
+    next
 }

@@ -12,9 +12,10 @@
 //! 4. with `line_search=strong_wolfe`, t is refined by the strong-Wolfe search (c₁ = 1e-4,
 //!    c₂ = 0.9, at most 25 evaluations); p ← p + t·d.
 
+use super::Param as P;
 use super::narrate::{Narration, num, vec2};
-use super::{About, Hyper, Optimizer, Param, State, StepScalars};
-use crate::sim::{Gradient, Hessian, Point};
+use super::{About, Hyper, Optimizer, State, StepScalars};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.LBFGS` (Liu & Nocedal 1989), one iteration per step (`max_iter=1`): the
 /// two-loop recursion over the last `history_size` (s, y) pairs gives the direction d; the
@@ -26,32 +27,13 @@ use crate::sim::{Gradient, Hessian, Point};
 pub struct Lbfgs;
 
 impl Optimizer for Lbfgs {
-    const ABOUT: About = About {
-        name: "lbfgs",
-        label: "L-BFGS",
-        rule: "d = −H̃·g from the last (s, y) pairs (two-loop recursion);  p ← p + t·d, t = lr or a strong-Wolfe line search",
-        colour: [0xee, 0x33, 0x77],
-        params: &[
-            Param::Lr,
-            Param::HistorySize,
-            Param::LineSearch,
-            Param::MaxEval,
-            Param::ToleranceGrad,
-            Param::ToleranceChange,
-        ],
-        defaults: &[(Param::Lr, 1.0)],
-        elementwise: false,
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("lbfgs", "L-BFGS", [0xee, 0x33, 0x77])
+        .rule("d = −H̃·g from the last (s, y) pairs (two-loop recursion);  p ← p + t·d, t = lr or a strong-Wolfe line search")
+        .params(&[P::Lr, P::HistorySize, P::LineSearch, P::MaxEval, P::ToleranceGrad, P::ToleranceChange])
+        .defaults(&[(P::Lr, 1.0)])
+        .not_elementwise();
 
-    fn apply(
-        _: &Hyper,
-        c: &StepScalars,
-        _: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(_: &Hyper, c: &StepScalars, _: &mut State, p: Point, g: Gradient) -> Point {
         p + g * -c.lr
     }
 

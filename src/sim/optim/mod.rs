@@ -79,19 +79,58 @@ pub struct About {
 }
 
 impl About {
-    /// An elementwise optimizer that cycles nothing and needs no Hessian: the usual case,
-    /// completed with `..About::BASE`.
-    pub const BASE: About = About {
-        name: "",
-        label: "",
-        rule: "",
-        colour: [0x80, 0x80, 0x80],
-        params: &[],
-        defaults: &[],
-        cycled: None,
-        needs_hessian: false,
-        elementwise: true,
-    };
+    /// An elementwise optimizer named `name` (`label` in a legend), drawn in `colour`, that
+    /// takes nothing, cycles nothing and needs no Hessian: the usual case, which the methods
+    /// below complete (`About::new(…).rule(…).params(…).defaults(…)`).
+    pub const fn new(name: &'static str, label: &'static str, colour: [u8; 3]) -> Self {
+        About {
+            name,
+            label,
+            rule: "",
+            colour,
+            params: &[],
+            defaults: &[],
+            cycled: None,
+            needs_hessian: false,
+            elementwise: true,
+        }
+    }
+
+    /// With its update rule written out.
+    pub const fn rule(mut self, rule: &'static str) -> Self {
+        self.rule = rule;
+        self
+    }
+
+    /// Taking `params`, in display order.
+    pub const fn params(mut self, params: &'static [Param]) -> Self {
+        self.params = params;
+        self
+    }
+
+    /// With PyTorch's defaults where they differ from the hyper-parameter table's.
+    pub const fn defaults(mut self, defaults: &'static [(Param, f64)]) -> Self {
+        self.defaults = defaults;
+        self
+    }
+
+    /// With `cycled` as what OneCycle cycles.
+    pub const fn cycles(mut self, cycled: Cycled) -> Self {
+        self.cycled = Some(cycled);
+        self
+    }
+
+    /// Not elementwise: the batch kernel leaves it to the scalar path.
+    pub const fn not_elementwise(mut self) -> Self {
+        self.elementwise = false;
+        self
+    }
+
+    /// A second-order method: needs the Hessian, not elementwise.
+    pub const fn second_order(mut self) -> Self {
+        self.needs_hessian = true;
+        self.not_elementwise()
+    }
 }
 
 /// One optimizer: everything the rest of losscape asks of it. Implemented by a unit type in the
@@ -110,17 +149,21 @@ pub trait Optimizer {
     /// changes the momentum or β₁ every step.
     fn scalars(_h: &Hyper, _clock: &mut StepState, _c: &mut StepScalars, _cycled: bool) {}
 
-    /// One step from `p` with gradient `g` (and the Hessian `hess`, for optimizers that
-    /// [need it](About::needs_hessian)): the next point; advances `s` (whose `step` still
+    /// One step from `p` with gradient `g`: the next point; advances `s` (whose `step` still
     /// counts the updates before this one).
-    fn apply(
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point;
+
+    /// [`apply`](Self::apply) given the Hessian too, which optimizers that
+    /// [need it](About::needs_hessian) use (`None`: not at hand).
+    fn apply_with_hessian(
         h: &Hyper,
         c: &StepScalars,
         s: &mut State,
-        p: Point,
-        g: Gradient,
-        hess: Option<&Hessian>,
-    ) -> Point;
+        (p, g): (Point, Gradient),
+        _hess: Option<&Hessian>,
+    ) -> Point {
+        Self::apply(h, c, s, p, g)
+    }
 
     /// Hands the batch kernel this optimizer's [`Rule`](kernel::Rule) for `h`; `Err(sink)`
     /// when the update is not elementwise (the kernel then takes the scalar path).
@@ -192,16 +235,12 @@ macro_rules! registry {
 
             #[inline(always)]
             pub(crate) fn apply(
-                self,
-                h: &Hyper,
-                c: &StepScalars,
-                s: &mut State,
-                p: Point,
-                g: Gradient,
+                self, h: &Hyper, c: &StepScalars, s: &mut State, at: (Point, Gradient),
                 hess: Option<&Hessian>,
             ) -> Point {
                 match self {
-                    $( $(#[cfg($cfg)])? Self::$variant => <$ty>::apply(h, c, s, p, g, hess), )*
+                    $( $(#[cfg($cfg)])? Self::$variant =>
+                        <$ty>::apply_with_hessian(h, c, s, at, hess), )*
                 }
             }
 
@@ -257,9 +296,9 @@ registry! {
     /// `torch.optim.LBFGS` (Liu & Nocedal 1989), one iteration per step.
     Lbfgs => lbfgs::Lbfgs,
     /// Newton's method. Attracted to saddles.
-    Newton => newton::Newton,
+    Newton => newton::Newton<false>,
     /// Saddle-free Newton (Dauphin et al. 2014). Repelled by saddles.
-    Sfn => newton::SaddleFreeNewton,
+    Sfn => newton::Newton<true>,
 }
 
 impl OptimizerKind {

@@ -2,13 +2,14 @@
 //! `μₜ = β₁(1 − ½·0.96^(t·ψ))`.
 
 use super::super::real::Real;
+use super::Param as P;
 use super::adam::{Moments, corrected, moment_lines};
 use super::kernel::{Moment, Rule, RuleSink};
 use super::narrate::{Inside, Narration};
 use super::ops::{add_scalar, addcdiv, addcmul, lerp2, sqrt2};
 use super::schedule::Cycled;
-use super::{About, Hyper, Optimizer, Param, State, StepScalars, StepState};
-use crate::sim::{Gradient, Hessian, Point};
+use super::{About, Hyper, Optimizer, State, StepScalars, StepState};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.NAdam`. State: `m`, `v`; the step's gradient and momentum coefficients are
 /// `grad_coef` and `momentum_coef`, `1 − β₂ᵗ` is `bias_correction2`.
@@ -32,16 +33,11 @@ impl<T: Real> Rule<T> for NadamRule<T> {
 }
 
 impl Optimizer for Nadam {
-    const ABOUT: About = About {
-        name: "nadam",
-        label: "NAdam",
-        rule: "Adam with Nesterov momentum: p ← p − lr·[(1−μ_t)·g/(1−Πμ) + μ_t+1·m/(1−Πμ·μ_t+1)] / (√v′ + ε)",
-        colour: [0xee, 0x77, 0x33],
-        params: &[Param::Lr, Param::Beta1, Param::Beta2, Param::Eps, Param::MomentumDecay],
-        defaults: &[(Param::Lr, 0.002)],
-        cycled: Some(Cycled::Beta1),
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("nadam", "NAdam", [0xee, 0x77, 0x33])
+        .rule("Adam with Nesterov momentum: p ← p − lr·[(1−μ_t)·g/(1−Πμ) + μ_t+1·m/(1−Πμ·μ_t+1)] / (√v′ + ε)")
+        .params(&[P::Lr, P::Beta1, P::Beta2, P::Eps, P::MomentumDecay])
+        .defaults(&[(P::Lr, 0.002)])
+        .cycles(Cycled::Beta1);
 
     fn scalars(h: &Hyper, clock: &mut StepState, c: &mut StepScalars, _: bool) {
         let (lr, beta1) = (c.lr, c.beta1);
@@ -58,14 +54,7 @@ impl Optimizer for Nadam {
         c.momentum_coef = (-lr * mu_next) / (1.0 - mu_product_next);
     }
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         s.m = lerp2(s.m, g, 1.0 - c.beta1);
         s.v = addcmul(s.v * h.beta2, g, g, 1.0 - h.beta2);
         let denom = add_scalar(sqrt2(s.v / c.bias_correction2), h.eps);

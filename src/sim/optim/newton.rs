@@ -3,17 +3,17 @@
 
 use nalgebra::SymmetricEigen;
 
+use super::Param as P;
 use super::narrate::{Narration, num};
-use super::{About, Hyper, Optimizer, Param, State, StepScalars};
+use super::{About, Hyper, Optimizer, State, StepScalars};
 use crate::sim::{Gradient, Hessian, Point};
 
-/// Newton's method: `p ← p − lr·(H + λI)⁻¹·g`. Attracted to saddles.
+/// Newton's method (`Newton<false>`): `p ← p − lr·(H + λI)⁻¹·g`, attracted to saddles; and
+/// saddle-free Newton (`Newton<true>`): `p ← p − lr·(|H| + λI)⁻¹·g` with `|H| = V·|Λ|·Vᵀ`,
+/// repelled by saddles. A singular system (or no Hessian) gives a non-finite point: a
+/// divergence.
 #[derive(Clone, Copy, Debug)]
-pub struct Newton;
-
-/// Saddle-free Newton: `p ← p − lr·(|H| + λI)⁻¹·g` with `|H| = V·|Λ|·Vᵀ`. Repelled by saddles.
-#[derive(Clone, Copy, Debug)]
-pub struct SaddleFreeNewton;
+pub struct Newton<const SADDLE_FREE: bool>;
 
 /// Solves `(a + damping·I)·d = g` for symmetric 2×2 `a`, `None` when singular.
 fn solve_damped(a: &Hessian, damping: f64, g: Gradient) -> Option<Gradient> {
@@ -21,84 +21,58 @@ fn solve_damped(a: &Hessian, damping: f64, g: Gradient) -> Option<Gradient> {
     m.lu().solve(&g)
 }
 
-/// `p − lr·d`, or a non-finite point (a divergence) when there is no `d`.
-fn step_to(p: Point, d: Option<Gradient>, lr: f64) -> Point {
-    match d {
-        Some(d) => p - d * lr,
-        None => Point::new(f64::NAN, f64::NAN),
+/// `|H| = V·|Λ|·Vᵀ`, `None` unless every entry of `h` is finite.
+fn abs_hessian(h: &Hessian) -> Option<Hessian> {
+    if !h.iter().all(|v| v.is_finite()) {
+        return None;
     }
-}
-
-const SECOND_ORDER: About = About {
-    params: &[Param::Lr, Param::Damping],
-    needs_hessian: true,
-    elementwise: false,
-    ..About::BASE
-};
-
-impl Optimizer for Newton {
-    const ABOUT: About = About {
-        name: "newton",
-        label: "Newton",
-        rule: "p ← p − lr·(H + λI)⁻¹·g   (pulled into saddles)",
-        colour: [0xff, 0xff, 0xff],
-        defaults: &[(Param::Lr, 1.0), (Param::Damping, 0.0)],
-        ..SECOND_ORDER
-    };
-
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        _: &mut State,
-        p: Point,
-        g: Gradient,
-        hess: Option<&Hessian>,
-    ) -> Point {
-        step_to(p, hess.and_then(|hess| solve_damped(hess, h.damping, g)), c.lr)
-    }
-
-    fn narrate(n: &Narration, out: &mut Vec<String>) {
-        out.push(format!(
-            "Δp = −lr·(H + λI)⁻¹·g, lr = {}, λ = {}",
-            num(n.coefs.lr),
-            num(n.spec.hyper().damping)
-        ));
-    }
-}
-
-impl Optimizer for SaddleFreeNewton {
-    const ABOUT: About = About {
-        name: "sfn",
-        label: "Saddle-free Newton",
-        rule: "p ← p − lr·(|H| + λI)⁻¹·g,  |H| = V·|Λ|·V^T   (repelled by saddles)",
-        colour: [0x33, 0xbb, 0xee],
-        defaults: &[(Param::Lr, 1.0), (Param::Damping, 0.1)],
-        ..SECOND_ORDER
-    };
-
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        _: &mut State,
-        p: Point,
-        g: Gradient,
-        hess: Option<&Hessian>,
-    ) -> Point {
-        let Some(hess) = hess.filter(|hess| hess.iter().all(|v| v.is_finite())) else {
-            return Point::new(f64::NAN, f64::NAN);
-        };
-        let eig = SymmetricEigen::new(*hess);
-        let abs_h = eig.eigenvectors
+    let eig = SymmetricEigen::new(*h);
+    Some(
+        eig.eigenvectors
             * Hessian::from_diagonal(&eig.eigenvalues.map(f64::abs))
-            * eig.eigenvectors.transpose();
-        step_to(p, solve_damped(&abs_h, h.damping, g), c.lr)
+            * eig.eigenvectors.transpose(),
+    )
+}
+
+const NEWTON: About = About::new("newton", "Newton", [0xff, 0xff, 0xff])
+    .rule("p ← p − lr·(H + λI)⁻¹·g   (pulled into saddles)")
+    .params(&[P::Lr, P::Damping])
+    .defaults(&[(P::Lr, 1.0), (P::Damping, 0.0)])
+    .second_order();
+
+const SADDLE_FREE_NEWTON: About = About::new("sfn", "Saddle-free Newton", [0x33, 0xbb, 0xee])
+    .rule("p ← p − lr·(|H| + λI)⁻¹·g,  |H| = V·|Λ|·V^T   (repelled by saddles)")
+    .params(&[P::Lr, P::Damping])
+    .defaults(&[(P::Lr, 1.0), (P::Damping, 0.1)])
+    .second_order();
+
+impl<const SADDLE_FREE: bool> Optimizer for Newton<SADDLE_FREE> {
+    const ABOUT: About = if SADDLE_FREE { SADDLE_FREE_NEWTON } else { NEWTON };
+
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
+        Self::apply_with_hessian(h, c, s, (p, g), None)
+    }
+
+    fn apply_with_hessian(
+        h: &Hyper,
+        c: &StepScalars,
+        _: &mut State,
+        (p, g): (Point, Gradient),
+        hess: Option<&Hessian>,
+    ) -> Point {
+        let a = if SADDLE_FREE { hess.and_then(abs_hessian) } else { hess.copied() };
+        match a.and_then(|a| solve_damped(&a, h.damping, g)) {
+            Some(d) => p - d * c.lr,
+            None => Point::new(f64::NAN, f64::NAN),
+        }
     }
 
     fn narrate(n: &Narration, out: &mut Vec<String>) {
-        out.push(format!(
-            "Δp = −lr·(|H| + λI)⁻¹·g, |H| = V·|Λ|·Vᵀ, lr = {}, λ = {}",
-            num(n.coefs.lr),
-            num(n.spec.hyper().damping)
-        ));
+        let (lr, damping) = (num(n.coefs.lr), num(n.spec.hyper().damping));
+        out.push(if SADDLE_FREE {
+            format!("Δp = −lr·(|H| + λI)⁻¹·g, |H| = V·|Λ|·Vᵀ, lr = {lr}, λ = {damping}")
+        } else {
+            format!("Δp = −lr·(H + λI)⁻¹·g, lr = {lr}, λ = {damping}")
+        });
     }
 }

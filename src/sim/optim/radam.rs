@@ -2,13 +2,14 @@
 //! rectified, once the variance of the adaptive rate is tractable.
 
 use super::super::real::Real;
+use super::Param as P;
 use super::adam::{Moments, moment_lines};
 use super::kernel::{Moment, Rule, RuleSink};
 use super::narrate::{Inside, Narration, num};
 use super::ops::{add_scalar, addcmul, l2, l2_decay, lerp2, sqrt2};
 use super::schedule::Cycled;
-use super::{About, Hyper, Optimizer, Param, State, StepScalars, StepState};
-use crate::sim::{Gradient, Hessian, Point};
+use super::{About, Hyper, Optimizer, State, StepScalars, StepState};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.RAdam`: the adaptive step is rectified by
 /// `r_t = √((ρ_t−4)(ρ_t−2)ρ_∞ / ((ρ_∞−4)(ρ_∞−2)ρ_t))` once `ρ_t > 5` (`ρ_∞ = 2/(1−β₂) − 1`,
@@ -47,23 +48,13 @@ impl<T: Real> Rule<T> for RadamRule<T> {
 }
 
 impl Optimizer for Radam {
-    const ABOUT: About = About {
-        name: "radam",
-        label: "RAdam",
-        rule: "Adam's moments; p ← p − lr·m′·r_t·√(1−β₂^t)/(√v + ε) once ρ_t > 5, else p ← p − lr·m′",
-        colour: [0xaa, 0x33, 0x77],
-        params: &[
-            Param::Lr,
-            Param::Beta1,
-            Param::Beta2,
-            Param::Eps,
-            Param::WeightDecay,
-            Param::DecoupledWeightDecay,
-        ],
-        defaults: &[(Param::Lr, 0.001)],
-        cycled: Some(Cycled::Beta1),
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("radam", "RAdam", [0xaa, 0x33, 0x77])
+        .rule(
+            "Adam's moments; p ← p − lr·m′·r_t·√(1−β₂^t)/(√v + ε) once ρ_t > 5, else p ← p − lr·m′",
+        )
+        .params(&[P::Lr, P::Beta1, P::Beta2, P::Eps, P::WeightDecay, P::DecoupledWeightDecay])
+        .defaults(&[(P::Lr, 0.001)])
+        .cycles(Cycled::Beta1);
 
     fn scalars(h: &Hyper, _: &mut StepState, c: &mut StepScalars, _: bool) {
         let t = c.step as f64;
@@ -84,14 +75,7 @@ impl Optimizer for Radam {
         }
     }
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         let (p, g) = match (h.weight_decay != 0.0, h.decoupled_weight_decay) {
             (true, true) => (p * (1.0 - c.lr * h.weight_decay), g),
             (true, false) => (p, l2_decay(g, p, h.weight_decay)),

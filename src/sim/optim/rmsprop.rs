@@ -2,12 +2,13 @@
 //! square root), optionally centred and with momentum.
 
 use super::super::real::Real;
+use super::Param as P;
 use super::kernel::{Moment, Rule, RuleSink};
 use super::narrate::{Inside, Narration, num, per_axis, vec2};
 use super::ops::{add_scalar, addcdiv, addcmul, l2, l2_decay, lerp2, sqrt2};
 use super::schedule::Cycled;
-use super::{About, Hyper, Optimizer, Param, State, StepScalars};
-use crate::sim::{Gradient, Hessian, Point};
+use super::{About, Hyper, Optimizer, State, StepScalars};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.RMSprop`. State: `v` the square average, `u` the centred gradient average,
 /// `m` the momentum buffer.
@@ -55,32 +56,13 @@ impl<T: Real> Rule<T> for RmspropRule<T> {
 }
 
 impl Optimizer for Rmsprop {
-    const ABOUT: About = About {
-        name: "rmsprop",
-        label: "RMSProp",
-        rule: "v ← α·v + (1−α)·g²;  p ← p − lr·g / (√v + ε)",
-        colour: [0xf0, 0xe4, 0x42],
-        params: &[
-            Param::Lr,
-            Param::Alpha,
-            Param::Eps,
-            Param::WeightDecay,
-            Param::Momentum,
-            Param::Centered,
-        ],
-        defaults: &[(Param::Lr, 0.01)],
-        cycled: Some(Cycled::Momentum),
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("rmsprop", "RMSProp", [0xf0, 0xe4, 0x42])
+        .rule("v ← α·v + (1−α)·g²;  p ← p − lr·g / (√v + ε)")
+        .params(&[P::Lr, P::Alpha, P::Eps, P::WeightDecay, P::Momentum, P::Centered])
+        .defaults(&[(P::Lr, 0.01)])
+        .cycles(Cycled::Momentum);
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         let g = l2_decay(g, p, h.weight_decay);
         s.v = addcmul(s.v * h.alpha, g, g, 1.0 - h.alpha);
         let avg = if h.centered {

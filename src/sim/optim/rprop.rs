@@ -3,19 +3,20 @@
 //! skipped), clamped to [step_min, step_max]; `p ← p − sign(g)·step`.
 
 use super::super::real::Real;
-use super::kernel::{Moment, Rule, RuleSink};
+use super::Param as P;
+use super::kernel::{Moment, Rule, RuleSink, per_coordinate};
 use super::narrate::{Narration, num, vec2};
 use super::ops::sign;
-use super::{About, Hyper, Optimizer, Param, State, StepScalars};
-use crate::sim::{Gradient, Hessian, Point};
+use super::{About, Hyper, Optimizer, State, StepScalars};
+use crate::sim::{Gradient, Point};
 
 /// `torch.optim.Rprop`. State: `m` the previous gradient, `u` the step size (the first step's
 /// lr at first).
 #[derive(Clone, Copy, Debug)]
 pub struct Rprop;
 
-/// Rprop per coordinate (`_single_tensor_rprop`): `m` the previous gradient, `v_max` the step
-/// size. The scalar update runs it on each coordinate too.
+/// Rprop per coordinate (`_single_tensor_rprop`), for the scalar path and the kernel alike: `m`
+/// the previous gradient, `v_max` the step size (the state's `u`).
 #[derive(Clone, Copy)]
 struct RpropRule<T> {
     eta_minus: T,
@@ -71,35 +72,13 @@ impl<T: Real> Rule<T> for RpropRule<T> {
 }
 
 impl Optimizer for Rprop {
-    const ABOUT: About = About {
-        name: "rprop",
-        label: "Rprop",
-        rule: "step ← clamp(step·η±, min, max) by whether g kept its sign;  p ← p − sign(g)·step",
-        colour: [0xdd, 0xcc, 0x77],
-        params: &[Param::Lr, Param::EtaMinus, Param::EtaPlus, Param::StepMin, Param::StepMax],
-        defaults: &[(Param::Lr, 0.01)],
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("rprop", "Rprop", [0xdd, 0xcc, 0x77])
+        .rule("step ← clamp(step·η±, min, max) by whether g kept its sign;  p ← p − sign(g)·step")
+        .params(&[P::Lr, P::EtaMinus, P::EtaPlus, P::StepMin, P::StepMax])
+        .defaults(&[(P::Lr, 0.01)]);
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
-        if s.step == 0 {
-            // state["step_size"] = full_like(grad, lr), made at the first step.
-            s.u = Gradient::new(c.lr, c.lr);
-        }
-        let rule = RpropRule::<f64>::new(h);
-        let mut x = Moment { m: s.m.x, v: 0.0, v_max: s.u.x };
-        let mut y = Moment { m: s.m.y, v: 0.0, v_max: s.u.y };
-        let d = Gradient::new(rule.delta(g.x, &mut x), rule.delta(g.y, &mut y));
-        s.m = Gradient::new(x.m, y.m);
-        s.u = Gradient::new(x.v_max, y.v_max);
-        p + d
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
+        per_coordinate(RpropRule::new(h), c, s, p, g)
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {

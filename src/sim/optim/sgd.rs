@@ -2,12 +2,13 @@
 //! Nesterov momentum.
 
 use super::super::real::Real;
+use super::Param as P;
 use super::kernel::{Moment, Rule, RuleSink};
 use super::narrate::{Narration, num, vec2};
 use super::ops::{l2, l2_decay};
 use super::schedule::Cycled;
-use super::{About, Hyper, Optimizer, Param, State, StepScalars};
-use crate::sim::{Gradient, Hessian, Point};
+use super::{About, Hyper, Optimizer, State, StepScalars};
+use crate::sim::{Gradient, Point};
 
 /// Gradient descent, `torch.optim.SGD` without momentum: `p ← p − lr·g`.
 #[derive(Clone, Copy, Debug)]
@@ -99,25 +100,13 @@ fn buffer_line(n: &Narration, tau: f64) -> String {
 }
 
 impl Optimizer for Gd {
-    const ABOUT: About = About {
-        name: "gd",
-        label: "GD",
-        rule: "p ← p − lr·g",
-        colour: [0x9a, 0x9a, 0x9a],
-        params: &[Param::Lr, Param::WeightDecay],
-        defaults: &[(Param::Lr, 0.01)],
-        cycled: Some(Cycled::Momentum),
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("gd", "GD", [0x9a, 0x9a, 0x9a])
+        .rule("p ← p − lr·g")
+        .params(&[P::Lr, P::WeightDecay])
+        .defaults(&[(P::Lr, 0.01)])
+        .cycles(Cycled::Momentum);
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         sgd(h, c, s, p, g, false)
     }
 
@@ -138,25 +127,13 @@ impl Optimizer for Gd {
 }
 
 impl Optimizer for Momentum {
-    const ABOUT: About = About {
-        name: "momentum",
-        label: "Momentum",
-        rule: "b ← μ·b + (1−τ)·g  (b ← g at first);  p ← p − lr·b",
-        colour: [0xe6, 0x9f, 0x00],
-        params: &[Param::Lr, Param::Momentum, Param::Dampening, Param::WeightDecay],
-        defaults: &[(Param::Lr, 0.01), (Param::Momentum, 0.9)],
-        cycled: Some(Cycled::Momentum),
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("momentum", "Momentum", [0xe6, 0x9f, 0x00])
+        .rule("b ← μ·b + (1−τ)·g  (b ← g at first);  p ← p − lr·b")
+        .params(&[P::Lr, P::Momentum, P::Dampening, P::WeightDecay])
+        .defaults(&[(P::Lr, 0.01), (P::Momentum, 0.9)])
+        .cycles(Cycled::Momentum);
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         sgd(h, c, s, p, g, false)
     }
 
@@ -172,25 +149,13 @@ impl Optimizer for Momentum {
 }
 
 impl Optimizer for Nesterov {
-    const ABOUT: About = About {
-        name: "nesterov",
-        label: "Nesterov",
-        rule: "b ← μ·b + g;  p ← p − lr·(g + μ·b)",
-        colour: [0x56, 0xb4, 0xe9],
-        params: &[Param::Lr, Param::Momentum, Param::WeightDecay],
-        defaults: &[(Param::Lr, 0.01), (Param::Momentum, 0.9)],
-        cycled: Some(Cycled::Momentum),
-        ..About::BASE
-    };
+    const ABOUT: About = About::new("nesterov", "Nesterov", [0x56, 0xb4, 0xe9])
+        .rule("b ← μ·b + g;  p ← p − lr·(g + μ·b)")
+        .params(&[P::Lr, P::Momentum, P::WeightDecay])
+        .defaults(&[(P::Lr, 0.01), (P::Momentum, 0.9)])
+        .cycles(Cycled::Momentum);
 
-    fn apply(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        p: Point,
-        g: Gradient,
-        _: Option<&Hessian>,
-    ) -> Point {
+    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
         sgd(h, c, s, p, g, true)
     }
 

@@ -280,7 +280,7 @@ impl OptimizerSpec {
         g: Gradient,
         h: Option<&Hessian>,
     ) -> Point {
-        let next = self.kind.apply(&self.hyper, c, state, p, g, h);
+        let next = self.kind.apply(&self.hyper, c, state, (p, g), h);
         state.step = c.step;
         next
     }

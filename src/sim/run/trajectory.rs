@@ -142,6 +142,26 @@ impl<'a, S: Surface + ?Sized> Run<'a, S> {
         }
     }
 
+    /// A run of `spec` under way, without noise: at `p` with its optimizer state and L-BFGS
+    /// memory, and `step_state` (shared by runs in lockstep).
+    fn resumed(
+        surface: &'a S,
+        spec: OptimizerSpec,
+        step_state: StepState,
+        (p, state, lbfgs): (Point, State, LbfgsMemory),
+    ) -> Self {
+        Self {
+            surface,
+            spec,
+            state,
+            step_state,
+            noise: NoiseStream::new(Noise::NONE),
+            p,
+            last_update: (Gradient::zeros(), StepScalars::default()),
+            lbfgs,
+        }
+    }
+
     /// The current point.
     pub fn point(&self) -> Point {
         self.p
@@ -281,16 +301,8 @@ impl ScalarFlight {
                 if end.1.is_some() {
                     continue;
                 }
-                let mut run = Run {
-                    surface,
-                    spec,
-                    state: *state,
-                    step_state: self.step_state,
-                    noise: NoiseStream::new(Noise::NONE),
-                    p: *p,
-                    last_update: (Gradient::zeros(), StepScalars::default()),
-                    lbfgs: std::mem::take(lbfgs),
-                };
+                let resumed = (*p, *state, std::mem::take(lbfgs));
+                let mut run = Run::resumed(surface, spec, self.step_state, resumed);
                 match run.step_with(&c) {
                     Eval::Finite(tp) => end.0 = tp.point,
                     Eval::Diverged => end.1 = Some(k),
@@ -304,7 +316,6 @@ impl ScalarFlight {
 
     /// Where each run is at [`step`](Self::step): [`final_points`] at that step, bit for bit.
     pub fn ends<S: Surface + ?Sized>(&self, surface: &S) -> Vec<(Point, Option<usize>)> {
-        let spec = self.spec;
         self.runs
             .iter()
             .zip(&self.ends)
@@ -312,16 +323,8 @@ impl ScalarFlight {
                 if end.1.is_some() {
                     return end;
                 }
-                let run = Run {
-                    surface,
-                    spec,
-                    state: *state,
-                    step_state: self.step_state,
-                    noise: NoiseStream::new(Noise::NONE),
-                    p: *p,
-                    last_update: (Gradient::zeros(), StepScalars::default()),
-                    lbfgs: LbfgsMemory::default(),
-                };
+                let resumed = (*p, *state, LbfgsMemory::default());
+                let run = Run::resumed(surface, self.spec, self.step_state, resumed);
                 match run.peek() {
                     Eval::Finite(tp) => (tp.point, None),
                     Eval::Diverged => (end.0, Some(self.step)),

@@ -161,52 +161,53 @@ impl<T: Real> Block<T> {
     }
 }
 
+/// What the kernel steps a block with: the surface's gradient field, the optimizer's rule,
+/// its spec and the step state the block's runs share.
+pub(super) struct Job<'a, F, R> {
+    pub(super) field: F,
+    pub(super) rule: R,
+    pub(super) spec: &'a OptimizerSpec,
+    pub(super) step_state: &'a mut StepState,
+}
+
 /// The updates `from` to `to` of every lane of `block` (whose `schedule` has made `from`
 /// steps), then the evaluation of the point reached. Continuing a block this way ends bit for
 /// bit where running it from 0 to `to` at once does: the evaluation at the end changes nothing
 /// but what is recorded about that point, which the next update would record the same way.
 pub(super) fn run<T: Real, F: GradField<T>, R: Rule<T>>(
     block: &mut Block<T>,
-    field: F,
-    rule: R,
-    spec: &OptimizerSpec,
-    schedule: &mut StepState,
+    job: Job<'_, F, R>,
     from: usize,
     to: usize,
 ) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has just been found to support AVX2.
-        unsafe { run_avx2(block, field, rule, spec, schedule, from, to) };
+        unsafe { run_avx2(block, job, from, to) };
         return;
     }
-    run_generic(block, field, rule, spec, schedule, from, to);
+    run_generic(block, job, from, to);
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 fn run_avx2<T: Real, F: GradField<T>, R: Rule<T>>(
     block: &mut Block<T>,
-    field: F,
-    rule: R,
-    spec: &OptimizerSpec,
-    schedule: &mut StepState,
+    job: Job<'_, F, R>,
     from: usize,
     to: usize,
 ) {
-    run_generic(block, field, rule, spec, schedule, from, to);
+    run_generic(block, job, from, to);
 }
 
 #[inline(always)]
 fn run_generic<T: Real, F: GradField<T>, R: Rule<T>>(
     block: &mut Block<T>,
-    field: F,
-    rule: R,
-    spec: &OptimizerSpec,
-    schedule: &mut StepState,
+    job: Job<'_, F, R>,
     from: usize,
     to: usize,
 ) {
+    let Job { field, rule, spec, step_state } = job;
     let mut coefs = [StepScalars::default(); CHUNK];
     let mut k = from;
     while k < to {
@@ -215,7 +216,7 @@ fn run_generic<T: Real, F: GradField<T>, R: Rule<T>>(
         }
         let n = CHUNK.min(to - k);
         for c in &mut coefs[..n] {
-            *c = spec.advance(schedule).cast();
+            *c = spec.advance(step_state).cast();
         }
         let before = block.clone();
         if !block.fast_chunk(field, rule, &coefs[..n]) {

@@ -35,7 +35,7 @@ mod flight;
 
 pub use flight::Flight;
 
-use self::block::{Block, run};
+use self::block::{Block, Job, run};
 use crate::sim::optim::kernel::{Rule, RuleSink};
 use crate::sim::real::{Dtype, Real};
 use crate::sim::{Builtin, OptimizerSpec, Point, StepState, Surface, SurfaceDef};
@@ -219,15 +219,16 @@ fn blocks<T: Real, F: GradField<T>, R: Rule<T>>(
         Work::Fresh { starts, steps, sink } => {
             for chunk in starts.chunks(LANES) {
                 let mut block = Block::new(chunk);
-                run(&mut block, field, rule, spec, &mut spec.start(), 0, steps);
+                let job = Job { field, rule, spec, step_state: &mut spec.start() };
+                run(&mut block, job, 0, steps);
                 for i in 0..chunk.len() {
                     sink(block.end(i));
                 }
             }
         }
         Work::Resume { blocks, from, to } => {
-            for (block, schedule) in blocks {
-                run(block, field, rule, spec, schedule, from, to);
+            for (block, step_state) in blocks {
+                run(block, Job { field, rule, spec, step_state }, from, to);
             }
         }
     }
