@@ -36,6 +36,8 @@ mod rmsprop;
 mod rprop;
 pub mod schedule;
 mod sgd;
+#[cfg(feature = "sign-gd")]
+mod sign_gd;
 mod spec;
 mod step;
 
@@ -299,6 +301,9 @@ registry! {
     Newton => newton::Newton<false>,
     /// Saddle-free Newton (Dauphin et al. 2014). Repelled by saddles.
     Sfn => newton::Newton<true>,
+    /// Sign gradient descent, test-only (`tests/sign_gd.rs`).
+    #[cfg(feature = "sign-gd")]
+    SignGd => sign_gd::SignGd,
 }
 
 impl OptimizerKind {
