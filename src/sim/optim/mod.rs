@@ -222,10 +222,12 @@ macro_rules! registry {
                 match self { $( $(#[cfg($cfg)])? Self::$variant => &<$ty as Optimizer>::ABOUT, )* }
             }
 
+            /// [`Optimizer::init`] of this optimizer.
             pub(crate) fn init_with(self, h: &Hyper) -> State {
                 match self { $( $(#[cfg($cfg)])? Self::$variant => <$ty>::init(h), )* }
             }
 
+            /// [`Optimizer::scalars`] of this optimizer.
             #[inline(always)]
             pub(crate) fn scalars(
                 self, h: &Hyper, clock: &mut StepState, c: &mut StepScalars, cycled: bool,
@@ -235,6 +237,7 @@ macro_rules! registry {
                 }
             }
 
+            /// [`Optimizer::apply_with_hessian`] of this optimizer.
             #[inline(always)]
             pub(crate) fn apply(
                 self, h: &Hyper, c: &StepScalars, s: &mut State, at: (Point, Gradient),
@@ -251,14 +254,17 @@ macro_rules! registry {
                 match self { $( $(#[cfg($cfg)])? Self::$variant => <$ty>::kernel(h, sink), )* }
             }
 
+            /// [`Optimizer::l2_shown`] of this optimizer.
             pub(crate) fn l2_shown(self, h: &Hyper) -> bool {
                 match self { $( $(#[cfg($cfg)])? Self::$variant => <$ty>::l2_shown(h), )* }
             }
 
+            /// [`Optimizer::inside`] of this optimizer.
             pub(crate) fn inside(self, h: &Hyper, c: &StepScalars, after: &State) -> Inside {
                 match self { $( $(#[cfg($cfg)])? Self::$variant => <$ty>::inside(h, c, after), )* }
             }
 
+            /// [`Optimizer::narrate`] of this optimizer.
             pub(crate) fn narrate(self, n: &Narration, out: &mut Vec<String>) {
                 match self { $( $(#[cfg($cfg)])? Self::$variant => <$ty>::narrate(n, out), )* }
             }
