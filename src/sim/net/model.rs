@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::data::{self, Columns, DataError, Dataset};
-use super::{Domain, Gradient, Hessian, Point, Surface};
+use crate::sim::{Domain, Gradient, Hessian, Point, Surface};
 
 /// Which model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
