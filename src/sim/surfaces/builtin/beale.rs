@@ -13,12 +13,6 @@ const RESIDUALS: [f64; 3] = [1.5, 2.25, 2.625];
 pub struct Beale;
 
 impl BuiltinSurface for Beale {
-    const NAME: &'static str = "beale";
-    const FORMULA: &'static str = "(1.5-x+x*y)^2 + (2.25-x+x*y^2)^2 + (2.625-x+x*y^3)^2";
-    const DESCRIPTION: &'static str = "Beale: sharp ridges and a flat valley floor";
-    const DOMAIN: Domain = Domain { x_min: -4.5, x_max: 4.5, y_min: -4.5, y_max: 4.5 };
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[3.0, 0.5]];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -64,4 +58,10 @@ impl BuiltinSurface for Beale {
         }
         (hxx, hxy, hyy)
     }
+
+    const NAME: &'static str = "beale";
+    const FORMULA: &'static str = "(1.5-x+x*y)^2 + (2.25-x+x*y^2)^2 + (2.625-x+x*y^3)^2";
+    const DESCRIPTION: &'static str = "Beale: sharp ridges and a flat valley floor";
+    const DOMAIN: Domain = Domain { x_min: -4.5, x_max: 4.5, y_min: -4.5, y_max: 4.5 };
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[3.0, 0.5]];
 }

@@ -9,12 +9,6 @@ use super::{BuiltinSurface, Domain, Real, sq};
 pub struct Booth;
 
 impl BuiltinSurface for Booth {
-    const NAME: &'static str = "booth";
-    const FORMULA: &'static str = "(x+2*y-7)^2 + (2*x+y-5)^2";
-    const DESCRIPTION: &'static str = "Booth: a tilted quadratic bowl";
-    const DOMAIN: Domain = Domain { x_min: -10.0, x_max: 10.0, y_min: -10.0, y_max: 10.0 };
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[1.0, 3.0]];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -31,4 +25,10 @@ impl BuiltinSurface for Booth {
     fn hessian(_x: f64, _y: f64) -> (f64, f64, f64) {
         (10.0, 8.0, 10.0)
     }
+
+    const NAME: &'static str = "booth";
+    const FORMULA: &'static str = "(x+2*y-7)^2 + (2*x+y-5)^2";
+    const DESCRIPTION: &'static str = "Booth: a tilted quadratic bowl";
+    const DOMAIN: Domain = Domain { x_min: -10.0, x_max: 10.0, y_min: -10.0, y_max: 10.0 };
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[1.0, 3.0]];
 }

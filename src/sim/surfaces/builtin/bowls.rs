@@ -15,15 +15,6 @@ const WELLS: [(f64, f64, f64, f64); 4] =
 pub struct Bowls;
 
 impl BuiltinSurface for Bowls {
-    const NAME: &'static str = "bowls";
-    const FORMULA: &'static str = "0.05*(x^2+y^2) - 1.2*exp(-((x-1.5)^2+(y-1)^2)/0.8) \
-         - 0.8*exp(-((x+1.5)^2+(y+0.5)^2)/0.6) - 0.6*exp(-((x-0.2)^2+(y+1.8)^2)/0.5) \
-         - 0.5*exp(-((x+0.8)^2+(y-2)^2)/0.4)";
-    const DESCRIPTION: &'static str =
-        "local optima: four minima of different depth, three saddles between them";
-    const DOMAIN: Domain = Domain { x_min: -3.0, x_max: 3.0, y_min: -3.0, y_max: 3.0 };
-    // Found numerically only: ask `critical_points`.
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -81,4 +72,13 @@ impl BuiltinSurface for Bowls {
             }
         }
     }
+
+    const NAME: &'static str = "bowls";
+    const FORMULA: &'static str = "0.05*(x^2+y^2) - 1.2*exp(-((x-1.5)^2+(y-1)^2)/0.8) \
+         - 0.8*exp(-((x+1.5)^2+(y+0.5)^2)/0.6) - 0.6*exp(-((x-0.2)^2+(y+1.8)^2)/0.5) \
+         - 0.5*exp(-((x+0.8)^2+(y-2)^2)/0.4)";
+    const DESCRIPTION: &'static str =
+        "local optima: four minima of different depth, three saddles between them";
+    const DOMAIN: Domain = Domain { x_min: -3.0, x_max: 3.0, y_min: -3.0, y_max: 3.0 };
+    // Found numerically only: ask `critical_points`.
 }

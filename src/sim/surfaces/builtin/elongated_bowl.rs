@@ -8,12 +8,6 @@ use super::{BuiltinSurface, Domain, Real};
 pub struct ElongatedBowl;
 
 impl BuiltinSurface for ElongatedBowl {
-    const NAME: &'static str = "elongated-bowl";
-    const FORMULA: &'static str = "0.1*x^2 + 2*y^2";
-    const DESCRIPTION: &'static str = "a ravine: steep across, shallow along (condition number 20)";
-    const DOMAIN: Domain = Domain { x_min: -10.0, x_max: 10.0, y_min: -5.0, y_max: 5.0 };
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[0.0, 0.0]];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -27,6 +21,13 @@ impl BuiltinSurface for ElongatedBowl {
     }
 
     fn hessian(_x: f64, _y: f64) -> (f64, f64, f64) {
-        (0.2, 0.0, 4.0)
+        // Twice each coefficient (exact: doubling only changes the exponent).
+        (2.0 * 0.1, 0.0, 2.0 * 2.0)
     }
+
+    const NAME: &'static str = "elongated-bowl";
+    const FORMULA: &'static str = "0.1*x^2 + 2*y^2";
+    const DESCRIPTION: &'static str = "a ravine: steep across, shallow along (condition number 20)";
+    const DOMAIN: Domain = Domain { x_min: -10.0, x_max: 10.0, y_min: -5.0, y_max: 5.0 };
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[0.0, 0.0]];
 }

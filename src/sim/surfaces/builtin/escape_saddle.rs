@@ -8,12 +8,6 @@ use super::{BuiltinSurface, Domain, Real, sq};
 pub struct EscapeSaddle;
 
 impl BuiltinSurface for EscapeSaddle {
-    const NAME: &'static str = "escape-saddle";
-    const FORMULA: &'static str = "x^2 + 0.25*(y^2-1)^2";
-    const DESCRIPTION: &'static str = "a saddle at the origin between two valleys at (0, ±1)";
-    const DOMAIN: Domain = Domain { x_min: -2.0, x_max: 2.0, y_min: -2.0, y_max: 2.0 };
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[0.0, -1.0], [0.0, 1.0]];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -29,4 +23,10 @@ impl BuiltinSurface for EscapeSaddle {
     fn hessian(_x: f64, y: f64) -> (f64, f64, f64) {
         (2.0, 0.0, 3.0 * y * y - 1.0)
     }
+
+    const NAME: &'static str = "escape-saddle";
+    const FORMULA: &'static str = "x^2 + 0.25*(y^2-1)^2";
+    const DESCRIPTION: &'static str = "a saddle at the origin between two valleys at (0, ±1)";
+    const DOMAIN: Domain = Domain { x_min: -2.0, x_max: 2.0, y_min: -2.0, y_max: 2.0 };
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[0.0, -1.0], [0.0, 1.0]];
 }

@@ -10,18 +10,6 @@ use super::{BuiltinSurface, Domain, Real, sq};
 pub struct Himmelblau;
 
 impl BuiltinSurface for Himmelblau {
-    const NAME: &'static str = "himmelblau";
-    const FORMULA: &'static str = "(x^2+y-11)^2 + (x+y^2-7)^2";
-    const DESCRIPTION: &'static str = "four minima of equal depth: the start decides the basin";
-    const DOMAIN: Domain = Domain { x_min: -5.0, x_max: 5.0, y_min: -5.0, y_max: 5.0 };
-    /// Computed with 30-digit arithmetic (see `tests/critical.rs`).
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[
-        [3.0, 2.0],
-        [-2.805_118_086_952_745, 3.131_312_518_250_573],
-        [-3.779_310_253_377_747, -3.283_185_991_286_169_4],
-        [3.584_428_340_330_492, -1.848_126_526_964_403_5],
-    ];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -39,4 +27,16 @@ impl BuiltinSurface for Himmelblau {
         let (a, b) = (x * x + y - 11.0, x + y * y - 7.0);
         (4.0 * a + 8.0 * x * x + 2.0, 4.0 * (x + y), 2.0 + 4.0 * b + 8.0 * y * y)
     }
+
+    const NAME: &'static str = "himmelblau";
+    const FORMULA: &'static str = "(x^2+y-11)^2 + (x+y^2-7)^2";
+    const DESCRIPTION: &'static str = "four minima of equal depth: the start decides the basin";
+    const DOMAIN: Domain = Domain { x_min: -5.0, x_max: 5.0, y_min: -5.0, y_max: 5.0 };
+    /// Computed with 30-digit arithmetic (see `tests/critical.rs`).
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[
+        [3.0, 2.0],
+        [-2.805_118_086_952_745, 3.131_312_518_250_573],
+        [-3.779_310_253_377_747, -3.283_185_991_286_169_4],
+        [3.584_428_340_330_492, -1.848_126_526_964_403_5],
+    ];
 }

@@ -8,12 +8,6 @@ use super::{BuiltinSurface, Domain, Real};
 pub struct MonkeySaddle;
 
 impl BuiltinSurface for MonkeySaddle {
-    const NAME: &'static str = "monkey-saddle";
-    const FORMULA: &'static str = "x^3 - 3*x*y^2";
-    const DESCRIPTION: &'static str =
-        "a monkey saddle: three ways down, a degenerate critical point";
-    const DOMAIN: Domain = Domain { x_min: -1.5, x_max: 1.5, y_min: -1.5, y_max: 1.5 };
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -29,4 +23,10 @@ impl BuiltinSurface for MonkeySaddle {
     fn hessian(x: f64, y: f64) -> (f64, f64, f64) {
         (6.0 * x, -6.0 * y, -6.0 * x)
     }
+
+    const NAME: &'static str = "monkey-saddle";
+    const FORMULA: &'static str = "x^3 - 3*x*y^2";
+    const DESCRIPTION: &'static str =
+        "a monkey saddle: three ways down, a degenerate critical point";
+    const DOMAIN: Domain = Domain { x_min: -1.5, x_max: 1.5, y_min: -1.5, y_max: 1.5 };
 }

@@ -10,13 +10,6 @@ use super::{BuiltinSurface, Domain, Real};
 pub struct Plateau;
 
 impl BuiltinSurface for Plateau {
-    const NAME: &'static str = "plateau";
-    const FORMULA: &'static str = "1 - exp(-(x^2 + 2*y^2)/2)";
-    const DESCRIPTION: &'static str =
-        "a minimum inside a vast plateau where the gradient all but vanishes";
-    const DOMAIN: Domain = Domain { x_min: -5.0, x_max: 5.0, y_min: -5.0, y_max: 5.0 };
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[0.0, 0.0]];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -34,4 +27,11 @@ impl BuiltinSurface for Plateau {
         let e = (-(x * x + 2.0 * y * y) / 2.0).exp();
         (e * (1.0 - x * x), -2.0 * x * y * e, e * (2.0 - 4.0 * y * y))
     }
+
+    const NAME: &'static str = "plateau";
+    const FORMULA: &'static str = "1 - exp(-(x^2 + 2*y^2)/2)";
+    const DESCRIPTION: &'static str =
+        "a minimum inside a vast plateau where the gradient all but vanishes";
+    const DOMAIN: Domain = Domain { x_min: -5.0, x_max: 5.0, y_min: -5.0, y_max: 5.0 };
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[0.0, 0.0]];
 }

@@ -11,13 +11,6 @@ use super::{BuiltinSurface, Domain, Real};
 pub struct Rastrigin;
 
 impl BuiltinSurface for Rastrigin {
-    const NAME: &'static str = "rastrigin";
-    const FORMULA: &'static str = "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)";
-    const DESCRIPTION: &'static str = "Rastrigin: a regular grid of local minima";
-    const DOMAIN: Domain = Domain { x_min: -5.12, x_max: 5.12, y_min: -5.12, y_max: 5.12 };
-    /// The global minimum; the local ones are found numerically (`critical_points`).
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[0.0, 0.0]];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -41,4 +34,11 @@ impl BuiltinSurface for Rastrigin {
             2.0 + 40.0 * PI * PI * (2.0 * PI * y).cos(),
         )
     }
+
+    const NAME: &'static str = "rastrigin";
+    const FORMULA: &'static str = "20 + x^2 - 10*cos(2*pi*x) + y^2 - 10*cos(2*pi*y)";
+    const DESCRIPTION: &'static str = "Rastrigin: a regular grid of local minima";
+    const DOMAIN: Domain = Domain { x_min: -5.12, x_max: 5.12, y_min: -5.12, y_max: 5.12 };
+    /// The global minimum; the local ones are found numerically (`critical_points`).
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[0.0, 0.0]];
 }

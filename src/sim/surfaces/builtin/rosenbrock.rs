@@ -9,12 +9,6 @@ use super::{BuiltinSurface, Domain, Real, sq};
 pub struct Rosenbrock;
 
 impl BuiltinSurface for Rosenbrock {
-    const NAME: &'static str = "rosenbrock";
-    const FORMULA: &'static str = "(1-x)^2 + 100*(y-x^2)^2";
-    const DESCRIPTION: &'static str = "Rosenbrock's banana valley: easy to find, slow to follow";
-    const DOMAIN: Domain = Domain { x_min: -2.0, x_max: 2.0, y_min: -1.0, y_max: 3.0 };
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[1.0, 1.0]];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -31,4 +25,10 @@ impl BuiltinSurface for Rosenbrock {
     fn hessian(x: f64, y: f64) -> (f64, f64, f64) {
         (2.0 + 1200.0 * x * x - 400.0 * y, -400.0 * x, 200.0)
     }
+
+    const NAME: &'static str = "rosenbrock";
+    const FORMULA: &'static str = "(1-x)^2 + 100*(y-x^2)^2";
+    const DESCRIPTION: &'static str = "Rosenbrock's banana valley: easy to find, slow to follow";
+    const DOMAIN: Domain = Domain { x_min: -2.0, x_max: 2.0, y_min: -1.0, y_max: 3.0 };
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[1.0, 1.0]];
 }

@@ -8,11 +8,6 @@ use super::{BuiltinSurface, Domain, Real};
 pub struct Saddle;
 
 impl BuiltinSurface for Saddle {
-    const NAME: &'static str = "saddle";
-    const FORMULA: &'static str = "x^2 - y^2";
-    const DESCRIPTION: &'static str = "a plain saddle: down along y, up along x";
-    const DOMAIN: Domain = Domain { x_min: -2.0, x_max: 2.0, y_min: -2.0, y_max: 2.0 };
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         x * x - y * y
@@ -27,4 +22,9 @@ impl BuiltinSurface for Saddle {
     fn hessian(_x: f64, _y: f64) -> (f64, f64, f64) {
         (2.0, 0.0, -2.0)
     }
+
+    const NAME: &'static str = "saddle";
+    const FORMULA: &'static str = "x^2 - y^2";
+    const DESCRIPTION: &'static str = "a plain saddle: down along y, up along x";
+    const DOMAIN: Domain = Domain { x_min: -2.0, x_max: 2.0, y_min: -2.0, y_max: 2.0 };
 }

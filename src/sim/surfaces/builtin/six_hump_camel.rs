@@ -9,20 +9,6 @@ use super::{BuiltinSurface, Domain, Real};
 pub struct SixHumpCamel;
 
 impl BuiltinSurface for SixHumpCamel {
-    const NAME: &'static str = "six-hump-camel";
-    const FORMULA: &'static str = "(4-2.1*x^2+x^4/3)*x^2 + x*y + (-4+4*y^2)*y^2";
-    const DESCRIPTION: &'static str = "six-hump camel: six minima, two global";
-    const DOMAIN: Domain = Domain { x_min: -2.2, x_max: 2.2, y_min: -1.2, y_max: 1.2 };
-    /// Computed with 30-digit arithmetic (see `tests/critical.rs`).
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[
-        [0.089_842_013_100_318_06, -0.712_656_403_020_739_6],
-        [-0.089_842_013_100_318_06, 0.712_656_403_020_739_6],
-        [1.703_606_714_969_980_8, -0.796_083_568_672_625_1],
-        [-1.703_606_714_969_980_8, 0.796_083_568_672_625_1],
-        [1.607_104_752_920_197_2, 0.568_651_454_884_131_4],
-        [-1.607_104_752_920_197_2, -0.568_651_454_884_131_4],
-    ];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -44,4 +30,18 @@ impl BuiltinSurface for SixHumpCamel {
         let x2 = x * x;
         (8.0 - 25.2 * x2 + 10.0 * x2 * x2, 1.0, -8.0 + 48.0 * y * y)
     }
+
+    const NAME: &'static str = "six-hump-camel";
+    const FORMULA: &'static str = "(4-2.1*x^2+x^4/3)*x^2 + x*y + (-4+4*y^2)*y^2";
+    const DESCRIPTION: &'static str = "six-hump camel: six minima, two global";
+    const DOMAIN: Domain = Domain { x_min: -2.2, x_max: 2.2, y_min: -1.2, y_max: 1.2 };
+    /// Computed with 30-digit arithmetic (see `tests/critical.rs`).
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[
+        [0.089_842_013_100_318_06, -0.712_656_403_020_739_6],
+        [-0.089_842_013_100_318_06, 0.712_656_403_020_739_6],
+        [1.703_606_714_969_980_8, -0.796_083_568_672_625_1],
+        [-1.703_606_714_969_980_8, 0.796_083_568_672_625_1],
+        [1.607_104_752_920_197_2, 0.568_651_454_884_131_4],
+        [-1.607_104_752_920_197_2, -0.568_651_454_884_131_4],
+    ];
 }

@@ -9,13 +9,6 @@ use super::{BuiltinSurface, Domain, Real};
 pub struct StyblinskiTang;
 
 impl BuiltinSurface for StyblinskiTang {
-    const NAME: &'static str = "styblinski-tang";
-    const FORMULA: &'static str = "0.5*(x^4 - 16*x^2 + 5*x + y^4 - 16*y^2 + 5*y)";
-    const DESCRIPTION: &'static str = "Styblinski–Tang: four minima, one global";
-    const DOMAIN: Domain = Domain { x_min: -5.0, x_max: 5.0, y_min: -5.0, y_max: 5.0 };
-    /// The global minimum, computed with 30-digit arithmetic (see `tests/critical.rs`).
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[-2.903_534_027_771_177, -2.903_534_027_771_177]];
-
     #[inline(always)]
     fn value_in<T: Real>(x: T, y: T) -> T {
         let c = T::of;
@@ -35,4 +28,11 @@ impl BuiltinSurface for StyblinskiTang {
     fn hessian(x: f64, y: f64) -> (f64, f64, f64) {
         (6.0 * x * x - 16.0, 0.0, 6.0 * y * y - 16.0)
     }
+
+    const NAME: &'static str = "styblinski-tang";
+    const FORMULA: &'static str = "0.5*(x^4 - 16*x^2 + 5*x + y^4 - 16*y^2 + 5*y)";
+    const DESCRIPTION: &'static str = "Styblinski–Tang: four minima, one global";
+    const DOMAIN: Domain = Domain { x_min: -5.0, x_max: 5.0, y_min: -5.0, y_max: 5.0 };
+    /// The global minimum, computed with 30-digit arithmetic (see `tests/critical.rs`).
+    const KNOWN_MINIMA: &'static [[f64; 2]] = &[[-2.903_534_027_771_177, -2.903_534_027_771_177]];
 }

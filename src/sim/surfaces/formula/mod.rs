@@ -248,18 +248,16 @@ mod tests {
 
     #[test]
     fn errors_name_the_column_and_what_was_expected() {
-        let e = err("x^^2");
-        assert_eq!(e.column, 3);
-        assert!(e.message.contains("expected a number"), "{e}");
-        let e = err("(x + y");
-        assert_eq!(e.column, 7);
-        assert!(e.message.contains("to close the '(' at column 1"), "{e}");
-        let e = err("x + foo(y)");
-        assert_eq!(e.column, 5);
-        assert!(e.message.contains("unknown name 'foo'"), "{e}");
-        let e = err("2x");
-        assert_eq!(e.column, 2);
-        assert!(e.message.contains("2*x"), "{e}");
+        for (text, column, says) in [
+            ("x^^2", 3, "expected a number"),
+            ("(x + y", 7, "to close the '(' at column 1"),
+            ("x + foo(y)", 5, "unknown name 'foo'"),
+            ("2x", 2, "2*x"),
+        ] {
+            let e = err(text);
+            assert_eq!(e.column, column, "{text}");
+            assert!(e.message.contains(says), "{e}");
+        }
         let e = err("xy");
         assert!(e.message.contains("x*y"), "{e}");
         assert_eq!(err("").column, 1);

@@ -66,23 +66,25 @@ impl Parser {
 
     /// sum := product (('+' | '-') product)*
     fn sum(&mut self) -> Result<Expr, FormulaError> {
-        let mut left = self.product()?;
-        while let Tok::Op(c @ ('+' | '-')) = self.peek().tok {
-            self.next();
-            let right = self.product()?;
-            let op = if c == '+' { BinOp::Add } else { BinOp::Sub };
-            left = Expr::Bin(op, Box::new(left), Box::new(right));
-        }
-        Ok(left)
+        self.left_associative([('+', BinOp::Add), ('-', BinOp::Sub)], Self::product)
     }
 
     /// product := unary (('*' | '/') unary)*
     fn product(&mut self) -> Result<Expr, FormulaError> {
-        let mut left = self.unary()?;
-        while let Tok::Op(c @ ('*' | '/')) = self.peek().tok {
+        self.left_associative([('*', BinOp::Mul), ('/', BinOp::Div)], Self::unary)
+    }
+
+    /// operand (op operand)* for the two operators `ops` of one precedence level, grouped to
+    /// the left: `a - b - c` is `(a - b) - c`.
+    fn left_associative(
+        &mut self,
+        ops: [(char, BinOp); 2],
+        operand: fn(&mut Self) -> Result<Expr, FormulaError>,
+    ) -> Result<Expr, FormulaError> {
+        let mut left = operand(self)?;
+        while let Some(&(_, op)) = ops.iter().find(|(c, _)| self.peek().tok == Tok::Op(*c)) {
             self.next();
-            let right = self.unary()?;
-            let op = if c == '*' { BinOp::Mul } else { BinOp::Div };
+            let right = operand(self)?;
             left = Expr::Bin(op, Box::new(left), Box::new(right));
         }
         Ok(left)

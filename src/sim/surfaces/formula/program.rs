@@ -146,6 +146,20 @@ fn fold(expr: &Expr) -> Expr {
     }
 }
 
+/// The one instruction applying `op` (not `^`) with the constant `c` as its right operand, or
+/// as its left one when `constant_first`.
+fn fused(op: BinOp, c: f64, constant_first: bool) -> Op {
+    match (op, constant_first) {
+        // Addition and multiplication commute exactly in floating point.
+        (BinOp::Add, _) => Op::AddC(c),
+        (BinOp::Mul, _) => Op::MulC(c),
+        (BinOp::Sub, false) => Op::SubC(c),
+        (BinOp::Sub, true) => Op::RSubC(c),
+        (_, false) => Op::DivC(c),
+        (_, true) => Op::RDivC(c),
+    }
+}
+
 /// Emits the stack code of a folded tree.
 fn emit(expr: &Expr, ops: &mut Vec<Op>) {
     match expr {
@@ -177,22 +191,11 @@ fn emit(expr: &Expr, ops: &mut Vec<Op>) {
             }
             (op, a, Expr::Num(c)) => {
                 emit(a, ops);
-                ops.push(match op {
-                    BinOp::Add => Op::AddC(*c),
-                    BinOp::Sub => Op::SubC(*c),
-                    BinOp::Mul => Op::MulC(*c),
-                    _ => Op::DivC(*c),
-                });
+                ops.push(fused(*op, *c, false));
             }
             (op, Expr::Num(c), b) => {
                 emit(b, ops);
-                ops.push(match op {
-                    // Addition and multiplication commute exactly in floating point.
-                    BinOp::Add => Op::AddC(*c),
-                    BinOp::Mul => Op::MulC(*c),
-                    BinOp::Sub => Op::RSubC(*c),
-                    _ => Op::RDivC(*c),
-                });
+                ops.push(fused(*op, *c, true));
             }
             (op, a, b) => {
                 emit(a, ops);
