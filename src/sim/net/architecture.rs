@@ -4,7 +4,7 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::NetError;
+use super::error::NetError;
 
 /// The most hidden layers, and the widest hidden layer.
 pub const MAX_HIDDEN_LAYERS: usize = 8;

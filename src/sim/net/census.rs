@@ -47,9 +47,11 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::{Network, train};
+use super::network::Network;
+use super::train::train;
 use crate::sim::progress::{Cancelled, Progress};
-use crate::sim::{OptimizerSpec, Point, Surface};
+use crate::sim::surfaces::surface::Surface;
+use crate::sim::{OptimizerSpec, Point};
 
 /// A search is accepted only where ‖∇L‖ is below this (recomputed at the final point).
 pub const GRAD_TOL: f64 = 1e-8;

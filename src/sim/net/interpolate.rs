@@ -1,6 +1,6 @@
 //! The 1-D interpolation between a network's initial and trained parameters.
 
-use super::Network;
+use super::network::Network;
 
 /// The 1-D line from θ₀ to θ (Goodfellow et al. 2015): `(α, L((1−α)·θ₀ + α·θ))` at `points`
 /// evenly spaced α from `lo` to `hi` (the SPEC's plot: −0.5 to 1.5).

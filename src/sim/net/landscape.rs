@@ -2,10 +2,12 @@
 
 use std::sync::Arc;
 
+use super::architecture::Architecture;
 use super::data::{self, Columns, Dataset};
-use super::{
-    Architecture, Directions, NdOptimizer, NetError, Network, Slice, Training, train_observed,
-};
+use super::error::NetError;
+use super::network::Network;
+use super::slice::{Directions, Slice};
+use super::train::{NdOptimizer, Training, train_observed};
 use crate::sim::OptimizerSpec;
 use crate::sim::progress::Progress;
 

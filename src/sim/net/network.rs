@@ -6,8 +6,9 @@ use std::sync::Arc;
 use nalgebra::DMatrix;
 use num_dual::Dual64;
 
-use super::{Architecture, Layer, NetError};
-use crate::sim::surfaces::Scalar;
+use super::architecture::{Architecture, Layer};
+use super::error::NetError;
+use crate::sim::surfaces::dual::Scalar;
 
 /// `softplus(z) = ln(1 + eᶻ)` without overflow, on any scalar.
 #[inline]

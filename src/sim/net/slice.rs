@@ -9,8 +9,13 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::{Layer, NetError, Network, Scratch, Training};
-use crate::sim::surfaces::{Domain, Scalar, Surface};
+use super::architecture::Layer;
+use super::error::NetError;
+use super::network::{Network, Scratch};
+use super::train::Training;
+use crate::sim::surfaces::domain::Domain;
+use crate::sim::surfaces::dual::Scalar;
+use crate::sim::surfaces::surface::Surface;
 use crate::sim::{Gradient, Hessian, Point};
 
 /// How a slice's directions are chosen (Li et al. 2018; Goodfellow et al. 2015).

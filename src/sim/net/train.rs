@@ -4,7 +4,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
-use super::{NetError, Network};
+use super::error::NetError;
+use super::network::Network;
 use crate::sim::{Gradient, OptimizerKind, OptimizerSpec, Param, Point, Schedule, State};
 
 /// An optimizer of the project over n parameters.

@@ -10,7 +10,8 @@
 
 use nalgebra::SymmetricEigen;
 
-use super::{Domain, Surface};
+use super::domain::Domain;
+use super::surface::Surface;
 use crate::sim::{Gradient, Hessian, Point};
 
 /// What the Hessian says a critical point is.

@@ -3,7 +3,10 @@
 
 use std::sync::Arc;
 
-use super::{Builtin, Domain, Formula, Surface};
+use super::builtin::Builtin;
+use super::domain::Domain;
+use super::formula::Formula;
+use super::surface::Surface;
 use crate::sim::net::{Slice, model::Model};
 use crate::sim::{Gradient, Hessian, Point};
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{Columns, MAX_ROWS};
+use super::columns::{Columns, MAX_ROWS};
 
 /// A data file that cannot be used: which file, where in it, and what is wrong.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

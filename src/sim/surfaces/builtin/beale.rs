@@ -4,7 +4,9 @@
 //! ∇f = Σᵢ 2rᵢ·(yⁱ − 1, i·x·yⁱ⁻¹); ∇²f = Σᵢ 2(∇rᵢ∇rᵢᵀ + rᵢ∇²rᵢ), with ∂²rᵢ/∂x∂y = i·yⁱ⁻¹ and
 //! ∂²rᵢ/∂y² = i(i − 1)·x·yⁱ⁻².
 
-use super::{BuiltinSurface, Domain, Real, sq};
+use super::builtin_surface::{BuiltinSurface, sq};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// The constants of the three residuals `cᵢ − x + x·yⁱ`.
 const RESIDUALS: [f64; 3] = [1.5, 2.25, 2.625];

@@ -3,7 +3,9 @@
 //!
 //! With a = x + 2y − 7, b = 2x + y − 5: ∇f = (2a + 4b, 4a + 2b); ∇²f = [[10, 8], [8, 10]].
 
-use super::{BuiltinSurface, Domain, Real, sq};
+use super::builtin_surface::{BuiltinSurface, sq};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// Booth's function, minimum at (1, 3).
 pub struct Booth;

@@ -4,7 +4,10 @@
 //! tₖ the k-th term and (δx, δy) the offset from its centre: ∇f = (0.1x, 0.1y) + Σₖ 2tₖ·(δx, δy)/sₖ;
 //! ∇²f = 0.1·I + Σₖ tₖ·(2/sₖ·I − 4/sₖ²·(δx, δy)(δx, δy)ᵀ).
 
-use super::{BuiltinSurface, Domain, Real, sample_each, sq};
+use super::builtin_surface::{BuiltinSurface, sq};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
+use crate::sim::surfaces::surface::sample_each;
 
 /// The four Gaussian wells: depth, centre x, centre y, width s in
 /// `depth·exp(−((x−cx)² + (y−cy)²)/s)`.

@@ -2,7 +2,9 @@
 //!
 //! ∇f = (0.2x, 4y); ∇²f = diag(0.2, 4).
 
-use super::{BuiltinSurface, Domain, Real};
+use super::builtin_surface::{BuiltinSurface};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// An elongated bowl (a ravine): condition number 20.
 pub struct ElongatedBowl;

@@ -2,7 +2,9 @@
 //!
 //! ∇f = (2x, y·(y² − 1)); ∇²f = diag(2, 3y² − 1): a saddle at the origin, minima at (0, ±1).
 
-use super::{BuiltinSurface, Domain, Real, sq};
+use super::builtin_surface::{BuiltinSurface, sq};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// A saddle at the origin between two valleys at (0, ±1).
 pub struct EscapeSaddle;

@@ -4,7 +4,9 @@
 //! With a = x² + y − 11, b = x + y² − 7: ∇f = (4x·a + 2b, 2a + 4y·b);
 //! ∇²f = [[4a + 8x² + 2, 4(x + y)], [4(x + y), 2 + 4b + 8y²]].
 
-use super::{BuiltinSurface, Domain, Real, sq};
+use super::builtin_surface::{BuiltinSurface, sq};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// Himmelblau's function: four minima of equal value 0.
 pub struct Himmelblau;

@@ -14,67 +14,13 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::{Domain, Surface, sample_each};
+use super::domain::Domain;
+use super::surface::Surface;
 use crate::sim::{Gradient, Hessian, Point, Real};
 
-/// One built-in surface: everything about it, in one place.
-///
-/// Every function takes the point as two numbers and is an associated function (the surface
-/// has no state), so the batch kernel, given the type, inlines the arithmetic alone.
-pub trait BuiltinSurface {
-    /// The name on the command line and in scene files (kebab-case).
-    const NAME: &'static str;
-    /// f(x, y) in formula syntax: parsing it gives the same surface.
-    const FORMULA: &'static str;
-    /// One line on what the surface teaches.
-    const DESCRIPTION: &'static str;
-    /// The domain the surface is first shown over.
-    const DOMAIN: Domain;
-    /// The minima known in closed form or to full precision; empty where the surface has none
-    /// (saddles) or where they are only found numerically.
-    const KNOWN_MINIMA: &'static [[f64; 2]] = &[];
+mod builtin_surface;
 
-    /// f(x, y) computed in `T`: every constant rounded to `T`, every operation in `T`, as a
-    /// PyTorch tensor of that dtype would compute it.
-    fn value_in<T: Real>(x: T, y: T) -> T;
-
-    /// (∂f/∂x, ∂f/∂y) computed in `T`, as [`value_in`](Self::value_in).
-    fn grad_in<T: Real>(x: T, y: T) -> (T, T);
-
-    /// The Hessian's entries (∂²f/∂x², ∂²f/∂x∂y, ∂²f/∂y²) in `f64`.
-    fn hessian(x: f64, y: f64) -> (f64, f64, f64);
-
-    /// (f, ∂f/∂x, ∂f/∂y) computed in `T`.
-    #[inline(always)]
-    fn value_grad_in<T: Real>(x: T, y: T) -> (T, T, T) {
-        let (gx, gy) = Self::grad_in(x, y);
-        (Self::value_in(x, y), gx, gy)
-    }
-
-    /// f on the grid `xs × ys`, row by row, as [`Surface::sample_grid`]: point by point, unless
-    /// the surface knows a shortcut.
-    ///
-    /// # Panics
-    /// If `out.len() != xs.len() · ys.len()`.
-    fn sample_grid(xs: &[f64], ys: &[f64], out: &mut [f64]) {
-        sample_each(Self::value_in, xs, ys, out);
-    }
-}
-
-/// Something done with one built-in surface's type: [`Builtin::visit`] calls
-/// [`visit`](Self::visit) with the surface as `S`, so the code inside is compiled for that
-/// surface alone (the batch kernel's monomorphisation).
-pub trait BuiltinVisitor {
-    /// What the visit gives back.
-    type Output;
-    /// Does the work for the surface `S`.
-    fn visit<S: BuiltinSurface>(self) -> Self::Output;
-}
-
-#[inline(always)]
-fn sq<T: Real>(v: T) -> T {
-    v * v
-}
+pub use builtin_surface::{BuiltinSurface, BuiltinVisitor};
 
 /// The registry: declares each surface's module and makes the [`Builtin`] enum, its list and
 /// its dispatch to the surface's type.

@@ -2,7 +2,9 @@
 //!
 //! ∇f = (3(x² − y²), −6xy); ∇²f = [[6x, −6y], [−6y, −6x]], zero at the origin.
 
-use super::{BuiltinSurface, Domain, Real};
+use super::builtin_surface::{BuiltinSurface};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// The monkey saddle `x³ − 3xy²`.
 pub struct MonkeySaddle;

@@ -4,7 +4,9 @@
 //! With e = exp(−(x² + 2y²)/2): ∇f = (x·e, 2y·e);
 //! ∇²f = [[e·(1 − x²), −2xy·e], [−2xy·e, e·(2 − 4y²)]].
 
-use super::{BuiltinSurface, Domain, Real};
+use super::builtin_surface::{BuiltinSurface};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// An inverted Gaussian: a minimum in a basin surrounded by a vast flat plateau.
 pub struct Plateau;

@@ -5,7 +5,9 @@
 
 use std::f64::consts::PI;
 
-use super::{BuiltinSurface, Domain, Real};
+use super::builtin_surface::{BuiltinSurface};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// Rastrigin's function: a grid of local minima, global minimum at the origin.
 pub struct Rastrigin;

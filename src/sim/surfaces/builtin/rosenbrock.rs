@@ -3,7 +3,9 @@
 //! With r = y − x²: ∇f = (−2(1 − x) − 400x·r, 200r);
 //! ∇²f = [[2 + 1200x² − 400y, −400x], [−400x, 200]].
 
-use super::{BuiltinSurface, Domain, Real, sq};
+use super::builtin_surface::{BuiltinSurface, sq};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// Rosenbrock's banana valley, minimum at (1, 1).
 pub struct Rosenbrock;

@@ -2,7 +2,9 @@
 //!
 //! ∇f = (2x, −2y); ∇²f = diag(2, −2). One critical point, the saddle at the origin.
 
-use super::{BuiltinSurface, Domain, Real};
+use super::builtin_surface::{BuiltinSurface};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// The plain saddle `x² − y²`.
 pub struct Saddle;

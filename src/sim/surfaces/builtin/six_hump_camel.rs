@@ -3,7 +3,9 @@
 //!
 //! ∇f = (8x − 8.4x³ + 2x⁵ + y, x − 8y + 16y³); ∇²f = [[8 − 25.2x² + 10x⁴, 1], [1, −8 + 48y²]].
 
-use super::{BuiltinSurface, Domain, Real};
+use super::builtin_surface::{BuiltinSurface};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// The six-hump camel: six minima (two global), two maxima.
 pub struct SixHumpCamel;

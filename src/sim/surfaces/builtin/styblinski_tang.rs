@@ -3,7 +3,9 @@
 //!
 //! ∇f = ½·(4x³ − 32x + 5, 4y³ − 32y + 5); ∇²f = diag(6x² − 16, 6y² − 16).
 
-use super::{BuiltinSurface, Domain, Real};
+use super::builtin_surface::{BuiltinSurface};
+use crate::sim::Real;
+use crate::sim::surfaces::domain::Domain;
 
 /// The Styblinski–Tang function: four minima, global at (−2.9035…, −2.9035…).
 pub struct StyblinskiTang;

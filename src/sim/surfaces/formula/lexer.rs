@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::FormulaError;
+use super::error::FormulaError;
 
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Tok {

@@ -16,13 +16,17 @@ use std::fmt;
 use nalgebra::{Const, U1};
 use num_dual::{Dual2SVec64, DualSVec64};
 
-use super::Surface;
+use super::surface::Surface;
 use crate::sim::{Gradient, Hessian, Point};
 
+mod error;
 mod lexer;
 mod parser;
 mod program;
 mod tree;
+
+pub use error::FormulaError;
+pub use parser::MAX_DEPTH;
 
 use lexer::lex;
 use parser::Parser;
@@ -30,24 +34,6 @@ use program::Program;
 
 /// The longest formula accepted, in characters.
 pub const MAX_LEN: usize = 4096;
-/// The deepest nesting accepted: parentheses, function calls, signs and powers.
-pub const MAX_DEPTH: usize = 64;
-
-/// Why a formula does not parse.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("column {column}: {message}")]
-pub struct FormulaError {
-    /// 1-based column (in characters) where the problem is.
-    pub column: usize,
-    /// What went wrong and what was expected there.
-    pub message: String,
-}
-
-impl FormulaError {
-    fn new(column: usize, message: impl Into<String>) -> Self {
-        Self { column, message: message.into() }
-    }
-}
 
 /// A parsed formula f(x, y), ready to evaluate with exact derivatives.
 #[derive(Clone, Debug)]

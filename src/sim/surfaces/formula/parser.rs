@@ -1,9 +1,12 @@
 //! The parser: recursive descent over the tokens, the grammar in each rule's doc comment,
 //! nesting depth bounded by [`MAX_DEPTH`].
 
+use super::error::FormulaError;
 use super::lexer::{Spanned, Tok};
 use super::tree::{BinOp, Expr, Func};
-use super::{FormulaError, MAX_DEPTH};
+
+/// The deepest nesting accepted: parentheses, function calls, signs and powers.
+pub const MAX_DEPTH: usize = 64;
 
 /// What may start an operand, for messages.
 const OPERAND: &str = "a number, x, y, a function such as exp(…), or '('";

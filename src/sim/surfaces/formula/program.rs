@@ -2,7 +2,7 @@
 //! [`Scalar`] (`f64` for f, dual numbers for its derivatives).
 
 use super::tree::{BinOp, Expr, Func, small_int};
-use crate::sim::surfaces::Scalar;
+use crate::sim::surfaces::dual::Scalar;
 
 /// One instruction of the stack program. `C` variants carry a constant operand folded in.
 #[derive(Clone, Copy, Debug, PartialEq)]

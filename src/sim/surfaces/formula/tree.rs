@@ -1,6 +1,6 @@
 //! The expression tree a formula parses to: numbers, x, y, operators and function calls.
 
-use crate::sim::surfaces::Scalar;
+use crate::sim::surfaces::dual::Scalar;
 
 /// The functions a formula may call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
