@@ -10,7 +10,7 @@
 //! compared with PyTorch.
 //!
 //! The forward and backward passes are written once, generic over the scalar
-//! ([`Scalar`]: `f64` and num-dual's dual numbers):
+//! ([`Scalar`](crate::sim::surfaces::Scalar): `f64` and num-dual's dual numbers):
 //! - reverse mode on `f64` gives ∇L for training ([`Network::loss_grad`]);
 //! - the same reverse pass on first-order duals seeded with a direction v gives the
 //!   Hessian-vector product H·v, and n of them the exact Hessian (forward-over-reverse,
@@ -35,6 +35,8 @@ pub mod census;
 pub mod data;
 pub mod goe;
 pub mod model;
+// Next: `pub mod spectrum;`, the Hessian eigenvalue density of a large network, beside the
+// census (whose `Histogram` and `Semicircle` it can share).
 
 pub use architecture::{Architecture, Layer, MAX_HIDDEN_LAYERS, MAX_WIDTH};
 pub use error::NetError;
