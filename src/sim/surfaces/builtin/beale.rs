@@ -1,4 +1,4 @@
-//! Beale's function, f = Σᵢ₌₁³ rᵢ² with residuals rᵢ = cᵢ − x + x·yⁱ ([`RESIDUALS`]): sharp
+//! Beale's function, f = Σᵢ₌₁³ rᵢ² with residuals rᵢ = cᵢ − x + x·yⁱ (`RESIDUALS`): sharp
 //! ridges and a flat valley floor, minimum at (3, 0.5).
 //!
 //! ∇f = Σᵢ 2rᵢ·(yⁱ − 1, i·x·yⁱ⁻¹); ∇²f = Σᵢ 2(∇rᵢ∇rᵢᵀ + rᵢ∇²rᵢ), with ∂²rᵢ/∂x∂y = i·yⁱ⁻¹ and

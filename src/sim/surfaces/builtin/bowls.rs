@@ -1,6 +1,6 @@
 //! Local-optima bowls: a wide bowl with four Gaussian wells (four minima, three saddles).
 //!
-//! f = 0.05·(x² + y²) − Σₖ aₖ·exp(−((x − cₖ)² + (y − dₖ)²)/sₖ) over the four [`WELLS`]. With
+//! f = 0.05·(x² + y²) − Σₖ aₖ·exp(−((x − cₖ)² + (y − dₖ)²)/sₖ) over the four `WELLS`. With
 //! tₖ the k-th term and (δx, δy) the offset from its centre: ∇f = (0.1x, 0.1y) + Σₖ 2tₖ·(δx, δy)/sₖ;
 //! ∇²f = 0.1·I + Σₖ tₖ·(2/sₖ·I − 4/sₖ²·(δx, δy)(δx, δy)ᵀ).
 

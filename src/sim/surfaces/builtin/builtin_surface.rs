@@ -50,7 +50,7 @@ pub trait BuiltinSurface {
     }
 }
 
-/// Something done with one built-in surface's type: [`Builtin::visit`] calls
+/// Something done with one built-in surface's type: [`Builtin::visit`](super::Builtin::visit) calls
 /// [`visit`](Self::visit) with the surface as `S`, so the code inside is compiled for that
 /// surface alone (the batch kernel's monomorphisation).
 pub trait BuiltinVisitor {
