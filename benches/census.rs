@@ -4,8 +4,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use losscape::sim::census::{self, CensusSettings};
-use losscape::sim::data::Dataset;
+use losscape::sim::net::census::{self, CensusSettings};
+use losscape::sim::net::data::Dataset;
 use losscape::sim::net::{Architecture, Network};
 use losscape::sim::progress::Progress;
 

@@ -6,8 +6,8 @@ use std::hint::black_box;
 use std::sync::Arc;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use losscape::sim::data::Dataset;
-use losscape::sim::model::{Model, ModelKind};
+use losscape::sim::net::data::Dataset;
+use losscape::sim::net::model::{Model, ModelKind};
 use losscape::sim::net::{self, Architecture, Directions, Network, Slice};
 use losscape::sim::{OptimizerSpec, Point, Surface};
 

@@ -88,7 +88,7 @@ pub enum SurfaceChoice {
     Formula(String),
     /// A tiny model's loss on its data, the data kept in the scene:
     /// `{"model": {"model": "linreg", "data": [[t, u], …]}}`.
-    Model(crate::sim::model::Model),
+    Model(crate::sim::net::model::Model),
     /// A slice of a trained network's loss, kept as the settings that rebuild it (network,
     /// data, seed, optimizer, steps, directions, span, grid):
     /// `{"network": {"net": "2-16-16-1", "data": {"dataset": {"name": "moons"}}, …}}`.

@@ -116,7 +116,7 @@ fn small_network_scene() -> Scene {
     let mut scene = Scene::new(SurfaceChoice::Network(NetSpec {
         net: Architecture::parse("2-6-1").unwrap(),
         data: NetData::Dataset {
-            name: losscape::sim::data::Dataset::Moons,
+            name: losscape::sim::net::data::Dataset::Moons,
             points: 40,
             noise: None,
         },

@@ -11,12 +11,12 @@ use std::process::{Command, Output};
 
 use losscape::app::census::CensusInputs;
 use losscape::figure::census::{Column, census_svg};
-use losscape::sim::census::{
+use losscape::sim::net::census::{
     self, Census, CensusSettings, GRAD_TOL, Histogram, Objective, Planar, Semicircle, Start,
     StartKind,
 };
-use losscape::sim::data::{Columns, Dataset};
-use losscape::sim::model::{Model, ModelKind};
+use losscape::sim::net::data::{Columns, Dataset};
+use losscape::sim::net::model::{Model, ModelKind};
 use losscape::sim::net::{Architecture, Network};
 use losscape::sim::progress::Progress;
 use nalgebra::SymmetricEigen;
@@ -189,7 +189,7 @@ fn census_command_finds_minima_and_saddles_on_a_40_point_data_file() {
     let (data, csv, params, png, svg) =
         (temp("d.csv"), temp("c.csv"), temp("p.csv"), temp("c.png"), temp("c.svg"));
     let rows = Dataset::Moons.generate(40, Dataset::Moons.default_noise(), 3);
-    std::fs::write(&data, losscape::sim::data::to_csv(&rows, Columns::X1X2Label)).unwrap();
+    std::fs::write(&data, losscape::sim::net::data::to_csv(&rows, Columns::X1X2Label)).unwrap();
     let args = [
         "census",
         "--data",

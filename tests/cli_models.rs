@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-use losscape::sim::data::Dataset;
-use losscape::sim::model::{Model, ModelKind};
+use losscape::sim::net::data::Dataset;
+use losscape::sim::net::model::{Model, ModelKind};
 use losscape::sim::net::{self, Architecture, Network};
 use losscape::sim::{Noise, OptimizerSpec, Point, SurfaceDef, simulate};
 

@@ -207,12 +207,12 @@ fn surfaces_without_isolated_points_never_panic_or_explode() {
     let valley =
         Custom(|p| (p.x * p.x, Gradient::new(2.0 * p.x, 0.0), Hessian::new(2.0, 0.0, 0.0, 0.0)));
     let line = critical_points(&valley, &d);
-    assert!(!line.is_empty() && line.len() <= losscape::sim::critical::MAX_POINTS);
+    assert!(!line.is_empty() && line.len() <= losscape::sim::surfaces::critical::MAX_POINTS);
     assert!(line.iter().all(|c| c.kind == CriticalKind::Degenerate && c.point.x.abs() < 1e-12));
     // f = 0: critical everywhere; bounded.
     let flat = Custom(|_| (0.0, Gradient::zeros(), Hessian::zeros()));
     let everywhere = critical_points(&flat, &d);
-    assert!(everywhere.len() <= losscape::sim::critical::MAX_POINTS);
+    assert!(everywhere.len() <= losscape::sim::surfaces::critical::MAX_POINTS);
     assert!(everywhere.iter().all(|c| c.kind == CriticalKind::Degenerate));
     // NaN everywhere, and NaN in half the plane.
     let nan = Custom(|_| (f64::NAN, Gradient::repeat(f64::NAN), Hessian::repeat(f64::NAN)));
@@ -222,5 +222,5 @@ fn surfaces_without_isolated_points_never_panic_or_explode() {
     assert!(p.iter().all(|c| c.point.x > 0.0 && c.value.is_finite()), "{p:?}");
     // f = sin(x): a line of critical points per extremum, bounded.
     let waves = Formula::parse("sin(3*x)").unwrap();
-    assert!(critical_points(&waves, &d).len() <= losscape::sim::critical::MAX_POINTS);
+    assert!(critical_points(&waves, &d).len() <= losscape::sim::surfaces::critical::MAX_POINTS);
 }

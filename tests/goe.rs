@@ -2,7 +2,7 @@
 //! one dimension and ever more rarely after, at least as fast as 2⁻ⁿ; the index is centred on
 //! n/2. Seeded, with tolerances from the sample size.
 
-use losscape::sim::goe::{index_distribution, minima_fractions};
+use losscape::sim::net::goe::{index_distribution, minima_fractions};
 
 const SAMPLES: usize = 20_000;
 

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use losscape::scene::SurfaceChoice;
-use losscape::sim::data::{Columns, Dataset, parse_csv};
-use losscape::sim::model::{Model, ModelKind};
+use losscape::sim::net::data::{Columns, Dataset, parse_csv};
+use losscape::sim::net::model::{Model, ModelKind};
 use losscape::sim::{
     CriticalKind, Noise, OptimizerSpec, Point, Surface, SurfaceDef, critical_points, simulate,
 };
@@ -239,7 +239,7 @@ fn models_round_trip_through_a_scene() {
     // CSV text round trip for every column set.
     let rows = vec![[0.25, -1.5, 1.0]];
     for columns in [Columns::ABLabel, Columns::X1X2Label] {
-        let text = losscape::sim::data::to_csv(&rows, columns);
+        let text = losscape::sim::net::data::to_csv(&rows, columns);
         assert_eq!(parse_csv(&text, "x.csv", columns).unwrap(), rows);
     }
 }

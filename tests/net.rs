@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use losscape::sim::data::Dataset;
+use losscape::sim::net::data::Dataset;
 use losscape::sim::net::{
     self, Architecture, Directions, Network, Slice, filter_normalise, interpolate,
 };

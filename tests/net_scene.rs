@@ -5,7 +5,7 @@
 
 use losscape::figure::{Figure, Layout, axis_names};
 use losscape::scene::{Scene, SceneError, SurfaceChoice};
-use losscape::sim::data::Dataset;
+use losscape::sim::net::data::Dataset;
 use losscape::sim::net::{Architecture, Directions, NetData, NetSpec, Network, Scratch};
 use losscape::sim::{Point, Surface, SurfaceDef};
 

@@ -1,6 +1,6 @@
 //! The Census window: the lecture's claim measured on a real network (Dauphin et al. 2014,
 //! Fig. 1). A person picks a data set, a small tanh network, the number of searches, the weight
-//! decay and a seed; the census ([`crate::sim::census`]) runs in the background (progress,
+//! decay and a seed; the census ([`crate::sim::net::census`]) runs in the background (progress,
 //! Cancel; a newer run supersedes an older one) and the window plots the loss of every critical
 //! point against its index, and the Hessian eigenvalue histograms of the lowest-loss and
 //! highest-loss points with the Wigner semicircle of the same mean and spread over them.
@@ -14,8 +14,8 @@ use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Poin
 use super::{Command, Panel};
 use crate::figure::census::spectrum;
 use crate::jobs::{JobSlot, Outcome, Priority};
-use crate::sim::census::{Census, CensusSettings, MAX_STARTS, low_and_high, spectrum_range};
-use crate::sim::data::{Columns, Dataset};
+use crate::sim::net::census::{Census, CensusSettings, MAX_STARTS, low_and_high, spectrum_range};
+use crate::sim::net::data::{Columns, Dataset};
 use crate::sim::net::{Architecture, Network};
 
 /// What a census depends on.
@@ -56,7 +56,7 @@ impl CensusInputs {
     /// A message naming what is wrong (the architecture, its size, the data).
     pub fn network(&self) -> Result<Network, String> {
         let arch = Architecture::parse(self.net.trim()).map_err(|e| e.to_string())?;
-        crate::sim::census::check_params(arch.n_params())
+        crate::sim::net::census::check_params(arch.n_params())
             .map_err(|e| format!("net {}: {e}", self.net.trim()))?;
         let rows = self.dataset.generate(self.points, self.dataset.default_noise(), self.seed);
         Network::new(arch, rows, self.weight_decay).map_err(|e| e.to_string())
@@ -117,7 +117,7 @@ impl CensusPanel {
         let ctx = ctx.clone();
         self.job.request(
             move || ctx.request_repaint(),
-            move |progress| crate::sim::census::network_census(&net, &settings, progress),
+            move |progress| crate::sim::net::census::network_census(&net, &settings, progress),
         );
     }
 

@@ -13,8 +13,8 @@ use egui_plot::{
 };
 
 use super::Command;
-use crate::sim::data::Columns;
-use crate::sim::model::{Model, ModelKind};
+use crate::sim::net::data::Columns;
+use crate::sim::net::model::{Model, ModelKind};
 
 /// Pixels within which the pointer grabs a data point.
 const GRAB_RADIUS: f32 = 10.0;

@@ -1,6 +1,6 @@
 //! The "High dimensions" window: why zero-gradient points are mostly saddles when n is large.
 //!
-//! Samples random symmetric n × n Hessians (the GOE, [`crate::sim::goe`]) in the background and
+//! Samples random symmetric n × n Hessians (the GOE, [`crate::sim::net::goe`]) in the background and
 //! plots, on a log scale, the fraction that are minima against n beside the lecture's 2⁻ⁿ and
 //! the large-n law exp(−(ln 3/4)·n²); and, for one n, the distribution of the index.
 
@@ -8,7 +8,7 @@ use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
 use crate::jobs::{JobSlot, Outcome, Priority};
-use crate::sim::goe::{MinimaFraction, index_distribution, minima_fractions_with};
+use crate::sim::net::goe::{MinimaFraction, index_distribution, minima_fractions_with};
 
 /// What one sampling gives: the fraction of minima per n, and the index counts for one n.
 type Sampled = (Vec<MinimaFraction>, Vec<usize>);

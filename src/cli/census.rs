@@ -11,8 +11,8 @@ use super::CliError;
 use super::models::{NetArgs, network};
 use crate::figure;
 use crate::figure::census::{Column, census_svg};
-use crate::sim::census::{self, Census, CensusSettings, MAX_STARTS};
 use crate::sim::net::Network;
+use crate::sim::net::census::{self, Census, CensusSettings, MAX_STARTS};
 use crate::sim::progress::Progress;
 
 fn parse_starts(s: &str) -> Result<usize, String> {

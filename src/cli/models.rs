@@ -11,8 +11,8 @@ use clap::Args;
 use super::CliError;
 use crate::figure::{self, Figure, Track};
 use crate::scene::{Rgb, Scene, SurfaceChoice};
-use crate::sim::data::{self, Columns, Dataset};
-use crate::sim::model::{Model, ModelKind};
+use crate::sim::net::data::{self, Columns, Dataset};
+use crate::sim::net::model::{Model, ModelKind};
 use crate::sim::net::{self, Architecture, Directions, Network, Slice, Training};
 use crate::sim::{OptimizerSpec, Point, Surface};
 

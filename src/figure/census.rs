@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use super::svg::escape;
 use super::ticks;
-use crate::sim::census::{
+use crate::sim::net::census::{
     Census, EIG_TOL, Found, Histogram, Semicircle, count_negative, low_and_high, spectrum_range,
 };
 

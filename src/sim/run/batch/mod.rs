@@ -38,6 +38,7 @@ pub use flight::Flight;
 use self::block::{Block, Job, run};
 use crate::sim::optim::kernel::{Rule, RuleSink};
 use crate::sim::real::{Dtype, Real};
+use crate::sim::surfaces::{BuiltinSurface, BuiltinVisitor};
 use crate::sim::{Builtin, OptimizerSpec, Point, StepState, Surface, SurfaceDef};
 
 /// Runs per block: eight AVX2 registers (sixteen SSE2 ones) of independent work per operation,
@@ -129,34 +130,22 @@ fn dispatch<T: Real>(surface: &SurfaceDef, spec: &OptimizerSpec, work: Work<'_, 
     }
 }
 
-/// Monomorphises the kernel per built-in surface: `Builtin::X.value_grad_in` with `X` a
-/// constant inlines to that surface's arithmetic alone.
+/// Monomorphises the kernel per built-in surface: the field is that surface's own
+/// `value_grad_in`, so the kernel inlines its arithmetic alone.
 fn with_builtin<T: Real>(b: Builtin, spec: &OptimizerSpec, work: Work<'_, T>) {
-    macro_rules! dispatch {
-        ($($variant:ident),*) => {
-            match b {
-                $(Builtin::$variant => {
-                    let field = |x: T, y: T| Builtin::$variant.value_grad_in(x, y);
-                    with_field(field, &Builtin::$variant, spec, work)
-                })*
-            }
-        };
+    struct Kernel<'s, 'w, T> {
+        b: Builtin,
+        spec: &'s OptimizerSpec,
+        work: Work<'w, T>,
     }
-    dispatch!(
-        Bowls,
-        Saddle,
-        EscapeSaddle,
-        MonkeySaddle,
-        Plateau,
-        ElongatedBowl,
-        Rosenbrock,
-        Himmelblau,
-        Beale,
-        Booth,
-        Rastrigin,
-        SixHumpCamel,
-        StyblinskiTang
-    )
+    impl<T: Real> BuiltinVisitor for Kernel<'_, '_, T> {
+        type Output = ();
+        #[inline(always)]
+        fn visit<S: BuiltinSurface>(self) {
+            with_field(S::value_grad_in::<T>, &self.b, self.spec, self.work)
+        }
+    }
+    b.visit(Kernel { b, spec, work })
 }
 
 /// Monomorphises per optimizer rule (the optimizer's module hands its [`Rule`] to a

@@ -47,9 +47,11 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use super::net::{self, Network};
-use super::progress::{Cancelled, Progress};
-use super::{OptimizerSpec, Point, Surface};
+use super::network::Network;
+use super::train::train;
+use crate::sim::progress::{Cancelled, Progress};
+use crate::sim::surfaces::surface::Surface;
+use crate::sim::{OptimizerSpec, Point};
 
 /// A search is accepted only where ‖∇L‖ is below this (recomputed at the final point).
 pub const GRAD_TOL: f64 = 1e-8;
@@ -327,7 +329,7 @@ pub fn search<O: Objective + ?Sized>(
     progress: &Progress,
 ) -> Result<Census, Cancelled> {
     progress.set_total(starts.len() as u64);
-    let outcomes = super::parallel::par_map(starts, 2, |s| -> Result<_, Cancelled> {
+    let outcomes = crate::sim::parallel::par_map(starts, 2, |s| -> Result<_, Cancelled> {
         let theta = levenberg_marquardt(obj, &s.theta, Some(progress))?;
         let grad_norm = norm(&obj.gradient(&theta));
         let out = if grad_norm < GRAD_TOL {
@@ -421,8 +423,8 @@ pub fn network_starts(net: &Network, settings: &CensusSettings) -> Vec<Start> {
         let inits: Vec<u64> = (0..PATHS as u64)
             .map(|k| seed.wrapping_mul(0x9e37_79b9).wrapping_add(k + 17 * (kind as u64)))
             .collect();
-        let runs = super::parallel::par_map(&inits, 2, |&s| {
-            net::train(net, &arch.init(s), spec, settings.train_steps, None, None)
+        let runs = crate::sim::parallel::par_map(&inits, 2, |&s| {
+            train(net, &arch.init(s), spec, settings.train_steps, None, None)
                 .map(|t| t.path)
                 .unwrap_or_default()
         });

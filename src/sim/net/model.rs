@@ -15,7 +15,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::data::{self, Columns, DataError, Dataset};
-use super::{Domain, Gradient, Hessian, Point, Surface};
+use crate::sim::surfaces::domain::Domain;
+use crate::sim::surfaces::surface::Surface;
+use crate::sim::{Gradient, Hessian, Point};
 
 /// Which model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

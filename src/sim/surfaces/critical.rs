@@ -10,7 +10,9 @@
 
 use nalgebra::SymmetricEigen;
 
-use super::{Domain, Gradient, Hessian, Point, Surface};
+use super::domain::Domain;
+use super::surface::Surface;
+use crate::sim::{Gradient, Hessian, Point};
 
 /// What the Hessian says a critical point is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -106,7 +108,7 @@ pub fn critical_points<S: Surface + Sync + ?Sized>(
 
     // The Newton runs, on all cores; de-duplicated below in seed order, so the result does not
     // depend on the number of threads.
-    let roots = super::parallel::par_map(&seeds, 64, |&seed| newton_root(surface, seed, diag));
+    let roots = crate::sim::parallel::par_map(&seeds, 64, |&seed| newton_root(surface, seed, diag));
     let mut found: Vec<(Point, f64)> = Vec::new();
     for root in roots {
         let Some((p, g)) = root else { continue };

@@ -1,0 +1,49 @@
+//! Small fully connected networks on 2-D classification data, and their loss landscapes
+//! (SPEC §2, network landscapes).
+//!
+//! The network `2-H[-H…]-1` has tanh hidden layers and one linear output, the logit z. Its loss
+//! is the mean binary cross-entropy with logits plus weight decay,
+//! `L(θ) = 1/n·Σ [softplus(zᵢ) − lᵢ·zᵢ] + (wd/2)·‖θ‖²` (PyTorch's `BCEWithLogitsLoss`).
+//!
+//! The parameters are one flat vector θ in the order of PyTorch's `nn.Linear` layers: per layer
+//! the weight (out × in, row-major), then the bias. The same vector is trained, sliced, saved and
+//! compared with PyTorch.
+//!
+//! The forward and backward passes are written once, generic over the scalar
+//! ([`Scalar`](crate::sim::surfaces::Scalar): `f64` and num-dual's dual numbers):
+//! - reverse mode on `f64` gives ∇L for training ([`Network::loss_grad`]);
+//! - the same reverse pass on first-order duals seeded with a direction v gives the
+//!   Hessian-vector product H·v, and n of them the exact Hessian (forward-over-reverse,
+//!   [`Network::hessian`]);
+//! - a forward pass on second-order duals in (α, β) gives a slice's exact gradient and Hessian
+//!   ([`Slice`]).
+//!
+//! The room also holds what is made from data and what shows why saddles dominate in high
+//! dimension: the data sets ([`data`]), the tiny models whose loss is a 2-D surface ([`model`]),
+//! the saddle census of a network's critical points ([`census`]) and random Hessians ([`goe`]).
+//! The Hessian spectrum of a large network belongs here too, next to the census, as `spectrum`.
+
+mod architecture;
+mod error;
+mod interpolate;
+mod landscape;
+mod network;
+mod slice;
+mod train;
+
+pub mod census;
+pub mod data;
+pub mod goe;
+pub mod model;
+// Next: `pub mod spectrum;`, the Hessian eigenvalue density of a large network, beside the
+// census (whose `Histogram` and `Semicircle` it can share).
+
+pub use architecture::{Architecture, Layer, MAX_HIDDEN_LAYERS, MAX_WIDTH};
+pub use error::NetError;
+pub use interpolate::interpolate;
+pub use landscape::{
+    Landscape, MAX_PATH_NUMBERS, MAX_SCENE_POINTS, MAX_SCENE_STEPS, NetData, NetSpec,
+};
+pub use network::{Network, Scratch, sigmoid, softplus};
+pub use slice::{Directions, SLICE_EXACT_SIDE, Slice, filter_normalise, pca_directions};
+pub use train::{NdOptimizer, Training, train, train_observed};
