@@ -96,12 +96,12 @@ pub fn run_whole<J: Sliced>(mut job: J, progress: &Progress) -> Result<J::Output
 }
 
 /// A closure job as a [`Sliced`] one of a single slice.
-struct Whole<W, T> {
+struct OnePiece<W, T> {
     work: Option<W>,
     output: PhantomData<fn() -> T>,
 }
 
-impl<W, T> Sliced for Whole<W, T>
+impl<W, T> Sliced for OnePiece<W, T>
 where
     W: FnOnce(&Progress) -> Result<T, Cancelled> + Send + 'static,
     T: Send + 'static,
@@ -260,7 +260,7 @@ impl<T: Send + 'static> JobSlot<T> {
     where
         W: FnOnce(&Progress) -> Result<T, Cancelled> + Send + 'static,
     {
-        self.request_sliced(wake, Whole { work: Some(work), output: PhantomData })
+        self.request_sliced(wake, OnePiece { work: Some(work), output: PhantomData })
     }
 
     /// Starts `job` in the background, slice after slice, cancelling the job under way. `wake`

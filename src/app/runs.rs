@@ -344,8 +344,9 @@ struct ComputeRuns {
     surface_id: u64,
     cache: HashMap<Key, Arc<Run>>,
     plan: Plan,
-    /// The runs not cached, as (optimizer, starts) tasks of a few starts each.
-    tasks: Vec<(usize, Vec<Point>)>,
+    /// The tasks ([`ComputeRuns::plan_tasks`]), planned by the first slice: on the job's
+    /// thread, not the caller's.
+    tasks: Option<Vec<(usize, Vec<Point>)>>,
     /// The tasks done so far, and their runs.
     done: usize,
     fresh: Vec<(Key, Arc<Run>)>,
@@ -359,26 +360,22 @@ impl ComputeRuns {
         cache: HashMap<Key, Arc<Run>>,
         plan: Plan,
     ) -> Self {
-        let mut job = Self {
-            scene,
-            surface,
-            surface_id,
-            cache,
-            plan,
-            tasks: Vec::new(),
-            done: 0,
-            fresh: Vec::new(),
-        };
-        let starts: Vec<Point> = job.scene.start_points().collect();
-        for (i, entry) in job.scene.optimizers.iter().enumerate().filter(|(_, e)| e.enabled) {
+        Self { scene, surface, surface_id, cache, plan, tasks: None, done: 0, fresh: Vec::new() }
+    }
+
+    /// The runs not cached, as (optimizer, starts) tasks of a few starts each.
+    fn plan_tasks(&self) -> Vec<(usize, Vec<Point>)> {
+        let starts: Vec<Point> = self.scene.start_points().collect();
+        let mut tasks = Vec::new();
+        for (i, entry) in self.scene.optimizers.iter().enumerate().filter(|(_, e)| e.enabled) {
             let missing: Vec<Point> = starts
                 .iter()
                 .copied()
-                .filter(|&s| !job.cache.contains_key(&job.key(entry, s)))
+                .filter(|&s| !self.cache.contains_key(&self.key(entry, s)))
                 .collect();
-            job.tasks.extend(missing.chunks(RUNS_PER_TASK).map(|c| (i, c.to_vec())));
+            tasks.extend(missing.chunks(RUNS_PER_TASK).map(|c| (i, c.to_vec())));
         }
-        job
+        tasks
     }
 
     fn key(&self, entry: &crate::scene::OptimizerEntry, start: Point) -> Key {
@@ -454,18 +451,26 @@ impl Sliced for ComputeRuns {
         budget: Budget,
         progress: &Progress,
     ) -> Result<Option<Computed>, Cancelled> {
-        progress.set_total(self.tasks.iter().map(|(_, s)| s.len() as u64).sum());
-        while self.done < self.tasks.len() {
-            let step =
-                if budget.is_whole() { self.tasks.len() } else { rayon::current_num_threads() };
-            let end = (self.done + step).min(self.tasks.len());
-            let fresh = self.compute(&self.tasks[self.done..end], progress)?;
+        let tasks = match self.tasks.take() {
+            Some(tasks) => tasks,
+            None => {
+                let tasks = self.plan_tasks();
+                progress.set_total(tasks.iter().map(|(_, s)| s.len() as u64).sum());
+                tasks
+            }
+        };
+        while self.done < tasks.len() {
+            let step = if budget.is_whole() { tasks.len() } else { rayon::current_num_threads() };
+            let end = (self.done + step).min(tasks.len());
+            let fresh = self.compute(&tasks[self.done..end], progress)?;
             self.fresh.extend(fresh);
             self.done = end;
             if !budget.left() {
                 break;
             }
         }
-        Ok((self.done == self.tasks.len()).then(|| self.finish()))
+        let finished = self.done == tasks.len();
+        self.tasks = Some(tasks);
+        Ok(finished.then(|| self.finish()))
     }
 }
