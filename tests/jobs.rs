@@ -1,6 +1,8 @@
 //! The runs of a scene computed as the browser computes them, in slices between frames: the
 //! same runs as on a thread of their own, and a newer request still wins.
 
+mod common;
+
 use std::time::Duration;
 
 use losscape::app::Runs;
@@ -72,4 +74,26 @@ fn between_frames_the_newest_scene_wins() {
     waited.request(&new, &surface, 1, || {}).expect("within budget");
     waited.wait();
     assert_eq!(fingerprint(&waited), fingerprint(&runs));
+}
+
+#[test]
+fn the_app_without_threads_gets_its_runs_between_frames() {
+    let scene = default_scene();
+    let surface = scene.surface.resolve().expect("a built-in surface");
+    let mut whole = Runs::default();
+    whole.request(&scene, &surface, 1, || {}).expect("within budget");
+    whole.wait();
+
+    // The browser's way: every job the app requests waits for slices between its frames.
+    jobs::set_runner(Runner::BetweenFrames);
+    let mut harness = common::harness_without_settling(scene);
+    for _ in 0..200 {
+        harness.step();
+        if harness.state().runs.is_current() {
+            break;
+        }
+    }
+    let app = harness.state();
+    assert!(app.runs.is_current(), "the runs arrived between frames");
+    assert_eq!(fingerprint(&app.runs), fingerprint(&whole));
 }
