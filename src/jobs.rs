@@ -1,72 +1,221 @@
 //! Background jobs: everything slow runs here, never on the UI thread.
 //!
 //! A [`JobSlot`] holds the latest request for one kind of work (the runs of a scene, the critical
-//! points, a basin map, …). [`JobSlot::request`] starts the work on a thread of its own and
-//! cancels whatever that slot was still computing; every request gets a *generation*, and a result
-//! is handed back only if it belongs to the newest generation, so a slow old job can never
-//! replace a newer result. Work reports progress and checks for cancellation through a
-//! [`Progress`]; a panic inside a job is caught and handed back as [`Outcome::Failed`], so a
-//! spinner never turns forever.
+//! points, a basin map, …). [`JobSlot::request`] starts the work and cancels whatever that slot
+//! was still computing; every request gets a *generation*, and a result is handed back only if it
+//! belongs to the newest generation, so a slow old job can never replace a newer result. Work
+//! reports progress and checks for cancellation through a [`Progress`]; a panic inside a job is
+//! caught and handed back as [`Outcome::Failed`], so a spinner never turns forever.
 //!
-//! The data-parallel part of a job runs on one of two rayon pools ([`Priority`]): interactive work
-//! (the runs on screen, the heatmap) has a pool of its own, so a long background computation (a
-//! basin map, the high-dimension sampling) never holds up the picture a person is looking at; the
-//! operating system shares the cores between the two.
+//! Where the work runs is the platform's matter ([`crate::platform`]), chosen per thread by
+//! [`Runner`]:
+//! - [`Runner::Threads`] (the desktop): each job on a thread of its own, its data-parallel part on
+//!   one of two rayon pools ([`Priority`]): interactive work (the runs on screen, the heatmap)
+//!   has a pool of its own, so a long background computation (a basin map, the high-dimension
+//!   sampling) never holds up the picture a person is looking at.
+//! - [`Runner::BetweenFrames`] (the browser, which has no threads): the job waits in this
+//!   thread's queue, and the app calls [`run_slices`] once per frame with a time budget.
+//!
+//! A job is either a closure (run in one piece) or a [`Sliced`] job, cut into resumable slices
+//! ([`JobSlot::request_sliced`]): on a thread its slices run one after the other; between frames
+//! each frame runs as many as its budget allows, so long work never freezes the page. Either way
+//! its result is exactly the same.
 //!
 //! Nothing here depends on the GUI: the app passes a waker that asks for a repaint, the command
 //! line a no-op.
 
 use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::marker::PhantomData;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::time::Duration;
 
+pub use crate::platform::Priority;
+use crate::platform::{self, Instant};
 pub use crate::sim::progress::{Cancelled, Progress};
-use std::time::{Duration, Instant};
 
-/// Which pool a job's parallel work runs on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Priority {
-    /// What a person is looking at now: the runs, the heatmap, the cloud.
-    Interactive,
-    /// Long computations: basin maps, sampling, tuning, exports.
-    Background,
+/// How much work one slice of a [`Sliced`] job may do.
+#[derive(Clone, Copy, Debug)]
+pub enum Budget {
+    /// Everything that is left (the job has a thread of its own).
+    Whole,
+    /// Until this moment (the job runs between frames).
+    Until(Instant),
 }
 
-/// The pool for `priority`. Interactive work gets every core (a person is waiting for it);
-/// background work one core fewer, at a lower OS priority where the platform allows, so that
-/// the UI thread always has a core to draw on however long a sampling or a census runs.
-pub fn pool(priority: Priority) -> &'static rayon::ThreadPool {
-    static INTERACTIVE: OnceLock<rayon::ThreadPool> = OnceLock::new();
-    static BACKGROUND: OnceLock<rayon::ThreadPool> = OnceLock::new();
-    let cores = crate::sim::parallel::cores();
-    let (cell, name, threads) = match priority {
-        Priority::Interactive => (&INTERACTIVE, "interactive", cores.max(2)),
-        Priority::Background => (&BACKGROUND, "background", cores.saturating_sub(1).max(1)),
-    };
-    cell.get_or_init(|| {
-        let mut builder = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(move |i| format!("{name}-{i}"));
-        if priority == Priority::Background {
-            builder = builder.start_handler(|_| lower_priority());
+impl Budget {
+    /// Whether there is time left for another unit of work.
+    pub fn left(&self) -> bool {
+        match self {
+            Budget::Whole => true,
+            Budget::Until(deadline) => Instant::now() < *deadline,
         }
-        builder.build().unwrap_or_else(|_| {
-            // A pool of one thread cannot fail to start unless threads cannot be made at
-            // all; then the process cannot do anything in the background anyway.
-            rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("a thread pool")
-        })
-    })
+    }
+
+    /// Whether the slice may do all that is left in one go.
+    pub fn is_whole(&self) -> bool {
+        matches!(self, Budget::Whole)
+    }
 }
 
-/// Lowers the calling thread's scheduling priority (Linux: niceness 10 for this thread only).
-/// Best effort: where it is not allowed or not known how, the thread keeps its priority.
-fn lower_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority only reads its integer arguments; on Linux, PRIO_PROCESS with
-    // who = 0 names the calling thread.
-    unsafe {
-        let _ = libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+/// A job cut into resumable slices: its state lives in the value, and each call of
+/// [`Sliced::slice`] carries it further. Running it slice by slice gives exactly the result of
+/// running it whole ([`run_whole`]).
+pub trait Sliced: Send + 'static {
+    /// What the job hands back.
+    type Output: Send + 'static;
+
+    /// Does the next piece of the work: at least one unit (so that every slice makes headway),
+    /// then more while `budget` [lasts](Budget::left). Advances `progress` and stops with
+    /// `Err(Cancelled)` when it is cancelled. `Ok(Some(output))` once the job is done,
+    /// `Ok(None)` while work is left.
+    ///
+    /// # Errors
+    /// [`Cancelled`] when `progress` was cancelled.
+    fn slice(
+        &mut self,
+        budget: Budget,
+        progress: &Progress,
+    ) -> Result<Option<Self::Output>, Cancelled>;
+}
+
+/// Runs `job` to its end on the calling thread, in slices of [`Budget::Whole`].
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub fn run_whole<J: Sliced>(mut job: J, progress: &Progress) -> Result<J::Output, Cancelled> {
+    loop {
+        if let Some(output) = job.slice(Budget::Whole, progress)? {
+            return Ok(output);
+        }
+        progress.check()?;
+    }
+}
+
+/// A closure job as a [`Sliced`] one of a single slice.
+struct OnePiece<W, T> {
+    work: Option<W>,
+    output: PhantomData<fn() -> T>,
+}
+
+impl<W, T> Sliced for OnePiece<W, T>
+where
+    W: FnOnce(&Progress) -> Result<T, Cancelled> + Send + 'static,
+    T: Send + 'static,
+{
+    type Output = T;
+
+    fn slice(&mut self, _: Budget, progress: &Progress) -> Result<Option<T>, Cancelled> {
+        // Taken on the first slice, which always ends the job: there is no second.
+        match self.work.take() {
+            Some(work) => work(progress).map(Some),
+            None => Err(Cancelled),
+        }
+    }
+}
+
+/// Where the jobs requested on a thread run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Runner {
+    /// Each job on a thread of its own (the desktop).
+    Threads,
+    /// In slices, when the thread calls [`run_slices`] (the browser, once per frame).
+    BetweenFrames,
+}
+
+thread_local! {
+    static RUNNER: Cell<Runner> = const {
+        Cell::new(if platform::HAS_THREADS { Runner::Threads } else { Runner::BetweenFrames })
+    };
+    static QUEUE: RefCell<VecDeque<Box<dyn Task>>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// Where the jobs requested from now on by the calling thread run: the platform's way by default
+/// ([`Runner::Threads`] where there are threads); tests run a thread's jobs between frames, as
+/// the browser does.
+pub fn set_runner(runner: Runner) {
+    RUNNER.set(runner);
+}
+
+/// Where the jobs requested by the calling thread run.
+pub fn runner() -> Runner {
+    RUNNER.get()
+}
+
+/// How long one frame gives the jobs waiting for slices: a frame stays well under SPEC §7's
+/// 250 ms, painting included.
+pub const FRAME_BUDGET: Duration = Duration::from_millis(30);
+
+/// Runs slices of the jobs waiting on this thread (round robin, each slice at least one unit of
+/// work) until `budget` is spent or none is left. Returns whether work is left: then the caller
+/// should come back next frame. Does nothing where jobs have threads of their own.
+pub fn run_slices(budget: Duration) -> bool {
+    let deadline = Instant::now() + budget;
+    loop {
+        // Out of the queue while it runs: a job may request another.
+        let Some(mut task) = QUEUE.with_borrow_mut(VecDeque::pop_front) else { return false };
+        if !task.run(Budget::Until(deadline)) {
+            QUEUE.with_borrow_mut(|queue| queue.push_back(task));
+        }
+        if Instant::now() >= deadline {
+            return QUEUE.with_borrow(|queue| !queue.is_empty());
+        }
+    }
+}
+
+/// A job waiting in this thread's queue.
+trait Task {
+    /// Runs one slice; `true` once the job has ended (its outcome sent, its waker called).
+    fn run(&mut self, budget: Budget) -> bool;
+}
+
+/// A [`Sliced`] job with what it reports to.
+struct Queued<J: Sliced> {
+    job: J,
+    priority: Priority,
+    progress: Arc<Progress>,
+    generation: u64,
+    sender: Sender<(u64, Outcome<J::Output>)>,
+    wake: Box<dyn Fn() + Send>,
+}
+
+impl<J: Sliced> Task for Queued<J> {
+    fn run(&mut self, budget: Budget) -> bool {
+        // Superseded or cancelled: dropped without another slice.
+        let outcome = if self.progress.is_cancelled() {
+            Outcome::Cancelled
+        } else {
+            match run_slice(&mut self.job, budget, &self.progress, self.priority) {
+                Some(outcome) => outcome,
+                None => return false,
+            }
+        };
+        // The receiver may be gone (the slot was dropped): nothing to report to then.
+        let _ = self.sender.send((self.generation, outcome));
+        (self.wake)();
+        true
+    }
+}
+
+/// Runs one slice of `job` on `priority`'s pool: its outcome if the job ended (done, cancelled
+/// or panicked), `None` while work is left.
+fn run_slice<J: Sliced>(
+    job: &mut J,
+    budget: Budget,
+    progress: &Progress,
+    priority: Priority,
+) -> Option<Outcome<J::Output>> {
+    let result = catch_unwind(AssertUnwindSafe(|| {
+        platform::install(priority, || job.slice(budget, progress))
+    }));
+    match result {
+        Ok(Ok(Some(value))) => Some(Outcome::Done(value)),
+        Ok(Ok(None)) => None,
+        Ok(Err(Cancelled)) => Some(Outcome::Cancelled),
+        Err(panic) => Some(Outcome::Failed(panic_message(panic.as_ref()))),
     }
 }
 
@@ -87,6 +236,7 @@ struct Running<T> {
     progress: Arc<Progress>,
     started: Instant,
     receiver: Receiver<(u64, Outcome<T>)>,
+    runner: Runner,
 }
 
 /// One kind of work: at most one job of it is wanted at a time (older ones are cancelled and
@@ -104,38 +254,43 @@ impl<T: Send + 'static> JobSlot<T> {
         Self { name, priority, generation: 0, running: None }
     }
 
-    /// Starts `work` in the background, cancelling the job under way. `wake` is called (from the
-    /// job's thread) when the job has ended. Returns the new generation.
+    /// Starts `work` in the background, in one piece, cancelling the job under way. `wake` is
+    /// called (from wherever the job ran) when the job has ended. Returns the new generation.
     pub fn request<W>(&mut self, wake: impl Fn() + Send + 'static, work: W) -> u64
     where
         W: FnOnce(&Progress) -> Result<T, Cancelled> + Send + 'static,
+    {
+        self.request_sliced(wake, OnePiece { work: Some(work), output: PhantomData })
+    }
+
+    /// Starts `job` in the background, slice after slice, cancelling the job under way. `wake`
+    /// is called (from wherever the job ran) when the job has ended. Returns the new generation.
+    pub fn request_sliced<J>(&mut self, wake: impl Fn() + Send + 'static, job: J) -> u64
+    where
+        J: Sliced<Output = T>,
     {
         self.cancel();
         self.generation += 1;
         let generation = self.generation;
         let progress = Arc::new(Progress::default());
         let (sender, receiver) = channel();
-        let job_progress = Arc::clone(&progress);
-        let pool = pool(self.priority);
-        let run = move || {
-            let result = catch_unwind(AssertUnwindSafe(|| pool.install(|| work(&job_progress))));
-            let outcome = match result {
-                Ok(Ok(value)) => Outcome::Done(value),
-                Ok(Err(Cancelled)) => Outcome::Cancelled,
-                Err(panic) => Outcome::Failed(panic_message(panic.as_ref())),
-            };
-            // The receiver may be gone (the slot was dropped): nothing to report to then.
-            let _ = sender.send((generation, outcome));
-            wake();
+        let runner = runner();
+        let queued = Queued {
+            job,
+            priority: self.priority,
+            progress: Arc::clone(&progress),
+            generation,
+            sender,
+            wake: Box::new(wake),
         };
-        if let Err(e) = std::thread::Builder::new().name(self.name.to_owned()).spawn(run) {
-            // The closure (and its sender) is gone with the error: report through a new channel.
-            let (sender, receiver) = channel();
-            let _ = sender.send((generation, Outcome::Failed(format!("no thread: {e}"))));
-            self.running = Some(Running { progress, started: Instant::now(), receiver });
-            return generation;
-        }
-        self.running = Some(Running { progress, started: Instant::now(), receiver });
+        let receiver = match runner {
+            Runner::Threads => start_thread(self.name, queued, receiver),
+            Runner::BetweenFrames => {
+                QUEUE.with_borrow_mut(|queue| queue.push_back(Box::new(queued)));
+                receiver
+            }
+        };
+        self.running = Some(Running { progress, started: Instant::now(), receiver, runner });
         generation
     }
 
@@ -183,19 +338,78 @@ impl<T: Send + 'static> JobSlot<T> {
     }
 
     /// Waits for the job under way to end (tests and the command line; never the UI thread).
+    /// A job waiting for slices has them run here.
     pub fn wait(&mut self) -> Option<Outcome<T>> {
         let running = self.running.take()?;
         loop {
-            match running.receiver.recv() {
-                Ok((generation, outcome)) if generation == self.generation => return Some(outcome),
-                Ok(_) => continue,
-                Err(_) => {
+            match running.next_message() {
+                Some((generation, outcome)) if generation == self.generation => {
+                    return Some(outcome);
+                }
+                Some(_) => continue,
+                None => {
                     return Some(Outcome::Failed(format!(
                         "{}: the job ended without a result",
                         self.name
                     )));
                 }
             }
+        }
+    }
+}
+
+impl<T> Running<T> {
+    /// The next message of the job, waiting for it (on a thread) or running slices until it
+    /// comes (between frames); `None` when the job ended without one.
+    fn next_message(&self) -> Option<(u64, Outcome<T>)> {
+        match self.runner {
+            Runner::Threads => self.receiver.recv().ok(),
+            Runner::BetweenFrames => loop {
+                match self.receiver.try_recv() {
+                    Ok(message) => return Some(message),
+                    Err(TryRecvError::Disconnected) => return None,
+                    Err(TryRecvError::Empty) => {
+                        if !run_slices(FRAME_BUDGET) {
+                            // Nothing left to run on this thread: the job has ended.
+                            return self.receiver.try_recv().ok();
+                        }
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// Runs `queued`'s slices one after the other on a thread of its own (a cancelled job stops
+/// between two slices). Returns the receiver of its outcome: `receiver`, or one that says why no
+/// thread could be started.
+fn start_thread<J: Sliced>(
+    name: &str,
+    queued: Queued<J>,
+    receiver: Receiver<(u64, Outcome<J::Output>)>,
+) -> Receiver<(u64, Outcome<J::Output>)> {
+    let generation = queued.generation;
+    let run = move || {
+        let Queued { mut job, priority, progress, generation, sender, wake } = queued;
+        let outcome = loop {
+            if let Some(outcome) = run_slice(&mut job, Budget::Whole, &progress, priority) {
+                break outcome;
+            }
+            if progress.is_cancelled() {
+                break Outcome::Cancelled;
+            }
+        };
+        // The receiver may be gone (the slot was dropped): nothing to report to then.
+        let _ = sender.send((generation, outcome));
+        wake();
+    };
+    match platform::spawn(name, run) {
+        Ok(()) => receiver,
+        Err(e) => {
+            // The job (and its sender) is gone with the error: report through a new channel.
+            let (sender, receiver) = channel();
+            let _ = sender.send((generation, Outcome::Failed(e)));
+            receiver
         }
     }
 }
@@ -291,5 +505,101 @@ mod tests {
         slot.cancel();
         assert!(progress.is_cancelled());
         assert!(slot.poll().is_none(), "a cancelled job is never handed back");
+    }
+
+    /// Σ i² for i < end, one i per unit of work.
+    struct SumOfSquares {
+        next: u64,
+        end: u64,
+        sum: u64,
+    }
+
+    impl SumOfSquares {
+        fn new(end: u64) -> Self {
+            Self { next: 0, end, sum: 0 }
+        }
+    }
+
+    impl Sliced for SumOfSquares {
+        type Output = u64;
+
+        fn slice(&mut self, budget: Budget, progress: &Progress) -> Result<Option<u64>, Cancelled> {
+            progress.set_total(self.end);
+            loop {
+                progress.check()?;
+                if self.next == self.end {
+                    return Ok(Some(self.sum));
+                }
+                self.sum += self.next * self.next;
+                self.next += 1;
+                progress.advance(1);
+                if !budget.left() {
+                    return Ok(None);
+                }
+            }
+        }
+    }
+
+    /// Runs frames (slices of no time: one unit of work each) until `slot` hands back an
+    /// outcome; the outcome and the number of frames.
+    fn frames_until_done<T: Send + 'static>(slot: &mut JobSlot<T>) -> (Outcome<T>, usize) {
+        for frame in 1..100_000 {
+            run_slices(Duration::ZERO);
+            if let Some((outcome, _)) = slot.poll() {
+                return (outcome, frame);
+            }
+        }
+        panic!("the job never ended");
+    }
+
+    #[test]
+    fn a_job_in_slices_between_frames_gives_the_whole_result() {
+        let whole =
+            run_whole(SumOfSquares::new(1000), &Progress::default()).expect("not cancelled");
+        assert_eq!(whole, (0..1000u64).map(|i| i * i).sum::<u64>());
+        set_runner(Runner::BetweenFrames);
+        let mut slot = JobSlot::new("test", Priority::Background);
+        slot.request_sliced(|| {}, SumOfSquares::new(1000));
+        run_slices(Duration::ZERO);
+        let fraction = slot.progress().expect("under way");
+        assert!(fraction > 0.0 && fraction < 1.0, "progress shows between frames: {fraction}");
+        let (outcome, frames) = frames_until_done(&mut slot);
+        assert!(matches!(outcome, Outcome::Done(v) if v == whole), "{outcome:?}");
+        assert!(frames > 100, "cut into slices: {frames} frames");
+        assert!(!run_slices(Duration::ZERO), "nothing left to run");
+        // On a thread of its own, the same result.
+        set_runner(Runner::Threads);
+        slot.request_sliced(|| {}, SumOfSquares::new(1000));
+        assert!(matches!(slot.wait(), Some(Outcome::Done(v)) if v == whole));
+    }
+
+    #[test]
+    fn between_frames_the_newest_request_wins_and_a_cancelled_job_stops() {
+        set_runner(Runner::BetweenFrames);
+        let mut slot = JobSlot::new("test", Priority::Interactive);
+        slot.request_sliced(|| {}, SumOfSquares::new(1_000_000));
+        run_slices(Duration::ZERO);
+        slot.request_sliced(|| {}, SumOfSquares::new(10));
+        let (outcome, frames) = frames_until_done(&mut slot);
+        assert!(matches!(outcome, Outcome::Done(285)), "{outcome:?}");
+        assert!(frames < 100, "the superseded job was dropped, not run: {frames} frames");
+        slot.request_sliced(|| {}, SumOfSquares::new(1_000_000));
+        run_slices(Duration::ZERO);
+        slot.cancel();
+        assert!(!run_slices(Duration::from_secs(1)), "a cancelled job is dropped at once");
+        assert!(slot.poll().is_none() && !slot.busy(), "a cancelled job is never handed back");
+    }
+
+    #[test]
+    fn between_frames_a_closure_job_runs_whole_and_wait_drives_it() {
+        set_runner(Runner::BetweenFrames);
+        let mut slot = JobSlot::<u32>::new("test", Priority::Background);
+        slot.request(|| {}, |_| Ok(7));
+        assert!(matches!(slot.wait(), Some(Outcome::Done(7))));
+        slot.request(|| {}, |_| panic!("boom between frames"));
+        match frames_until_done(&mut slot) {
+            (Outcome::Failed(message), 1) => assert!(message.contains("boom between frames")),
+            other => panic!("expected a failure in one frame, got {other:?}"),
+        }
     }
 }

@@ -3,7 +3,7 @@ pub mod budget;
 pub mod cli;
 pub mod field;
 pub mod figure;
-pub mod io;
 pub mod jobs;
+pub mod platform;
 pub mod scene;
 pub mod sim;

@@ -448,7 +448,7 @@ impl Scene {
 
     /// Reads and checks a scene file.
     pub fn load(path: &Path) -> Result<Self, SceneError> {
-        let text = std::fs::read_to_string(path)
+        let text = crate::platform::read_to_string(path)
             .map_err(|source| SceneError::Io { path: path.to_owned(), source })?;
         Self::from_json(&text, &path.display().to_string())
     }
@@ -462,7 +462,7 @@ impl Scene {
     pub fn save(&self, path: &Path) -> Result<(), SceneError> {
         let mut json = self.to_json();
         json.push('\n');
-        crate::io::write_atomic(path, json.as_bytes())
+        crate::platform::write_atomic(path, json.as_bytes())
             .map_err(|source| SceneError::Io { path: path.to_owned(), source })
     }
 

@@ -145,7 +145,7 @@ impl CensusPanel {
 
     /// Waits for the census under way (tests only; a frame never waits).
     pub fn settle(&mut self) {
-        let started = std::time::Instant::now();
+        let started = crate::platform::Instant::now();
         if let Some(outcome) = self.job.wait() {
             self.take(outcome, started.elapsed().as_secs_f64());
         }

@@ -132,7 +132,7 @@ impl Exporter {
         }
         let Ok(mut outbox) = self.outbox.lock() else { return failures };
         if let Some(image) = outbox.clipboard.take() {
-            ctx.copy_image(image);
+            crate::platform::copy_image(ctx, image);
         }
         let mut messages = std::mem::take(&mut outbox.messages);
         messages.extend(failures);
@@ -206,11 +206,11 @@ fn snapshot(app: &LosscapeApp, density: f32) -> Snapshot {
 
 /// The next free `losscape-NNN.ext` in `folder` (created if missing).
 pub fn next_file(folder: &Path, ext: &str) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
-    let used = std::fs::read_dir(folder)
+    crate::platform::create_dir_all(folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    let used = crate::platform::file_names(folder)
         .map_err(|e| format!("{}: {e}", folder.display()))?
-        .filter_map(|entry| {
-            let name = entry.ok()?.file_name().into_string().ok()?;
+        .into_iter()
+        .filter_map(|name| {
             let stem = name.strip_prefix("losscape-")?.split('.').next()?.to_owned();
             stem.parse::<u32>().ok()
         })
@@ -350,7 +350,7 @@ pub fn open_scene(app: &mut LosscapeApp, path: &Path) -> Option<Command> {
 pub fn save_scene(app: &mut LosscapeApp) {
     let path = PathBuf::from(&app.exporter.settings.scene_file);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Err(e) = std::fs::create_dir_all(dir)
+        && let Err(e) = crate::platform::create_dir_all(dir)
     {
         app.status = Some(format!("scene not saved: {}: {e}", dir.display()));
         return;

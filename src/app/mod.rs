@@ -786,6 +786,9 @@ impl LosscapeApp {
             self.theme_applied = Some(self.light);
         }
         runs::new_frame();
+        if crate::jobs::run_slices(crate::jobs::FRAME_BUDGET) {
+            ctx.request_repaint(); // Jobs waiting for slices (the browser) go on next frame.
+        }
         self.refresh_network();
         self.poll_jobs();
         let mut commands = self.handle_keys(&ctx);
@@ -995,21 +998,16 @@ pub fn run(scene_path: Option<PathBuf>) -> Result<(), String> {
         Some(path) => Some(Scene::load(path).map_err(|e| e.to_string())?),
         None => None,
     };
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("losscape")
-            .with_app_id("losscape")
-            .with_inner_size([1400.0, 900.0])
-            .with_min_inner_size([800.0, 560.0]),
-        ..Default::default()
+    let window = crate::platform::Window {
+        title: "losscape",
+        size: [1400.0, 900.0],
+        min_size: [800.0, 560.0],
     };
-    eframe::run_native(
-        "losscape",
-        options,
+    crate::platform::run_app(
+        window,
         Box::new(move |cc| {
             setup_style(&cc.egui_ctx);
             Ok(Box::new(restore(cc.storage, scene)))
         }),
     )
-    .map_err(|e| format!("could not open a window: {e}"))
 }

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::budget::{self, Plan};
 use crate::figure::decimate::simplify_by;
-use crate::jobs::{Cancelled, JobSlot, Outcome, Priority, Progress};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
 use crate::scene::Scene;
 use crate::sim::{Noise, OptimizerSpec, Point, SurfaceDef, Trajectory, simulate_many_thinned};
 
@@ -272,13 +272,10 @@ impl Runs {
         wake: impl Fn() + Send + 'static,
     ) -> Result<(), budget::BudgetError> {
         let plan = budget::plan_scene_within(scene, self.budget_bytes)?;
-        let scene = scene.clone();
-        let surface = surface.clone();
-        let cache = self.cache.clone();
+        let job =
+            ComputeRuns::new(scene.clone(), surface.clone(), surface_id, self.cache.clone(), plan);
         self.current = false;
-        self.job.request(wake, move |progress| {
-            compute(&scene, &surface, surface_id, cache, plan, progress)
-        });
+        self.job.request_sliced(wake, job);
         Ok(())
     }
 
@@ -338,67 +335,142 @@ impl Runs {
 /// Runs per unit of parallel work: one lockstep group of the simulator.
 const RUNS_PER_TASK: usize = 8;
 
-fn compute(
-    scene: &Scene,
-    surface: &SurfaceDef,
+/// The runs of a scene that are not cached, computed as a job cut into slices ([`Sliced`]): on
+/// a thread, every task in one parallel sweep; between frames, a few tasks (one per thread of
+/// the pool) per slice. The runs are the same either way: each task's are computed alone.
+struct ComputeRuns {
+    scene: Scene,
+    surface: SurfaceDef,
     surface_id: u64,
     cache: HashMap<Key, Arc<Run>>,
     plan: Plan,
-    progress: &Progress,
-) -> Result<Computed, Cancelled> {
-    let starts: Vec<Point> = scene.start_points().collect();
-    let stride = plan.stride;
-    let key = |entry: &crate::scene::OptimizerEntry, s: Point| {
-        Key::new(surface_id, s, &entry.spec, entry.noise, scene.steps, stride)
-    };
-    // The runs not cached, as (optimizer, starts) tasks of a few starts each.
-    let mut tasks: Vec<(usize, Vec<Point>)> = Vec::new();
-    for (i, entry) in scene.optimizers.iter().enumerate().filter(|(_, e)| e.enabled) {
-        let missing: Vec<Point> =
-            starts.iter().copied().filter(|&s| !cache.contains_key(&key(entry, s))).collect();
-        tasks.extend(missing.chunks(RUNS_PER_TASK).map(|c| (i, c.to_vec())));
+    /// The tasks ([`ComputeRuns::plan_tasks`]), planned by the first slice: on the job's
+    /// thread, not the caller's.
+    tasks: Option<Vec<(usize, Vec<Point>)>>,
+    /// The tasks done so far, and their runs.
+    done: usize,
+    fresh: Vec<(Key, Arc<Run>)>,
+}
+
+impl ComputeRuns {
+    fn new(
+        scene: Scene,
+        surface: SurfaceDef,
+        surface_id: u64,
+        cache: HashMap<Key, Arc<Run>>,
+        plan: Plan,
+    ) -> Self {
+        Self { scene, surface, surface_id, cache, plan, tasks: None, done: 0, fresh: Vec::new() }
     }
-    progress.set_total(tasks.iter().map(|(_, s)| s.len() as u64).sum());
-    let fresh: Vec<Vec<(Key, Arc<Run>)>> = tasks
-        .par_iter()
-        .map(|(i, chunk)| {
-            progress.check()?;
-            let entry = &scene.optimizers[*i];
-            let runs = simulate_many_thinned(
-                surface,
-                &entry.spec,
-                chunk,
-                scene.steps,
-                entry.noise,
-                stride,
-            );
-            progress.advance(chunk.len() as u64);
-            Ok(chunk
+
+    /// The runs not cached, as (optimizer, starts) tasks of a few starts each.
+    fn plan_tasks(&self) -> Vec<(usize, Vec<Point>)> {
+        let starts: Vec<Point> = self.scene.start_points().collect();
+        let mut tasks = Vec::new();
+        for (i, entry) in self.scene.optimizers.iter().enumerate().filter(|(_, e)| e.enabled) {
+            let missing: Vec<Point> = starts
                 .iter()
-                .zip(runs)
-                .map(|(&s, t)| (key(entry, s), Arc::new(Run::new(t, stride, scene.steps))))
-                .collect())
-        })
-        .collect::<Result<_, Cancelled>>()?;
-    let mut all = cache;
-    all.extend(fresh.into_iter().flatten());
-    let mut used = HashMap::with_capacity(all.len());
-    let table = scene
-        .optimizers
-        .iter()
-        .map(|entry| {
-            entry.enabled.then(|| {
-                starts
+                .copied()
+                .filter(|&s| !self.cache.contains_key(&self.key(entry, s)))
+                .collect();
+            tasks.extend(missing.chunks(RUNS_PER_TASK).map(|c| (i, c.to_vec())));
+        }
+        tasks
+    }
+
+    fn key(&self, entry: &crate::scene::OptimizerEntry, start: Point) -> Key {
+        let scene = &self.scene;
+        Key::new(self.surface_id, start, &entry.spec, entry.noise, scene.steps, self.plan.stride)
+    }
+
+    /// Computes `tasks` in parallel: their runs, in the order of the tasks.
+    fn compute(
+        &self,
+        tasks: &[(usize, Vec<Point>)],
+        progress: &Progress,
+    ) -> Result<Vec<(Key, Arc<Run>)>, Cancelled> {
+        let (scene, stride) = (&self.scene, self.plan.stride);
+        tasks
+            .par_iter()
+            .map(|(i, chunk)| {
+                progress.check()?;
+                let entry = &scene.optimizers[*i];
+                let runs = simulate_many_thinned(
+                    &self.surface,
+                    &entry.spec,
+                    chunk,
+                    scene.steps,
+                    entry.noise,
+                    stride,
+                );
+                progress.advance(chunk.len() as u64);
+                Ok(chunk
                     .iter()
-                    .filter_map(|&s| {
-                        let k = key(entry, s);
-                        let run = Arc::clone(all.get(&k)?);
-                        used.insert(k, Arc::clone(&run));
-                        Some(run)
-                    })
-                    .collect()
+                    .zip(runs)
+                    .map(|(&s, t)| (self.key(entry, s), Arc::new(Run::new(t, stride, scene.steps))))
+                    .collect())
             })
-        })
-        .collect();
-    Ok(Computed { table, cache: used, plan })
+            .collect::<Result<Vec<Vec<_>>, Cancelled>>()
+            .map(|runs| runs.into_iter().flatten().collect())
+    }
+
+    /// The table of the scene's runs from the cached and the fresh ones; the cache keeps those
+    /// in use.
+    fn finish(&mut self) -> Computed {
+        let mut all = std::mem::take(&mut self.cache);
+        all.extend(self.fresh.drain(..));
+        let starts: Vec<Point> = self.scene.start_points().collect();
+        let mut used = HashMap::with_capacity(all.len());
+        let table = self
+            .scene
+            .optimizers
+            .iter()
+            .map(|entry| {
+                entry.enabled.then(|| {
+                    starts
+                        .iter()
+                        .filter_map(|&s| {
+                            let k = self.key(entry, s);
+                            let run = Arc::clone(all.get(&k)?);
+                            used.insert(k, Arc::clone(&run));
+                            Some(run)
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        Computed { table, cache: used, plan: self.plan }
+    }
+}
+
+impl Sliced for ComputeRuns {
+    type Output = Computed;
+
+    fn slice(
+        &mut self,
+        budget: Budget,
+        progress: &Progress,
+    ) -> Result<Option<Computed>, Cancelled> {
+        let tasks = match self.tasks.take() {
+            Some(tasks) => tasks,
+            None => {
+                let tasks = self.plan_tasks();
+                progress.set_total(tasks.iter().map(|(_, s)| s.len() as u64).sum());
+                tasks
+            }
+        };
+        while self.done < tasks.len() {
+            let step = if budget.is_whole() { tasks.len() } else { rayon::current_num_threads() };
+            let end = (self.done + step).min(tasks.len());
+            let fresh = self.compute(&tasks[self.done..end], progress)?;
+            self.fresh.extend(fresh);
+            self.done = end;
+            if !budget.left() {
+                break;
+            }
+        }
+        let finished = self.done == tasks.len();
+        self.tasks = Some(tasks);
+        Ok(finished.then(|| self.finish()))
+    }
 }

@@ -595,7 +595,7 @@ pub fn emptiest_corner(view: &Domain, w: f64, h: f64, points: &[Point]) -> Corne
 /// # Errors
 /// [`FigureError::Io`] naming the file.
 pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> Result<(), FigureError> {
-    crate::io::write_atomic(path, bytes)
+    crate::platform::write_atomic(path, bytes)
         .map_err(|e| FigureError::Io { path: path.display().to_string(), message: e.to_string() })
 }
 
