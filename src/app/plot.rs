@@ -2,37 +2,37 @@
 //! click-to-add, drag-to-move and right-click-to-remove. One plot for all optimizers (overlay),
 //! or one per optimizer with zoom, pan and timeline linked (grid).
 
-use egui::{Align2, Color32, Id, PointerButton, Pos2, RichText, Vec2};
+use egui::{Align2, Color32, Id, PointerButton, RichText, Vec2};
 use egui_plot::{
     Corner, Legend, Line, MarkerShape, Plot, PlotBounds, PlotPoint, PlotPoints, PlotTransform,
     PlotUi, Points, Text,
 };
 
+use super::Command;
+use super::component::{Component, Ctx};
 use super::runs::Series;
 use super::style::{ATTRACT, ESCAPE, arrow, color};
-use super::{Command, LosscapeApp};
 use crate::scene::Layout;
 use crate::sim::{CriticalKind, CriticalPoint, Point};
 
 /// Pixels within which the pointer grabs a start point.
 const GRAB_RADIUS: f32 = 12.0;
 
-/// Interaction state of the surface plot(s), kept between frames.
+/// The map's own state, kept between frames: what the pointer is doing.
 #[derive(Clone, Debug, Default)]
-pub struct PlotState {
+pub struct PlotPanel {
     /// The screen ↔ plot transform of the last frame's (first) plot: hit-testing start points
-    /// before this frame's plot exists, and tests converting coordinates.
-    pub transform: Option<PlotTransform>,
-    /// The start point being dragged.
-    pub dragging: Option<usize>,
-    /// The selected start point (Delete removes it).
-    pub selected: Option<usize>,
-    /// Set the view to the domain on the next frame.
-    pub reset_view: bool,
+    /// before this frame's plot exists.
+    transform: Option<PlotTransform>,
+    /// The start point being dragged, and how many start points there were when it was
+    /// grabbed (a start removed meanwhile ends the drag).
+    dragging: Option<(usize, usize)>,
     /// The start added by the last click, and when: a double-click undoes it.
     last_added: Option<(usize, f64)>,
-    /// The bounds shown last frame, to resample the field when they change.
-    pub bounds: Option<PlotBounds>,
+    /// The bounds shown last frame (where the legend goes).
+    bounds: Option<PlotBounds>,
+    /// The app's request to show the whole domain that the map last followed.
+    fitted: u64,
 }
 
 /// The colour of optimizer `i` of `scene` (grey if there is none).
@@ -40,28 +40,20 @@ fn scene_color(scene: &crate::scene::Scene, i: usize) -> Color32 {
     scene.optimizers.get(i).map_or(Color32::GRAY, |e| color(e.color))
 }
 
-/// Draws the plot(s) of the scene's layout: the plot's own state ([`PlotState`]) changes, the
-/// rest comes back as commands.
-pub fn plots(
-    ui: &mut egui::Ui,
-    app: &mut LosscapeApp,
-    critical: Option<&[CriticalPoint]>,
-) -> Vec<Command> {
-    let mut state = std::mem::take(&mut app.plot);
-    let commands = state.show(ui, app, critical);
-    app.plot = state;
-    commands
+/// The plot(s) of one frame: which optimizers one shows, and what every one of them shares.
+struct Frame<'c, 'a> {
+    ctx: &'c Ctx<'a>,
+    critical: Option<&'c [CriticalPoint]>,
+    /// Fit the view to the domain this frame.
+    reset: bool,
+    labels: Vec<String>,
 }
 
-impl PlotState {
-    /// Draws the plot(s) of the scene's layout.
-    pub fn show(
-        &mut self,
-        ui: &mut egui::Ui,
-        app: &LosscapeApp,
-        critical: Option<&[CriticalPoint]>,
-    ) -> Vec<Command> {
-        let enabled: Vec<usize> = app
+impl Component for PlotPanel {
+    /// Draws the plot(s) of the scene's layout: the plot's own state changes, the rest comes
+    /// back as commands.
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+        let enabled: Vec<usize> = ctx
             .scene
             .optimizers
             .iter()
@@ -69,54 +61,60 @@ impl PlotState {
             .filter(|(_, o)| o.enabled)
             .map(|(i, _)| i)
             .collect();
+        let frame = Frame {
+            ctx,
+            critical: ctx.drawn_critical(),
+            reset: ctx.fit_view != self.fitted,
+            labels: crate::figure::legend_labels(ctx.scene),
+        };
+        let commands = match ctx.scene.view.layout {
+            Layout::Overlay => self.surface_plot(ui, &frame, "surface", &enabled, true),
+            Layout::Grid => self.grid(ui, &frame, &enabled),
+        };
+        // Every plot of the frame fitted the view; the next frames follow the person.
+        self.fitted = ctx.fit_view;
+        commands
+    }
+}
+
+impl PlotPanel {
+    /// One small plot per enabled optimizer, titled with it, zoom and pan linked.
+    fn grid(
+        &mut self,
+        ui: &mut egui::Ui,
+        frame: &Frame<'_, '_>,
+        enabled: &[usize],
+    ) -> Vec<Command> {
         let mut commands = Vec::new();
-        match app.scene.view.layout {
-            Layout::Overlay => {
-                commands.extend(surface_plot(ui, self, app, "surface", &enabled, critical, true));
-            }
-            Layout::Grid => {
-                if let Some(points) = critical {
-                    shared_legend(ui, points);
-                }
-                let n = enabled.len().max(1);
-                let cols = (n as f64).sqrt().ceil() as usize;
-                let rows = n.div_ceil(cols);
-                let size = ui.available_size();
-                let cell = Vec2::new(size.x / cols as f32 - 6.0, size.y / rows as f32 - 6.0);
-                let labels = crate::figure::legend_labels(&app.scene);
-                egui::Grid::new("grid-layout").spacing([6.0, 6.0]).show(ui, |ui| {
-                    for (k, &i) in enabled.iter().enumerate() {
-                        ui.allocate_ui(cell, |ui| {
-                            ui.set_min_size(cell);
-                            ui.vertical(|ui| {
-                                let c = color(app.scene.optimizers[i].color);
-                                let title =
-                                    RichText::new(format!("● {}", labels[i])).color(c).strong();
-                                ui.add(egui::Label::new(title).selectable(false));
-                                let first = k == 0;
-                                commands.extend(surface_plot(
-                                    ui,
-                                    self,
-                                    app,
-                                    &format!("surface-{i}"),
-                                    &[i],
-                                    critical,
-                                    first,
-                                ));
-                            });
-                        });
-                        if (k + 1) % cols == 0 {
-                            ui.end_row();
-                        }
-                    }
-                    if enabled.is_empty() {
-                        ui.label("Switch an optimizer on to see it here.");
-                    }
-                });
-            }
+        if let Some(points) = frame.critical {
+            shared_legend(ui, points);
         }
-        // Only the first plot of a frame may reset the view; the others follow by the link.
-        self.reset_view = false;
+        let n = enabled.len().max(1);
+        let cols = (n as f64).sqrt().ceil() as usize;
+        let rows = n.div_ceil(cols);
+        let size = ui.available_size();
+        let cell = Vec2::new(size.x / cols as f32 - 6.0, size.y / rows as f32 - 6.0);
+        egui::Grid::new("grid-layout").spacing([6.0, 6.0]).show(ui, |ui| {
+            for (k, &i) in enabled.iter().enumerate() {
+                ui.allocate_ui(cell, |ui| {
+                    ui.set_min_size(cell);
+                    ui.vertical(|ui| {
+                        let c = color(frame.ctx.scene.optimizers[i].color);
+                        let title =
+                            RichText::new(format!("● {}", frame.labels[i])).color(c).strong();
+                        ui.add(egui::Label::new(title).selectable(false));
+                        let id = format!("surface-{i}");
+                        commands.extend(self.surface_plot(ui, frame, &id, &[i], k == 0));
+                    });
+                });
+                if (k + 1) % cols == 0 {
+                    ui.end_row();
+                }
+            }
+            if enabled.is_empty() {
+                ui.label("Switch an optimizer on to see it here.");
+            }
+        });
         commands
     }
 }
@@ -175,45 +173,81 @@ fn start_under_pointer(
         .map(|(i, _)| i)
 }
 
-fn surface_plot(
-    ui: &mut egui::Ui,
-    state: &mut PlotState,
-    app: &LosscapeApp,
-    id: &str,
-    optimizers: &[usize],
-    critical: Option<&[CriticalPoint]>,
-    primary: bool,
-) -> Vec<Command> {
-    let mut commands = Vec::new();
-    let hovered_start = start_under_pointer(ui, state.transform.as_ref(), &app.scene.starts);
-    let grabbing = hovered_start.is_some() || state.dragging.is_some();
-    let domain = app.scene.domain();
-    let reset = state.reset_view;
-    // With equal aspect, fit the whole domain: widen whichever axis the plot's shape asks for.
-    let fit = {
-        let size = ui.available_size() - Vec2::new(60.0, 40.0); // minus the axes
-        let aspect = f64::from((size.x / size.y.max(1.0)).max(0.1));
-        let (cx, cy) = ((domain.x_min + domain.x_max) / 2.0, (domain.y_min + domain.y_max) / 2.0);
-        let (mut w, mut h) = (domain.width() * 1.04, domain.height() * 1.04);
-        if w / h < aspect {
-            w = h * aspect;
-        } else {
-            h = w / aspect;
+impl PlotPanel {
+    /// The start point being dragged, unless a start point was removed since it was grabbed.
+    fn dragged(&self, starts: usize) -> Option<usize> {
+        self.dragging.filter(|&(_, n)| n == starts).map(|(i, _)| i)
+    }
+
+    /// One map: the field, basins, critical points, runs and start points of `optimizers`;
+    /// `primary` for the first plot of the frame, whose view the app samples the field for.
+    fn surface_plot(
+        &mut self,
+        ui: &mut egui::Ui,
+        frame: &Frame<'_, '_>,
+        id: &str,
+        optimizers: &[usize],
+        primary: bool,
+    ) -> Vec<Command> {
+        let ctx = frame.ctx;
+        let hovered_start = start_under_pointer(ui, self.transform.as_ref(), &ctx.scene.starts);
+        let grabbing = hovered_start.is_some() || self.dragged(ctx.scene.starts.len()).is_some();
+        let fit = fit_bounds(ui.available_size(), ctx.scene.domain());
+        let corner = self.legend_corner(ctx, optimizers.len(), frame.critical);
+        // Data units per pixel in the last frame: trajectories are simplified to what it can show.
+        let px = self.transform.as_ref().map_or([0.0; 2], |t| {
+            [
+                t.bounds().width() / f64::from(t.frame().width().max(1.0)),
+                t.bounds().height() / f64::from(t.frame().height().max(1.0)),
+            ]
+        });
+        let response = map_plot(id, ctx, grabbing, corner).show(ui, |pui: &mut PlotUi| {
+            if frame.reset {
+                pui.set_plot_bounds(fit);
+            }
+            draw_layers(pui, frame, optimizers, px);
+        });
+        let colors = |i: usize| scene_color(ctx.scene, i);
+        ctx.cloud.paint(ui.painter(), &response.transform, &colors, optimizers);
+        if let Some(c) = frame
+            .critical
+            .and_then(|points| critical_under_pointer(ui, &response.transform, points))
+            && !grabbing
+        {
+            let text = critical_tooltip(c);
+            response.response.clone().on_hover_ui_at_pointer(|ui| {
+                ui.label(RichText::new(text).monospace());
+            });
         }
-        PlotBounds::from_min_max([cx - w / 2.0, cy - h / 2.0], [cx + w / 2.0, cy + h / 2.0])
-    };
-    let step = app.playback.step;
-    // The legend goes to the corner where it hides the fewest start and critical points.
-    let corner = {
-        let shown = state.bounds.map_or(domain, |b| {
+        let mut commands = Vec::new();
+        if primary {
+            let t = response.transform;
+            self.transform = Some(t);
+            self.bounds = Some(*t.bounds());
+            let px = t.frame().size() * ui.ctx().pixels_per_point();
+            commands.push(Command::ViewShown { bounds: *t.bounds(), frame: *t.frame(), px });
+        }
+        self.pointer_edits(ui, ctx, &response, hovered_start, &mut commands);
+        commands
+    }
+
+    /// The legend goes to the corner where it hides the fewest start and critical points.
+    fn legend_corner(
+        &self,
+        ctx: &Ctx<'_>,
+        optimizers: usize,
+        critical: Option<&[CriticalPoint]>,
+    ) -> Corner {
+        let domain = ctx.scene.domain();
+        let shown = self.bounds.map_or(domain, |b| {
             let (lo, hi) = (b.min(), b.max());
             crate::sim::Domain::new(lo[0], hi[0], lo[1], hi[1]).unwrap_or(domain)
         });
-        let frame_h = state.transform.map_or(600.0, |t| f64::from(t.frame().height()));
-        let rows = optimizers.len() + critical.map_or(0, |c| c.len().min(5));
+        let frame_h = self.transform.map_or(600.0, |t| f64::from(t.frame().height()));
+        let rows = optimizers + critical.map_or(0, |c| c.len().min(5));
         let h = ((rows as f64 * 21.0 + 16.0) / frame_h.max(1.0)).min(0.9);
         let mut points: Vec<Point> =
-            app.scene.starts.iter().map(|&[x, y]| Point::new(x, y)).collect();
+            ctx.scene.starts.iter().map(|&[x, y]| Point::new(x, y)).collect();
         points.extend(critical.unwrap_or_default().iter().map(|c| c.point));
         match crate::figure::emptiest_corner(&shown, 0.4, h, &points) {
             crate::figure::Corner::RightTop => Corner::RightTop,
@@ -221,12 +255,101 @@ fn surface_plot(
             crate::figure::Corner::RightBottom => Corner::RightBottom,
             crate::figure::Corner::LeftBottom => Corner::LeftBottom,
         }
-    };
+    }
 
+    /// What the pointer did on the map: a start grabbed, dragged, added, removed or selected,
+    /// a cloud dropped, the view reset.
+    fn pointer_edits(
+        &mut self,
+        ui: &egui::Ui,
+        ctx: &Ctx<'_>,
+        response: &egui_plot::PlotResponse<()>,
+        hovered_start: Option<usize>,
+        commands: &mut Vec<Command>,
+    ) {
+        let r = &response.response;
+        let starts = ctx.scene.starts.len();
+        let pointer = ui.input(|i| i.pointer.latest_pos()).map(|pos| {
+            let p = response.transform.value_from_position(pos);
+            Point::new(p.x, p.y)
+        });
+        let now = ui.input(|i| i.time);
+        if r.drag_started_by(PointerButton::Primary)
+            && let Some(i) = hovered_start
+        {
+            self.dragging = Some((i, starts));
+            commands.push(Command::Select(Some(i)));
+        }
+        if let (Some(i), Some(p)) = (self.dragged(starts), pointer)
+            && r.dragged_by(PointerButton::Primary)
+        {
+            commands.push(Command::MoveStart(i, p));
+        }
+        if r.drag_stopped() {
+            if let (Some(i), Some(p)) = (self.dragged(starts), pointer) {
+                commands.push(Command::MoveStart(i, p));
+            }
+            self.dragging = None;
+        }
+        if r.double_clicked() {
+            // The first click of the double-click added a start point: take it back.
+            if let Some((i, t)) = self.last_added.take()
+                && now - t < 0.6
+            {
+                commands.push(Command::RemoveStart(i));
+            }
+            commands.push(Command::ResetView);
+        } else if r.clicked() {
+            match (hovered_start, pointer) {
+                (Some(i), _) => commands.push(Command::Select(Some(i))),
+                (None, Some(p)) if ui.input(|i| i.modifiers.shift) => {
+                    commands.push(Command::CloudBlob(p));
+                }
+                (None, Some(p)) => {
+                    self.last_added = Some((starts, now));
+                    commands.push(Command::AddStart(p));
+                }
+                (None, None) => {}
+            }
+        }
+        if r.secondary_clicked()
+            && let Some(i) = hovered_start
+        {
+            commands.push(Command::RemoveStart(i));
+        }
+        let dragging = self.dragged(starts).is_some();
+        if hovered_start.is_some() || dragging {
+            ui.ctx().set_cursor_icon(if dragging {
+                egui::CursorIcon::Grabbing
+            } else {
+                egui::CursorIcon::Grab
+            });
+        }
+    }
+}
+
+/// With equal aspect, the bounds that fit the whole domain in a plot of `size` (axes
+/// included): whichever axis the plot's shape asks for is widened.
+fn fit_bounds(size: Vec2, domain: crate::sim::Domain) -> PlotBounds {
+    let size = size - Vec2::new(60.0, 40.0); // minus the axes
+    let aspect = f64::from((size.x / size.y.max(1.0)).max(0.1));
+    let (cx, cy) = ((domain.x_min + domain.x_max) / 2.0, (domain.y_min + domain.y_max) / 2.0);
+    let (mut w, mut h) = (domain.width() * 1.04, domain.height() * 1.04);
+    if w / h < aspect {
+        w = h * aspect;
+    } else {
+        h = w / aspect;
+    }
+    PlotBounds::from_min_max([cx - w / 2.0, cy - h / 2.0], [cx + w / 2.0, cy + h / 2.0])
+}
+
+/// The map's plot: equal aspect, the surface's axis names, linked zoom and pan, a legend in
+/// `corner` for the overlay (in the grid each small plot is titled with its optimizer and one
+/// legend row serves them all: a legend per plot would cover most of it).
+fn map_plot<'p>(id: &str, ctx: &Ctx<'_>, grabbing: bool, corner: Corner) -> Plot<'p> {
     // α and β on a network's slice.
-    let axes = crate::figure::axis_names(&app.surface);
-    let training_path = crate::figure::training_path(&app.surface);
-    let mut plot = Plot::new(id)
+    let axes = crate::figure::axis_names(ctx.surface);
+    let plot = Plot::new(id)
         .data_aspect(1.0)
         .allow_drag(!grabbing)
         .allow_double_click_reset(false)
@@ -239,179 +362,96 @@ fn surface_plot(
         .y_grid_spacer(one_five_spacer)
         .link_axis(Id::unique("surface-link"), true)
         .link_cursor(Id::unique("surface-link"), true);
-    // In the grid each small plot is titled with its optimizer and one legend row serves them
-    // all (see `plots`): a legend per plot would cover most of it.
-    if app.scene.view.layout == Layout::Overlay {
-        plot = plot.legend(Legend::default().position(corner).background_alpha(0.75));
+    if ctx.scene.view.layout == Layout::Overlay {
+        plot.legend(Legend::default().position(corner).background_alpha(0.75))
+    } else {
+        plot
     }
+}
 
-    let pick = app.teach.narrate_pick.0;
-    let narration = app.teach.narration().filter(|_| optimizers.contains(&pick));
-    let labels = crate::figure::legend_labels(&app.scene);
-    let cloud_on = app.cloud.is_active();
-    let field = &app.field;
-    let view = &app.scene.view;
-    let starts = &app.scene.starts;
-    let selected = state.selected;
-    let runs = &app.runs;
-    let scene_optimizers = &app.scene.optimizers;
-    // Data units per pixel in the last frame: trajectories are simplified to what it can show.
-    let px = state.transform.as_ref().map_or([0.0; 2], |t| {
-        [
-            t.bounds().width() / f64::from(t.frame().width().max(1.0)),
-            t.bounds().height() / f64::from(t.frame().height().max(1.0)),
-        ]
-    });
-
-    let basins = &app.teach.basins;
-    let response = plot.show(ui, |pui: &mut PlotUi| {
-        if reset {
-            pui.set_plot_bounds(fit);
-        }
-        field.draw(pui, view);
-        basins.draw(pui);
-        if let Some(points) = critical {
-            draw_critical(pui, points, domain.width().hypot(domain.height()), px);
-        }
-        if let Some(path) = &training_path {
-            super::network::draw_path(pui, path);
-        }
+/// Everything drawn inside a map, bottom to top.
+fn draw_layers<'p>(
+    pui: &mut PlotUi<'p>,
+    frame: &Frame<'_, 'p>,
+    optimizers: &[usize],
+    px: [f64; 2],
+) {
+    let ctx = frame.ctx;
+    let domain = ctx.scene.domain();
+    ctx.field.draw(pui, &ctx.scene.view);
+    ctx.basins.draw(pui);
+    if let Some(points) = frame.critical {
+        draw_critical(pui, points, domain.width().hypot(domain.height()), px);
+    }
+    if let Some(path) = &crate::figure::training_path(ctx.surface) {
+        super::network::draw_path(pui, path);
+    }
+    draw_runs(pui, frame, optimizers, px);
+    if ctx.cloud.is_active() {
+        // The cloud is painted over the plot; its optimizers still need legend entries.
         for &i in optimizers {
-            let entry = &scene_optimizers[i];
-            let Some(Some(runs_of)) = runs.table.get(i) else { continue };
-            let c = color(entry.color);
-            let label = &labels[i];
-            for run in runs_of.iter().filter(|r| !r.is_empty()) {
-                let head = run.head(step);
-                let kept = run.simplified(Series::Path, px);
-                let path = run.prefix(Series::Path, &kept, head);
-                pui.line(
-                    Line::new(label.as_str(), PlotPoints::Owned(path))
-                        .color(c)
-                        .width(2.5)
-                        .allow_hover(false),
+            if let (Some(entry), Some(label)) = (ctx.scene.optimizers.get(i), frame.labels.get(i)) {
+                let at = [domain.x_min, domain.y_min];
+                pui.points(
+                    Points::new(label.as_str(), vec![at]).radius(0.0).color(color(entry.color)),
                 );
-                let tip = run.point(Series::Path, head);
-                let diverged_here = run.trajectory.diverged_at.is_some() && head + 1 == run.len();
-                if diverged_here {
-                    let k = run.trajectory.diverged_at.unwrap_or(0);
-                    pui.points(
-                        Points::new("", vec![[tip.x, tip.y]])
-                            .shape(MarkerShape::Cross)
-                            .radius(9.0)
-                            .color(c),
-                    );
-                    pui.text(
-                        Text::new(
-                            "",
-                            tip,
-                            RichText::new(format!("diverged at step {k}")).color(c).strong(),
-                        )
-                        .anchor(Align2::LEFT_BOTTOM),
-                    );
-                } else {
-                    pui.points(
-                        Points::new("", vec![[tip.x, tip.y]]).radius(5.5).color(c).filled(true),
-                    );
-                }
             }
         }
-        if cloud_on {
-            // The cloud is painted over the plot; its optimizers still need legend entries.
-            for &i in optimizers {
-                if let (Some(entry), Some(label)) = (scene_optimizers.get(i), labels.get(i)) {
-                    let at = [domain.x_min, domain.y_min];
-                    pui.points(
-                        Points::new(label.as_str(), vec![at]).radius(0.0).color(color(entry.color)),
-                    );
-                }
-            }
-        }
-        if let Some(n) = narration {
-            super::teach::draw_narration(pui, n, px);
-        }
-        for (i, s) in starts.iter().enumerate() {
-            let ring = if selected == Some(i) { 9.0 } else { 7.0 };
-            pui.points(Points::new("", vec![*s]).radius(ring).color(Color32::BLACK).filled(true));
-            pui.points(
-                Points::new("", vec![*s]).radius(ring - 2.5).color(Color32::WHITE).filled(true),
+    }
+    let pick = ctx.narrate_pick.0;
+    if let Some(n) = ctx.narration.filter(|_| optimizers.contains(&pick)) {
+        super::narration::draw_narration(pui, n, px);
+    }
+    for (i, s) in ctx.scene.starts.iter().enumerate() {
+        let ring = if ctx.selected == Some(i) { 9.0 } else { 7.0 };
+        pui.points(Points::new("", vec![*s]).radius(ring).color(Color32::BLACK).filled(true));
+        pui.points(Points::new("", vec![*s]).radius(ring - 2.5).color(Color32::WHITE).filled(true));
+    }
+}
+
+/// Each run of `optimizers` up to the playback step, its head a dot (a cross where it
+/// diverged).
+fn draw_runs(pui: &mut PlotUi<'_>, frame: &Frame<'_, '_>, optimizers: &[usize], px: [f64; 2]) {
+    let ctx = frame.ctx;
+    let step = ctx.playback.step;
+    for &i in optimizers {
+        let entry = &ctx.scene.optimizers[i];
+        let Some(Some(runs_of)) = ctx.runs.table.get(i) else { continue };
+        let c = color(entry.color);
+        let label = &frame.labels[i];
+        for run in runs_of.iter().filter(|r| !r.is_empty()) {
+            let head = run.head(step);
+            let kept = run.simplified(Series::Path, px);
+            let path = run.prefix(Series::Path, &kept, head);
+            pui.line(
+                Line::new(label.as_str(), PlotPoints::Owned(path))
+                    .color(c)
+                    .width(2.5)
+                    .allow_hover(false),
             );
-        }
-    });
-
-    let colors = |i: usize| scene_color(&app.scene, i);
-    app.cloud.paint(ui.painter(), &response.transform, &colors, optimizers);
-    let r = &response.response;
-    if let Some(c) =
-        critical.and_then(|points| critical_under_pointer(ui, &response.transform, points))
-        && !grabbing
-    {
-        let text = critical_tooltip(c);
-        r.clone().on_hover_ui_at_pointer(|ui| {
-            ui.label(RichText::new(text).monospace());
-        });
-    }
-    if primary {
-        state.transform = Some(response.transform);
-        state.bounds = Some(*response.transform.bounds());
-        let px = response.transform.frame().size() * ui.ctx().pixels_per_point();
-        commands.push(Command::ViewShown { bounds: *response.transform.bounds(), px });
-    }
-    let pointer = ui.input(|i| i.pointer.latest_pos()).map(|pos| {
-        let p = response.transform.value_from_position(pos);
-        Point::new(p.x, p.y)
-    });
-    let now = ui.input(|i| i.time);
-
-    if r.drag_started_by(PointerButton::Primary) && hovered_start.is_some() {
-        state.dragging = hovered_start;
-        state.selected = hovered_start;
-    }
-    if let (Some(i), Some(p)) = (state.dragging, pointer)
-        && r.dragged_by(PointerButton::Primary)
-    {
-        commands.push(Command::MoveStart(i, p));
-    }
-    if r.drag_stopped() {
-        if let (Some(i), Some(p)) = (state.dragging, pointer) {
-            commands.push(Command::MoveStart(i, p));
-        }
-        state.dragging = None;
-    }
-    if r.double_clicked() {
-        // The first click of the double-click added a start point: take it back.
-        if let Some((i, t)) = state.last_added.take()
-            && now - t < 0.6
-        {
-            commands.push(Command::RemoveStart(i));
-        }
-        commands.push(Command::ResetView);
-    } else if r.clicked() {
-        match (hovered_start, pointer) {
-            (Some(i), _) => state.selected = Some(i),
-            (None, Some(p)) if ui.input(|i| i.modifiers.shift) => {
-                commands.push(Command::CloudBlob(p));
+            let tip = run.point(Series::Path, head);
+            let diverged_here = run.trajectory.diverged_at.is_some() && head + 1 == run.len();
+            if diverged_here {
+                let k = run.trajectory.diverged_at.unwrap_or(0);
+                pui.points(
+                    Points::new("", vec![[tip.x, tip.y]])
+                        .shape(MarkerShape::Cross)
+                        .radius(9.0)
+                        .color(c),
+                );
+                pui.text(
+                    Text::new(
+                        "",
+                        tip,
+                        RichText::new(format!("diverged at step {k}")).color(c).strong(),
+                    )
+                    .anchor(Align2::LEFT_BOTTOM),
+                );
+            } else {
+                pui.points(Points::new("", vec![[tip.x, tip.y]]).radius(5.5).color(c).filled(true));
             }
-            (None, Some(p)) => {
-                state.last_added = Some((app.scene.starts.len(), now));
-                commands.push(Command::AddStart(p));
-            }
-            (None, None) => {}
         }
     }
-    if r.secondary_clicked()
-        && let Some(i) = hovered_start
-    {
-        commands.push(Command::RemoveStart(i));
-    }
-    if hovered_start.is_some() || state.dragging.is_some() {
-        ui.ctx().set_cursor_icon(if state.dragging.is_some() {
-            egui::CursorIcon::Grabbing
-        } else {
-            egui::CursorIcon::Grab
-        });
-    }
-    commands
 }
 
 /// The critical point within [`GRAB_RADIUS`] of the pointer, if any.
@@ -636,9 +676,4 @@ pub fn tick_label(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f
     let decimals = (-mark.step_size.log10().floor()).clamp(0.0, 12.0) as usize;
     let value = if mark.value.abs() < 1e-9 * mark.step_size { 0.0 } else { mark.value };
     format!("{value:.decimals$}")
-}
-
-/// Screen position of a plot coordinate in the last frame (for tests).
-pub fn screen_pos(state: &PlotState, x: f64, y: f64) -> Option<Pos2> {
-    state.transform.as_ref().map(|t| t.position_from_point(&PlotPoint::new(x, y)))
 }
