@@ -9,7 +9,7 @@ mod common;
 
 use std::process::{Command, Output};
 
-use losscape::app::census::CensusInputs;
+use losscape::app::panels::census::CensusInputs;
 use losscape::figure::census::{Column, census_svg};
 use losscape::sim::census::{
     self, Census, CensusSettings, GRAD_TOL, Histogram, Objective, Planar, Semicircle, Start,

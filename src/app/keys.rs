@@ -5,7 +5,8 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 
 use super::component::Ctx;
 use super::export::Export;
-use super::{Command, Panel, view3d};
+use super::panels::view3d;
+use super::{Command, Panel};
 use crate::scene::{Layout, PRESETS};
 
 /// The keyboard shortcuts, shown by the help overlay (`?`).

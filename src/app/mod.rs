@@ -8,33 +8,21 @@
 //! frame ([`LosscapeApp::apply`]). Panels never reach into each other or into the app.
 
 pub mod basins;
-pub mod census;
 pub mod cloud;
 pub mod command;
 pub mod component;
-pub mod controls;
 pub mod critical;
-pub mod curves;
-pub mod data_panel;
 pub mod export;
 pub mod field_view;
-pub mod file_menu;
 pub mod formula_box;
-pub mod help;
-pub mod highdim;
 pub mod keys;
 pub mod narration;
 pub mod network;
 pub mod panels;
 pub mod playback;
-pub mod plot;
 pub mod runs;
 pub mod style;
-pub mod teach;
-pub mod timeline;
-pub mod title_bar;
 pub mod tune;
-pub mod view3d;
 pub mod windows;
 
 use std::path::{Path, PathBuf};
@@ -49,8 +37,8 @@ pub use command::{Command, Panel};
 pub use component::{Component, Ctx};
 pub use formula_box::{FORMULA_PAUSE, FormulaBox};
 pub use keys::SHORTCUTS;
+pub use panels::plot::PlotPanel;
 pub use playback::Playback;
-pub use plot::PlotPanel;
 pub use runs::Runs;
 pub use style::setup_style;
 pub use windows::Windows;

@@ -12,8 +12,8 @@ use egui_plot::{
     Line, MarkerShape, Plot, PlotBounds, PlotPoint, PlotPoints, PlotTransform, Points,
 };
 
-use super::Command;
-use super::component::{Component, Ctx};
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
 use crate::scene::SurfaceChoice;
 use crate::sim::data::Columns;
 use crate::sim::model::{Model, ModelKind};

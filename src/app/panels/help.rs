@@ -2,9 +2,9 @@
 
 use egui::{Align2, RichText};
 
-use super::component::{Component, Ctx};
-use super::keys::SHORTCUTS;
-use super::{Command, Panel};
+use crate::app::component::{Component, Ctx};
+use crate::app::keys::SHORTCUTS;
+use crate::app::{Command, Panel};
 
 /// The help overlay (it keeps nothing of its own).
 #[derive(Clone, Copy, Debug, Default)]

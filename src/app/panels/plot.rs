@@ -8,10 +8,10 @@ use egui_plot::{
     PlotUi, Points, Text,
 };
 
-use super::Command;
-use super::component::{Component, Ctx};
-use super::runs::Series;
-use super::style::{ATTRACT, ESCAPE, arrow, color};
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
+use crate::app::runs::Series;
+use crate::app::style::{ATTRACT, ESCAPE, arrow, color};
 use crate::scene::Layout;
 use crate::sim::{CriticalKind, CriticalPoint, Point};
 
@@ -384,7 +384,7 @@ fn draw_layers<'p>(
         draw_critical(pui, points, domain.width().hypot(domain.height()), px);
     }
     if let Some(path) = &crate::figure::training_path(ctx.surface) {
-        super::network::draw_path(pui, path);
+        crate::app::network::draw_path(pui, path);
     }
     draw_runs(pui, frame, optimizers, px);
     if ctx.cloud.is_active() {
@@ -400,7 +400,7 @@ fn draw_layers<'p>(
     }
     let pick = ctx.narrate_pick.0;
     if let Some(n) = ctx.narration.filter(|_| optimizers.contains(&pick)) {
-        super::narration::draw_narration(pui, n, px);
+        crate::app::narration::draw_narration(pui, n, px);
     }
     for (i, s) in ctx.scene.starts.iter().enumerate() {
         let ring = if ctx.selected == Some(i) { 9.0 } else { 7.0 };
@@ -498,24 +498,15 @@ fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint], diagonal: f64, px: 
         let [down, up] = cp.eigenvectors;
         for sign in [1.0, -1.0] {
             let gap = 0.25 * reach;
-            arrow(
-                pui,
-                "escape direction (λ < 0)",
-                cp.point + down * (sign * gap),
-                cp.point + down * (sign * reach),
-                ESCAPE,
-                3.0,
-                px,
-            );
-            arrow(
-                pui,
-                "attracting direction (λ > 0)",
-                cp.point + up * (sign * reach),
-                cp.point + up * (sign * gap),
-                ATTRACT,
-                3.0,
-                px,
-            );
+            let (out_from, out_to) =
+                (cp.point + down * (sign * gap), cp.point + down * (sign * reach));
+            let (in_from, in_to) = (cp.point + up * (sign * reach), cp.point + up * (sign * gap));
+            for (name, from, to, colour) in [
+                ("escape direction (λ < 0)", out_from, out_to, ESCAPE),
+                ("attracting direction (λ > 0)", in_from, in_to, ATTRACT),
+            ] {
+                arrow(pui, name, from, to, colour, 3.0, px);
+            }
         }
     }
     // A run of degenerate points along a line (f = x², say, is critical all along x = 0) is

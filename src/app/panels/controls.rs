@@ -2,9 +2,9 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::Command;
-use super::component::{Component, Ctx};
-use super::style::color;
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
+use crate::app::style::color;
 use crate::field::Colormap;
 use crate::scene::{Layout, OptimizerEntry, Rgb, SurfaceChoice};
 use crate::sim::{Builtin, LrSchedule, OptimizerKind, OptimizerSpec, Param, ParamType};

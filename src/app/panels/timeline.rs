@@ -2,8 +2,8 @@
 
 use egui::{RichText, Ui};
 
-use super::Command;
-use super::component::{Component, Ctx};
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
 use crate::scene::SPEED_RANGE;
 
 /// The playback bar (it keeps nothing of its own).

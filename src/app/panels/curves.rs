@@ -8,10 +8,10 @@ use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Ui};
 use egui_plot::{Line, Plot, PlotPoint, PlotPoints, PlotTransform, VLine};
 
-use super::Command;
-use super::component::{Component, Ctx};
-use super::runs::{Runs, Series};
-use super::style::color;
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
+use crate::app::runs::{Runs, Series};
+use crate::app::style::color;
 use crate::scene::Scene;
 
 /// The curves panel's own state.

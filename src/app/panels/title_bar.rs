@@ -3,8 +3,8 @@
 
 use egui::{Color32, RichText, Ui};
 
-use super::component::{Component, Ctx};
-use super::{Command, Panel};
+use crate::app::component::{Component, Ctx};
+use crate::app::{Command, Panel};
 use crate::scene::PRESETS;
 
 /// The title bar (it keeps nothing of its own).

@@ -3,23 +3,36 @@
 //! and the 3-D view in the middle, the windows over them. Each panel reads the same context and
 //! returns commands.
 
+pub mod census;
+pub mod controls;
+pub mod curves;
+pub mod data_panel;
+pub mod file_menu;
+pub mod help;
+pub mod highdim;
+pub mod plot;
+pub mod teach;
+pub mod timeline;
+pub mod title_bar;
+pub mod view3d;
+
 use egui::Ui;
 
 use super::Command;
-use super::census::CensusPanel;
 use super::component::{Component, Ctx};
-use super::controls::Controls;
-use super::curves::Curves;
-use super::data_panel::DataPanel;
-use super::file_menu::FileMenu;
-use super::help::Help;
-use super::highdim::HighDim;
-use super::plot::PlotPanel;
-use super::teach::Teach;
-use super::timeline::Timeline;
-use super::title_bar::TitleBar;
-use super::view3d::{self, View3dPanel};
 use crate::scene::SurfaceChoice;
+use census::CensusPanel;
+use controls::Controls;
+use curves::Curves;
+use data_panel::DataPanel;
+use file_menu::FileMenu;
+use help::Help;
+use highdim::HighDim;
+use plot::PlotPanel;
+use teach::Teach;
+use timeline::Timeline;
+use title_bar::TitleBar;
+use view3d::View3dPanel;
 
 /// Every panel of the app, each with its own state.
 #[derive(Default)]

@@ -7,8 +7,8 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
-use super::component::{Component, Ctx};
-use super::{Command, Panel};
+use crate::app::component::{Component, Ctx};
+use crate::app::{Command, Panel};
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::sim::goe::{MinimaFraction, index_distribution, minima_fractions_with};
 

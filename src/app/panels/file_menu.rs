@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
-use super::Command;
-use super::component::{Component, Ctx};
-use super::export::{Export, ExportSettings};
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
+use crate::app::export::{Export, ExportSettings};
 use crate::figure;
 
 /// The File menu (it keeps nothing: the settings are the app's).

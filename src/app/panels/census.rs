@@ -11,8 +11,8 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Points, Text, VLine};
 
-use super::component::{Component, Ctx};
-use super::{Command, Panel};
+use crate::app::component::{Component, Ctx};
+use crate::app::{Command, Panel};
 use crate::figure::census::spectrum;
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::sim::census::{Census, CensusSettings, MAX_STARTS, low_and_high, spectrum_range};
@@ -157,23 +157,23 @@ impl Component for CensusPanel {
         if !ctx.windows.census {
             return commands;
         }
-        let ctx = ui.ctx().clone();
+        let egui = ui.ctx().clone();
         self.poll();
         if self.result.is_none() && !self.job.busy() && self.error.is_none() {
             // Opened for the first time: show the default census without a click.
-            self.run(&ctx);
+            self.run(&egui);
         }
         if self.job.busy() {
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            egui.request_repaint_after(std::time::Duration::from_millis(100));
         }
         let mut open = true;
-        let screen = ctx.content_rect();
+        let screen = egui.content_rect();
         egui::Window::new("Saddle census: critical points of a real network")
             .open(&mut open)
             // Below the title bar, whose buttons stay reachable.
             .default_pos(screen.left_top() + egui::vec2(24.0, 56.0))
             .default_size([(0.8 * screen.width()).min(1100.0), (0.85 * screen.height()).min(860.0)])
-            .show(&ctx, |ui| self.contents(ui, &mut commands));
+            .show(&egui, |ui| self.contents(ui, &mut commands));
         if !open {
             commands.push(Command::Toggle(Panel::Census));
         }

@@ -5,12 +5,12 @@
 
 use egui::{RichText, Ui};
 
-use super::basins::BasinSettings;
-use super::component::{Component, Ctx};
-use super::narration::{ELLIPSE, GD_CIRCLE, GRADIENT, MOMENTUM, STEP};
-use super::runs::Runs;
-use super::style::color;
-use super::{Command, Panel};
+use crate::app::basins::BasinSettings;
+use crate::app::component::{Component, Ctx};
+use crate::app::narration::{ELLIPSE, GD_CIRCLE, GRADIENT, MOMENTUM, STEP};
+use crate::app::runs::Runs;
+use crate::app::style::color;
+use crate::app::{Command, Panel};
 use crate::scene::Scene;
 use crate::sim::metrics::{Metrics, Standing, Thresholds, race};
 use crate::sim::narrate::num;

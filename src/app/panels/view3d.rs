@@ -13,10 +13,10 @@ use std::sync::{Arc, Mutex};
 
 use egui::{Color32, ColorImage, Rect, Sense, TextureHandle, TextureOptions, Ui, UiBuilder};
 
-use super::Command;
-use super::component::{Component, Ctx};
 use super::plot::PlotPanel;
-use super::runs::ShownRun;
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
+use crate::app::runs::ShownRun;
 use crate::field::FieldStyle;
 use crate::figure::view3d::{
     Camera, CloudRef, DEFAULT_MESH, Marks, Mesh3d, PathRef, Projection, Renderer, TrackRef, View,
