@@ -108,11 +108,12 @@ fn frame(c: &mut Criterion) {
     setup_style(&ctx);
     let mut app = lecture_app();
     warm_up(&ctx, &mut app);
-    app.highdim.open = true;
+    app.apply(losscape::app::Command::Open(losscape::app::Panel::HighDim));
     c.bench_function("frame/saddle while sampling in the background", |b| {
         b.iter(|| {
             // A new seed whenever a sampling may have ended keeps a long job running.
-            app.highdim.seed = app.highdim.seed.wrapping_add(u64::from(app.highdim.busy()) ^ 1);
+            let highdim = &mut app.panels.highdim;
+            highdim.seed = highdim.seed.wrapping_add(u64::from(highdim.busy()) ^ 1);
             let output = ctx.run_ui(input(), |ui| app.show(ui));
             let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
             black_box(primitives)

@@ -189,7 +189,7 @@ fn a_bad_formula_shows_an_error_and_keeps_the_surface() {
     h.get_by_role(Role::MultilineTextInput).type_text(" + (");
     h.run_steps(2);
     let app = h.state();
-    assert!(app.formula_error.is_some(), "the formula box shows an error: {:?}", app.formula_text);
+    assert!(app.formula.error.is_some(), "the formula box shows an error: {:?}", app.formula.text);
     assert_eq!(app.scene.surface, before, "the last good surface stays");
     assert!(
         h.query_by_label_contains("column").is_some(),
@@ -289,7 +289,7 @@ fn ctrl_s_saves_a_numbered_screenshot_and_csv_holds_every_point() {
     let next = losscape::app::export::next_file(&folder, "png").unwrap();
     assert_eq!(next, folder.join("losscape-002.png"));
 
-    let csv = losscape::app::export::tracks_csv(h.state());
+    let csv = losscape::app::export::tracks_csv(&h.state().scene, &h.state().runs);
     let points: usize =
         h.state().runs.table.iter().flatten().flatten().map(|r| r.trajectory.points.len()).sum();
     let mut lines = csv.lines();
@@ -337,7 +337,7 @@ fn the_file_menu_exports_svg_and_gif() {
     h.state_mut().playback.seek(last, last);
     h.run_steps(2);
     assert_eq!(h.state().playback.step, last);
-    let tracks = losscape::app::export::app_tracks(h.state());
+    let tracks = losscape::app::export::app_tracks(&h.state().scene, &h.state().runs);
     let moving = tracks.iter().filter(|t| t.points.len() > 1).count();
     assert!(moving >= 10, "the saddle lesson has {moving} moving runs");
 
@@ -459,9 +459,9 @@ fn the_high_dimensional_window_samples_and_says_where_minima_vanish() {
     let mut h = harness(default_scene());
     h.get(By::new().label_contains("High-D")).click();
     h.run_steps(2);
-    assert!(h.state().highdim.open);
-    h.state_mut().highdim.max_n = 12;
-    h.state_mut().highdim.samples = 2000;
+    assert!(h.state().is_open(Panel::HighDim));
+    h.state_mut().panels.highdim.max_n = 12;
+    h.state_mut().panels.highdim.samples = 2000;
     let mut found = false;
     for _ in 0..400 {
         h.run_steps(1);
@@ -504,7 +504,7 @@ fn the_side_panel_changes_the_scene_only_through_commands() {
     // Toggling the narrate panel from the title bar and closing it with its ✖.
     h.get_by_label("🔎 Narrate").click();
     h.run_steps(2);
-    assert!(h.state().teach.narrate_open);
+    assert!(h.state().is_open(Panel::Narrate));
     h.state_mut().apply(Command::Toggle(Panel::Narrate));
-    assert!(!h.state().teach.narrate_open);
+    assert!(!h.state().is_open(Panel::Narrate));
 }

@@ -44,7 +44,7 @@ fn click(h: &mut Harness<'_, LosscapeApp>, pos: Pos2, button: egui::PointerButto
 
 /// Data units per screen pixel along the data plot's x axis.
 fn data_pixel(h: &Harness<'_, LosscapeApp>) -> f64 {
-    let panel = &h.state().data_panel;
+    let panel = &h.state().panels.data_panel;
     let (a, b) = (panel.screen_pos(0.0, 0.0).unwrap(), panel.screen_pos(1.0, 0.0).unwrap());
     1.0 / f64::from(b.x - a.x)
 }
@@ -61,7 +61,7 @@ fn a_click_in_the_data_panel_adds_a_point_and_the_surface_follows() {
     let t_max = before.iter().map(|r| r[0]).fold(f64::NEG_INFINITY, f64::max);
     let u_min = before.iter().map(|r| r[1]).fold(f64::INFINITY, f64::min);
     let (a, b) = (t_max + 0.3, u_min - 0.3);
-    let pos = h.state().data_panel.screen_pos(a, b).expect("the data panel is drawn");
+    let pos = h.state().panels.data_panel.screen_pos(a, b).expect("the data panel is drawn");
     click(&mut h, pos, egui::PointerButton::Primary);
 
     let after = rows(&h);
@@ -84,7 +84,7 @@ fn a_drag_in_the_data_panel_moves_a_point_and_a_right_click_removes_one() {
     let mut h = harness(lesson("feature-scaling-standardised.json"));
     let before = rows(&h);
     let i = before.len() / 2;
-    let from = h.state().data_panel.screen_pos(before[i][0], before[i][1]).unwrap();
+    let from = h.state().panels.data_panel.screen_pos(before[i][0], before[i][1]).unwrap();
     let to = from + egui::vec2(0.0, -40.0);
     h.hover_at(from);
     h.step();
@@ -105,7 +105,7 @@ fn a_drag_in_the_data_panel_moves_a_point_and_a_right_click_removes_one() {
     assert!((h.state().surface().value(probe) - want).abs() <= 1e-12 * want.max(1.0));
 
     let j = 0;
-    let at = h.state().data_panel.screen_pos(moved[j][0], moved[j][1]).unwrap();
+    let at = h.state().panels.data_panel.screen_pos(moved[j][0], moved[j][1]).unwrap();
     click(&mut h, at, egui::PointerButton::Secondary);
     let removed = rows(&h);
     assert_eq!(removed.len(), moved.len() - 1);

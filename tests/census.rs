@@ -9,7 +9,7 @@ mod common;
 
 use std::process::{Command, Output};
 
-use losscape::app::census::CensusInputs;
+use losscape::app::panels::census::CensusInputs;
 use losscape::figure::census::{Column, census_svg};
 use losscape::sim::net::census::{
     self, Census, CensusSettings, GRAD_TOL, Histogram, Objective, Planar, Semicircle, Start,
@@ -586,24 +586,25 @@ fn the_census_window_runs_a_census_and_shows_its_points() {
         seed,
     };
     // A census long enough to be still under way when the newer one is asked for.
-    h.state_mut().census.inputs = CensusInputs { net: "2-6-1".to_owned(), starts: 2000, ..tiny(1) };
+    h.state_mut().panels.census.inputs =
+        CensusInputs { net: "2-6-1".to_owned(), starts: 2000, ..tiny(1) };
     h.get(By::new().label_contains("Census")).click();
     // The click's command opens the window at the end of that frame; a new window lays itself
     // out invisibly in its first frame.
     h.run_steps(3);
-    assert!(h.state().census.open);
-    assert!(h.state().census.busy(), "opening the window starts a census");
-    h.state_mut().census.inputs = tiny(2);
+    assert!(h.state().is_open(losscape::app::Panel::Census));
+    assert!(h.state().panels.census.busy(), "opening the window starts a census");
+    h.state_mut().panels.census.inputs = tiny(2);
     h.get(By::new().label_contains("Run census")).click();
     for _ in 0..3000 {
         h.run_steps(1);
-        if h.state().census.result().is_some() {
+        if h.state().panels.census.result().is_some() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     h.run_steps(2);
-    let (inputs, census) = h.state().census.result().expect("a census");
+    let (inputs, census) = h.state().panels.census.result().expect("a census");
     assert_eq!(inputs.seed, 2, "the newer request won");
     assert!(!census.points.is_empty());
     let summary = format!("{} critical points —", census.points.len());
@@ -616,9 +617,9 @@ fn the_census_window_runs_a_census_and_shows_its_points() {
         census::network_census(&net, &CensusSettings::new(12, 2), &Progress::default()).unwrap();
     assert_eq!(&direct, census);
     // A network too large for a census is refused with a message, not started.
-    h.state_mut().census.inputs.net = "2-64-64-1".to_owned();
+    h.state_mut().panels.census.inputs.net = "2-64-64-1".to_owned();
     h.get(By::new().label_contains("Run census")).click();
     h.run_steps(2);
-    assert!(!h.state().census.busy());
+    assert!(!h.state().panels.census.busy());
     assert!(h.query(By::new().label_contains("at most 400")).is_some());
 }

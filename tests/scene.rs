@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 
 use losscape::app::LosscapeApp;
-use losscape::app::export::open_scene;
 use losscape::field::Colormap;
 use losscape::scene::{Layout, OptimizerEntry, PRESETS, Rgb, Scene, SceneError, SurfaceChoice};
 use losscape::sim::{Builtin, Domain, Noise, OptimizerKind, Param};
@@ -175,7 +174,7 @@ fn a_formula_that_does_not_parse_is_refused_by_name_and_column() {
     // Opened in the app, it changes nothing and the status says why.
     let mut app = LosscapeApp::new(PRESETS[4].scene().unwrap());
     let before = app.scene.clone();
-    assert!(open_scene(&mut app, &path).is_none(), "no command to load");
+    assert!(app.open_scene(&path).is_none(), "no command to load");
     assert_eq!(app.scene, before);
     let status = app.status.clone().unwrap_or_default();
     for needle in ["bad-formula.json", "surface.formula", "column 7"] {
@@ -205,14 +204,14 @@ fn a_bad_file_leaves_the_app_scene_as_it_was() {
     let before = app.scene.clone();
     let path = tmp("broken.json");
     std::fs::write(&path, "{ \"version\": 1, \"surface\": ").unwrap();
-    assert!(open_scene(&mut app, &path).is_none(), "no command to load");
+    assert!(app.open_scene(&path).is_none(), "no command to load");
     assert_eq!(app.scene, before);
     let status = app.status.clone().unwrap_or_default();
     assert!(status.contains("broken.json"), "the status names the file: {status}");
     // A good file gives the command that loads it.
     let good_path = tmp("good.json");
     PRESETS[2].scene().unwrap().save(&good_path).unwrap();
-    assert!(open_scene(&mut app, &good_path).is_some());
+    assert!(app.open_scene(&good_path).is_some());
 }
 
 #[test]

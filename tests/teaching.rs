@@ -340,13 +340,13 @@ fn the_narrate_and_race_panels_open_from_the_keyboard() {
     assert!(h.query_all_by_label_contains("1 plateau").count() >= 1);
     h.key_press(Key::P);
     h.run_steps(2);
-    assert!(h.state().presenter && !h.state().show_panels);
+    assert!(h.state().presenter && !h.state().is_open(losscape::app::Panel::SidePanels));
     assert!((h.ctx.zoom_factor() - losscape::app::PRESENTER_ZOOM).abs() < 1e-6);
     let caption = h.state().scene.caption.clone();
     assert!(h.query_by_label_contains(&caption).is_some(), "the caption, large");
     h.key_press(Key::P);
     h.run_steps(2);
-    assert!(!h.state().presenter && h.state().show_panels);
+    assert!(!h.state().presenter && h.state().is_open(losscape::app::Panel::SidePanels));
     assert!((h.ctx.zoom_factor() - 1.0).abs() < 1e-6);
     // Ctrl + scales the whole UI, Ctrl − scales it back.
     h.key_press_modifiers(egui::Modifiers::COMMAND, Key::Plus);
@@ -364,19 +364,19 @@ fn the_basin_map_is_computed_in_the_background() {
     scene.domain = None;
     scene.optimizers.retain(|o| o.spec.kind() == OptimizerKind::Adam);
     let mut h = harness(scene);
-    h.state_mut().teach.basins.grid = 48;
+    h.state_mut().basins.settings.grid = 48;
     let (surface, scene) = (h.state().surface().clone(), h.state().scene.clone());
     let ctx = h.ctx.clone();
-    h.state_mut().teach.basins.start(&scene, &surface, Builtin::Himmelblau.domain(), &ctx);
-    assert!(h.state().teach.basins.busy());
+    h.state_mut().basins.start(&scene, &surface, Builtin::Himmelblau.domain(), &ctx);
+    assert!(h.state().basins.busy());
     let mut frames = 0;
-    while h.state().teach.basins.busy() {
+    while h.state().basins.busy() {
         h.step();
         frames += 1;
         assert!(frames < 10_000, "the map never arrived");
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
-    let result = h.state().teach.basins.result.as_ref().expect("a map");
+    let result = h.state().basins.result.as_ref().expect("a map");
     let (at, moving, diverged) = result.map.counts();
     assert_eq!(
         at.iter().filter(|&&n| n > 0).count() + usize::from(moving > 0) + usize::from(diverged > 0),
@@ -401,20 +401,20 @@ fn the_basins_panel_opens_and_computes_from_its_button() {
     h.key_press(Key::B);
     h.run_steps(3);
     assert!(h.query_by_label_contains("Colour every point of the view").is_some());
-    assert_eq!(h.state().teach.basins.dtype, Dtype::Float64, "exact by default");
+    assert_eq!(h.state().basins.settings.dtype, Dtype::Float64, "exact by default");
     h.get_by_label("float32").click();
     h.run_steps(2);
     h.get_by_label("Compute").click();
     h.run_steps(2);
     let mut frames = 0;
-    while h.state().teach.basins.result.is_none() {
+    while h.state().basins.result.is_none() {
         h.step();
         frames += 1;
         assert!(frames < 10_000, "the map never arrived");
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
     h.run_steps(2);
-    let map = &h.state().teach.basins.result.as_ref().expect("a map").map;
+    let map = &h.state().basins.result.as_ref().expect("a map").map;
     assert_eq!(map.job.dtype, Dtype::Float32, "computed in the dtype chosen");
     assert!(map.ends.iter().all(|(p, _)| p.x == f64::from(p.x as f32)));
     assert!(
@@ -426,7 +426,7 @@ fn the_basins_panel_opens_and_computes_from_its_button() {
     assert!(h.query_by_label_contains(moved).is_none(), "the map covers the view");
     // Zoom in: the map stays where it was computed, and the panel says so.
     h.state_mut().scene.domain = Some(losscape::sim::Domain::new(-1.0, 1.0, -1.0, 1.0).unwrap());
-    h.state_mut().plot.reset_view = true;
+    h.state_mut().apply(losscape::app::Command::ResetView);
     h.run_steps(3);
     assert!(h.query_by_label_contains(moved).is_some(), "a stale map is flagged");
 }

@@ -388,8 +388,8 @@ fn v_toggles_the_3d_view_and_a_drag_orbits_it() {
     h.key_press(Key::V);
     h.run_steps(2);
     assert_eq!(h.state().scene.view.projection.mode, ViewMode::Surface);
-    let rect = h.state().view3d.rect.expect("the 3-D view was drawn");
-    let before = h.state().view3d.camera;
+    let rect = h.state().panels.view3d.rect.expect("the 3-D view was drawn");
+    let before = h.state().panels.view3d.camera;
     let from = rect.center();
     let to = from + egui::vec2(100.0, 40.0);
     h.hover_at(from);
@@ -402,16 +402,16 @@ fn v_toggles_the_3d_view_and_a_drag_orbits_it() {
     }
     h.drop_at(to);
     h.run_steps(2);
-    let after = h.state().view3d.camera;
+    let after = h.state().panels.view3d.camera;
     assert!(after.azimuth < before.azimuth - 10.0, "{before:?} → {after:?}");
     assert!(after.elevation > before.elevation + 5.0, "{before:?} → {after:?}");
     // The scene remembers the angles.
     assert_eq!(h.state().scene.view.projection.azimuth, after.azimuth);
     // A click on the surface adds a start point there (once a frame has been drawn: the
     // picture is drawn in the background).
-    h.state_mut().view3d.settle();
+    h.state_mut().panels.view3d.settle();
     h.run_steps(2);
-    assert!(h.state().view3d.full_frames > 0, "a frame was drawn and shown");
+    assert!(h.state().panels.view3d.full_frames > 0, "a frame was drawn and shown");
     let starts = h.state().scene.starts.len();
     let at = rect.center();
     h.hover_at(at);

@@ -29,7 +29,7 @@ const HEAD_RADIUS: f32 = 2.6;
 /// What a cloud depends on: the surface, the cloud, the domain it spreads over, and the
 /// enabled optimizers (index and spec).
 #[derive(Clone, Debug, PartialEq)]
-struct Key {
+struct CloudKey {
     surface: u64,
     cloud: Cloud,
     domain: Domain,
@@ -44,7 +44,7 @@ type Flights = Vec<(usize, CloudRuns)>;
 
 /// The cloud's state.
 pub struct CloudView {
-    key: Option<Key>,
+    key: Option<CloudKey>,
     starts: Arc<Vec<Point>>,
     /// The runs where the last frame left them, so that the next frame forward costs only the
     /// steps between (lent to the job computing a frame, and handed back with it).
@@ -125,7 +125,7 @@ impl CloudView {
             .filter(|(_, e)| e.enabled)
             .map(|(i, e)| (i, e.spec))
             .collect();
-        let key = Key {
+        let key = CloudKey {
             surface: surface_id,
             cloud,
             domain: scene.domain(),

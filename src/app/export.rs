@@ -9,9 +9,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use egui::{RichText, Ui};
-
-use super::{Command, LosscapeApp};
+use super::Command;
+use super::runs::Runs;
 use crate::figure::anim::Animation;
 use crate::figure::svg::Layers;
 use crate::figure::{self, Figure, Layout, Track, legend_labels, raster};
@@ -161,15 +160,29 @@ impl Exporter {
     }
 }
 
+/// What an export shows: the scene, its surface and runs, where the map is, the step.
+pub struct Shown<'a> {
+    /// The scene.
+    pub scene: &'a Scene,
+    /// Its surface.
+    pub surface: &'a SurfaceDef,
+    /// Its runs, already computed.
+    pub runs: &'a Runs,
+    /// Where the map was on screen and what it showed (none before it was drawn).
+    pub transform: Option<egui_plot::PlotTransform>,
+    /// The playback step.
+    pub step: usize,
+}
+
 /// The tracks the app shows: every enabled optimizer's runs, in legend order.
-pub fn app_tracks(app: &LosscapeApp) -> Vec<Track> {
-    let labels = legend_labels(&app.scene);
+pub fn app_tracks(scene: &Scene, runs: &Runs) -> Vec<Track> {
+    let labels = legend_labels(scene);
     let mut tracks = Vec::new();
-    for (i, entry) in app.scene.optimizers.iter().enumerate() {
+    for (i, entry) in scene.optimizers.iter().enumerate() {
         if !entry.enabled {
             continue;
         }
-        if let Some(Some(runs)) = app.runs.table.get(i) {
+        if let Some(Some(runs)) = runs.table.get(i) {
             tracks.extend(runs.iter().map(|r| {
                 Track::thinned(&labels[i], entry.color, &r.trajectory, r.stride, r.last_step())
             }));
@@ -180,8 +193,8 @@ pub fn app_tracks(app: &LosscapeApp) -> Vec<Track> {
 
 /// The figure of what the plot shows now: its view, its size (plus room for axes and title),
 /// the current step; at `density` device pixels per point.
-fn snapshot(app: &LosscapeApp, density: f32) -> Snapshot {
-    let (view, size) = match &app.plot.transform {
+fn snapshot(shown: &Shown<'_>, density: f32) -> Snapshot {
+    let (view, size) = match &shown.transform {
         Some(t) => {
             let b = t.bounds();
             let view = Domain::new(b.min()[0], b.max()[0], b.min()[1], b.max()[1]).ok();
@@ -193,14 +206,14 @@ fn snapshot(app: &LosscapeApp, density: f32) -> Snapshot {
     let (width, height) = figure::size_around_frame(
         f64::from(size.x.max(240.0)),
         f64::from(size.y.max(160.0)),
-        !app.scene.caption.is_empty(),
+        !shown.scene.caption.is_empty(),
     );
     Snapshot {
-        scene: app.scene.clone(),
-        surface: app.surface.clone(),
-        tracks: app_tracks(app),
+        scene: shown.scene.clone(),
+        surface: shown.surface.clone(),
+        tracks: app_tracks(shown.scene, shown.runs),
         layout: Layout { width, height, density, view },
-        step: app.playback.step,
+        step: shown.step,
     }
 }
 
@@ -220,11 +233,11 @@ pub fn next_file(folder: &Path, ext: &str) -> Result<PathBuf, String> {
 }
 
 /// The trajectories as CSV: `optimizer,start,step,x,y,loss`, full float64 precision.
-pub fn tracks_csv(app: &LosscapeApp) -> String {
-    let labels = legend_labels(&app.scene);
+pub fn tracks_csv(scene: &Scene, runs: &Runs) -> String {
+    let labels = legend_labels(scene);
     let mut out = String::from("optimizer,start,step,x,y,loss\n");
-    for (i, entry) in app.scene.optimizers.iter().enumerate() {
-        let Some(Some(runs)) = app.runs.table.get(i).filter(|_| entry.enabled) else { continue };
+    for (i, entry) in scene.optimizers.iter().enumerate() {
+        let Some(Some(runs)) = runs.table.get(i).filter(|_| entry.enabled) else { continue };
         let name = labels[i].replace(['"', ','], " ");
         for (s, run) in runs.iter().enumerate() {
             for (i, p) in run.trajectory.points.iter().enumerate() {
@@ -239,126 +252,124 @@ pub fn tracks_csv(app: &LosscapeApp) -> String {
     out
 }
 
-/// Starts an export.
-pub fn export(app: &mut LosscapeApp, ctx: &egui::Context, what: Export) {
-    let folder = PathBuf::from(&app.exporter.settings.folder);
-    let settings = app.exporter.settings.clone();
-    match what {
-        Export::Screenshot if settings.whole_window => {
-            let outbox = Arc::clone(&app.exporter.outbox);
-            ctx.request_screenshot(move |image| {
-                let message = next_file(&folder, "png").and_then(|path| {
-                    let [w, h] = image.size;
-                    let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-                    raster::encode_rgba_png(&rgba, w as u32, h as u32)
-                        .and_then(|png| figure::write_atomic(&path, &png))
-                        .map(|()| format!("saved {}", path.display()))
-                        .map_err(|e| e.to_string())
-                });
-                if let Ok(mut o) = outbox.lock() {
-                    o.messages.push(message.unwrap_or_else(|e| format!("screenshot failed: {e}")));
-                }
-            });
-            ctx.request_repaint();
-        }
-        Export::Screenshot | Export::CopyImage | Export::Svg | Export::Gif => {
-            let density =
-                if what == Export::Svg { 1.0 } else { f32::from(settings.scale.clamp(1, 2)) };
-            let snap = snapshot(app, density);
-            let outbox = Arc::clone(&app.exporter.outbox);
-            app.exporter.spawn(move || {
-                let mut fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)
-                    .map_err(|e| e.to_string())?;
-                let err = |e: figure::FigureError| e.to_string();
-                if snap.scene.cloud.is_some() {
-                    // The cloud at the steps this export shows, as the command line does.
-                    let last = snap.scene.steps;
-                    let steps = match what {
-                        Export::Gif => Animation {
-                            from: settings.gif_from.min(last),
-                            to: settings.gif_to.unwrap_or(last).min(last),
-                            frames: settings.gif_frames.clamp(1, figure::anim::MAX_FRAMES),
-                            fps: 20.0,
-                        }
-                        .steps(last),
-                        _ => figure::CloudFrames::steps_for_still(snap.step.min(last), last),
-                    };
-                    fig.cloud = figure::CloudFrames::compute(&snap.scene, &snap.surface, &steps)
-                        .map_err(err)?;
-                }
-                let (ext, bytes) = match what {
-                    Export::CopyImage => {
-                        let pixmap = raster::render(&fig, Some(snap.step)).map_err(err)?;
-                        let size = [pixmap.width() as usize, pixmap.height() as usize];
-                        let image = egui::ColorImage::from_rgba_premultiplied(size, pixmap.data());
-                        if let Ok(mut o) = outbox.lock() {
-                            o.clipboard = Some(image);
-                        }
-                        return Ok("image copied to the clipboard".to_owned());
-                    }
-                    Export::Svg => (
-                        "svg",
-                        figure::svg::to_svg(&fig, Some(snap.step), Layers::ALL)
-                            .map_err(err)?
-                            .into_bytes(),
-                    ),
-                    Export::Gif => {
-                        let last = fig.last_step();
-                        let anim = Animation {
-                            from: settings.gif_from.min(last),
-                            to: settings.gif_to.unwrap_or(last).min(last),
-                            frames: settings.gif_frames.clamp(1, figure::anim::MAX_FRAMES),
-                            fps: settings.gif_fps.clamp(0.5, 60.0),
-                        };
-                        let mut bytes = Vec::new();
-                        figure::anim::to_gif(&fig, &anim, &mut bytes).map_err(err)?;
-                        ("gif", bytes)
-                    }
-                    _ => ("png", raster::to_png(&fig, Some(snap.step)).map_err(err)?),
+/// The animation the settings ask for, over runs whose last step is `last`.
+fn animation(settings: &ExportSettings, last: usize, fps: f64) -> Animation {
+    Animation {
+        from: settings.gif_from.min(last),
+        to: settings.gif_to.unwrap_or(last).min(last),
+        frames: settings.gif_frames.clamp(1, figure::anim::MAX_FRAMES),
+        fps,
+    }
+}
+
+impl Exporter {
+    /// Starts exporting `what` of what the app `shown` shows.
+    pub fn export(&mut self, ctx: &egui::Context, what: Export, shown: &Shown<'_>) {
+        let folder = PathBuf::from(&self.settings.folder);
+        match what {
+            Export::Screenshot if self.settings.whole_window => self.screenshot_window(ctx, folder),
+            Export::Screenshot | Export::CopyImage | Export::Svg | Export::Gif => {
+                let density = if what == Export::Svg {
+                    1.0
+                } else {
+                    f32::from(self.settings.scale.clamp(1, 2))
                 };
-                let path = next_file(&folder, ext)?;
-                figure::write_atomic(&path, &bytes).map_err(err)?;
-                Ok(format!("saved {}", path.display()))
-            });
+                let snap = snapshot(shown, density);
+                let outbox = Arc::clone(&self.outbox);
+                let settings = self.settings.clone();
+                self.spawn(move || export_figure(snap, what, &settings, &folder, &outbox));
+            }
+            Export::Csv => {
+                let csv = tracks_csv(shown.scene, shown.runs);
+                self.spawn(move || {
+                    let path = next_file(&folder, "csv")?;
+                    figure::write_atomic(&path, csv.as_bytes()).map_err(|e| e.to_string())?;
+                    Ok(format!("saved {}", path.display()))
+                });
+            }
         }
-        Export::Csv => {
-            let csv = tracks_csv(app);
-            app.exporter.spawn(move || {
-                let path = next_file(&folder, "csv")?;
-                figure::write_atomic(&path, csv.as_bytes()).map_err(|e| e.to_string())?;
-                Ok(format!("saved {}", path.display()))
+    }
+
+    /// A PNG of the whole window, as egui hands it over after the next frame.
+    fn screenshot_window(&mut self, ctx: &egui::Context, folder: PathBuf) {
+        let outbox = Arc::clone(&self.outbox);
+        ctx.request_screenshot(move |image| {
+            let message = next_file(&folder, "png").and_then(|path| {
+                let [w, h] = image.size;
+                let rgba: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+                raster::encode_rgba_png(&rgba, w as u32, h as u32)
+                    .and_then(|png| figure::write_atomic(&path, &png))
+                    .map(|()| format!("saved {}", path.display()))
+                    .map_err(|e| e.to_string())
             });
-        }
+            if let Ok(mut o) = outbox.lock() {
+                o.messages.push(message.unwrap_or_else(|e| format!("screenshot failed: {e}")));
+            }
+        });
+        ctx.request_repaint();
     }
 }
 
-/// Loads a scene file; a bad one leaves the current scene and says why.
-pub fn open_scene(app: &mut LosscapeApp, path: &Path) -> Option<Command> {
-    match Scene::load(path) {
-        Ok(scene) => {
-            app.status = Some(format!("opened {}", path.display()));
-            Some(Command::LoadScene(Box::new(scene)))
-        }
-        Err(e) => {
-            app.status = Some(format!("scene not loaded: {e}"));
-            None
-        }
+/// Paints the figure of `snap` and writes it to the next free file in `folder` (or puts it on
+/// the clipboard): what an export thread does.
+fn export_figure(
+    snap: Snapshot,
+    what: Export,
+    settings: &ExportSettings,
+    folder: &Path,
+    outbox: &Mutex<Outbox>,
+) -> Result<String, String> {
+    let mut fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)
+        .map_err(|e| e.to_string())?;
+    let err = |e: figure::FigureError| e.to_string();
+    if snap.scene.cloud.is_some() {
+        // The cloud at the steps this export shows, as the command line does.
+        let last = snap.scene.steps;
+        let steps = match what {
+            Export::Gif => animation(settings, last, 20.0).steps(last),
+            _ => figure::CloudFrames::steps_for_still(snap.step.min(last), last),
+        };
+        fig.cloud =
+            figure::CloudFrames::compute(&snap.scene, &snap.surface, &steps).map_err(err)?;
     }
+    let (ext, bytes) = match what {
+        Export::CopyImage => {
+            let pixmap = raster::render(&fig, Some(snap.step)).map_err(err)?;
+            let size = [pixmap.width() as usize, pixmap.height() as usize];
+            let image = egui::ColorImage::from_rgba_premultiplied(size, pixmap.data());
+            if let Ok(mut o) = outbox.lock() {
+                o.clipboard = Some(image);
+            }
+            return Ok("image copied to the clipboard".to_owned());
+        }
+        Export::Svg => (
+            "svg",
+            figure::svg::to_svg(&fig, Some(snap.step), Layers::ALL).map_err(err)?.into_bytes(),
+        ),
+        Export::Gif => {
+            let anim = animation(settings, fig.last_step(), settings.gif_fps.clamp(0.5, 60.0));
+            let mut bytes = Vec::new();
+            figure::anim::to_gif(&fig, &anim, &mut bytes).map_err(err)?;
+            ("gif", bytes)
+        }
+        _ => ("png", raster::to_png(&fig, Some(snap.step)).map_err(err)?),
+    };
+    let path = next_file(folder, ext)?;
+    figure::write_atomic(&path, &bytes).map_err(err)?;
+    Ok(format!("saved {}", path.display()))
 }
 
-/// Saves the scene atomically to the settings' scene file.
-pub fn save_scene(app: &mut LosscapeApp) {
-    let path = PathBuf::from(&app.exporter.settings.scene_file);
+/// Saves `scene` atomically to `path`; what happened, for the status line.
+pub fn save_scene(scene: &Scene, path: &Path) -> String {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
         && let Err(e) = crate::platform::create_dir_all(dir)
     {
-        app.status = Some(format!("scene not saved: {}: {e}", dir.display()));
-        return;
+        return format!("scene not saved: {}: {e}", dir.display());
     }
-    app.status = Some(match app.scene.save(&path) {
+    match scene.save(path) {
         Ok(()) => format!("saved {}", path.display()),
         Err(e) => format!("scene not saved: {e}"),
-    });
+    }
 }
 
 /// Scene files dropped onto the window: the last `.json` one is loaded.
@@ -369,99 +380,4 @@ pub fn dropped_scene(ctx: &egui::Context) -> Option<Command> {
         p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"))
     })?;
     Some(Command::OpenScene(path))
-}
-
-impl Exporter {
-    /// The "File" menu: exports and scene files as commands, the export settings edited here.
-    pub fn menu(&mut self, ui: &mut Ui) -> Vec<Command> {
-        let mut commands = Vec::new();
-        ui.menu_button(RichText::new("🗁 File").heading(), |ui| {
-            ui.set_min_width(320.0);
-            let item =
-                |ui: &mut Ui, text: &str, hint: &str| ui.button(text).on_hover_text(hint).clicked();
-            if item(
-                ui,
-                "📷 Screenshot    Ctrl+S",
-                "Save a PNG of the plot (or the window) in the folder below",
-            ) {
-                commands.push(Command::Export(Export::Screenshot));
-                ui.close();
-            }
-            if item(ui, "📋 Copy image", "Put a PNG of the plot on the clipboard") {
-                commands.push(Command::Export(Export::CopyImage));
-                ui.close();
-            }
-            if item(
-                ui,
-                "Export SVG",
-                "The plot as vectors: heatmap image, contours and trajectories as paths",
-            ) {
-                commands.push(Command::Export(Export::Svg));
-                ui.close();
-            }
-            if item(ui, "Export GIF", "Animate the runs over the step range below") {
-                commands.push(Command::Export(Export::Gif));
-                ui.close();
-            }
-            if item(ui, "Export CSV", "optimizer,start,step,x,y,loss for every trajectory") {
-                commands.push(Command::Export(Export::Csv));
-                ui.close();
-            }
-            ui.separator();
-            let s = &mut self.settings;
-            ui.label("Folder");
-            ui.text_edit_singleline(&mut s.folder);
-            ui.horizontal(|ui| {
-                ui.label("Screenshot of");
-                ui.radio_value(&mut s.whole_window, false, "plot");
-                ui.radio_value(&mut s.whole_window, true, "window");
-            });
-            ui.horizontal(|ui| {
-                ui.label("Plot resolution");
-                ui.radio_value(&mut s.scale, 1, "1×");
-                ui.radio_value(&mut s.scale, 2, "2×");
-            });
-            ui.horizontal(|ui| {
-                ui.label("GIF steps from");
-                ui.add(egui::DragValue::new(&mut s.gif_from).range(0..=crate::scene::MAX_STEPS));
-                let mut to = s.gif_to.unwrap_or(0);
-                let mut to_end = s.gif_to.is_none();
-                ui.label("to");
-                ui.add_enabled(
-                    !to_end,
-                    egui::DragValue::new(&mut to).range(0..=crate::scene::MAX_STEPS),
-                );
-                ui.checkbox(&mut to_end, "end");
-                s.gif_to = (!to_end).then_some(to);
-            });
-            ui.horizontal(|ui| {
-                ui.label("GIF frames");
-                ui.add(egui::DragValue::new(&mut s.gif_frames).range(1..=figure::anim::MAX_FRAMES));
-                ui.label("fps");
-                ui.add(egui::DragValue::new(&mut s.gif_fps).range(0.5..=60.0));
-            });
-            ui.separator();
-            ui.label("Scene file");
-            ui.text_edit_singleline(&mut self.settings.scene_file);
-            ui.horizontal(|ui| {
-                if ui
-                    .button("💾 Save scene")
-                    .on_hover_text("Write the whole setting as JSON")
-                    .clicked()
-                {
-                    commands.push(Command::SaveScene);
-                    ui.close();
-                }
-                if ui
-                    .button("🗁 Open scene")
-                    .on_hover_text("Or drop a scene file onto the window")
-                    .clicked()
-                {
-                    commands.push(Command::OpenScene(PathBuf::from(&self.settings.scene_file)));
-                    ui.close();
-                }
-            });
-        });
-        commands
-    }
 }

@@ -43,14 +43,14 @@ impl Request {
     }
 }
 
-struct Computed {
+struct SampledField {
     request: Request,
     layers: Option<FieldLayers>,
 }
 
 /// What is on screen and what is being computed.
 pub struct FieldView {
-    job: JobSlot<Computed>,
+    job: JobSlot<SampledField>,
     pending: Option<Request>,
     shown: Option<Shown>,
 }
@@ -133,7 +133,7 @@ impl FieldView {
                     &request.style,
                 )
                 .ok();
-                Ok(Computed { request, layers })
+                Ok(SampledField { request, layers })
             },
         );
     }
@@ -142,7 +142,7 @@ impl FieldView {
     pub fn poll(&mut self, ctx: &egui::Context) {
         let Some((outcome, _)) = self.job.poll() else { return };
         self.pending = None;
-        let Outcome::Done(Computed { request, layers }) = outcome else { return };
+        let Outcome::Done(SampledField { request, layers }) = outcome else { return };
         let Some(layers) = layers else { return };
         let (nx, ny) = (layers.field.nx(), layers.field.ny());
         let image = egui::ColorImage::from_rgba_unmultiplied([nx, ny], &layers.rgba);

@@ -154,6 +154,14 @@ impl NetworkBuild {
     }
 }
 
+/// The flat surface shown while a network landscape trains.
+pub fn placeholder() -> crate::sim::SurfaceDef {
+    use crate::sim::{Builtin, Formula, SurfaceDef};
+    Formula::parse("0")
+        .map(|f| SurfaceDef::Formula(Arc::new(f)))
+        .unwrap_or(SurfaceDef::Builtin(Builtin::Saddle))
+}
+
 /// Draws a network slice's projected training path on the map: a white line from θ₀ (a ring)
 /// to the trained θ (a dot).
 pub fn draw_path(pui: &mut egui_plot::PlotUi, path: &crate::figure::Track) {

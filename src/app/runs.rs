@@ -25,9 +25,10 @@ use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Slice
 use crate::scene::Scene;
 use crate::sim::{Noise, OptimizerSpec, Point, SurfaceDef, Trajectory, simulate_many_thinned};
 
-/// One computed run.
+/// One run as the app shows it: its trajectory (thinned when the budget asks) and its
+/// simplified series, cached per zoom level.
 #[derive(Debug)]
-pub struct Run {
+pub struct ShownRun {
     /// The simulated trajectory: every point, or every `stride`-th and the last one.
     pub trajectory: Trajectory,
     /// The steps between two stored points (1: every point is stored).
@@ -83,7 +84,7 @@ pub fn new_frame() {
     SIMPLIFY_ALLOWANCE.store(SIMPLIFY_POINTS_PER_FRAME, Ordering::Relaxed);
 }
 
-impl Run {
+impl ShownRun {
     fn new(trajectory: Trajectory, stride: usize, steps: usize) -> Self {
         let last_step = match trajectory.diverged_at {
             Some(k) => k.saturating_sub(1),
@@ -186,7 +187,7 @@ impl Run {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-struct Key {
+struct RunKey {
     surface: u64,
     start: [u64; 2],
     spec: String,
@@ -195,7 +196,7 @@ struct Key {
     stride: usize,
 }
 
-impl Key {
+impl RunKey {
     fn new(
         surface: u64,
         start: Point,
@@ -216,18 +217,18 @@ impl Key {
 }
 
 /// The runs of a scene: `table[optimizer][start]`, `None` for a disabled optimizer.
-type Table = Vec<Option<Vec<Arc<Run>>>>;
+type Table = Vec<Option<Vec<Arc<ShownRun>>>>;
 
 /// What a runs job hands back.
-struct Computed {
+struct ComputedRuns {
     table: Table,
-    cache: HashMap<Key, Arc<Run>>,
+    cache: HashMap<RunKey, Arc<ShownRun>>,
     plan: Plan,
 }
 
 /// The runs of the current scene, and the job computing the next ones.
 pub struct Runs {
-    cache: HashMap<Key, Arc<Run>>,
+    cache: HashMap<RunKey, Arc<ShownRun>>,
     /// Per optimizer entry, per start point.
     pub table: Table,
     /// The longest run's last step.
@@ -238,9 +239,11 @@ pub struct Runs {
     pub plan: Plan,
     /// Bytes of trajectory data the runs may keep ([`budget::TRAJECTORY_BYTES`]).
     pub budget_bytes: usize,
-    job: JobSlot<Computed>,
+    job: JobSlot<ComputedRuns>,
     /// Whether the runs on screen are the ones the scene asks for.
     current: bool,
+    /// The scene and surface the runs were last asked for.
+    asked: Option<(Scene, u64)>,
 }
 
 impl Default for Runs {
@@ -255,6 +258,7 @@ impl Default for Runs {
             // Background: the heatmap (interactive) must not wait behind a long scene.
             job: JobSlot::new("runs", Priority::Background),
             current: false,
+            asked: None,
         }
     }
 }
@@ -279,6 +283,39 @@ impl Runs {
         Ok(())
     }
 
+    /// Asks for the runs of `scene` when their inputs changed since the last request (cheap
+    /// when nothing did). A scene beyond the budget is refused: its start points, optimizers
+    /// and steps go back to the last ones asked for, and the message says why.
+    pub fn refresh(
+        &mut self,
+        scene: &mut Scene,
+        surface: &SurfaceDef,
+        surface_id: u64,
+        wake: impl Fn() + Send + 'static,
+    ) -> Option<String> {
+        let inputs_changed = match &self.asked {
+            Some((last, id)) => *id != surface_id || !same_inputs(last, scene),
+            None => true,
+        };
+        if !inputs_changed {
+            return None;
+        }
+        match self.request(scene, surface, surface_id, wake) {
+            Ok(()) => {
+                self.asked = Some((scene.clone(), surface_id));
+                None
+            }
+            Err(e) => {
+                if let Some((last, _)) = &self.asked {
+                    scene.starts.clone_from(&last.starts);
+                    scene.optimizers.clone_from(&last.optimizers);
+                    scene.steps = last.steps;
+                }
+                Some(e.to_string())
+            }
+        }
+    }
+
     /// Takes the runs the job computed, if it has finished: returns `Some(Ok(()))` when new runs
     /// arrived, `Some(Err(message))` when the job failed.
     pub fn poll(&mut self) -> Option<Result<(), String>> {
@@ -301,7 +338,7 @@ impl Runs {
         }
     }
 
-    fn install(&mut self, computed: Computed) {
+    fn install(&mut self, computed: ComputedRuns) {
         self.table = computed.table;
         self.cache = computed.cache;
         self.plan = computed.plan;
@@ -332,6 +369,14 @@ impl Runs {
     }
 }
 
+/// Whether two scenes give the same runs (the view and playback speed do not matter).
+fn same_inputs(a: &Scene, b: &Scene) -> bool {
+    a.starts == b.starts
+        && a.optimizers == b.optimizers
+        && a.steps == b.steps
+        && a.surface == b.surface
+}
+
 /// Runs per unit of parallel work: one lockstep group of the simulator.
 const RUNS_PER_TASK: usize = 8;
 
@@ -342,14 +387,14 @@ struct ComputeRuns {
     scene: Scene,
     surface: SurfaceDef,
     surface_id: u64,
-    cache: HashMap<Key, Arc<Run>>,
+    cache: HashMap<RunKey, Arc<ShownRun>>,
     plan: Plan,
     /// The tasks ([`ComputeRuns::plan_tasks`]), planned by the first slice: on the job's
     /// thread, not the caller's.
     tasks: Option<Vec<(usize, Vec<Point>)>>,
     /// The tasks done so far, and their runs.
     done: usize,
-    fresh: Vec<(Key, Arc<Run>)>,
+    fresh: Vec<(RunKey, Arc<ShownRun>)>,
 }
 
 impl ComputeRuns {
@@ -357,7 +402,7 @@ impl ComputeRuns {
         scene: Scene,
         surface: SurfaceDef,
         surface_id: u64,
-        cache: HashMap<Key, Arc<Run>>,
+        cache: HashMap<RunKey, Arc<ShownRun>>,
         plan: Plan,
     ) -> Self {
         Self { scene, surface, surface_id, cache, plan, tasks: None, done: 0, fresh: Vec::new() }
@@ -378,9 +423,9 @@ impl ComputeRuns {
         tasks
     }
 
-    fn key(&self, entry: &crate::scene::OptimizerEntry, start: Point) -> Key {
+    fn key(&self, entry: &crate::scene::OptimizerEntry, start: Point) -> RunKey {
         let scene = &self.scene;
-        Key::new(self.surface_id, start, &entry.spec, entry.noise, scene.steps, self.plan.stride)
+        RunKey::new(self.surface_id, start, &entry.spec, entry.noise, scene.steps, self.plan.stride)
     }
 
     /// Computes `tasks` in parallel: their runs, in the order of the tasks.
@@ -388,7 +433,7 @@ impl ComputeRuns {
         &self,
         tasks: &[(usize, Vec<Point>)],
         progress: &Progress,
-    ) -> Result<Vec<(Key, Arc<Run>)>, Cancelled> {
+    ) -> Result<Vec<(RunKey, Arc<ShownRun>)>, Cancelled> {
         let (scene, stride) = (&self.scene, self.plan.stride);
         tasks
             .par_iter()
@@ -407,7 +452,9 @@ impl ComputeRuns {
                 Ok(chunk
                     .iter()
                     .zip(runs)
-                    .map(|(&s, t)| (self.key(entry, s), Arc::new(Run::new(t, stride, scene.steps))))
+                    .map(|(&s, t)| {
+                        (self.key(entry, s), Arc::new(ShownRun::new(t, stride, scene.steps)))
+                    })
                     .collect())
             })
             .collect::<Result<Vec<Vec<_>>, Cancelled>>()
@@ -416,7 +463,7 @@ impl ComputeRuns {
 
     /// The table of the scene's runs from the cached and the fresh ones; the cache keeps those
     /// in use.
-    fn finish(&mut self) -> Computed {
+    fn finish(&mut self) -> ComputedRuns {
         let mut all = std::mem::take(&mut self.cache);
         all.extend(self.fresh.drain(..));
         let starts: Vec<Point> = self.scene.start_points().collect();
@@ -439,18 +486,18 @@ impl ComputeRuns {
                 })
             })
             .collect();
-        Computed { table, cache: used, plan: self.plan }
+        ComputedRuns { table, cache: used, plan: self.plan }
     }
 }
 
 impl Sliced for ComputeRuns {
-    type Output = Computed;
+    type Output = ComputedRuns;
 
     fn slice(
         &mut self,
         budget: Budget,
         progress: &Progress,
-    ) -> Result<Option<Computed>, Cancelled> {
+    ) -> Result<Option<ComputedRuns>, Cancelled> {
         let tasks = match self.tasks.take() {
             Some(tasks) => tasks,
             None => {

@@ -62,3 +62,27 @@ pub fn arrow(
 pub fn contour_stroke() -> Stroke {
     Stroke::new(1.0, Color32::from_white_alpha(110))
 }
+/// Sets the look: dark, large text for a projector.
+pub fn setup_style(ctx: &egui::Context) {
+    use egui::{FontFamily, FontId, TextStyle};
+    // Hack (egui's monospace font) covers the arrows and maths symbols (∇ ‖ → ●) that
+    // Ubuntu-Light lacks: make it the proportional family's first fallback.
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(family) = fonts.families.get_mut(&FontFamily::Proportional) {
+        family.insert(1.min(family.len()), "Hack".to_owned());
+    }
+    ctx.set_fonts(fonts);
+    ctx.set_visuals(egui::Visuals::dark());
+    ctx.all_styles_mut(|style| {
+        style.text_styles = [
+            (TextStyle::Heading, FontId::proportional(24.0)),
+            (TextStyle::Body, FontId::proportional(16.0)),
+            (TextStyle::Monospace, FontId::monospace(15.0)),
+            (TextStyle::Button, FontId::proportional(16.0)),
+            (TextStyle::Small, FontId::proportional(13.0)),
+        ]
+        .into();
+        style.spacing.slider_width = 150.0;
+        style.spacing.interact_size.y = 22.0;
+    });
+}

@@ -12,7 +12,9 @@ use egui_plot::{
     Line, MarkerShape, Plot, PlotBounds, PlotPoint, PlotPoints, PlotTransform, Points,
 };
 
-use super::Command;
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
+use crate::scene::SurfaceChoice;
 use crate::sim::net::data::Columns;
 use crate::sim::net::model::{Model, ModelKind};
 
@@ -77,8 +79,7 @@ impl DataPanel {
     }
 
     /// Draws the panel for `model` and returns the edit, if any.
-    pub fn ui(&mut self, ui: &mut Ui, model: &Model) -> Vec<Command> {
-        let mut commands = Vec::new();
+    fn model_ui(&mut self, ui: &mut Ui, model: &Model) -> Vec<Command> {
         let kind = model.kind();
         let logreg = kind.columns() == Columns::ABLabel;
         let names = kind.columns().names();
@@ -104,53 +105,84 @@ impl DataPanel {
             self.bounds = Some(bounds_of(rows));
         }
         let bounds = self.bounds.unwrap_or_else(|| bounds_of(rows));
-        let width = ui.available_width().clamp(160.0, 420.0);
-        let plot = Plot::new("model-data")
-            .width(width)
-            .height(0.75 * width)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .allow_scroll(false)
-            .allow_boxed_zoom(false)
-            .allow_double_click_reset(false)
-            .show_grid(false)
-            .x_axis_label(names[0])
-            .y_axis_label(names[1])
-            .x_grid_spacer(super::plot::one_five_spacer)
-            .y_grid_spacer(super::plot::one_five_spacer);
-        let response = plot.show(ui, |pui| {
-            pui.set_plot_bounds(bounds);
-            if logreg {
-                for (label, color, shape) in [
-                    (1.0, Color32::from_rgb(0xff, 0x70, 0x40), MarkerShape::Circle),
-                    (0.0, Color32::from_rgb(0x56, 0xb4, 0xe9), MarkerShape::Square),
-                ] {
-                    let pts: Vec<[f64; 2]> =
-                        rows.iter().filter(|r| r[2] == label).map(|r| [r[0], r[1]]).collect();
-                    pui.points(
-                        Points::new(format!("label {label}"), pts)
-                            .shape(shape)
-                            .radius(3.5)
-                            .filled(true)
-                            .color(color),
-                    );
-                }
-            } else {
-                if let Some(line) = fit_line(model, bounds) {
-                    pui.line(
-                        Line::new("", PlotPoints::from(line))
-                            .color(Color32::from_gray(140))
-                            .width(1.0)
-                            .allow_hover(false),
-                    );
-                }
-                let pts: Vec<[f64; 2]> = rows.iter().map(|r| [r[0], r[1]]).collect();
+        let response = data_plot(ui, model, bounds, logreg);
+        self.transform = Some(response.transform);
+        let commands = self.edits(ui, &response, rows, logreg);
+        if kind == ModelKind::Linreg {
+            ui.label(RichText::new("grey: the least-squares line").small());
+        }
+        commands
+    }
+}
+
+/// The data as points (by label for logistic regression, with the least-squares line for
+/// linear regression) in a plot that does not pan or zoom.
+fn data_plot(
+    ui: &mut Ui,
+    model: &Model,
+    bounds: PlotBounds,
+    logreg: bool,
+) -> egui_plot::PlotResponse<()> {
+    let rows = model.rows();
+    let names = model.kind().columns().names();
+    let width = ui.available_width().clamp(160.0, 420.0);
+    let plot = Plot::new("model-data")
+        .width(width)
+        .height(0.75 * width)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_grid(false)
+        .x_axis_label(names[0])
+        .y_axis_label(names[1])
+        .x_grid_spacer(super::plot::one_five_spacer)
+        .y_grid_spacer(super::plot::one_five_spacer);
+    plot.show(ui, |pui| {
+        pui.set_plot_bounds(bounds);
+        if logreg {
+            for (label, color, shape) in [
+                (1.0, Color32::from_rgb(0xff, 0x70, 0x40), MarkerShape::Circle),
+                (0.0, Color32::from_rgb(0x56, 0xb4, 0xe9), MarkerShape::Square),
+            ] {
+                let pts: Vec<[f64; 2]> =
+                    rows.iter().filter(|r| r[2] == label).map(|r| [r[0], r[1]]).collect();
                 pui.points(
-                    Points::new("data", pts).radius(3.5).filled(true).color(Color32::LIGHT_BLUE),
+                    Points::new(format!("label {label}"), pts)
+                        .shape(shape)
+                        .radius(3.5)
+                        .filled(true)
+                        .color(color),
                 );
             }
-        });
-        self.transform = Some(response.transform);
+        } else {
+            if let Some(line) = fit_line(model, bounds) {
+                pui.line(
+                    Line::new("", PlotPoints::from(line))
+                        .color(Color32::from_gray(140))
+                        .width(1.0)
+                        .allow_hover(false),
+                );
+            }
+            let pts: Vec<[f64; 2]> = rows.iter().map(|r| [r[0], r[1]]).collect();
+            pui.points(
+                Points::new("data", pts).radius(3.5).filled(true).color(Color32::LIGHT_BLUE),
+            );
+        }
+    })
+}
+
+impl DataPanel {
+    /// What the pointer did on the plot: a row added, moved or removed, as the edited rows.
+    fn edits(
+        &mut self,
+        ui: &Ui,
+        response: &egui_plot::PlotResponse<()>,
+        rows: &[[f64; 3]],
+        logreg: bool,
+    ) -> Vec<Command> {
+        let mut commands = Vec::new();
         let r = &response.response;
         let pointer = r.interact_pointer_pos().or_else(|| r.hover_pos());
         let at = |pos: Pos2| {
@@ -199,10 +231,17 @@ impl DataPanel {
             edited.remove(i);
             commands.push(Command::SetModelData(edited));
         }
-        if kind == ModelKind::Linreg {
-            ui.label(RichText::new("grey: the least-squares line").small());
-        }
         commands
+    }
+}
+
+impl Component for DataPanel {
+    /// The data panel when the surface is a model's, nothing otherwise.
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+        match &ctx.scene.surface {
+            SurfaceChoice::Model(model) => self.model_ui(ui, model),
+            _ => Vec::new(),
+        }
     }
 }
 

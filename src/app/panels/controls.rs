@@ -1,114 +1,13 @@
-//! The title bar (lessons menu, caption) and the side panel (surface, view, start points,
-//! optimizers).
+//! The side panel: surface and formula, view, start points, cloud, optimizers.
 
 use egui::{Color32, RichText, Ui};
 
-use super::style::color;
-use super::{Command, LosscapeApp, Panel};
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
+use crate::app::style::color;
 use crate::field::Colormap;
-use crate::scene::{Layout, OptimizerEntry, PRESETS, Rgb, SurfaceChoice};
+use crate::scene::{Layout, OptimizerEntry, Rgb, SurfaceChoice};
 use crate::sim::{Builtin, LrSchedule, OptimizerKind, OptimizerSpec, Param, ParamType};
-
-/// The top bar after the File menu: the lessons menu, the teaching panels, the scene's title,
-/// progress and status, help.
-pub fn title_bar(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
-    let mut commands = Vec::new();
-    {
-        ui.menu_button(RichText::new("📚 Lessons").heading(), |ui| {
-            for (i, preset) in PRESETS.iter().enumerate() {
-                match preset.scene() {
-                    Ok(scene) => {
-                        let text = format!("{}  {}", i + 1, scene.title);
-                        if ui.button(text).on_hover_text(&scene.caption).clicked() {
-                            commands.push(Command::LoadScene(Box::new(scene)));
-                            ui.close();
-                        }
-                    }
-                    Err(e) => {
-                        ui.colored_label(Color32::LIGHT_RED, e.to_string());
-                    }
-                }
-            }
-        });
-        ui.menu_button(RichText::new("👁 View").heading(), |ui| {
-            ui.label("Theme (a lit lecture hall washes out dark colours)");
-            if ui.radio(!app.light, "Dark").clicked() {
-                commands.push(Command::SetLight(false));
-                ui.close();
-            }
-            if ui.radio(app.light, "Light").clicked() {
-                commands.push(Command::SetLight(true));
-                ui.close();
-            }
-        });
-        if ui
-            .selectable_label(app.teach.narrate_open, RichText::new("🔎 Narrate").heading())
-            .on_hover_text("Inside the optimizer at this step: gradient, momentum, step (N)")
-            .clicked()
-        {
-            commands.push(Command::Toggle(Panel::Narrate));
-        }
-        if ui
-            .selectable_label(app.teach.race_open, RichText::new("🏁 Race").heading())
-            .on_hover_text("Rank the optimizers over the start points (T)")
-            .clicked()
-        {
-            commands.push(Command::Toggle(Panel::Race));
-        }
-        if ui
-            .selectable_label(app.teach.basins_open, RichText::new("🗺 Basins").heading())
-            .on_hover_text("Where does a run from each point end? (B)")
-            .clicked()
-        {
-            commands.push(Command::Toggle(Panel::Basins));
-        }
-        if ui
-            .selectable_label(app.highdim.open, RichText::new("📈 High-D").heading())
-            .on_hover_text("Why saddles dominate in high dimensions: random Hessians")
-            .clicked()
-        {
-            commands.push(Command::Toggle(Panel::HighDim));
-        }
-        if ui
-            .selectable_label(app.census.open, RichText::new("📊 Census").heading())
-            .on_hover_text(
-                "Saddle census: the critical points of a real network, loss against index",
-            )
-            .clicked()
-        {
-            commands.push(Command::Toggle(Panel::Census));
-        }
-        ui.separator();
-        if !app.scene.title.is_empty() {
-            ui.label(RichText::new(&app.scene.title).heading().strong());
-        }
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            if ui
-                .button(RichText::new(" ? ").heading())
-                .on_hover_text("Keyboard shortcuts")
-                .clicked()
-            {
-                commands.push(Command::Toggle(Panel::Help));
-            }
-            if app.exporter.busy() {
-                ui.spinner();
-            }
-            if let Some(done) = app.runs.progress() {
-                // The runs of the scene as it is now are on their way; the old ones stay drawn.
-                ui.add(
-                    egui::ProgressBar::new(done)
-                        .desired_width(140.0)
-                        .text(format!("runs {:.0}%", 100.0 * done)),
-                );
-            }
-            if let Some(status) = &app.status {
-                ui.colored_label(status_color(status, ui.visuals().dark_mode), status)
-                    .on_hover_text("The last thing losscape did or could not do");
-            }
-        });
-    }
-    commands
-}
 
 /// The side panel's own state: what is set here but is not part of the scene.
 #[derive(Clone, Debug)]
@@ -123,25 +22,27 @@ impl Default for Controls {
     }
 }
 
-impl Controls {
+impl Component for Controls {
     /// The side panel: surface, view, start points, cloud, optimizers. Reads the app, changes
     /// only its own state, and says what the scene should become as commands.
-    pub fn side_panel(&mut self, ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
         let mut commands = Vec::new();
         ui.add_space(4.0);
-        surface_section(ui, app, &mut commands);
+        surface_section(ui, ctx, &mut commands);
         ui.separator();
-        commands.extend(view_section(ui, &app.scene.view));
+        commands.extend(view_section(ui, &ctx.scene.view));
         ui.separator();
-        self.starts_section(ui, app, &mut commands);
+        self.starts_section(ui, ctx, &mut commands);
         ui.separator();
-        cloud_section(ui, app, &mut commands);
+        cloud_section(ui, ctx, &mut commands);
         ui.separator();
-        commands.extend(optimizers_section(ui, app));
+        commands.extend(optimizers_section(ui, ctx));
         commands
     }
+}
 
-    fn starts_section(&mut self, ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
+impl Controls {
+    fn starts_section(&mut self, ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) {
         ui.heading("Start points");
         ui.label(
             RichText::new("Click the plot to add · drag to move · right-click to remove").small(),
@@ -160,34 +61,23 @@ impl Controls {
                 commands.push(Command::ClearStarts);
             }
         });
-        ui.label(format!("{} start point(s)", app.scene.starts.len()));
-        let mut steps = app.scene.steps;
+        ui.label(format!("{} start point(s)", ctx.scene.starts.len()));
+        let mut steps = ctx.scene.steps;
         let r = ui.add(
             egui::DragValue::new(&mut steps)
                 .range(1..=crate::scene::MAX_STEPS)
                 .speed(5.0)
                 .prefix("steps: "),
         );
-        if r.changed() && steps != app.scene.steps {
+        if r.changed() && steps != ctx.scene.steps {
             commands.push(Command::SetSteps(steps));
         }
     }
 }
 
-/// The colour of a status message: red for what went wrong, green for what was done.
-fn status_color(status: &str, dark: bool) -> Color32 {
-    let bad = ["failed", "not ", "error", "at most", "formula:", "limit is"];
-    match (bad.iter().any(|b| status.contains(b)), dark) {
-        (true, true) => Color32::LIGHT_RED,
-        (true, false) => Color32::from_rgb(180, 20, 20),
-        (false, true) => Color32::LIGHT_GREEN,
-        (false, false) => Color32::from_rgb(20, 120, 40),
-    }
-}
-
-fn surface_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
+fn surface_section(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) {
     ui.heading("Surface");
-    let current = app.scene.surface.clone();
+    let current = ctx.scene.surface.clone();
     let selected_text = match &current {
         SurfaceChoice::Builtin(b) => b.name().to_owned(),
         SurfaceChoice::Formula(_) => "formula".to_owned(),
@@ -210,7 +100,7 @@ fn surface_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) 
         ui.label(RichText::new(b.description()).italics());
     }
     ui.label("f(x, y) =");
-    let mut text = app.formula_text.clone();
+    let mut text = ctx.formula.text.clone();
     let edit = egui::TextEdit::multiline(&mut text)
         .id_salt("formula")
         .desired_rows(2)
@@ -222,7 +112,7 @@ fn surface_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) 
     if response.changed() {
         commands.push(Command::EditFormula { text, at: ui.input(|i| i.time) });
     }
-    if let Some(err) = &app.formula_error {
+    if let Some(err) = &ctx.formula.error {
         ui.colored_label(Color32::from_rgb(255, 120, 120), format!("⚠ {err}"));
         ui.label(RichText::new("(the last valid surface stays)").small());
     }
@@ -270,14 +160,14 @@ fn view_section(ui: &mut Ui, current: &crate::scene::View) -> Option<Command> {
 }
 
 /// The cloud section: many runs at once, as moving points.
-fn cloud_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
+fn cloud_section(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) {
     use crate::sim::cloud::{Cloud, CloudShape, MAX_CLOUD};
     ui.heading("Cloud of runs");
     ui.label(
         RichText::new("Every optimizer from many starts at once · shift-click: a blob there")
             .small(),
     );
-    let current = app.scene.cloud;
+    let current = ctx.scene.cloud;
     let mut on = current.is_some();
     let mut cloud = current.unwrap_or(Cloud::uniform(1000, 1));
     ui.horizontal(|ui| {
@@ -287,7 +177,10 @@ fn cloud_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
         );
         ui.add(egui::DragValue::new(&mut cloud.seed).prefix("seed "));
         if ui.button("Spread").on_hover_text("Spread the starts over the view").clicked() {
-            let region = app.plot.bounds.map(|b| [b.min()[0], b.max()[0], b.min()[1], b.max()[1]]);
+            let region = ctx.shown.map(|t| {
+                let b = t.bounds();
+                [b.min()[0], b.max()[0], b.min()[1], b.max()[1]]
+            });
             cloud.shape = CloudShape::Uniform { region };
             on = true;
         }
@@ -299,9 +192,9 @@ fn cloud_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
         (Some(_), false) => commands.push(Command::SetCloud(None)),
     }
     if current.is_some() {
-        let enabled = app.scene.optimizers.iter().enumerate().filter(|(_, e)| e.enabled);
+        let enabled = ctx.scene.optimizers.iter().enumerate().filter(|(_, e)| e.enabled);
         let diverged: Vec<String> = enabled
-            .filter_map(|(i, e)| Some((e.label(), app.cloud.diverged(i)?)))
+            .filter_map(|(i, e)| Some((e.label(), ctx.cloud.diverged(i)?)))
             .filter(|(_, n)| *n > 0)
             .map(|(label, n)| format!("{label}: {n} diverged"))
             .collect();
@@ -313,8 +206,8 @@ fn cloud_section(ui: &mut Ui, app: &LosscapeApp, commands: &mut Vec<Command>) {
 
 /// The optimizers: each one's switch, colour and hyper-parameters. The edited list comes back
 /// as one command when anything changed.
-fn optimizers_section(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
-    let mut optimizers = app.scene.optimizers.clone();
+fn optimizers_section(ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+    let mut optimizers = ctx.scene.optimizers.clone();
     ui.horizontal(|ui| {
         ui.heading("Optimizers");
         ui.menu_button("+ add", |ui| {
@@ -328,7 +221,7 @@ fn optimizers_section(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
     });
     let mut remove = None;
     let mut tune = None;
-    let steps = app.scene.steps;
+    let steps = ctx.scene.steps;
     for (i, entry) in optimizers.iter_mut().enumerate() {
         ui.push_id(i, |ui| {
             optimizer_row(ui, entry, &mut remove, &mut tune, i, steps);
@@ -340,7 +233,7 @@ fn optimizers_section(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
         optimizers.remove(i);
     }
     let mut commands = Vec::new();
-    if optimizers != app.scene.optimizers {
+    if optimizers != ctx.scene.optimizers {
         commands.push(Command::SetOptimizers(optimizers));
     }
     // After the edit: tuning starts from the settings just made.

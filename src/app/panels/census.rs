@@ -11,7 +11,8 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Points, Text, VLine};
 
-use super::{Command, Panel};
+use crate::app::component::{Component, Ctx};
+use crate::app::{Command, Panel};
 use crate::figure::census::spectrum;
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::sim::net::census::{Census, CensusSettings, MAX_STARTS, low_and_high, spectrum_range};
@@ -65,8 +66,6 @@ impl CensusInputs {
 
 /// The Census window's state.
 pub struct CensusPanel {
-    /// Whether the window is open.
-    pub open: bool,
     /// The settings being edited.
     pub inputs: CensusInputs,
     /// The last census that finished, with its inputs and how long it took.
@@ -81,7 +80,6 @@ pub struct CensusPanel {
 impl Default for CensusPanel {
     fn default() -> Self {
         Self {
-            open: false,
             inputs: CensusInputs::default(),
             result: None,
             job: JobSlot::new("census", Priority::Background),
@@ -150,33 +148,40 @@ impl CensusPanel {
             self.take(outcome, started.elapsed().as_secs_f64());
         }
     }
+}
 
+impl Component for CensusPanel {
     /// The window, when open; what it asks of the app.
-    pub fn window(&mut self, ctx: &egui::Context) -> Vec<Command> {
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
         let mut commands = Vec::new();
-        if !self.open {
+        if !ctx.windows.census {
             return commands;
         }
+        let egui = ui.ctx().clone();
         self.poll();
         if self.result.is_none() && !self.job.busy() && self.error.is_none() {
             // Opened for the first time: show the default census without a click.
-            self.run(ctx);
+            self.run(&egui);
         }
         if self.job.busy() {
-            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+            egui.request_repaint_after(std::time::Duration::from_millis(100));
         }
-        let mut open = self.open;
-        let screen = ctx.content_rect();
+        let mut open = true;
+        let screen = egui.content_rect();
         egui::Window::new("Saddle census: critical points of a real network")
             .open(&mut open)
             // Below the title bar, whose buttons stay reachable.
             .default_pos(screen.left_top() + egui::vec2(24.0, 56.0))
             .default_size([(0.8 * screen.width()).min(1100.0), (0.85 * screen.height()).min(860.0)])
-            .show(ctx, |ui| self.contents(ui, &mut commands));
-        self.open = open;
+            .show(&egui, |ui| self.contents(ui, &mut commands));
+        if !open {
+            commands.push(Command::Toggle(Panel::Census));
+        }
         commands
     }
+}
 
+impl CensusPanel {
     fn settings_row(&mut self, ui: &mut Ui) {
         ui.horizontal_wrapped(|ui| {
             ui.label("data");
@@ -282,15 +287,19 @@ const BLUE: Color32 = Color32::from_rgb(106, 168, 255);
 
 /// The scatter and the two histograms.
 fn plots(ui: &mut Ui, census: &Census) {
+    // Sized from the screen, so the whole window (caption included) fits on a 1280 × 800 one.
+    let screen_h = ui.ctx().content_rect().height();
+    scatter(ui, census, (0.28 * screen_h).clamp(150.0, 420.0));
+    histograms(ui, census, (0.2 * screen_h).clamp(110.0, 300.0));
+}
+
+/// The loss of every critical point against its index, the lowest and highest ringed.
+fn scatter(ui: &mut Ui, census: &Census, scatter_h: f32) {
     let minima: Vec<[f64; 2]> =
         census.points.iter().filter(|p| p.is_minimum()).map(|p| [p.index, p.loss]).collect();
     let saddles: Vec<[f64; 2]> =
         census.points.iter().filter(|p| !p.is_minimum()).map(|p| [p.index, p.loss]).collect();
     let pair = low_and_high(census);
-    // Sized from the screen, so the whole window (caption included) fits on a 1280 × 800 one.
-    let screen_h = ui.ctx().content_rect().height();
-    let scatter_h = (0.28 * screen_h).clamp(150.0, 420.0);
-    let hist_h = (0.2 * screen_h).clamp(110.0, 300.0);
     let index_hi = census.points.iter().map(|p| p.index).fold(0.0_f64, f64::max).max(0.1) * 1.1;
     let loss_hi =
         census.points.iter().map(|p| p.loss).filter(|l| l.is_finite()).fold(0.0, f64::max);
@@ -333,6 +342,11 @@ fn plots(ui: &mut Ui, census: &Census) {
                 }
             }
         });
+}
+
+/// The Hessian spectra of the lowest-loss and highest-loss points, with their semicircles.
+fn histograms(ui: &mut Ui, census: &Census, hist_h: f32) {
+    let pair = low_and_high(census);
     let Some((a, b)) = pair else { return };
     let (pa, pb) = (&census.points[a], &census.points[b]);
     let (lo, hi) = spectrum_range([pa, pb]);

@@ -2,13 +2,24 @@
 
 use egui::{RichText, Ui};
 
-use super::{Command, LosscapeApp};
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
 use crate::scene::SPEED_RANGE;
 
+/// The playback bar (it keeps nothing of its own).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timeline;
+
+impl Component for Timeline {
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+        timeline(ui, ctx)
+    }
+}
+
 /// Draws the timeline.
-pub fn timeline(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
+fn timeline(ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
     let mut commands = Vec::new();
-    let last = app.last_step();
+    let last = ctx.last_step;
     let mut step_label = None;
     ui.add_space(2.0);
     ui.horizontal(|ui| {
@@ -19,7 +30,7 @@ pub fn timeline(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
         if ui.button(big("⏴")).on_hover_text("One step back (←)").clicked() {
             commands.push(Command::StepBack);
         }
-        let play = if app.playback.playing { "⏸" } else { "▶" };
+        let play = if ctx.playback.playing { "⏸" } else { "▶" };
         if ui.button(big(play)).on_hover_text("Play / pause (Space)").clicked() {
             commands.push(Command::TogglePlay);
         }
@@ -27,10 +38,10 @@ pub fn timeline(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
             commands.push(Command::StepForward);
         }
         step_label = Some(ui.label(
-            RichText::new(format!("step {:>5} / {last}", app.playback.step)).monospace().size(18.0),
+            RichText::new(format!("step {:>5} / {last}", ctx.playback.step)).monospace().size(18.0),
         ));
         let label = ui.label("speed");
-        let mut speed = app.scene.speed;
+        let mut speed = ctx.scene.speed;
         let r = ui
             .add(
                 egui::Slider::new(&mut speed, SPEED_RANGE.0..=SPEED_RANGE.1)
@@ -44,7 +55,7 @@ pub fn timeline(ui: &mut Ui, app: &LosscapeApp) -> Vec<Command> {
         }
     });
     ui.horizontal(|ui| {
-        let mut step = app.playback.step;
+        let mut step = ctx.playback.step;
         ui.spacing_mut().slider_width = (ui.available_width() - 12.0).max(80.0);
         let scrub = ui
             .add(egui::Slider::new(&mut step, 0..=last.max(1)).show_value(false))

@@ -8,8 +8,10 @@ use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Ui};
 use egui_plot::{Line, Plot, PlotPoint, PlotPoints, PlotTransform, VLine};
 
-use super::runs::{Runs, Series};
-use super::style::color;
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
+use crate::app::runs::{Runs, Series};
+use crate::app::style::color;
 use crate::scene::Scene;
 
 /// The curves panel's own state.
@@ -44,6 +46,13 @@ impl Default for Curves {
     }
 }
 
+impl Component for Curves {
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+        self.show(ui, ctx.scene, ctx.runs, ctx.playback.step);
+        Vec::new()
+    }
+}
+
 impl Curves {
     /// Draws the loss and gradient-norm plots side by side (and the learning rates when a
     /// schedule is on), with a line at playback step `step`.
@@ -59,86 +68,99 @@ impl Curves {
         let width = (ui.available_width() - 6.0 * panels) / panels;
         let height = ui.available_height().max(80.0);
         ui.horizontal(|ui| {
-            for (k, (title, which)) in
-                [("loss f", Which::Loss), ("‖∇f‖", Which::GradNorm)].into_iter().enumerate()
-            {
-                let px = self.px[k];
-                let series = match (which, log) {
-                    (Which::Loss, true) => Series::LossLog,
-                    (Which::Loss, false) => Series::Loss,
-                    (Which::GradNorm, true) => Series::GradNormLog,
-                    (Which::GradNorm, false) => Series::GradNorm,
-                };
-                // Only the points a pixel can tell apart (cached per zoom level), the first
-                // optimizer of the scene last (on top).
-                let mut kept = Vec::new();
-                let mut colors = Vec::new();
-                for (i, entry) in scene.optimizers.iter().enumerate().rev() {
-                    let Some(Some(runs)) = runs.table.get(i) else { continue };
-                    for run in runs {
-                        kept.push((run, run.simplified(series, px)));
-                        colors.push(color(entry.color));
-                    }
-                }
-                // What the lines depend on: the runs' generation, which simplification of which
-                // run (by identity).
-                let seed = runs.generation.rotate_left(8) ^ series as u64;
-                let identity = kept.iter().fold(seed, |h, (run, k)| {
-                    let h = h.rotate_left(7) ^ (Arc::as_ptr(k) as *const u32 as usize as u64);
-                    h.rotate_left(7) ^ (std::ptr::from_ref(*run) as usize as u64)
-                });
-                let key = (identity, colors);
-                if self.cache[k].as_ref().is_none_or(|c| c.key != key) {
-                    let lines: Lines = kept
-                        .iter()
-                        .zip(&key.1)
-                        .map(|((run, kept), c)| {
-                            (*c, kept.iter().map(|&i| run.point(series, i as usize)).collect())
-                        })
-                        .collect();
-                    let bounds = bounds(&lines);
-                    self.cache[k] =
-                        Some(Cached { key, lines: Arc::new(lines), bounds, mesh: None });
-                }
-                let Some(cached) = self.cache[k].as_mut() else { continue };
-                let mut plot = Plot::new(title)
-                    .width(width)
-                    .height(height)
-                    .x_axis_label("step")
-                    .y_axis_label(if log { format!("log₁₀ {title}") } else { title.to_owned() })
-                    .link_axis(egui::Id::unique("curves-x"), [true, false])
-                    .link_cursor(egui::Id::unique("curves-x"), [true, false]);
-                if let Some([lo, hi]) = cached.bounds {
-                    plot = plot.include_x(lo[0]).include_x(hi[0]).include_y(lo[1]).include_y(hi[1]);
-                }
-                // The plot draws its axes and grid; the curves of every run are painted over it as
-                // one mesh (hundreds of plot items cost more than the rest of the frame).
-                let response = plot.show(ui, |_| {});
-                let step_color = ui.visuals().strong_text_color();
-                let t = response.transform;
-                let (f, b) = (t.frame(), t.bounds());
-                let at = (
-                    [f.min.x, f.min.y, f.max.x, f.max.y].map(f32::to_bits),
-                    [b.min()[0], b.min()[1], b.max()[0], b.max()[1]].map(f64::to_bits),
-                );
-                let mesh = match &cached.mesh {
-                    Some((frame, bounds, mesh)) if (*frame, *bounds) == at => Arc::clone(mesh),
-                    _ => {
-                        let mesh = Arc::new(curves_mesh(&t, &cached.lines));
-                        cached.mesh = Some((at.0, at.1, Arc::clone(&mesh)));
-                        mesh
-                    }
-                };
-                paint_curves(ui.painter(), &t, mesh, step, step_color);
-                self.px[k] = [
-                    t.bounds().width() / f64::from(t.frame().width().max(1.0)),
-                    t.bounds().height() / f64::from(t.frame().height().max(1.0)),
-                ];
+            for k in 0..2 {
+                self.curve_plot(ui, k, scene, runs, [width, height], step);
             }
             if scheduled {
                 lr_plot(ui, scene, width, height, log, step);
             }
         });
+    }
+
+    /// Plot `k` of the curves (0: the loss, 1: the gradient's norm) of every run against the
+    /// step.
+    fn curve_plot(
+        &mut self,
+        ui: &mut Ui,
+        k: usize,
+        scene: &Scene,
+        runs: &Runs,
+        [width, height]: [f32; 2],
+        step: f64,
+    ) {
+        let log = self.log;
+        let (title, which) = [("loss f", Which::Loss), ("‖∇f‖", Which::GradNorm)][k];
+        let series = match (which, log) {
+            (Which::Loss, true) => Series::LossLog,
+            (Which::Loss, false) => Series::Loss,
+            (Which::GradNorm, true) => Series::GradNormLog,
+            (Which::GradNorm, false) => Series::GradNorm,
+        };
+        let px = self.px[k];
+        // Only the points a pixel can tell apart (cached per zoom level), the first
+        // optimizer of the scene last (on top).
+        let mut kept = Vec::new();
+        let mut colors = Vec::new();
+        for (i, entry) in scene.optimizers.iter().enumerate().rev() {
+            let Some(Some(runs)) = runs.table.get(i) else { continue };
+            for run in runs {
+                kept.push((run, run.simplified(series, px)));
+                colors.push(color(entry.color));
+            }
+        }
+        // What the lines depend on: the runs' generation, which simplification of which
+        // run (by identity).
+        let seed = runs.generation.rotate_left(8) ^ series as u64;
+        let identity = kept.iter().fold(seed, |h, (run, k)| {
+            let h = h.rotate_left(7) ^ (Arc::as_ptr(k) as *const u32 as usize as u64);
+            h.rotate_left(7) ^ (std::ptr::from_ref(*run) as usize as u64)
+        });
+        let key = (identity, colors);
+        if self.cache[k].as_ref().is_none_or(|c| c.key != key) {
+            let lines: Lines = kept
+                .iter()
+                .zip(&key.1)
+                .map(|((run, kept), c)| {
+                    (*c, kept.iter().map(|&i| run.point(series, i as usize)).collect())
+                })
+                .collect();
+            let bounds = bounds(&lines);
+            self.cache[k] = Some(Cached { key, lines: Arc::new(lines), bounds, mesh: None });
+        }
+        let Some(cached) = self.cache[k].as_mut() else { return };
+        let mut plot = Plot::new(title)
+            .width(width)
+            .height(height)
+            .x_axis_label("step")
+            .y_axis_label(if log { format!("log₁₀ {title}") } else { title.to_owned() })
+            .link_axis(egui::Id::unique("curves-x"), [true, false])
+            .link_cursor(egui::Id::unique("curves-x"), [true, false]);
+        if let Some([lo, hi]) = cached.bounds {
+            plot = plot.include_x(lo[0]).include_x(hi[0]).include_y(lo[1]).include_y(hi[1]);
+        }
+        // The plot draws its axes and grid; the curves of every run are painted over it as
+        // one mesh (hundreds of plot items cost more than the rest of the frame).
+        let response = plot.show(ui, |_| {});
+        let step_color = ui.visuals().strong_text_color();
+        let t = response.transform;
+        let (f, b) = (t.frame(), t.bounds());
+        let at = (
+            [f.min.x, f.min.y, f.max.x, f.max.y].map(f32::to_bits),
+            [b.min()[0], b.min()[1], b.max()[0], b.max()[1]].map(f64::to_bits),
+        );
+        let mesh = match &cached.mesh {
+            Some((frame, bounds, mesh)) if (*frame, *bounds) == at => Arc::clone(mesh),
+            _ => {
+                let mesh = Arc::new(curves_mesh(&t, &cached.lines));
+                cached.mesh = Some((at.0, at.1, Arc::clone(&mesh)));
+                mesh
+            }
+        };
+        paint_curves(ui.painter(), &t, mesh, step, step_color);
+        self.px[k] = [
+            t.bounds().width() / f64::from(t.frame().width().max(1.0)),
+            t.bounds().height() / f64::from(t.frame().height().max(1.0)),
+        ];
     }
 }
 

@@ -7,6 +7,8 @@
 use egui::{Color32, RichText, Ui};
 use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
+use crate::app::component::{Component, Ctx};
+use crate::app::{Command, Panel};
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::sim::net::goe::{MinimaFraction, index_distribution, minima_fractions_with};
 
@@ -25,8 +27,6 @@ const LOG_FLOOR: f64 = -25.0;
 
 /// The settings and the last result.
 pub struct HighDim {
-    /// Whether the window is open.
-    pub open: bool,
     /// Largest n.
     pub max_n: usize,
     /// Matrices per n.
@@ -46,7 +46,6 @@ pub struct HighDim {
 impl Default for HighDim {
     fn default() -> Self {
         Self {
-            open: false,
             max_n: 12,
             samples: 1_000_000,
             index_n: 10,
@@ -101,26 +100,58 @@ impl HighDim {
             self.result = self.asked.map(|key| (key, sampled));
         }
     }
+}
 
-    /// The window.
-    pub fn window(&mut self, ctx: &egui::Context) {
-        if !self.open {
-            return;
+impl Component for HighDim {
+    /// The window, when open.
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+        if !ctx.windows.high_dim {
+            return Vec::new();
         }
-        self.refresh(ctx);
-        let mut open = self.open;
+        let egui = ui.ctx().clone();
+        self.refresh(&egui);
+        let mut open = true;
         egui::Window::new("Why saddles dominate in high dimensions")
             .open(&mut open)
             .default_size([760.0, 620.0])
-            .show(ctx, |ui| self.contents(ui));
-        self.open = open;
+            .show(&egui, |ui| self.contents(ui));
+        if open { Vec::new() } else { vec![Command::Toggle(Panel::HighDim)] }
     }
+}
 
+impl HighDim {
     fn contents(&mut self, ui: &mut Ui) {
         ui.label(RichText::new(
             "A random symmetric Hessian is a minimum (all eigenvalues > 0) half the time in 1-D, \
              and almost never in high dimensions: far rarer even than the coin-flip guess 2^-n.",
         ).size(17.0));
+        self.settings_row(ui);
+        if let Some(e) = &self.error {
+            ui.colored_label(Color32::LIGHT_RED, format!("sampling failed: {e}"));
+        }
+        let Some(((max_n, ..), (fractions, index))) = self.result.clone() else {
+            ui.label("sampling…");
+            return;
+        };
+        minima_plot(ui, &fractions, max_n);
+        let none: Vec<usize> = fractions.iter().filter(|f| f.minima == 0).map(|f| f.n).collect();
+        if let (Some(first), Some(samples)) = (none.first(), fractions.first().map(|f| f.samples)) {
+            ui.label(format!(
+                "From n = {first} on, no minimum in {samples} samples per n: the fraction is below \
+                 1/{samples}, so nothing is plotted there."
+            ));
+        }
+        ui.horizontal(|ui| {
+            ui.label("index (number of negative eigenvalues) for n =");
+            ui.add(egui::DragValue::new(&mut self.index_n).range(1..=60));
+        });
+        index_plot(ui, &index);
+    }
+}
+
+impl HighDim {
+    /// n, samples, seed, and the sampling's progress.
+    fn settings_row(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             ui.label("n up to");
             ui.add(egui::DragValue::new(&mut self.max_n).range(1..=60));
@@ -139,76 +170,61 @@ impl HighDim {
                 }
             }
         });
-        if let Some(e) = &self.error {
-            ui.colored_label(Color32::LIGHT_RED, format!("sampling failed: {e}"));
-        }
-        let Some(((max_n, ..), (fractions, index))) = self.result.clone() else {
-            ui.label("sampling…");
-            return;
-        };
-        let sampled: Vec<[f64; 2]> = fractions
-            .iter()
-            .filter_map(|f| f.fraction().map(|p| [f.n as f64, p.log10()]))
-            .collect();
-        let none: Vec<usize> = fractions.iter().filter(|f| f.minima == 0).map(|f| f.n).collect();
-        let coin: Vec<[f64; 2]> =
-            fractions.iter().map(|f| [f.n as f64, f.coin_flips().log10()]).collect();
-        let law_at = |n: usize| MinimaFraction { n, samples: 0, minima: 0 }.large_n_law().log10();
-        let law: Vec<[f64; 2]> = (1..=max_n).map(|n| [n as f64, law_at(n)]).collect();
-        // Beyond the sampled range the law goes on, dashed, down past the plot's floor.
-        let beyond: Vec<[f64; 2]> = (max_n..=max_n + 6).map(|n| [n as f64, law_at(n)]).collect();
-        Plot::new("minima-fraction")
-            .height(300.0)
-            .legend(Legend::default())
-            .x_axis_label("dimension n")
-            .y_axis_label("log₁₀ fraction of minima")
-            .default_x_bounds(0.5, max_n as f64 + 2.5)
-            .default_y_bounds(LOG_FLOOR, 0.5)
-            .show(ui, |pui| {
-                pui.line(
-                    Line::new("lecture: 2^-n", PlotPoints::from(coin)).color(Color32::LIGHT_BLUE),
-                );
-                let orange = Color32::from_rgb(240, 160, 60);
-                pui.line(
-                    Line::new("large-n law: exp(−(ln 3/4)·n²)", PlotPoints::from(law))
-                        .color(orange),
-                );
-                pui.line(
-                    Line::new("large-n law: exp(−(ln 3/4)·n²)", PlotPoints::from(beyond))
-                        .color(orange)
-                        .style(LineStyle::dashed_dense()),
-                );
-                pui.points(
-                    Points::new("sampled (GOE)", PlotPoints::from(sampled))
-                        .radius(4.0)
-                        .color(Color32::from_rgb(80, 220, 120)),
-                );
-            });
-        if let (Some(first), Some(samples)) = (none.first(), fractions.first().map(|f| f.samples)) {
-            ui.label(format!(
-                "From n = {first} on, no minimum in {samples} samples per n: the fraction is below \
-                 1/{samples}, so nothing is plotted there."
-            ));
-        }
-        ui.horizontal(|ui| {
-            ui.label("index (number of negative eigenvalues) for n =");
-            ui.add(egui::DragValue::new(&mut self.index_n).range(1..=60));
-        });
-        let total = index.iter().sum::<usize>().max(1) as f64;
-        let bars: Vec<Bar> = index
-            .iter()
-            .enumerate()
-            .map(|(k, &c)| {
-                Bar::new(k as f64 / (index.len() - 1).max(1) as f64, c as f64 / total)
-                    .width(0.8 / index.len() as f64)
-            })
-            .collect();
-        Plot::new("index-distribution")
-            .height(180.0)
-            .x_axis_label("fraction of negative eigenvalues (0: minimum, 1: maximum)")
-            .y_axis_label("share")
-            .show(ui, |pui| {
-                pui.bar_chart(BarChart::new("index", bars).color(Color32::from_rgb(255, 200, 60)));
-            });
     }
+}
+
+/// log₁₀ of the fraction of minima against n: sampled, the lecture's 2⁻ⁿ, the large-n law.
+fn minima_plot(ui: &mut Ui, fractions: &[MinimaFraction], max_n: usize) {
+    let sampled: Vec<[f64; 2]> =
+        fractions.iter().filter_map(|f| f.fraction().map(|p| [f.n as f64, p.log10()])).collect();
+    let coin: Vec<[f64; 2]> =
+        fractions.iter().map(|f| [f.n as f64, f.coin_flips().log10()]).collect();
+    let law_at = |n: usize| MinimaFraction { n, samples: 0, minima: 0 }.large_n_law().log10();
+    let law: Vec<[f64; 2]> = (1..=max_n).map(|n| [n as f64, law_at(n)]).collect();
+    // Beyond the sampled range the law goes on, dashed, down past the plot's floor.
+    let beyond: Vec<[f64; 2]> = (max_n..=max_n + 6).map(|n| [n as f64, law_at(n)]).collect();
+    Plot::new("minima-fraction")
+        .height(300.0)
+        .legend(Legend::default())
+        .x_axis_label("dimension n")
+        .y_axis_label("log₁₀ fraction of minima")
+        .default_x_bounds(0.5, max_n as f64 + 2.5)
+        .default_y_bounds(LOG_FLOOR, 0.5)
+        .show(ui, |pui| {
+            pui.line(Line::new("lecture: 2^-n", PlotPoints::from(coin)).color(Color32::LIGHT_BLUE));
+            let orange = Color32::from_rgb(240, 160, 60);
+            pui.line(
+                Line::new("large-n law: exp(−(ln 3/4)·n²)", PlotPoints::from(law)).color(orange),
+            );
+            pui.line(
+                Line::new("large-n law: exp(−(ln 3/4)·n²)", PlotPoints::from(beyond))
+                    .color(orange)
+                    .style(LineStyle::dashed_dense()),
+            );
+            pui.points(
+                Points::new("sampled (GOE)", PlotPoints::from(sampled))
+                    .radius(4.0)
+                    .color(Color32::from_rgb(80, 220, 120)),
+            );
+        });
+}
+
+/// The distribution of the index (share of negative eigenvalues) for one n.
+fn index_plot(ui: &mut Ui, index: &[usize]) {
+    let total = index.iter().sum::<usize>().max(1) as f64;
+    let bars: Vec<Bar> = index
+        .iter()
+        .enumerate()
+        .map(|(k, &c)| {
+            Bar::new(k as f64 / (index.len() - 1).max(1) as f64, c as f64 / total)
+                .width(0.8 / index.len() as f64)
+        })
+        .collect();
+    Plot::new("index-distribution")
+        .height(180.0)
+        .x_axis_label("fraction of negative eigenvalues (0: minimum, 1: maximum)")
+        .y_axis_label("share")
+        .show(ui, |pui| {
+            pui.bar_chart(BarChart::new("index", bars).color(Color32::from_rgb(255, 200, 60)));
+        });
 }

@@ -13,14 +13,17 @@ use std::sync::{Arc, Mutex};
 
 use egui::{Color32, ColorImage, Rect, Sense, TextureHandle, TextureOptions, Ui, UiBuilder};
 
-use super::{Command, LosscapeApp};
+use super::plot::PlotPanel;
+use crate::app::Command;
+use crate::app::component::{Component, Ctx};
+use crate::app::runs::ShownRun;
 use crate::field::FieldStyle;
 use crate::figure::view3d::{
     Camera, CloudRef, DEFAULT_MESH, Marks, Mesh3d, PathRef, Projection, Renderer, TrackRef, View,
     ViewMode,
 };
 use crate::jobs::{JobSlot, Outcome, Priority};
-use crate::scene::{Rgb, Scene};
+use crate::scene::Rgb;
 use crate::sim::{CriticalKind, CriticalPoint, Point, SurfaceDef};
 
 /// Degrees the camera turns per point dragged.
@@ -112,24 +115,6 @@ impl Default for View3dPanel {
     }
 }
 
-/// What the panel draws.
-pub struct Input<'a> {
-    /// The scene (surface style, start points, optimizers' colours).
-    pub scene: &'a Scene,
-    /// The surface.
-    pub surface: &'a SurfaceDef,
-    /// Changes whenever the surface does.
-    pub surface_id: u64,
-    /// The runs.
-    pub runs: &'a super::Runs,
-    /// The playback step.
-    pub step: usize,
-    /// Critical points, when shown.
-    pub critical: &'a [CriticalPoint],
-    /// The cloud on screen.
-    pub cloud: &'a super::cloud::CloudView,
-}
-
 /// The background colour of the 3-D view.
 const BACKGROUND: [u8; 4] = [27, 27, 27, 255];
 
@@ -137,12 +122,7 @@ impl View3dPanel {
     /// Draws the 3-D view filling `ui`; orbits, zooms and resets on the pointer; returns a start
     /// point to add when the surface was clicked. Reads the camera's angles from `projection`
     /// when the scene changed them, and writes them back as the camera turns.
-    pub fn ui(
-        &mut self,
-        ui: &mut Ui,
-        input: &Input<'_>,
-        projection: &mut Projection,
-    ) -> Vec<Command> {
+    fn show(&mut self, ui: &mut Ui, ctx: &Ctx<'_>, projection: &mut Projection) -> Vec<Command> {
         let mut commands = Vec::new();
         if (projection.azimuth, projection.elevation) != self.synced {
             self.camera.azimuth = projection.azimuth;
@@ -153,7 +133,7 @@ impl View3dPanel {
         // The legend in a column of its own right of the picture when there is room for it
         // (the picture stays wider than high), else over the picture's top-right corner: never
         // over the surface's middle.
-        let legend = legend_rows(input);
+        let legend = legend_rows(ctx);
         let legend_size = legend_size(ui, &legend);
         let beside = legend_size.x > 0.0 && whole.width() - legend_size.x - 12.0 > whole.height();
         let rect = if beside {
@@ -165,6 +145,47 @@ impl View3dPanel {
             whole
         };
         self.rect = Some(rect);
+        let preview = self.steer(ui, &response);
+        projection.azimuth = self.camera.azimuth;
+        projection.elevation = self.camera.elevation;
+        self.synced = (self.camera.azimuth, self.camera.elevation);
+
+        self.take_finished(ui.ctx());
+
+        let ppp = ui.ctx().pixels_per_point();
+        let max_side = ui.ctx().input(|i| i.max_texture_side).min(4096);
+        let w = ((rect.width() * ppp).round() as usize).clamp(16, max_side);
+        let h = ((rect.height() * ppp).round() as usize).clamp(16, max_side);
+        let key = self.frame_key(ctx, if preview { [w / 2, h / 2] } else { [w, h] }, {
+            if preview { 0.5 * ppp } else { ppp }
+        });
+        if self.shown.as_ref() != Some(&key)
+            && self.pending.as_ref() != Some(&key)
+            && !self.job.busy()
+        {
+            self.request(ui.ctx(), ctx, key);
+        }
+
+        // A click (not a drag) drops a start where the ray through the pointer meets the
+        // surface (computed here, from the camera: no need to wait for a frame).
+        if response.clicked()
+            && let Some(pos) = response.interact_pointer_pos()
+            && let Some(mesh) = &self.mesh
+        {
+            let view = View::new(&self.camera, mesh.half_extents(), w, h);
+            let (x, y) =
+                (f64::from((pos.x - rect.min.x) * ppp), f64::from((pos.y - rect.min.y) * ppp));
+            if let Some(p) = mesh.ray_pick(&view, x, y) {
+                commands.push(Command::AddStart(p));
+            }
+        }
+        self.paint(ui, whole, rect, beside, legend_size, &legend);
+        commands
+    }
+
+    /// Orbits on a drag, zooms on the wheel, resets on a double-click; whether frames are drawn
+    /// at the preview resolution (the camera moved a moment ago).
+    fn steer(&mut self, ui: &Ui, response: &egui::Response) -> bool {
         let mut moved = false;
         if response.dragged_by(egui::PointerButton::Primary)
             || response.dragged_by(egui::PointerButton::Secondary)
@@ -187,9 +208,6 @@ impl View3dPanel {
         if response.double_clicked() {
             self.camera = Camera::default();
         }
-        projection.azimuth = self.camera.azimuth;
-        projection.elevation = self.camera.elevation;
-        self.synced = (self.camera.azimuth, self.camera.elevation);
         let now = ui.input(|i| i.time);
         if moved {
             self.moving_until = Some(now + SETTLE);
@@ -203,37 +221,19 @@ impl View3dPanel {
                 self.moving_until = None;
             }
         }
+        preview
+    }
 
-        self.take_finished(ui.ctx());
-
-        let ppp = ui.ctx().pixels_per_point();
-        let max_side = ui.ctx().input(|i| i.max_texture_side).min(4096);
-        let w = ((rect.width() * ppp).round() as usize).clamp(16, max_side);
-        let h = ((rect.height() * ppp).round() as usize).clamp(16, max_side);
-        let key = self.frame_key(input, if preview { [w / 2, h / 2] } else { [w, h] }, {
-            if preview { 0.5 * ppp } else { ppp }
-        });
-        if self.shown.as_ref() != Some(&key)
-            && self.pending.as_ref() != Some(&key)
-            && !self.job.busy()
-        {
-            self.request(ui.ctx(), input, key);
-        }
-
-        // A click (not a drag) drops a start where the ray through the pointer meets the
-        // surface (computed here, from the camera: no need to wait for a frame).
-        if response.clicked()
-            && let Some(pos) = response.interact_pointer_pos()
-            && let Some(mesh) = &self.mesh
-        {
-            let view = View::new(&self.camera, mesh.half_extents(), w, h);
-            let (x, y) =
-                (f64::from((pos.x - rect.min.x) * ppp), f64::from((pos.y - rect.min.y) * ppp));
-            if let Some(p) = mesh.ray_pick(&view, x, y) {
-                commands.push(Command::AddStart(p));
-            }
-        }
-
+    /// The picture, or why there is none, the legend, and the camera's angles.
+    fn paint(
+        &self,
+        ui: &Ui,
+        whole: Rect,
+        rect: Rect,
+        beside: bool,
+        legend_size: egui::Vec2,
+        legend: &[(String, Color32)],
+    ) {
         let painter = ui.painter_at(whole);
         painter.rect_filled(
             whole,
@@ -266,7 +266,7 @@ impl View3dPanel {
         } else {
             egui::pos2(whole.max.x - legend_size.x - 8.0, whole.min.y + 8.0)
         };
-        paint_legend(&painter, legend_at, legend_size, &legend);
+        paint_legend(&painter, legend_at, legend_size, legend);
         painter.text(
             rect.left_bottom() + egui::vec2(8.0, -8.0),
             egui::Align2::LEFT_BOTTOM,
@@ -277,7 +277,6 @@ impl View3dPanel {
             egui::FontId::proportional(13.0),
             Color32::from_gray(170),
         );
-        commands
     }
 
     /// Waits for the frame being drawn (tests and screenshots; the UI never waits).
@@ -321,9 +320,9 @@ impl View3dPanel {
         }
     }
 
-    /// What the frame of `input` at `size` pixels (lines scaled by `scale`) depends on.
-    fn frame_key(&self, input: &Input<'_>, size: [usize; 2], scale: f32) -> FrameKey {
-        let view = &input.scene.view;
+    /// What the frame of `ctx` at `size` pixels (lines scaled by `scale`) depends on.
+    fn frame_key(&self, ctx: &Ctx<'_>, size: [usize; 2], scale: f32) -> FrameKey {
+        let view = &ctx.scene.view;
         let style = FieldStyle {
             colormap: view.colormap,
             log_scale: view.log_scale,
@@ -331,11 +330,7 @@ impl View3dPanel {
         };
         let bits = |p: Point| [p.x.to_bits(), p.y.to_bits()];
         FrameKey {
-            mesh: MeshKey {
-                surface_id: input.surface_id,
-                domain: input.scene.domain().into(),
-                style,
-            },
+            mesh: MeshKey { surface_id: ctx.surface_id, domain: ctx.scene.domain().into(), style },
             camera: [
                 self.camera.azimuth.to_bits(),
                 self.camera.elevation.to_bits(),
@@ -343,40 +338,63 @@ impl View3dPanel {
             ],
             size,
             scale: scale.to_bits(),
-            step: input.step,
-            runs: input.runs.generation,
-            starts: input.scene.start_points().map(bits).collect(),
-            critical: input.critical.iter().map(|c| bits(c.point)).collect(),
-            cloud: input
+            step: ctx.playback.step,
+            runs: ctx.runs.generation,
+            starts: ctx.scene.start_points().map(bits).collect(),
+            critical: ctx.drawn_critical().unwrap_or(&[]).iter().map(|c| bits(c.point)).collect(),
+            cloud: ctx
                 .cloud
                 .newest()
                 .map(|(step, frames)| (step, frames.iter().map(|(_, f)| f.points.len()).sum())),
         }
     }
 
-    /// Asks the job for the frame `key` of `input`.
-    fn request(&mut self, ctx: &egui::Context, input: &Input<'_>, key: FrameKey) {
+    /// Asks the job for the frame `key` of what `ctx` shows.
+    fn request(&mut self, egui: &egui::Context, ctx: &Ctx<'_>, key: FrameKey) {
         let drawing = Arc::clone(&self.drawing);
-        let surface = input.surface.clone();
-        let domain = input.scene.domain();
-        let mut tracks: Vec<(Rgb, Arc<super::runs::Run>)> = Vec::new();
-        for (entry, runs) in input.scene.optimizers.iter().zip(&input.runs.table) {
+        let frame = FrameJob::new(ctx, self.camera, key.clone());
+        let egui = egui.clone();
+        self.pending = Some(key);
+        self.job.request(
+            move || egui.request_repaint(),
+            move |_| {
+                let mut drawing = drawing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                Ok(frame.draw(&mut drawing))
+            },
+        );
+    }
+}
+
+/// Everything a frame is drawn from, owned, so that the job can draw it.
+struct FrameJob {
+    key: FrameKey,
+    surface: SurfaceDef,
+    domain: crate::sim::Domain,
+    tracks: Vec<(Rgb, Arc<ShownRun>)>,
+    /// A network slice's training path, from θ₀ to the trained θ at the centre, drawn whole.
+    path: Vec<Point>,
+    /// The stored point of every run at the playback step.
+    head: usize,
+    tracks_id: u64,
+    starts: Vec<Point>,
+    critical: Vec<CriticalPoint>,
+    clouds: Vec<(Rgb, Vec<Point>)>,
+    camera: Camera,
+}
+
+impl FrameJob {
+    fn new(ctx: &Ctx<'_>, camera: Camera, key: FrameKey) -> Self {
+        let mut tracks: Vec<(Rgb, Arc<ShownRun>)> = Vec::new();
+        for (entry, runs) in ctx.scene.optimizers.iter().zip(&ctx.runs.table) {
             for run in runs.iter().flatten() {
                 tracks.push((entry.color, Arc::clone(run)));
             }
         }
-        // A network slice's training path, from θ₀ to the trained θ at the centre, drawn whole.
-        let path: Vec<Point> = match input.surface {
+        let path: Vec<Point> = match ctx.surface {
             SurfaceDef::Slice(slice) => slice.path().to_vec(),
             _ => Vec::new(),
         };
-        // Thinned runs keep every stride-th point: the head at step k is point k/stride.
-        let head = input.step / input.runs.plan.stride.max(1);
-        // The training path changes with the surface, the runs with their generation.
-        let tracks_id = input.runs.generation ^ input.surface_id.rotate_left(32);
-        let starts: Vec<Point> = input.scene.start_points().collect();
-        let critical = input.critical.to_vec();
-        let clouds: Vec<(Rgb, Vec<Point>)> = input
+        let clouds: Vec<(Rgb, Vec<Point>)> = ctx
             .cloud
             .newest()
             .map(|(_, frames)| {
@@ -385,83 +403,86 @@ impl View3dPanel {
                     .iter()
                     .rev()
                     .filter_map(|(i, f)| {
-                        input.scene.optimizers.get(*i).map(|e| (e.color, f.points.clone()))
+                        ctx.scene.optimizers.get(*i).map(|e| (e.color, f.points.clone()))
                     })
                     .collect()
             })
             .unwrap_or_default();
-        let camera = self.camera;
-        let job_key = key.clone();
-        let ctx = ctx.clone();
-        self.pending = Some(key);
-        self.job.request(
-            move || ctx.request_repaint(),
-            move |_| {
-                let key = job_key;
-                let mut drawing = drawing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                let mesh = match &drawing.mesh {
-                    Some((k, mesh)) if *k == key.mesh => Arc::clone(mesh),
-                    _ => {
-                        let made = Mesh3d::new(&surface, domain, DEFAULT_MESH, &key.mesh.style);
-                        match made {
-                            Ok(mesh) => {
-                                let mesh = Arc::new(mesh);
-                                drawing.mesh = Some((key.mesh.clone(), Arc::clone(&mesh)));
-                                mesh
-                            }
-                            Err(e) => return Ok(Err(e.to_string())),
-                        }
-                    }
-                };
-                let renderer = drawing.renderer.get_or_insert_with(|| Renderer::new(BACKGROUND));
-                renderer.scale = f32::from_bits(key.scale);
-                let training = (!path.is_empty()).then(|| TrackRef {
-                    color: crate::figure::TRAINING_PATH_COLOR,
-                    path: PathRef::Points(&path),
-                    diverged_at: None,
-                    whole: true,
-                });
-                let runs = tracks.iter().map(|(color, run)| TrackRef {
-                    color: *color,
-                    path: PathRef::Trajectory(&run.trajectory.points),
-                    diverged_at: run.trajectory.diverged_at,
-                    whole: false,
-                });
-                let refs: Vec<TrackRef<'_>> = training.into_iter().chain(runs).collect();
-                let cloud_refs: Vec<CloudRef<'_>> = clouds
-                    .iter()
-                    .map(|(color, points)| CloudRef { color: *color, points })
-                    .collect();
-                let marks = Marks {
-                    tracks: &refs,
-                    tracks_id,
-                    step: Some(head),
-                    starts: &starts,
-                    critical: &critical,
-                    clouds: &cloud_refs,
-                };
-                let [w, h] = key.size;
-                let rgba = renderer.render(&mesh, &camera, w, h, &marks);
-                // Opaque pixels: premultiplied is the same, and a copy cheaper.
-                let image = ColorImage::from_rgba_premultiplied([w, h], rgba);
-                Ok(Ok(Drawn { key, image, mesh }))
-            },
-        );
+        Self {
+            key,
+            surface: ctx.surface.clone(),
+            domain: ctx.scene.domain(),
+            tracks,
+            path,
+            // Thinned runs keep every stride-th point: the head at step k is point k/stride.
+            head: ctx.playback.step / ctx.runs.plan.stride.max(1),
+            // The training path changes with the surface, the runs with their generation.
+            tracks_id: ctx.runs.generation ^ ctx.surface_id.rotate_left(32),
+            starts: ctx.scene.start_points().collect(),
+            critical: ctx.drawn_critical().unwrap_or(&[]).to_vec(),
+            clouds,
+            camera,
+        }
+    }
+
+    /// Draws the frame with the job's rasteriser, on its mesh (made again only when the
+    /// surface, domain or style changed).
+    fn draw(self, drawing: &mut Drawing) -> Result<Drawn, String> {
+        let key = self.key;
+        let mesh = match &drawing.mesh {
+            Some((k, mesh)) if *k == key.mesh => Arc::clone(mesh),
+            _ => {
+                let made = Mesh3d::new(&self.surface, self.domain, DEFAULT_MESH, &key.mesh.style);
+                let mesh = Arc::new(made.map_err(|e| e.to_string())?);
+                drawing.mesh = Some((key.mesh.clone(), Arc::clone(&mesh)));
+                mesh
+            }
+        };
+        let renderer = drawing.renderer.get_or_insert_with(|| Renderer::new(BACKGROUND));
+        renderer.scale = f32::from_bits(key.scale);
+        let training = (!self.path.is_empty()).then(|| TrackRef {
+            color: crate::figure::TRAINING_PATH_COLOR,
+            path: PathRef::Points(&self.path),
+            diverged_at: None,
+            whole: true,
+        });
+        let runs = self.tracks.iter().map(|(color, run)| TrackRef {
+            color: *color,
+            path: PathRef::Trajectory(&run.trajectory.points),
+            diverged_at: run.trajectory.diverged_at,
+            whole: false,
+        });
+        let refs: Vec<TrackRef<'_>> = training.into_iter().chain(runs).collect();
+        let cloud_refs: Vec<CloudRef<'_>> =
+            self.clouds.iter().map(|(color, points)| CloudRef { color: *color, points }).collect();
+        let marks = Marks {
+            tracks: &refs,
+            tracks_id: self.tracks_id,
+            step: Some(self.head),
+            starts: &self.starts,
+            critical: &self.critical,
+            clouds: &cloud_refs,
+        };
+        let [w, h] = key.size;
+        let rgba = renderer.render(&mesh, &self.camera, w, h, &marks);
+        // Opaque pixels: premultiplied is the same, and a copy cheaper.
+        let image = ColorImage::from_rgba_premultiplied([w, h], rgba);
+        Ok(Drawn { key, image, mesh })
     }
 }
 
 /// The legend's rows: each enabled optimizer's label and colour, then a saddle's directions.
-fn legend_rows(input: &Input<'_>) -> Vec<(String, Color32)> {
+fn legend_rows(ctx: &Ctx<'_>) -> Vec<(String, Color32)> {
     let color = |c: Rgb| Color32::from_rgb(c.0[0], c.0[1], c.0[2]);
-    let mut rows: Vec<(String, Color32)> = input
+    let mut rows: Vec<(String, Color32)> = ctx
         .scene
         .optimizers
         .iter()
-        .zip(crate::figure::legend_labels(input.scene))
+        .zip(crate::figure::legend_labels(ctx.scene))
         .filter(|(o, _)| o.enabled)
         .map(|(o, label)| (label, color(o.color)))
         .collect();
-    if input.critical.iter().any(|c| c.kind == CriticalKind::Saddle) {
+    if ctx.drawn_critical().unwrap_or(&[]).iter().any(|c| c.kind == CriticalKind::Saddle) {
         use crate::figure::view3d::{ATTRACT, ESCAPE};
         rows.push(("escape direction (λ < 0)".to_owned(), color(ESCAPE)));
         rows.push(("attracting direction (λ > 0)".to_owned(), color(ATTRACT)));
@@ -536,14 +557,28 @@ pub fn next_mode(mode: ViewMode) -> ViewMode {
     }
 }
 
+impl Component for View3dPanel {
+    /// The 3-D view filling `ui`; the camera's angles come back as the scene's projection.
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+        let current = ctx.scene.view.projection;
+        let mut projection = current;
+        let mut commands = self.show(ui, ctx, &mut projection);
+        if projection != current {
+            commands.push(Command::SetProjection(projection));
+        }
+        commands
+    }
+}
+
 /// The central area: the projection switch, then the map, the 3-D view, or both side by side.
 pub fn central(
     ui: &mut Ui,
-    app: &mut LosscapeApp,
-    critical: Option<&[CriticalPoint]>,
+    ctx: &Ctx<'_>,
+    map: &mut PlotPanel,
+    surface: &mut View3dPanel,
 ) -> Vec<Command> {
     let mut commands = Vec::new();
-    let current = app.scene.view.projection;
+    let current = ctx.scene.view.projection;
     let mut mode = current.mode;
     ui.horizontal(|ui| {
         ui.label("View:");
@@ -568,29 +603,25 @@ pub fn central(
     };
     if let Some(r) = map_rect {
         ui.scope_builder(UiBuilder::new().max_rect(r), |ui| {
-            commands.extend(super::plot::plots(ui, app, critical));
+            commands.extend(map.ui(ui, ctx));
         });
     }
-    let mut projection = Projection { mode, ..current };
     if let Some(r) = surface_rect {
         // The panel owns its camera and pictures; the camera's angles come back as a command.
-        let mut panel = std::mem::take(&mut app.view3d);
         ui.scope_builder(UiBuilder::new().max_rect(r), |ui| {
-            let input = Input {
-                scene: &app.scene,
-                surface: &app.surface,
-                surface_id: app.surface_id,
-                runs: &app.runs,
-                step: app.playback.step,
-                critical: critical.unwrap_or(&[]),
-                cloud: &app.cloud,
-            };
-            commands.extend(panel.ui(ui, &input, &mut projection));
+            commands.extend(surface.ui(ui, ctx));
         });
-        app.view3d = panel;
     }
-    if projection != current {
-        commands.push(Command::SetProjection(projection));
+    if mode != current.mode {
+        // The switch and the camera in one projection.
+        let turned = commands.iter_mut().find_map(|c| match c {
+            Command::SetProjection(p) => Some(p),
+            _ => None,
+        });
+        match turned {
+            Some(p) => p.mode = mode,
+            None => commands.push(Command::SetProjection(Projection { mode, ..current })),
+        }
     }
     ui.advance_cursor_after_rect(rect);
     commands

@@ -1,0 +1,122 @@
+//! The top bar after the File menu: the lessons menu, the theme, the teaching panels and
+//! windows, the scene's title, progress and status, help.
+
+use egui::{Color32, RichText, Ui};
+
+use crate::app::component::{Component, Ctx};
+use crate::app::{Command, Panel};
+use crate::scene::PRESETS;
+
+/// The title bar (it keeps nothing of its own).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TitleBar;
+
+impl Component for TitleBar {
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+        let mut commands = Vec::new();
+        lessons_menu(ui, &mut commands);
+        theme_menu(ui, ctx.light, &mut commands);
+        window_toggles(ui, ctx, &mut commands);
+        ui.separator();
+        if !ctx.scene.title.is_empty() {
+            ui.label(RichText::new(&ctx.scene.title).heading().strong());
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            progress_and_status(ui, ctx, &mut commands);
+        });
+        commands
+    }
+}
+
+/// The lecture's presets, each with its caption as a tooltip.
+fn lessons_menu(ui: &mut Ui, commands: &mut Vec<Command>) {
+    ui.menu_button(RichText::new("📚 Lessons").heading(), |ui| {
+        for (i, preset) in PRESETS.iter().enumerate() {
+            match preset.scene() {
+                Ok(scene) => {
+                    let text = format!("{}  {}", i + 1, scene.title);
+                    if ui.button(text).on_hover_text(&scene.caption).clicked() {
+                        commands.push(Command::LoadScene(Box::new(scene)));
+                        ui.close();
+                    }
+                }
+                Err(e) => {
+                    ui.colored_label(Color32::LIGHT_RED, e.to_string());
+                }
+            }
+        }
+    });
+}
+
+/// Dark or light.
+fn theme_menu(ui: &mut Ui, light: bool, commands: &mut Vec<Command>) {
+    ui.menu_button(RichText::new("👁 View").heading(), |ui| {
+        ui.label("Theme (a lit lecture hall washes out dark colours)");
+        if ui.radio(!light, "Dark").clicked() {
+            commands.push(Command::SetLight(false));
+            ui.close();
+        }
+        if ui.radio(light, "Light").clicked() {
+            commands.push(Command::SetLight(true));
+            ui.close();
+        }
+    });
+}
+
+/// The buttons that open and close the teaching panels and the windows.
+fn window_toggles(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) {
+    let toggles = [
+        (
+            Panel::Narrate,
+            "🔎 Narrate",
+            "Inside the optimizer at this step: gradient, momentum, step (N)",
+        ),
+        (Panel::Race, "🏁 Race", "Rank the optimizers over the start points (T)"),
+        (Panel::Basins, "🗺 Basins", "Where does a run from each point end? (B)"),
+        (Panel::HighDim, "📈 High-D", "Why saddles dominate in high dimensions: random Hessians"),
+        (
+            Panel::Census,
+            "📊 Census",
+            "Saddle census: the critical points of a real network, loss against index",
+        ),
+    ];
+    for (panel, text, hint) in toggles {
+        let open = ctx.windows.is_open(panel);
+        if ui.selectable_label(open, RichText::new(text).heading()).on_hover_text(hint).clicked() {
+            commands.push(Command::Toggle(panel));
+        }
+    }
+}
+
+/// Right to left: help, an export under way, the runs' progress, the status line.
+fn progress_and_status(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) {
+    if ui.button(RichText::new(" ? ").heading()).on_hover_text("Keyboard shortcuts").clicked() {
+        commands.push(Command::Toggle(Panel::Help));
+    }
+    if ctx.exporting {
+        ui.spinner();
+    }
+    if let Some(done) = ctx.runs.progress() {
+        // The runs of the scene as it is now are on their way; the old ones stay drawn.
+        ui.add(
+            egui::ProgressBar::new(done)
+                .desired_width(140.0)
+                .text(format!("runs {:.0}%", 100.0 * done)),
+        );
+    }
+    if let Some(status) = ctx.status {
+        ui.colored_label(status_color(status, ui.visuals().dark_mode), status)
+            .on_hover_text("The last thing losscape did or could not do");
+    }
+}
+
+/// The colour of a status message: red for what went wrong, green for what was done.
+fn status_color(status: &str, dark: bool) -> Color32 {
+    let bad = ["failed", "not ", "error", "at most", "formula:", "limit is"];
+    match (bad.iter().any(|b| status.contains(b)), dark) {
+        (true, true) => Color32::LIGHT_RED,
+        (true, false) => Color32::from_rgb(180, 20, 20),
+        (false, true) => Color32::LIGHT_GREEN,
+        (false, false) => Color32::from_rgb(20, 120, 40),
+    }
+}
