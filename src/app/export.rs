@@ -14,7 +14,7 @@ use egui::{RichText, Ui};
 use super::{Command, LosscapeApp};
 use crate::figure::anim::Animation;
 use crate::figure::svg::Layers;
-use crate::figure::{self, Figure, Layout, Track, legend_labels, raster};
+use crate::figure::{self, Canvas, Figure, Track, legend_labels, raster};
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::Scene;
 use crate::sim::{Domain, SurfaceDef};
@@ -106,7 +106,7 @@ struct Snapshot {
     scene: Scene,
     surface: SurfaceDef,
     tracks: Vec<Track>,
-    layout: Layout,
+    layout: Canvas,
     step: usize,
 }
 
@@ -199,7 +199,7 @@ fn snapshot(app: &LosscapeApp, density: f32) -> Snapshot {
         scene: app.scene.clone(),
         surface: app.surface.clone(),
         tracks: app_tracks(app),
-        layout: Layout { width, height, density, view },
+        layout: Canvas { width, height, density, view },
         step: app.playback.step,
     }
 }
@@ -267,25 +267,22 @@ pub fn export(app: &mut LosscapeApp, ctx: &egui::Context, what: Export) {
             let snap = snapshot(app, density);
             let outbox = Arc::clone(&app.exporter.outbox);
             app.exporter.spawn(move || {
-                let mut fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)
-                    .map_err(|e| e.to_string())?;
                 let err = |e: figure::FigureError| e.to_string();
-                if snap.scene.cloud.is_some() {
-                    // The cloud at the steps this export shows, as the command line does.
-                    let last = snap.scene.steps;
-                    let steps = match what {
-                        Export::Gif => Animation {
-                            from: settings.gif_from.min(last),
-                            to: settings.gif_to.unwrap_or(last).min(last),
-                            frames: settings.gif_frames.clamp(1, figure::anim::MAX_FRAMES),
-                            fps: 20.0,
-                        }
-                        .steps(last),
-                        _ => figure::CloudFrames::steps_for_still(snap.step.min(last), last),
-                    };
-                    fig.cloud = figure::CloudFrames::compute(&snap.scene, &snap.surface, &steps)
-                        .map_err(err)?;
-                }
+                // The cloud at the steps this export shows, as the command line does.
+                let last = snap.scene.steps;
+                let shown = match what {
+                    Export::Gif => figure::Shown::Animation(Animation {
+                        from: settings.gif_from.min(last),
+                        to: settings.gif_to.unwrap_or(last).min(last),
+                        frames: settings.gif_frames.clamp(1, figure::anim::MAX_FRAMES),
+                        fps: 20.0,
+                    }),
+                    _ => figure::Shown::Still(snap.step),
+                };
+                let fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)
+                    .map_err(err)?
+                    .with_cloud_for(&snap.scene, &snap.surface, shown)
+                    .map_err(err)?;
                 let (ext, bytes) = match what {
                     Export::CopyImage => {
                         let pixmap = raster::render(&fig, Some(snap.step)).map_err(err)?;

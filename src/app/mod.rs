@@ -112,7 +112,7 @@ pub enum Command {
     /// Load a scene file (a bad one leaves the current scene and says why).
     OpenScene(PathBuf),
     /// The 3-D view's mode and camera.
-    SetProjection(crate::figure::view3d::Projection),
+    SetProjection(crate::scene::Projection),
     /// The surface plot shows `bounds` on `px` pixels: sample the heatmap there.
     ViewShown {
         /// The plot's bounds.
