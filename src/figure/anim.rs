@@ -46,8 +46,7 @@ impl Animation {
     }
 }
 
-/// The most frames one GIF may hold.
-pub const MAX_FRAMES: usize = 2000;
+pub use super::gif::MAX_FRAMES;
 
 /// Writes the animation of `fig` as a looping GIF to `out`; returns the number of frames.
 ///

@@ -10,10 +10,12 @@ use color_quant::NeuQuant;
 use resvg::tiny_skia::Pixmap;
 
 use super::FigureError;
-use super::anim::MAX_FRAMES;
 use super::svg::critical_style;
 use crate::scene::Rgb;
 use crate::sim::CriticalKind;
+
+/// The most frames one GIF may hold.
+pub const MAX_FRAMES: usize = 2000;
 
 /// What to encode besides the frames themselves.
 #[derive(Clone, Copy, Debug)]

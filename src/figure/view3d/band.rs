@@ -2,9 +2,41 @@
 //! markers, and the critical points with a saddle's eigen-directions.
 
 use super::Mesh3d;
+use super::V3;
 use super::Viewport;
-use super::raster::{ATTRACT, ESCAPE, Proj, lifted};
+use crate::scene::Rgb;
 use crate::sim::{CriticalKind, CriticalPoint};
+
+/// Colour of a saddle's escape direction (negative curvature), as on the map.
+pub const ESCAPE: Rgb = Rgb([0xff, 0x6a, 0x3d]);
+/// Colour of a saddle's attracting direction (positive curvature), as on the map.
+pub const ATTRACT: Rgb = Rgb([0x4d, 0xd0, 0xe1]);
+
+/// How far in front of the surface (world units of depth) a line still counts as on it: the
+/// "hair" that keeps a run on the surface visible and one behind a hill hidden.
+const DEPTH_BIAS: f64 = 0.03;
+/// How high above the mesh (world units) lines are drawn.
+const HAIR: f64 = 0.004;
+/// A projected trajectory point: its step, screen position and (biased) inverse depth; a
+/// `w` of 0 lifts the pen (the path left the mesh).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Proj {
+    /// The step of the trajectory point.
+    pub(super) step: u32,
+    /// Screen x.
+    pub(super) x: f32,
+    /// Screen y.
+    pub(super) y: f32,
+    /// Biased inverse depth; 0 lifts the pen.
+    pub(super) w: f32,
+}
+
+/// A world point lifted by the hair and projected, its inverse depth biased towards the camera:
+/// `[x, y, w]`.
+pub(super) fn lifted(view: &Viewport, p: V3) -> [f64; 3] {
+    let s = view.project([p[0], p[1], p[2] + HAIR]);
+    [s.x, s.y, 1.0 / (1.0 / s.w - DEPTH_BIAS).max(1e-6)]
+}
 
 /// Draws the pieces of `proj` ending at points `first ..` whose step is at most `head`.
 pub(super) fn draw_polyline(

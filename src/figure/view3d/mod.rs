@@ -31,8 +31,9 @@ mod paint;
 mod raster;
 mod surface;
 
+pub use band::{ATTRACT, ESCAPE};
 pub use paint::{Figure3d, orbit_gif, to_gif, to_png, to_svg};
-pub use raster::{ATTRACT, CloudRef, ESCAPE, Marks, PathRef, Renderer, TrackRef};
+pub use raster::{CloudRef, Marks, PathRef, Renderer, TrackRef};
 
 use crate::field::{ColorScale, Colormap, FieldError, FieldStyle};
 use crate::scene::Camera;

@@ -294,9 +294,7 @@ impl Figure3d {
             );
         }
         if saddle {
-            for (name, color) in
-                names.into_iter().zip([super::raster::ESCAPE, super::raster::ATTRACT])
-            {
+            for (name, color) in names.into_iter().zip([super::ESCAPE, super::ATTRACT]) {
                 let c = cy();
                 let _ = writeln!(
                     s,

@@ -2,9 +2,9 @@
 //! trajectories as thick anti-aliased lines depth-tested per pixel, heads, start points,
 //! critical points and a saddle's eigen-directions.
 
-use super::band::{Band, Shape, draw_polyline};
+use super::band::{Band, Proj, Shape, draw_polyline, lifted};
 use super::surface::{draw_surface, shade_vertices};
-use super::{Mesh3d, V3, Viewport};
+use super::{Mesh3d, Viewport};
 use crate::scene::Camera;
 use crate::scene::Rgb;
 use crate::sim::{CriticalPoint, Point, TrajectoryPoint};
@@ -83,36 +83,12 @@ pub struct CloudRef<'a> {
     pub points: &'a [Point],
 }
 
-/// Colour of a saddle's escape direction (negative curvature), as on the map.
-pub const ESCAPE: Rgb = Rgb([0xff, 0x6a, 0x3d]);
-/// Colour of a saddle's attracting direction (positive curvature), as on the map.
-pub const ATTRACT: Rgb = Rgb([0x4d, 0xd0, 0xe1]);
-
-/// How far in front of the surface (world units of depth) a line still counts as on it: the
-/// "hair" that keeps a run on the surface visible and one behind a hill hidden.
-const DEPTH_BIAS: f64 = 0.03;
-/// How high above the mesh (world units) lines are drawn.
-const HAIR: f64 = 0.004;
 /// Longest screen segment (pixels) drawn straight: longer ones are cut and draped on the mesh.
 const DRAPE_PX: f64 = 6.0;
 /// Shortest screen step (pixels) kept: closer points add nothing.
 const MIN_STEP_PX: f64 = 1.2;
 /// Half the width of a trajectory's line, pixels (times the renderer's scale).
 const LINE_HALF: f64 = 1.3;
-
-/// A projected trajectory point: its step, screen position and (biased) inverse depth; a
-/// `w` of 0 lifts the pen (the path left the mesh).
-#[derive(Clone, Copy, Debug)]
-pub(super) struct Proj {
-    /// The step of the trajectory point.
-    pub(super) step: u32,
-    /// Screen x.
-    pub(super) x: f32,
-    /// Screen y.
-    pub(super) y: f32,
-    /// Biased inverse depth; 0 lifts the pen.
-    pub(super) w: f32,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct BaseKey {
@@ -486,13 +462,6 @@ fn critical_key(points: &[CriticalPoint]) -> u64 {
         }
     }
     h ^ points.len() as u64
-}
-
-/// A world point lifted by the hair and projected, its inverse depth biased towards the camera:
-/// `[x, y, w]`.
-pub(super) fn lifted(view: &Viewport, p: V3) -> [f64; 3] {
-    let s = view.project([p[0], p[1], p[2] + HAIR]);
-    [s.x, s.y, 1.0 / (1.0 / s.w - DEPTH_BIAS).max(1e-6)]
 }
 
 /// A path's points on the mesh (world coordinates; NaN where a point is off the mesh): what an
