@@ -178,6 +178,9 @@ const SCATTER_TICKS: TickStyle = TickStyle {
     beside: 8.0,
     lift: 4.0,
     newline: false,
+    axis_digits: Some(1),
+    tick_digits: Some(2),
+    x_class: Some("index-tick"),
 };
 const HISTOGRAM_TICKS: TickStyle = TickStyle {
     stroke: "#888888",
@@ -186,6 +189,9 @@ const HISTOGRAM_TICKS: TickStyle = TickStyle {
     beside: 6.0,
     lift: 4.0,
     newline: false,
+    axis_digits: Some(1),
+    tick_digits: Some(2),
+    x_class: None,
 };
 
 /// A panel's rectangle in pixels: left, top, right, bottom.
@@ -299,13 +305,7 @@ fn scatter(
     panel.frame(s);
     let index_ticks = ticks(0.0, index_hi, 6.0);
     let xs = index_ticks.iter().map(|t| (x(t.value), &*t.label));
-    ticks_below(
-        s,
-        &SCATTER_TICKS,
-        sy1,
-        xs,
-        r##" class="index-tick" fill="#cccccc" font-size="13""##,
-    );
+    ticks_below(s, &SCATTER_TICKS, sy1, xs, r##" fill="#cccccc" font-size="13""##);
     let loss_ticks = ticks(0.0, loss_hi, 5.0);
     let ys = loss_ticks.iter().map(|t| (y(t.value), &*t.label));
     ticks_left(s, &SCATTER_TICKS, left, ys, r##" fill="#cccccc" font-size="13""##);

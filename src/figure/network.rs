@@ -152,6 +152,9 @@ pub fn line_svg(line: &[(f64, f64)], net: &Network, (w, h): (u32, u32)) -> Strin
         beside: 8.0,
         lift: 4.0,
         newline: false,
+        axis_digits: None,
+        tick_digits: None,
+        x_class: None,
     };
     let attrs = r##" fill="#cccccc" font-size="13""##;
     let alphas = super::ticks(-0.5, 1.5, 8.0);

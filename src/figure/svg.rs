@@ -86,6 +86,20 @@ pub struct TickStyle {
     pub lift: f64,
     /// One tick per line of the document.
     pub newline: bool,
+    /// Decimals of the pixel positions taken from the axis (`None`: as many as it takes).
+    pub axis_digits: Option<usize>,
+    /// Decimals of the pixel positions taken from the ticks.
+    pub tick_digits: Option<usize>,
+    /// The class of the x labels, if they have one.
+    pub x_class: Option<&'static str>,
+}
+
+/// `v` with `digits` decimals, or in the shortest form that reads back for `None`.
+fn px(v: f64, digits: Option<usize>) -> String {
+    match digits {
+        Some(d) => format!("{v:.d$}"),
+        None => format!("{v}"),
+    }
 }
 
 /// Writes the ticks of a horizontal axis at pixel row `axis`: each `(pixel x, label)`, the
@@ -97,13 +111,14 @@ pub fn ticks_below<'t>(
     ticks: impl IntoIterator<Item = (f64, &'t str)>,
     attrs: &str,
 ) {
-    let TickStyle { stroke, length, below, newline, .. } = *style;
+    let TickStyle { stroke, length, below, newline, axis_digits: a, tick_digits: t, .. } = *style;
+    let class = style.x_class.map(|c| format!(r#" class="{c}""#)).unwrap_or_default();
+    let (y1, y2, ly) = (px(axis, a), px(axis + length, a), px(axis + below, a));
     for (x, label) in ticks {
+        let x = px(x, t);
         let _ = write!(
             s,
-            r##"<line x1="{x:.2}" y1="{axis:.2}" x2="{x:.2}" y2="{:.2}" stroke="{stroke}"/><text x="{x:.2}" y="{:.2}"{attrs} text-anchor="middle">{}</text>"##,
-            axis + length,
-            axis + below,
+            r##"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{stroke}"/><text{class} x="{x}" y="{ly}"{attrs} text-anchor="middle">{}</text>"##,
             escape(label)
         );
         if newline {
@@ -121,14 +136,14 @@ pub fn ticks_left<'t>(
     ticks: impl IntoIterator<Item = (f64, &'t str)>,
     attrs: &str,
 ) {
-    let TickStyle { stroke, length, beside, lift, newline, .. } = *style;
+    let TickStyle { stroke, length, beside, lift, newline, axis_digits: a, tick_digits: t, .. } =
+        *style;
+    let (x1, x2, lx) = (px(axis - length, a), px(axis, a), px(axis - beside, a));
     for (y, label) in ticks {
+        let (ly, y) = (px(y + lift, t), px(y, t));
         let _ = write!(
             s,
-            r##"<line x1="{:.2}" y1="{y:.2}" x2="{axis:.2}" y2="{y:.2}" stroke="{stroke}"/><text x="{:.2}" y="{:.2}"{attrs} text-anchor="end">{}</text>"##,
-            axis - length,
-            axis - beside,
-            y + lift,
+            r##"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{stroke}"/><text x="{lx}" y="{ly}"{attrs} text-anchor="end">{}</text>"##,
             escape(label)
         );
         if newline {
@@ -138,8 +153,17 @@ pub fn ticks_left<'t>(
 }
 
 /// The ticks of the 2-D figure.
-const FIGURE_TICKS: TickStyle =
-    TickStyle { stroke: "#333", length: 5.0, below: 20.0, beside: 8.0, lift: 4.5, newline: true };
+const FIGURE_TICKS: TickStyle = TickStyle {
+    stroke: "#333",
+    length: 5.0,
+    below: 20.0,
+    beside: 8.0,
+    lift: 4.5,
+    newline: true,
+    axis_digits: Some(2),
+    tick_digits: Some(2),
+    x_class: None,
+};
 
 /// The figure as an SVG document, with trajectories drawn up to `step` (all of them for
 /// `None`).
@@ -316,27 +340,43 @@ pub fn legend_box(fig: &Figure) -> Option<([f64; 4], Vec<CriticalKind>)> {
 const LEGEND_ROW: f64 = 20.0;
 
 fn legend(s: &mut String, fig: &Figure) {
-    let Some(([x, y, w, h], kinds)) = legend_box(fig) else { return };
-    let row_h = LEGEND_ROW;
+    let Some((rect, kinds)) = legend_box(fig) else { return };
+    let runs: Vec<(&str, Rgb)> = fig.sheet.legend.iter().map(|(l, c)| (l.as_str(), *c)).collect();
+    legend_rows(s, rect, &runs, &kinds, &[]);
+}
+
+/// Writes a legend in the box `[x, y, w, h]`, row after row: a line key per run of `runs`, a
+/// marker per critical kind of `kinds`, and a line key per entry of `more`.
+pub(crate) fn legend_rows(
+    s: &mut String,
+    [x, y, w, h]: [f64; 4],
+    runs: &[(&str, Rgb)],
+    kinds: &[CriticalKind],
+    more: &[(&str, Rgb)],
+) {
     let _ = writeln!(
         s,
         r##"<g id="legend" font-size="14" fill="#f2f2f2"><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" rx="4" fill="#1e1e1e" fill-opacity="0.8" stroke="#666"/>"##
     );
-    for (i, (label, color)) in fig.sheet.legend.iter().enumerate() {
-        let cy = y + 5.0 + row_h * (i as f64 + 0.5);
+    let cy = |row: usize| y + 5.0 + LEGEND_ROW * (row as f64 + 0.5);
+    let line_row = |s: &mut String, row: usize, label: &str, color: Rgb| {
+        let cy = cy(row);
         let _ = writeln!(
             s,
             r#"<line x1="{:.2}" y1="{cy:.2}" x2="{:.2}" y2="{cy:.2}" stroke="{}" stroke-width="3"/><text x="{:.2}" y="{:.2}">{}</text>"#,
             x + 8.0,
             x + 30.0,
-            hex(*color),
+            hex(color),
             x + 36.0,
             cy + 5.0,
             escape(label)
         );
+    };
+    for (i, &(label, color)) in runs.iter().enumerate() {
+        line_row(s, i, label, color);
     }
     for (i, kind) in kinds.iter().enumerate() {
-        let cy = y + 5.0 + row_h * ((fig.sheet.legend.len() + i) as f64 + 0.5);
+        let cy = cy(runs.len() + i);
         let (color, name) = critical_style(*kind);
         let _ = writeln!(
             s,
@@ -345,6 +385,9 @@ fn legend(s: &mut String, fig: &Figure) {
             x + 36.0,
             cy + 5.0
         );
+    }
+    for (i, &(label, color)) in more.iter().enumerate() {
+        line_row(s, runs.len() + kinds.len() + i, label, color);
     }
     s.push_str("</g>\n");
 }

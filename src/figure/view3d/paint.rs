@@ -14,7 +14,7 @@ use super::{Camera, DEFAULT_MESH, Mesh3d};
 use crate::field::FieldStyle;
 use crate::figure::gif::{GifFrames, check_request, encode};
 use crate::figure::raster::{draw_svg, encode_rgba_png, png_bytes};
-use crate::figure::svg::{critical_style, escape, hex, marker};
+use crate::figure::svg::{escape, hex, legend_rows};
 use crate::figure::{Canvas, FigureError, Sheet, Track, simulate_scene};
 use crate::scene::{Rgb, Scene};
 use crate::sim::{CriticalKind, Point, SurfaceDef, critical_points};
@@ -255,60 +255,13 @@ impl Figure3d {
     fn legend(&self, s: &mut String) {
         let (kinds, saddle) = self.legend_kinds();
         let Some((w, h)) = self.legend_size() else { return };
-        let names = DIRECTIONS;
-        let row_h = 20.0;
         let f = &self.sheet.frame;
         let (x, y) = (f.x + f.w + 8.0, f.y + 6.0);
-        let _ = writeln!(
-            s,
-            r##"<g id="legend" font-size="14" fill="#f2f2f2"><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" rx="4" fill="#1e1e1e" fill-opacity="0.8" stroke="#666"/>"##
-        );
-        let mut row = 0usize;
-        let mut cy = || {
-            let v = y + 5.0 + row_h * (row as f64 + 0.5);
-            row += 1;
-            v
-        };
-        for (label, color) in &self.sheet.legend {
-            let c = cy();
-            let _ = writeln!(
-                s,
-                r#"<line x1="{:.2}" y1="{c:.2}" x2="{:.2}" y2="{c:.2}" stroke="{}" stroke-width="3"/><text x="{:.2}" y="{:.2}">{}</text>"#,
-                x + 8.0,
-                x + 30.0,
-                hex(*color),
-                x + 36.0,
-                c + 5.0,
-                escape(label)
-            );
-        }
-        for kind in &kinds {
-            let c = cy();
-            let (color, name) = critical_style(*kind);
-            let _ = writeln!(
-                s,
-                r#"<g stroke="black" stroke-width="1.5">{}</g><text x="{:.2}" y="{:.2}">{name}</text>"#,
-                marker(*kind, x + 19.0, c, 5.5, &hex(color), name),
-                x + 36.0,
-                c + 5.0
-            );
-        }
-        if saddle {
-            for (name, color) in names.into_iter().zip([super::ESCAPE, super::ATTRACT]) {
-                let c = cy();
-                let _ = writeln!(
-                    s,
-                    r#"<line x1="{:.2}" y1="{c:.2}" x2="{:.2}" y2="{c:.2}" stroke="{}" stroke-width="3"/><text x="{:.2}" y="{:.2}">{}</text>"#,
-                    x + 8.0,
-                    x + 30.0,
-                    hex(color),
-                    x + 36.0,
-                    c + 5.0,
-                    escape(name)
-                );
-            }
-        }
-        s.push_str("</g>\n");
+        let runs: Vec<(&str, Rgb)> =
+            self.sheet.legend.iter().map(|(l, c)| (l.as_str(), *c)).collect();
+        let directions = [(DIRECTIONS[0], super::ESCAPE), (DIRECTIONS[1], super::ATTRACT)];
+        let more: &[(&str, Rgb)] = if saddle { &directions } else { &[] };
+        legend_rows(s, [x, y, w, h], &runs, &kinds, more);
     }
 
     /// The text layer as a transparent pixmap of the figure's device size.
