@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use losscape::figure::svg::{Layers, to_svg};
-use losscape::figure::{Figure, Layout, raster, simulate_scene};
+use losscape::figure::{Canvas, Figure, raster, simulate_scene};
 use losscape::scene::{OptimizerEntry, Scene, SurfaceChoice};
 use losscape::sim::{Builtin, Domain, OptimizerKind, OptimizerSpec, SurfaceDef, critical_points};
 
@@ -37,7 +37,7 @@ pub fn lecture_scene() -> Scene {
 
 fn render(c: &mut Criterion) {
     let scene = lecture_scene();
-    let layout = Layout::new(1200, 900);
+    let layout = Canvas::new(1200, 900);
     let mut group = c.benchmark_group("render/rosenbrock-1200x900");
     group.bench_function("figure", |b| b.iter(|| Figure::of_scene(black_box(&scene), layout)));
     let surface = SurfaceDef::Builtin(Builtin::Rosenbrock);
@@ -49,7 +49,7 @@ fn render(c: &mut Criterion) {
         b.iter(|| simulate_scene(black_box(&scene), &surface).expect("within the budget"))
     });
     let fig = Figure::of_scene(&scene, layout).expect("the lecture figure lays out");
-    assert_eq!(fig.tracks.len(), 8);
+    assert_eq!(fig.sheet.tracks.len(), 8);
     group.bench_function("svg", |b| b.iter(|| to_svg(black_box(&fig), None, Layers::ALL)));
     group.bench_function("raster", |b| b.iter(|| raster::render(black_box(&fig), None)));
     let pixmap = raster::render(&fig, None).expect("renders");

@@ -13,7 +13,8 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use losscape::field::FieldStyle;
 use losscape::figure::simulate_scene;
-use losscape::figure::view3d::{Camera, DEFAULT_MESH, Marks, Mesh3d, PathRef, Renderer, TrackRef};
+use losscape::figure::view3d::{DEFAULT_MESH, Marks, Mesh3d, PathRef, Renderer, TrackRef};
+use losscape::scene::Camera;
 use losscape::sim::critical_points;
 
 fn view3d(c: &mut Criterion) {

@@ -20,6 +20,9 @@ use crate::sim::{
     ParamType, Point, SurfaceDef,
 };
 
+mod projection;
+pub use projection::{Camera, DEFAULT_AZIMUTH, DEFAULT_ELEVATION, Projection, ViewMode};
+
 /// The scene format this build writes. Files of this version or older load; newer ones are
 /// refused with a message that says so.
 pub const SCENE_VERSION: u32 = 1;
@@ -162,7 +165,7 @@ pub struct View {
     /// One plot with every optimizer, or one plot per optimizer.
     pub layout: Layout,
     /// The 2-D map, the 3-D surface (with its camera's azimuth and elevation), or both.
-    pub projection: crate::figure::view3d::Projection,
+    pub projection: Projection,
 }
 
 impl Default for View {
@@ -175,7 +178,7 @@ impl Default for View {
             contour_lines: true,
             critical_points: true,
             layout: Layout::Overlay,
-            projection: crate::figure::view3d::Projection::default(),
+            projection: Projection::default(),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! draw (batched, interpolated on fine grids) stays the loss; figures of a slice say α and β and
 //! carry the projected training path.
 
-use losscape::figure::{Figure, Layout, axis_names};
+use losscape::figure::{Canvas, Figure, axis_names};
 use losscape::scene::{Scene, SceneError, SurfaceChoice};
 use losscape::sim::net::data::Dataset;
 use losscape::sim::net::{Architecture, Directions, NetData, NetSpec, Network, Scratch};
@@ -165,7 +165,7 @@ fn a_missing_csv_is_an_error_naming_the_file_not_a_panic() {
     // … and building says which file.
     let e = loaded.surface.resolve().unwrap_err().to_string();
     assert!(e.contains("no/such/moons.csv") && e.contains("data.csv"), "{e}");
-    let e = Figure::of_scene(&loaded, Layout::new(400, 300)).unwrap_err().to_string();
+    let e = Figure::of_scene(&loaded, Canvas::new(400, 300)).unwrap_err().to_string();
     assert!(e.contains("no/such/moons.csv"), "{e}");
 }
 
@@ -235,20 +235,20 @@ fn a_slices_map_is_its_loss_exact_on_small_grids_and_close_on_fine_ones() {
 fn figures_of_a_slice_name_alpha_and_beta_and_show_the_training_path() {
     let mut scene = scene_of(small_spec());
     scene.view.critical_points = false;
-    let fig = Figure::of_scene(&scene, Layout::new(420, 360)).unwrap();
-    assert_eq!(fig.axes, ["α".to_owned(), "β".to_owned()]);
-    let path = fig.tracks.first().expect("the training path");
+    let fig = Figure::of_scene(&scene, Canvas::new(420, 360)).unwrap();
+    assert_eq!(fig.sheet.axes, ["α".to_owned(), "β".to_owned()]);
+    let path = fig.sheet.tracks.first().expect("the training path");
     assert_eq!(path.label, "training path (projected)");
     assert_eq!(path.points.len(), 151);
-    assert!(fig.legend.iter().any(|(l, _)| l == "training path (projected)"));
+    assert!(fig.sheet.legend.iter().any(|(l, _)| l == "training path (projected)"));
     let svg =
         losscape::figure::svg::to_svg(&fig, None, losscape::figure::svg::Layers::ALL).unwrap();
     assert!(svg.contains(">α</text>") && svg.contains(">β</text>"), "axis names in the SVG");
     // Any other surface keeps x and y.
     let mut plain = Scene::new(SurfaceChoice::Builtin(losscape::sim::Builtin::Saddle));
     plain.view.critical_points = false;
-    let fig = Figure::of_scene(&plain, Layout::new(420, 360)).unwrap();
-    assert_eq!(fig.axes, ["x".to_owned(), "y".to_owned()]);
+    let fig = Figure::of_scene(&plain, Canvas::new(420, 360)).unwrap();
+    assert_eq!(fig.sheet.axes, ["x".to_owned(), "y".to_owned()]);
     assert_eq!(axis_names(&SurfaceDef::Builtin(losscape::sim::Builtin::Saddle)), ["x", "y"]);
 }
 

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use losscape::figure::anim::{Animation, to_gif};
 use losscape::figure::svg::{Layers, to_svg};
-use losscape::figure::{Figure, Layout, raster};
+use losscape::figure::{Canvas, Figure, raster};
 use losscape::scene::{PRESETS, Scene};
 
 fn preset(file: &str) -> Scene {
@@ -39,9 +39,9 @@ fn tmp(name: &str) -> PathBuf {
 fn the_same_inputs_give_the_same_pixels() {
     let scene = preset("saddle.json");
     let a =
-        raster::to_png(&Figure::of_scene(&scene, Layout::new(640, 480)).unwrap(), None).unwrap();
+        raster::to_png(&Figure::of_scene(&scene, Canvas::new(640, 480)).unwrap(), None).unwrap();
     let b =
-        raster::to_png(&Figure::of_scene(&scene, Layout::new(640, 480)).unwrap(), None).unwrap();
+        raster::to_png(&Figure::of_scene(&scene, Canvas::new(640, 480)).unwrap(), None).unwrap();
     assert_eq!(a, b, "two renders of one scene differ");
     let (w, h, rgba) = decode_png(&a);
     assert_eq!((w, h), (640, 480));
@@ -108,7 +108,7 @@ fn compare_snapshots(want: &[u8], got: &[u8], w: usize, h: usize) -> Result<(), 
 
 /// The snapshot's figure: the saddle lesson at 480 × 360.
 fn snapshot_figure() -> Figure {
-    Figure::of_scene(&preset("saddle.json"), Layout::new(480, 360)).unwrap()
+    Figure::of_scene(&preset("saddle.json"), Canvas::new(480, 360)).unwrap()
 }
 
 fn golden_path() -> PathBuf {
@@ -148,11 +148,11 @@ fn the_snapshot_sees_one_missing_trajectory_and_forgives_a_moved_edge() {
     // a later one changes no pixel by more than the anti-aliasing does, and no comparison of
     // pictures can see it go: in this lesson that is GD from (1.8, 0.001), under the noisy GD
     // from the same start. Every other is checked.
-    assert!(fig.tracks.len() >= 10, "{} tracks", fig.tracks.len());
+    assert!(fig.sheet.tracks.len() >= 10, "{} tracks", fig.sheet.tracks.len());
     let mut checked = 0;
-    for k in 0..fig.tracks.len() {
+    for k in 0..fig.sheet.tracks.len() {
         let mut without = fig.clone();
-        let gone = without.tracks.remove(k);
+        let gone = without.sheet.tracks.remove(k);
         let (_, _, got) = decode_png(&raster::to_png(&without, None).unwrap());
         let visible = want
             .chunks_exact(4)
@@ -169,7 +169,7 @@ fn the_snapshot_sees_one_missing_trajectory_and_forgives_a_moved_edge() {
             gone.points[0]
         );
     }
-    assert!(checked + 1 >= fig.tracks.len(), "only {checked} tracks could be seen to go");
+    assert!(checked + 1 >= fig.sheet.tracks.len(), "only {checked} tracks could be seen to go");
     // The whole picture one pixel to the right (every edge moved) still matches.
     let mut shifted = want.clone();
     for row in shifted.chunks_exact_mut(4 * w) {
@@ -185,17 +185,17 @@ fn the_snapshot_sees_one_missing_trajectory_and_forgives_a_moved_edge() {
 fn the_trajectories_are_drawn_where_the_runs_go() {
     // A figure with only its tracks differs from one with none exactly along the trajectories.
     let scene = preset("plateau.json");
-    let fig = Figure::of_scene(&scene, Layout::new(600, 450)).unwrap();
+    let fig = Figure::of_scene(&scene, Canvas::new(600, 450)).unwrap();
     let with = raster::render(&fig, None).unwrap();
     let mut bare = fig.clone();
-    bare.tracks.clear();
-    bare.starts.clear();
+    bare.sheet.tracks.clear();
+    bare.sheet.starts.clear();
     let without = raster::render(&bare, None).unwrap();
     let changed = |x: f64, y: f64| {
         let (x, y) = (x.round() as u32, y.round() as u32);
         with.pixel(x, y) != without.pixel(x, y)
     };
-    for track in &fig.tracks {
+    for track in &fig.sheet.tracks {
         let end = *track.points.last().unwrap();
         let (x, y) = fig.to_px(end);
         if fig.view.contains(end) {
@@ -207,7 +207,7 @@ fn the_trajectories_are_drawn_where_the_runs_go() {
 #[test]
 fn svg_is_xml_with_the_trajectories_as_paths() {
     let scene = preset("saddle.json");
-    let fig = Figure::of_scene(&scene, Layout::new(800, 600)).unwrap();
+    let fig = Figure::of_scene(&scene, Canvas::new(800, 600)).unwrap();
     let svg = to_svg(&fig, None, Layers::ALL).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("the SVG is well-formed XML");
     let root = doc.root_element();
@@ -217,7 +217,7 @@ fn svg_is_xml_with_the_trajectories_as_paths() {
         .descendants()
         .filter(|n| n.tag_name().name() == "path" && n.attribute("class") == Some("trajectory"))
         .collect();
-    let moving = fig.tracks.iter().filter(|t| t.points.len() > 1).count();
+    let moving = fig.sheet.tracks.iter().filter(|t| t.points.len() > 1).count();
     assert_eq!(paths.len(), moving, "one path per trajectory that moves");
     for p in &paths {
         let d = p.attribute("d").unwrap();
@@ -234,7 +234,7 @@ fn svg_is_xml_with_the_trajectories_as_paths() {
         .filter(|n| n.tag_name().name() == "text")
         .filter_map(|n| n.text().map(str::to_owned))
         .collect();
-    for (label, _) in &fig.legend {
+    for (label, _) in &fig.sheet.legend {
         assert!(texts.contains(label), "the legend names {label}");
     }
     assert!(texts.contains(&scene.title), "the title is text");
@@ -248,7 +248,7 @@ fn svg_is_xml_with_the_trajectories_as_paths() {
 fn the_legend_hides_no_start_point_in_any_lesson() {
     for preset in PRESETS {
         let scene = preset.scene().unwrap();
-        let fig = Figure::of_scene(&scene, Layout::new(900, 700)).unwrap();
+        let fig = Figure::of_scene(&scene, Canvas::new(900, 700)).unwrap();
         let svg = to_svg(&fig, None, Layers::ALL).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap();
         let Some(legend) = doc.descendants().find(|n| n.attribute("id") == Some("legend")) else {
@@ -257,7 +257,7 @@ fn the_legend_hides_no_start_point_in_any_lesson() {
         let rect = legend.children().find(|n| n.tag_name().name() == "rect").unwrap();
         let num = |a: &str| rect.attribute(a).unwrap().parse::<f64>().unwrap();
         let (x, y, w, h) = (num("x"), num("y"), num("width"), num("height"));
-        for &start in &fig.starts {
+        for &start in &fig.sheet.starts {
             let (px, py) = fig.to_px(start);
             assert!(
                 !((x..=x + w).contains(&px) && (y..=y + h).contains(&py)),
@@ -271,7 +271,7 @@ fn the_legend_hides_no_start_point_in_any_lesson() {
 #[test]
 fn a_gif_has_one_frame_per_step_range() {
     let scene = preset("plateau.json");
-    let fig = Figure::of_scene(&scene, Layout::new(320, 240)).unwrap();
+    let fig = Figure::of_scene(&scene, Canvas::new(320, 240)).unwrap();
     let anim = Animation { from: 0, to: 120, frames: 7, fps: 10.0 };
     let mut bytes = Vec::new();
     let written = to_gif(&fig, &anim, &mut bytes).unwrap();

@@ -9,12 +9,11 @@ mod common;
 use std::path::Path;
 
 use losscape::field::FieldStyle;
-use losscape::figure::Layout;
+use losscape::figure::Canvas;
 use losscape::figure::view3d::{
-    self, Camera, CloudRef, Figure3d, HEIGHT, Marks, Mesh3d, PathRef, Renderer, TrackRef, View,
-    ViewMode,
+    self, CloudRef, Figure3d, HEIGHT, Marks, Mesh3d, PathRef, Renderer, TrackRef, Viewport,
 };
-use losscape::scene::{PRESETS, Rgb, Scene};
+use losscape::scene::{Camera, PRESETS, Rgb, Scene, ViewMode};
 use losscape::sim::{Domain, Formula, Point, SurfaceDef};
 
 const MAGENTA: Rgb = Rgb([255, 0, 255]);
@@ -87,12 +86,12 @@ fn a_ray_meets_the_hill_in_front_not_the_floor_behind_it() {
     // pixel where that floor point would be stops on the wall.
     let wall = formula("exp(-60*x^2)");
     let mesh = Mesh3d::new(&wall, square(), 96, &FieldStyle::default()).unwrap();
-    let view = View::new(&Camera::new(0.0, 10.0), mesh.half_extents(), 400, 300);
+    let view = Viewport::new(&Camera::new(0.0, 10.0), mesh.half_extents(), 400, 300);
     let hidden = view.project(mesh.world(Point::new(-0.6, 0.0)).unwrap());
     let hit = mesh.ray_pick(&view, hidden.x, hidden.y).expect("the ray meets the wall");
     assert!(hit.x.abs() < 0.3, "the ray went through the wall to {hit:?}");
     // From −x the same floor point is the first thing the ray meets.
-    let view = View::new(&Camera::new(180.0, 10.0), mesh.half_extents(), 400, 300);
+    let view = Viewport::new(&Camera::new(180.0, 10.0), mesh.half_extents(), 400, 300);
     let seen = view.project(mesh.world(Point::new(-0.6, 0.0)).unwrap());
     let hit = mesh.ray_pick(&view, seen.x, seen.y).unwrap();
     assert!((hit - Point::new(-0.6, 0.0)).norm() < 0.02, "{hit:?}");
@@ -207,18 +206,18 @@ fn azimuth_zero_looks_from_plus_x_and_ninety_from_plus_y() {
     let nx = [-1.0, 0.0, 0.0];
     let py = [0.0, 1.0, 0.0];
     let ny = [0.0, -1.0, 0.0];
-    let view = View::new(&Camera::new(0.0, 0.0), half, 800, 600);
+    let view = Viewport::new(&Camera::new(0.0, 0.0), half, 800, 600);
     // From +x: +x is nearer (larger inverse depth), ±y are side by side at the same depth, +y
     // on the right (looking towards −x with z up).
     assert!(view.project(px).w > view.project(nx).w);
     assert!((view.project(py).w - view.project(ny).w).abs() < 1e-12);
     assert!(view.project(py).x > view.project(ny).x);
-    let view = View::new(&Camera::new(90.0, 0.0), half, 800, 600);
+    let view = Viewport::new(&Camera::new(90.0, 0.0), half, 800, 600);
     // From +y: +y is nearer, and +x is on the left.
     assert!(view.project(py).w > view.project(ny).w);
     assert!(view.project(px).x < view.project(nx).x);
     // From above (elevation 90): up is nearer, and the centre is in the middle of the picture.
-    let view = View::new(&Camera::new(0.0, 90.0), half, 800, 600);
+    let view = Viewport::new(&Camera::new(0.0, 90.0), half, 800, 600);
     assert!(view.project([0.0, 0.0, 0.5]).w > view.project([0.0, 0.0, -0.5]).w);
     let c = view.project([0.0, 0.0, 0.0]);
     assert!((c.x - 400.0).abs() < 1e-9 && (c.y - 300.0).abs() < 1e-9);
@@ -231,7 +230,7 @@ fn azimuth_zero_looks_from_plus_x_and_ninety_from_plus_y() {
     }
     // Seen from +x at a 30° elevation, the near (+x) edge of the floor is lower in the picture
     // than the far one.
-    let view = View::new(&Camera::new(0.0, 30.0), half, 800, 600);
+    let view = Viewport::new(&Camera::new(0.0, 30.0), half, 800, 600);
     assert!(view.project([1.0, 0.0, -0.5]).y > view.project([-1.0, 0.0, -0.5]).y);
 }
 
@@ -288,7 +287,7 @@ const TOLERANCE: usize = 8;
 #[test]
 fn the_saddle_lesson_in_3d_matches_its_snapshot_and_a_missing_run_breaks_it() {
     let scene = preset("saddle.json");
-    let fig = Figure3d::of_scene(&scene, Layout::new(480, 360), Camera::default()).unwrap();
+    let fig = Figure3d::of_scene(&scene, Canvas::new(480, 360), Camera::default()).unwrap();
     let png = view3d::to_png(&fig, None).unwrap();
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/render3d_saddle.png");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
@@ -305,10 +304,10 @@ fn the_saddle_lesson_in_3d_matches_its_snapshot_and_a_missing_run_breaks_it() {
     // A missing run breaks it. Runs of one lesson overlap (GD without noise runs under the noisy
     // one and under Newton along the ridge), so not every run shows; those on top do.
     let mut breaking = Vec::new();
-    for k in 0..fig.tracks.len() {
+    for k in 0..fig.sheet.tracks.len() {
         let mut less =
-            Figure3d::of_scene(&scene, Layout::new(480, 360), Camera::default()).unwrap();
-        let t = less.tracks.remove(k);
+            Figure3d::of_scene(&scene, Canvas::new(480, 360), Camera::default()).unwrap();
+        let t = less.sheet.tracks.remove(k);
         let (_, _, without) = decode_png(&view3d::to_png(&less, None).unwrap());
         if differing(&want, &without) > TOLERANCE {
             breaking.push((t.label, t.points[0]));
@@ -322,7 +321,7 @@ fn the_saddle_lesson_in_3d_matches_its_snapshot_and_a_missing_run_breaks_it() {
 #[test]
 fn the_svg_draws_only_the_visible_pieces_as_paths() {
     let scene = preset("saddle.json");
-    let fig = Figure3d::of_scene(&scene, Layout::new(640, 480), Camera::default()).unwrap();
+    let fig = Figure3d::of_scene(&scene, Canvas::new(640, 480), Camera::default()).unwrap();
     let svg = view3d::to_svg(&fig, None).unwrap();
     let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
     assert!(doc.descendants().any(|n| n.attribute("id") == Some("surface")), "the surface image");

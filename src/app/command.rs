@@ -6,8 +6,7 @@ use std::path::PathBuf;
 
 use super::basins::BasinSettings;
 use super::export::{Export, ExportSettings};
-use crate::figure::view3d::Projection;
-use crate::scene::{OptimizerEntry, Scene, SurfaceChoice, View};
+use crate::scene::{OptimizerEntry, Projection, Scene, SurfaceChoice, View};
 use crate::sim::cloud::Cloud;
 use crate::sim::{Domain, Point};
 

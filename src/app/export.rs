@@ -13,7 +13,7 @@ use super::Command;
 use super::runs::Runs;
 use crate::figure::anim::Animation;
 use crate::figure::svg::Layers;
-use crate::figure::{self, Figure, Layout, Track, legend_labels, raster};
+use crate::figure::{self, Canvas, Figure, Track, legend_labels, raster};
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::Scene;
 use crate::sim::{Domain, SurfaceDef};
@@ -105,7 +105,7 @@ struct Snapshot {
     scene: Scene,
     surface: SurfaceDef,
     tracks: Vec<Track>,
-    layout: Layout,
+    layout: Canvas,
     step: usize,
 }
 
@@ -212,7 +212,7 @@ fn snapshot(shown: &Shown<'_>, density: f32) -> Snapshot {
         scene: shown.scene.clone(),
         surface: shown.surface.clone(),
         tracks: app_tracks(shown.scene, shown.runs),
-        layout: Layout { width, height, density, view },
+        layout: Canvas { width, height, density, view },
         step: shown.step,
     }
 }
@@ -319,19 +319,17 @@ fn export_figure(
     folder: &Path,
     outbox: &Mutex<Outbox>,
 ) -> Result<String, String> {
-    let mut fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)
-        .map_err(|e| e.to_string())?;
     let err = |e: figure::FigureError| e.to_string();
-    if snap.scene.cloud.is_some() {
-        // The cloud at the steps this export shows, as the command line does.
-        let last = snap.scene.steps;
-        let steps = match what {
-            Export::Gif => animation(settings, last, 20.0).steps(last),
-            _ => figure::CloudFrames::steps_for_still(snap.step.min(last), last),
-        };
-        fig.cloud =
-            figure::CloudFrames::compute(&snap.scene, &snap.surface, &steps).map_err(err)?;
-    }
+    // The cloud at the steps this export shows, as the command line does.
+    let last = snap.scene.steps;
+    let shown = match what {
+        Export::Gif => figure::Shown::Animation(animation(settings, last, 20.0)),
+        _ => figure::Shown::Still(snap.step),
+    };
+    let fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)
+        .map_err(err)?
+        .with_cloud_for(&snap.scene, &snap.surface, shown)
+        .map_err(err)?;
     let (ext, bytes) = match what {
         Export::CopyImage => {
             let pixmap = raster::render(&fig, Some(snap.step)).map_err(err)?;

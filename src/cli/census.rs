@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::CliError;
-use super::models::{NetArgs, network};
+use super::data::{DataArgs, network, parse_weight_decay};
+use super::{CliError, out_extension, parse_size};
 use crate::figure;
 use crate::figure::census::{Column, census_svg};
 use crate::sim::net::Network;
@@ -23,55 +23,20 @@ fn parse_starts(s: &str) -> Result<usize, String> {
     }
 }
 
-fn parse_points(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<i128>() {
-        Ok(n) if (1..=10_000).contains(&n) => Ok(n as usize),
-        Ok(n) => Err(format!("from 1 to 10000 points (got {n})")),
-        Err(_) => Err(format!("'{s}' is not a whole number of points")),
-    }
-}
-
-fn parse_nonneg(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        Ok(_) => Err(format!("must be a finite number ≥ 0 (got '{s}')")),
-        Err(_) => Err(format!("'{s}' is not a number")),
-    }
-}
-
-fn parse_wd(s: &str) -> Result<f64, String> {
-    parse_nonneg(s).map_err(|e| format!("the weight decay {e}"))
-}
-
 /// The most networks one census compares.
 pub const MAX_NETS: usize = 4;
 
 /// `losscape census`.
 #[derive(Debug, Args)]
 pub struct CensusArgs {
-    /// Training data: a CSV file with the header x1,x2,label (label 0 or 1).
-    #[arg(
-        long,
-        value_name = "FILE.csv",
-        conflicts_with = "dataset",
-        required_unless_present = "dataset"
-    )]
-    pub data: Option<PathBuf>,
-    /// A built-in data set: moons, circles, xor, spirals.
-    #[arg(long, value_name = "NAME")]
-    pub dataset: Option<String>,
-    /// Points of the built-in data set.
-    #[arg(long, value_name = "N", default_value_t = 100, value_parser = parse_points)]
-    pub points: usize,
-    /// Noise of the built-in data set (its default if absent).
-    #[arg(long, value_name = "S", value_parser = parse_nonneg)]
-    pub noise: Option<f64>,
+    #[command(flatten)]
+    pub data: DataArgs,
     /// The network: 2-H[-H…]-1 (tanh hidden layers, one logit out). Several, comma-separated or
     /// repeated (e.g. 2-6-1,2-12-1), are censused on the same data and drawn side by side.
     #[arg(long, value_name = "2-H-…-1", required = true, value_delimiter = ',')]
     pub net: Vec<String>,
     /// Weight decay wd in the loss's (wd/2)·‖θ‖².
-    #[arg(long, value_name = "WD", default_value_t = 1e-3, allow_hyphen_values = true, value_parser = parse_wd)]
+    #[arg(long, value_name = "WD", default_value_t = 1e-3, allow_hyphen_values = true, value_parser = parse_weight_decay)]
     pub weight_decay: f64,
     /// Number of searches per network (a third on gd paths, a third on Adam paths, a third
     /// random).
@@ -91,7 +56,7 @@ pub struct CensusArgs {
     pub params_out: Option<PathBuf>,
     /// Size of the PNG or SVG in pixels (default 960x860 for one network, 700 wider for each
     /// more).
-    #[arg(long, value_name = "WxH", value_parser = super::parse_size)]
+    #[arg(long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(u32, u32)>,
 }
 
@@ -110,93 +75,26 @@ pub fn census_command(
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> Result<(), CliError> {
-    use std::io::IsTerminal;
-    let mut outputs = Vec::new();
-    for path in &args.out {
-        let ext = super::out_extension(path, &["csv", "png", "svg"])?;
-        outputs.push((path, ext));
-    }
-    if let Some(path) = &args.params_out {
-        super::out_extension(path, &["csv"]).map_err(|_| {
-            CliError::Input(format!("--params-out {}: the file must end in .csv", path.display()))
-        })?;
-    }
-    if args.net.len() > MAX_NETS {
-        return Err(CliError::Input(format!(
-            "--net: at most {MAX_NETS} networks in one census (got {})",
-            args.net.len()
-        )));
-    }
-    let mut nets: Vec<(Network, String)> = Vec::new();
-    let mut what = String::new();
-    for arch in &args.net {
-        let net_args = NetArgs {
-            data: args.data.clone(),
-            dataset: args.dataset.clone(),
-            points: args.points,
-            noise: args.noise,
-            net: arch.trim().to_owned(),
-            train: String::new(),
-            train_steps: 0,
-            seed: args.seed,
-            weight_decay: args.weight_decay,
-        };
-        let (net, w) = network(&net_args)?;
-        census::check_params(net.n_params())
-            .map_err(|e| CliError::Input(format!("--net {}: {e}", arch.trim())))?;
-        what = w;
-        let name = net.architecture().to_string();
-        nets.push((net, name));
-    }
+    let outputs = check_outputs(args)?;
+    let (nets, what) = networks(args)?;
     let settings = CensusSettings::new(args.starts, args.seed);
     let mut censuses: Vec<Census> = Vec::new();
     for (k, (net, name)) in nets.iter().enumerate() {
         let started = std::time::Instant::now();
         let progress = Progress::default();
-        let result = if std::io::stderr().is_terminal() {
-            std::thread::scope(|scope| {
-                let worker = scope.spawn(|| census::network_census(net, &settings, &progress));
-                while !worker.is_finished() {
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                    let done = progress.done() as usize;
-                    let _ = write!(
-                        err,
-                        "\r{name} ({}/{}): {done}/{} searches",
-                        k + 1,
-                        nets.len(),
-                        args.starts
-                    );
-                    let _ = err.flush();
-                }
-                let _ = write!(err, "\r{}\r", " ".repeat(50));
-                worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-        } else {
-            census::network_census(net, &settings, &progress)
-        };
+        let result = super::with_progress(
+            err,
+            50,
+            || census::network_census(net, &settings, &progress),
+            |err| {
+                let done = progress.done() as usize;
+                let (of, starts) = (nets.len(), args.starts);
+                write!(err, "\r{name} ({}/{of}): {done}/{starts} searches", k + 1)
+            },
+        );
         let c = result.map_err(io_err)?;
         let elapsed = started.elapsed().as_secs_f64();
-        writeln!(
-            out,
-            "census of {name} ({} parameters) on {what}, weight decay {}: {} searches in {elapsed:.3} s on {} threads",
-            net.n_params(),
-            args.weight_decay,
-            c.searches,
-            crate::sim::parallel::thread_count(),
-        )?;
-        writeln!(
-            out,
-            "found {} distinct critical points ({} accepted searches, copies by symmetry merged): {} minima, {} saddles",
-            c.points.len(),
-            c.accepted,
-            c.minima(),
-            c.saddles()
-        )?;
-        writeln!(
-            out,
-            "rejected {} searches that ended with ‖∇L‖ ≥ 1e-8 (gradient-flat points, stalls or divergence)",
-            c.rejected
-        )?;
+        report(out, args, net, &what, &c, elapsed)?;
         censuses.push(c);
     }
     let named: Vec<(&str, &Census)> =
@@ -221,15 +119,82 @@ pub fn census_command(
         writeln!(out, "wrote {}", path.display())?;
     }
     if let Some(path) = &args.params_out {
-        figure::write_atomic(
-            path,
-            params_csv(&named, nets.iter().map(|(net, _)| net.n_params()).max().unwrap_or(0))
-                .as_bytes(),
-        )
-        .map_err(io_err)?;
+        let widest = nets.iter().map(|(net, _)| net.n_params()).max().unwrap_or(0);
+        figure::write_atomic(path, params_csv(&named, widest).as_bytes()).map_err(io_err)?;
         writeln!(out, "wrote {}", path.display())?;
     }
     out.flush()?;
+    Ok(())
+}
+
+/// The files of `--out` with their extensions, once `--out` and `--params-out` are known to be
+/// files a census can write.
+fn check_outputs(args: &CensusArgs) -> Result<Vec<(&PathBuf, String)>, CliError> {
+    let mut outputs = Vec::new();
+    for path in &args.out {
+        let ext = out_extension(path, &["csv", "png", "svg"])?;
+        outputs.push((path, ext));
+    }
+    if let Some(path) = &args.params_out {
+        out_extension(path, &["csv"]).map_err(|_| {
+            CliError::Input(format!("--params-out {}: the file must end in .csv", path.display()))
+        })?;
+    }
+    Ok(outputs)
+}
+
+/// The networks of `--net` on the data, each with its name, and what the data are.
+fn networks(args: &CensusArgs) -> Result<(Vec<(Network, String)>, String), CliError> {
+    if args.net.len() > MAX_NETS {
+        return Err(CliError::Input(format!(
+            "--net: at most {MAX_NETS} networks in one census (got {})",
+            args.net.len()
+        )));
+    }
+    let mut nets: Vec<(Network, String)> = Vec::new();
+    let mut what = String::new();
+    for arch in &args.net {
+        let (net, w) = network(arch.trim(), &args.data, args.seed, args.weight_decay)?;
+        census::check_params(net.n_params())
+            .map_err(|e| CliError::Input(format!("--net {}: {e}", arch.trim())))?;
+        what = w;
+        let name = net.architecture().to_string();
+        nets.push((net, name));
+    }
+    Ok((nets, what))
+}
+
+/// The three lines that tell what one network's census found.
+fn report(
+    out: &mut impl Write,
+    args: &CensusArgs,
+    net: &Network,
+    what: &str,
+    c: &Census,
+    elapsed: f64,
+) -> Result<(), CliError> {
+    writeln!(
+        out,
+        "census of {} ({} parameters) on {what}, weight decay {}: {} searches in {elapsed:.3} s on {} threads",
+        net.architecture(),
+        net.n_params(),
+        args.weight_decay,
+        c.searches,
+        crate::sim::parallel::thread_count(),
+    )?;
+    writeln!(
+        out,
+        "found {} distinct critical points ({} accepted searches, copies by symmetry merged): {} minima, {} saddles",
+        c.points.len(),
+        c.accepted,
+        c.minima(),
+        c.saddles()
+    )?;
+    writeln!(
+        out,
+        "rejected {} searches that ended with ‖∇L‖ ≥ 1e-8 (gradient-flat points, stalls or divergence)",
+        c.rejected
+    )?;
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! moving grey, diverged black), laid over the surface's heatmap, for `losscape basins` and the
 //! app's overlay alike.
 
-use super::{Figure, FigureError, Layout};
+use super::{Canvas, Figure, FigureError};
 use crate::scene::{Rgb, Scene, SurfaceChoice};
 use crate::sim::basins::{Basin, BasinMap};
 use crate::sim::{CriticalKind, Dtype};
@@ -127,7 +127,7 @@ pub fn legend(map: &BasinMap) -> Vec<(String, Rgb)> {
 ///
 /// # Errors
 /// As [`Figure::new`].
-pub fn figure(map: &BasinMap, layout: Layout) -> Result<Figure, FigureError> {
+pub fn figure(map: &BasinMap, canvas: Canvas) -> Result<Figure, FigureError> {
     let job = &map.job;
     let choice = match &job.surface {
         crate::sim::SurfaceDef::Builtin(b) => SurfaceChoice::Builtin(*b),
@@ -155,8 +155,8 @@ pub fn figure(map: &BasinMap, layout: Layout) -> Result<Figure, FigureError> {
     // fills the frame (no heatmap showing beyond the grid).
     let (around_w, around_h) = super::size_around_frame(1000.0, 1000.0, false);
     let (room_w, room_h) = (
-        (f64::from(layout.width) + 1000.0 - f64::from(around_w)).max(1.0),
-        (f64::from(layout.height) + 1000.0 - f64::from(around_h)).max(1.0),
+        (f64::from(canvas.width) + 1000.0 - f64::from(around_w)).max(1.0),
+        (f64::from(canvas.height) + 1000.0 - f64::from(around_h)).max(1.0),
     );
     let aspect = job.domain.width() / job.domain.height();
     let (frame_w, frame_h) = if room_w / room_h > aspect {
@@ -165,8 +165,8 @@ pub fn figure(map: &BasinMap, layout: Layout) -> Result<Figure, FigureError> {
         (room_w, room_w / aspect)
     };
     let (width, height) = super::size_around_frame(frame_w, frame_h, false);
-    let layout = Layout { width, height, view: Some(job.domain), ..layout };
-    let mut fig = Figure::new(&scene, &job.surface, Vec::new(), layout)?;
+    let canvas = Canvas { width, height, view: Some(job.domain), ..canvas };
+    let mut fig = Figure::new(&scene, &job.surface, Vec::new(), canvas)?;
     if let Some(heatmap) = &mut fig.heatmap {
         let (nx, ny) = (heatmap.nx, heatmap.ny);
         for (k, px) in heatmap.rgba.chunks_exact_mut(4).enumerate() {
@@ -180,6 +180,6 @@ pub fn figure(map: &BasinMap, layout: Layout) -> Result<Figure, FigureError> {
             }
         }
     }
-    fig.legend = legend(map);
+    fig.sheet.legend = legend(map);
     Ok(fig)
 }

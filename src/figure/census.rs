@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use super::svg::escape;
+use super::svg::{TickStyle, escape, ticks_below, ticks_left};
 use super::ticks;
 use crate::sim::net::census::{
     Census, EIG_TOL, Found, Histogram, Semicircle, count_negative, low_and_high, spectrum_range,
@@ -170,6 +170,53 @@ pub fn census_svg(columns: &[Column<'_>], what: &str, (w, h): (u32, u32)) -> Str
     s
 }
 
+/// The ticks of the census's panels: the scatter's, and the histograms' (smaller).
+const SCATTER_TICKS: TickStyle = TickStyle {
+    stroke: "#888888",
+    length: 5.0,
+    below: 20.0,
+    beside: 8.0,
+    lift: 4.0,
+    newline: false,
+    axis_digits: Some(1),
+    tick_digits: Some(2),
+    x_class: Some("index-tick"),
+};
+const HISTOGRAM_TICKS: TickStyle = TickStyle {
+    stroke: "#888888",
+    length: 4.0,
+    below: 18.0,
+    beside: 6.0,
+    lift: 4.0,
+    newline: false,
+    axis_digits: Some(1),
+    tick_digits: Some(2),
+    x_class: None,
+};
+
+/// A panel's rectangle in pixels: left, top, right, bottom.
+#[derive(Clone, Copy, Debug)]
+struct Panel {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+}
+
+impl Panel {
+    /// Its frame.
+    fn frame(&self, s: &mut String) {
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#888888"/>"##,
+            self.x0,
+            self.y0,
+            self.x1 - self.x0,
+            self.y1 - self.y0
+        );
+    }
+}
+
 /// One network's column: a title, the scatter, the two histograms.
 fn column(
     s: &mut String,
@@ -194,39 +241,74 @@ fn column(
         c.rejected,
         c.searches,
     );
-    // The scatter: loss against index.
-    let (left, right) = (x0 + 56.0, x0 + w);
-    let (sy0, sy1) = (top + 26.0, top + 0.52 * h);
+    let panel = Panel { x0: x0 + 56.0, y0: top + 26.0, x1: x0 + w, y1: top + 0.52 * h };
     let i0 = -0.03 * index_hi;
-    let x = |i: f64| left + (i - i0) / (index_hi - i0) * (right - left);
-    let y = |l: f64| sy1 - l / loss_hi * (sy1 - sy0);
-    let _ = write!(
-        s,
-        r##"<rect x="{left:.1}" y="{sy0:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#888888"/>"##,
-        right - left,
-        sy1 - sy0
-    );
-    for t in ticks(0.0, index_hi, 6.0) {
-        let tx = x(t.value);
+    let x = |i: f64| panel.x0 + (i - i0) / (index_hi - i0) * (panel.x1 - panel.x0);
+    let y = |l: f64| panel.y1 - l / loss_hi * (panel.y1 - panel.y0);
+    scatter(s, c, &panel, x0, (loss_hi, index_hi), (&x, &y));
+    // The two spectra, on one eigenvalue axis.
+    let Some((lo_i, hi_i)) = low_and_high(c) else {
         let _ = write!(
             s,
-            r##"<line x1="{tx:.2}" y1="{sy1:.1}" x2="{tx:.2}" y2="{:.1}" stroke="#888888"/><text class="index-tick" x="{tx:.2}" y="{:.1}" fill="#cccccc" font-size="13" text-anchor="middle">{}</text>"##,
-            sy1 + 5.0,
-            sy1 + 20.0,
-            escape(&t.label)
+            r##"<text x="{:.1}" y="{:.1}" fill="#cccccc" font-size="14">no critical point found: no spectrum to show</text></g>"##,
+            panel.x0,
+            panel.y1 + 80.0
         );
+        return;
+    };
+    let (a, b) = (&c.points[lo_i], &c.points[hi_i]);
+    let (lo, hi) = spectrum_range([a, b]);
+    let spectra = [spectrum(a, lo, hi), spectrum(b, lo, hi)];
+    let count_hi = spectra
+        .iter()
+        .flat_map(|(hist, curve)| {
+            let bars = hist.counts.iter().map(|&c| c as f64);
+            let peak = curve.iter().flat_map(|(_, pts)| pts.iter().map(|p| p[1]));
+            bars.chain(peak).collect::<Vec<_>>()
+        })
+        .fold(1.0_f64, f64::max)
+        * 1.1;
+    let hgap = 36.0;
+    let hw = (panel.x1 - panel.x0 - hgap) / 2.0;
+    for (k, (spectrum, (label, p))) in
+        spectra.iter().zip([("A: lowest loss", a), ("B: highest loss", b)]).enumerate()
+    {
+        let hx0 = panel.x0 + k as f64 * (hw + hgap);
+        let area = Panel { x0: hx0, y0: panel.y1 + 84.0, x1: hx0 + hw, y1: top + h - 40.0 };
+        histogram(s, spectrum, &area, count_hi, label, p);
     }
-    for t in ticks(0.0, loss_hi, 5.0) {
-        let ty = y(t.value);
+    // Mark A and B in the scatter.
+    for (label, p) in [("A", a), ("B", b)] {
         let _ = write!(
             s,
-            r##"<line x1="{:.1}" y1="{ty:.2}" x2="{left:.1}" y2="{ty:.2}" stroke="#888888"/><text x="{:.1}" y="{:.2}" fill="#cccccc" font-size="13" text-anchor="end">{}</text>"##,
-            left - 5.0,
-            left - 8.0,
-            ty + 4.0,
-            escape(&t.label)
+            r##"<circle cx="{:.2}" cy="{:.2}" r="9" fill="none" stroke="#ffffff" stroke-width="1.5"/><text x="{:.2}" y="{:.2}" fill="#ffffff" font-size="14">{label}</text>"##,
+            x(p.index),
+            y(p.loss),
+            x(p.index) + 11.0,
+            y(p.loss) - 8.0
         );
     }
+    s.push_str("</g>");
+}
+
+/// The scatter of loss against index in `panel` (the column starting at `x0`), with its axes,
+/// its dots and their key; `(x, y)` place an index and a loss.
+fn scatter(
+    s: &mut String,
+    c: &Census,
+    panel: &Panel,
+    x0: f64,
+    (loss_hi, index_hi): (f64, f64),
+    (x, y): (&dyn Fn(f64) -> f64, &dyn Fn(f64) -> f64),
+) {
+    let Panel { x0: left, y0: sy0, x1: right, y1: sy1 } = *panel;
+    panel.frame(s);
+    let index_ticks = ticks(0.0, index_hi, 6.0);
+    let xs = index_ticks.iter().map(|t| (x(t.value), &*t.label));
+    ticks_below(s, &SCATTER_TICKS, sy1, xs, r##" fill="#cccccc" font-size="13""##);
+    let loss_ticks = ticks(0.0, loss_hi, 5.0);
+    let ys = loss_ticks.iter().map(|t| (y(t.value), &*t.label));
+    ticks_left(s, &SCATTER_TICKS, left, ys, r##" fill="#cccccc" font-size="13""##);
     let _ = write!(
         s,
         r##"<text x="{:.1}" y="{:.1}" fill="#cccccc" font-size="14" text-anchor="middle">index (share of negative Hessian eigenvalues)</text><text x="{:.1}" y="{:.1}" fill="#cccccc" font-size="14" text-anchor="middle" transform="rotate(-90 {:.1} {:.1})">loss</text>"##,
@@ -263,136 +345,104 @@ fn column(
         left + 28.0,
         sy0 + 43.0,
     );
-    // The two spectra, on one eigenvalue axis.
-    let Some((lo_i, hi_i)) = low_and_high(c) else {
+}
+
+/// One critical point's eigenvalue histogram in `area`, counts up to `count_hi`: its title,
+/// bars (red below zero), fitted semicircle, zero line and axes.
+fn histogram(
+    s: &mut String,
+    (hist, curve): &Spectrum,
+    area: &Panel,
+    count_hi: f64,
+    label: &str,
+    p: &Found,
+) {
+    let Panel { x0: hx0, y0: hy0, x1: hx1, y1: hy1 } = *area;
+    let hw = hx1 - hx0;
+    let hx = |v: f64| hx0 + (v - hist.lo) / (hist.hi() - hist.lo) * hw;
+    let hy = |c: f64| hy1 - c / count_hi * (hy1 - hy0);
+    let _ = write!(
+        s,
+        r##"<text x="{hx0:.1}" y="{:.1}" fill="#eeeeee" font-size="14">{label} {}, index {}/{}{}</text>"##,
+        hy0 - 22.0,
+        short(p.loss),
+        p.negative,
+        p.eigenvalues.len(),
+        if p.is_minimum() { " (a minimum)" } else { "" },
+    );
+    if let Some((sc, _)) = curve {
         let _ = write!(
             s,
-            r##"<text x="{left:.1}" y="{:.1}" fill="#cccccc" font-size="14">no critical point found: no spectrum to show</text></g>"##,
-            sy1 + 80.0
-        );
-        return;
-    };
-    let (a, b) = (&c.points[lo_i], &c.points[hi_i]);
-    let (lo, hi) = spectrum_range([a, b]);
-    let hy0 = sy1 + 84.0;
-    let hy1 = top + h - 40.0;
-    let hgap = 36.0;
-    let hw = (right - left - hgap) / 2.0;
-    let spectra = [spectrum(a, lo, hi), spectrum(b, lo, hi)];
-    let count_hi = spectra
-        .iter()
-        .flat_map(|(hist, curve)| {
-            let bars = hist.counts.iter().map(|&c| c as f64);
-            let peak = curve.iter().flat_map(|(_, pts)| pts.iter().map(|p| p[1]));
-            bars.chain(peak).collect::<Vec<_>>()
-        })
-        .fold(1.0_f64, f64::max)
-        * 1.1;
-    for (k, ((hist, curve), (label, p))) in
-        spectra.iter().zip([("A: lowest loss", a), ("B: highest loss", b)]).enumerate()
-    {
-        let hx0 = left + k as f64 * (hw + hgap);
-        let hx1 = hx0 + hw;
-        let hx = |v: f64| hx0 + (v - hist.lo) / (hist.hi() - hist.lo) * hw;
-        let hy = |c: f64| hy1 - c / count_hi * (hy1 - hy0);
-        let _ = write!(
-            s,
-            r##"<text x="{hx0:.1}" y="{:.1}" fill="#eeeeee" font-size="14">{label} {}, index {}/{}{}</text>"##,
-            hy0 - 22.0,
-            short(p.loss),
-            p.negative,
-            p.eigenvalues.len(),
-            if p.is_minimum() { " (a minimum)" } else { "" },
-        );
-        if let Some((sc, _)) = curve {
-            let _ = write!(
-                s,
-                r##"<text x="{hx0:.1}" y="{:.1}" fill="{SEMICIRCLE}" font-size="13">semicircle fitted to it: index {}</text>"##,
-                hy0 - 6.0,
-                short(sc.predicted_index()),
-            );
-        }
-        let _ = write!(
-            s,
-            r##"<g class="histogram" data-n="{}" data-negative="{}" data-loss="{:?}"><rect x="{hx0:.1}" y="{hy0:.1}" width="{hw:.1}" height="{:.1}" fill="none" stroke="#888888"/>"##,
-            p.eigenvalues.len(),
-            p.negative,
-            p.loss,
-            hy1 - hy0
-        );
-        for (bin, &count) in hist.counts.iter().enumerate() {
-            if count == 0 {
-                continue;
-            }
-            let bx = hx(hist.lo + bin as f64 * hist.width);
-            let bw = hx(hist.lo + (bin + 1) as f64 * hist.width) - bx;
-            let centre = hist.centre(bin);
-            let color = if centre < 0.0 { SADDLE } else { "#6aa8ff" };
-            let _ = write!(
-                s,
-                r##"<rect class="bar" data-count="{count}" data-below-zero="{}" x="{:.2}" y="{:.3}" width="{:.2}" height="{:.3}" fill="{color}" fill-opacity="0.85"/>"##,
-                u8::from(centre < 0.0),
-                bx + 0.5,
-                hy(count as f64),
-                (bw - 1.0).max(0.5),
-                hy1 - hy(count as f64),
-            );
-        }
-        s.push_str("</g>");
-        if let Some((_, pts)) = curve {
-            let path: Vec<String> =
-                pts.iter().map(|p| format!("{:.2},{:.2}", hx(p[0]), hy(p[1]))).collect();
-            let _ = write!(
-                s,
-                r##"<polyline class="semicircle" points="{}" fill="none" stroke="{SEMICIRCLE}" stroke-width="2"/>"##,
-                path.join(" ")
-            );
-        }
-        if (hist.lo..=hist.hi()).contains(&0.0) {
-            let zx = hx(0.0);
-            let _ = write!(
-                s,
-                r##"<line x1="{zx:.2}" y1="{hy0:.1}" x2="{zx:.2}" y2="{hy1:.1}" stroke="#bbbbbb" stroke-dasharray="4 3"/>"##
-            );
-        }
-        for t in ticks(hist.lo, hist.hi(), 4.0) {
-            let tx = hx(t.value);
-            let _ = write!(
-                s,
-                r##"<line x1="{tx:.2}" y1="{hy1:.1}" x2="{tx:.2}" y2="{:.1}" stroke="#888888"/><text x="{tx:.2}" y="{:.1}" fill="#cccccc" font-size="12" text-anchor="middle">{}</text>"##,
-                hy1 + 4.0,
-                hy1 + 18.0,
-                escape(&t.label)
-            );
-        }
-        for t in ticks(0.0, count_hi, 4.0) {
-            let ty = hy(t.value);
-            let _ = write!(
-                s,
-                r##"<line x1="{:.1}" y1="{ty:.2}" x2="{hx0:.1}" y2="{ty:.2}" stroke="#888888"/><text x="{:.1}" y="{:.2}" fill="#cccccc" font-size="12" text-anchor="end">{}</text>"##,
-                hx0 - 4.0,
-                hx0 - 6.0,
-                ty + 4.0,
-                escape(&t.label)
-            );
-        }
-        let _ = write!(
-            s,
-            r##"<text x="{:.1}" y="{:.1}" fill="#cccccc" font-size="13" text-anchor="middle">Hessian eigenvalue</text>"##,
-            0.5 * (hx0 + hx1),
-            hy1 + 34.0
+            r##"<text x="{hx0:.1}" y="{:.1}" fill="{SEMICIRCLE}" font-size="13">semicircle fitted to it: index {}</text>"##,
+            hy0 - 6.0,
+            short(sc.predicted_index()),
         );
     }
-    // Mark A and B in the scatter.
-    for (label, p) in [("A", a), ("B", b)] {
-        let _ = write!(
-            s,
-            r##"<circle cx="{:.2}" cy="{:.2}" r="9" fill="none" stroke="#ffffff" stroke-width="1.5"/><text x="{:.2}" y="{:.2}" fill="#ffffff" font-size="14">{label}</text>"##,
-            x(p.index),
-            y(p.loss),
-            x(p.index) + 11.0,
-            y(p.loss) - 8.0
-        );
-    }
+    let _ = write!(
+        s,
+        r##"<g class="histogram" data-n="{}" data-negative="{}" data-loss="{:?}">"##,
+        p.eigenvalues.len(),
+        p.negative,
+        p.loss,
+    );
+    area.frame(s);
+    bars(s, hist, &hx, &hy, hy1);
     s.push_str("</g>");
+    if let Some((_, pts)) = curve {
+        let path: Vec<String> =
+            pts.iter().map(|p| format!("{:.2},{:.2}", hx(p[0]), hy(p[1]))).collect();
+        let _ = write!(
+            s,
+            r##"<polyline class="semicircle" points="{}" fill="none" stroke="{SEMICIRCLE}" stroke-width="2"/>"##,
+            path.join(" ")
+        );
+    }
+    if (hist.lo..=hist.hi()).contains(&0.0) {
+        let zx = hx(0.0);
+        let _ = write!(
+            s,
+            r##"<line x1="{zx:.2}" y1="{hy0:.1}" x2="{zx:.2}" y2="{hy1:.1}" stroke="#bbbbbb" stroke-dasharray="4 3"/>"##
+        );
+    }
+    let eig_ticks = ticks(hist.lo, hist.hi(), 4.0);
+    let xs = eig_ticks.iter().map(|t| (hx(t.value), &*t.label));
+    ticks_below(s, &HISTOGRAM_TICKS, hy1, xs, r##" fill="#cccccc" font-size="12""##);
+    let count_ticks = ticks(0.0, count_hi, 4.0);
+    let ys = count_ticks.iter().map(|t| (hy(t.value), &*t.label));
+    ticks_left(s, &HISTOGRAM_TICKS, hx0, ys, r##" fill="#cccccc" font-size="12""##);
+    let _ = write!(
+        s,
+        r##"<text x="{:.1}" y="{:.1}" fill="#cccccc" font-size="13" text-anchor="middle">Hessian eigenvalue</text>"##,
+        0.5 * (hx0 + hx1),
+        hy1 + 34.0
+    );
+}
+
+/// The histogram's bars (red below zero), each with its count; `hx` and `hy` place an
+/// eigenvalue and a count, `hy1` is the axis.
+fn bars(
+    s: &mut String,
+    hist: &Histogram,
+    hx: &dyn Fn(f64) -> f64,
+    hy: &dyn Fn(f64) -> f64,
+    hy1: f64,
+) {
+    for (bin, &count) in hist.counts.iter().enumerate() {
+        if count == 0 {
+            continue;
+        }
+        let bx = hx(hist.lo + bin as f64 * hist.width);
+        let bw = hx(hist.lo + (bin + 1) as f64 * hist.width) - bx;
+        let centre = hist.centre(bin);
+        let color = if centre < 0.0 { SADDLE } else { "#6aa8ff" };
+        let _ = write!(
+            s,
+            r##"<rect class="bar" data-count="{count}" data-below-zero="{}" x="{:.2}" y="{:.3}" width="{:.2}" height="{:.3}" fill="{color}" fill-opacity="0.85"/>"##,
+            u8::from(centre < 0.0),
+            bx + 0.5,
+            hy(count as f64),
+            (bw - 1.0).max(0.5),
+            hy1 - hy(count as f64),
+        );
+    }
 }

@@ -13,20 +13,24 @@
 pub mod anim;
 pub mod basins;
 pub mod census;
+mod cloud;
 pub mod decimate;
+pub mod gif;
+pub mod network;
 pub mod png;
 pub mod raster;
 pub mod style;
 pub mod svg;
 pub mod view3d;
 
+pub use cloud::{CLOUD_TAIL, CloudFrames, Shown};
+
 use crate::budget::BudgetError;
 use crate::field::{ContourLine, FieldError, FieldLayers, FieldStyle};
 use crate::scene::{Rgb, Scene};
-use crate::sim::cloud::CloudRuns;
 use crate::sim::{
-    CriticalPoint, Domain, FormulaError, Point, SurfaceDef, Trajectory, critical_points,
-    simulate_many_thinned,
+    CriticalKind, CriticalPoint, Domain, FormulaError, Point, SurfaceDef, Trajectory,
+    critical_points, simulate_many_thinned,
 };
 
 /// The largest figure side in pixels (after the density scale).
@@ -163,9 +167,11 @@ pub struct Heatmap {
     pub rgba: Vec<u8>,
 }
 
-/// Everything a picture of a scene shows, laid out in figure pixels.
+/// What every picture of a scene holds, whichever projection paints it (the 2-D [`Figure`] or
+/// the 3-D [`view3d::Figure3d`]): its size, its text, where the plot sits, the runs, the start
+/// and critical points, the legend, the axis names and the cloud.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Figure {
+pub struct Sheet {
     /// Width in logical pixels.
     pub width: u32,
     /// Height in logical pixels.
@@ -178,12 +184,6 @@ pub struct Figure {
     pub caption: String,
     /// Where the plot sits in the figure.
     pub frame: Frame,
-    /// The rectangle of the plane the frame shows (equal aspect).
-    pub view: Domain,
-    /// The heatmap over the frame, when on.
-    pub heatmap: Option<Heatmap>,
-    /// Contour lines in plot coordinates, when on.
-    pub contours: Vec<ContourLine>,
     /// Critical points, when on.
     pub critical: Vec<CriticalPoint>,
     /// Trajectories, in legend order (optimizer by optimizer, start by start).
@@ -194,82 +194,134 @@ pub struct Figure {
     pub legend: Vec<(String, Rgb)>,
     /// The names of the two axes: x and y, or α and β on a network's slice.
     pub axes: [String; 2],
-    /// Ticks of the x axis, inside the view.
-    pub x_ticks: Vec<Tick>,
-    /// Ticks of the y axis, inside the view.
-    pub y_ticks: Vec<Tick>,
     /// A cloud of runs at the steps the figure shows, when the scene has one.
     pub cloud: Option<CloudFrames>,
 }
 
-/// Where a cloud's runs are at the steps a figure shows (each computed exactly from step 0).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CloudFrames {
-    /// The steps computed, ascending.
-    pub steps: Vec<usize>,
-    /// Per step: per enabled optimizer, its colour and where its runs are.
-    pub frames: Vec<Vec<(Rgb, Vec<Point>)>>,
-    /// The last step of the scene.
-    pub last: usize,
-}
+impl Sheet {
+    /// The sheet of `scene` on `canvas` with `tracks`: the caption, legend, start points and
+    /// axis names of the scene, the plot frame filling the canvas below the title (and caption)
+    /// less `margins` (left, right, bottom); no critical points or cloud yet.
+    ///
+    /// # Errors
+    /// [`FigureError::Size`] for a size outside 64 to [`MAX_SIDE`] device pixels a side, or
+    /// under 160 × 120 logical pixels.
+    pub fn new(
+        scene: &Scene,
+        surface: &SurfaceDef,
+        canvas: &Canvas,
+        title: String,
+        tracks: Vec<Track>,
+        [left, right, bottom]: [f64; 3],
+    ) -> Result<Self, FigureError> {
+        canvas.check()?;
+        let Canvas { width, height, density, .. } = *canvas;
+        let caption = scene.caption.clone();
+        let top = if caption.is_empty() { MARGIN_TOP_TITLE } else { MARGIN_TOP_CAPTION };
+        let frame = Frame {
+            x: left,
+            y: top,
+            w: f64::from(width) - left - right,
+            h: f64::from(height) - top - bottom,
+        };
+        let legend = scene
+            .optimizers
+            .iter()
+            .zip(legend_labels(scene))
+            .filter(|(o, _)| o.enabled)
+            .map(|(o, label)| (label, o.color))
+            .collect();
+        Ok(Self {
+            width,
+            height,
+            density,
+            title,
+            caption,
+            frame,
+            critical: Vec::new(),
+            tracks,
+            starts: scene.start_points().collect(),
+            legend,
+            axes: axis_names(surface).map(str::to_owned),
+            cloud: None,
+        })
+    }
 
-/// Frames of a cloud's tail drawn behind its heads (older, fainter).
-pub const CLOUD_TAIL: usize = 2;
+    /// Puts a network slice's training path (if `surface` is one) first among the tracks and
+    /// the legend; returns its start.
+    fn lead_with_training_path(&mut self, surface: &SurfaceDef) -> Option<Point> {
+        let path = training_path(surface)?;
+        let start = path.points[0];
+        self.legend.insert(0, (path.label.clone(), path.color));
+        self.tracks.insert(0, path);
+        Some(start)
+    }
 
-impl CloudFrames {
-    /// The cloud of `scene` (which must have one) at `steps`, on all cores.
+    /// Puts the cloud of `scene` (when it has one) on the sheet at exactly the steps `shown` of
+    /// runs `last` steps long.
     ///
     /// # Errors
     /// [`FigureError::Cloud`] when the scene's cloud is not valid.
-    pub fn compute(
+    pub fn show_cloud(
+        &mut self,
         scene: &Scene,
         surface: &SurfaceDef,
-        steps: &[usize],
-    ) -> Result<Option<Self>, FigureError> {
-        let Some(cloud) = scene.cloud else { return Ok(None) };
-        cloud.check().map_err(|e| FigureError::Cloud(e.to_string()))?;
-        let starts = cloud.starts(&scene.domain());
-        let mut steps: Vec<usize> = steps.to_vec();
-        steps.sort_unstable();
-        steps.dedup();
-        let progress = crate::sim::progress::Progress::default();
-        let starts = std::sync::Arc::new(starts);
-        // The runs go forward from frame to frame: the steps are sorted.
-        let mut runs: Vec<(Rgb, CloudRuns)> = (scene.optimizers.iter().filter(|e| e.enabled))
-            .map(|e| (e.color, CloudRuns::new(surface, &e.spec, std::sync::Arc::clone(&starts))))
-            .collect();
-        let mut frames = Vec::with_capacity(steps.len());
-        for &k in &steps {
-            let mut members = Vec::new();
-            for (color, runs) in &mut runs {
-                let at = runs
-                    .frame(surface, k, &progress)
-                    .map_err(|e| FigureError::Cloud(e.to_string()))?;
-                members.push((*color, at.points));
-            }
-            frames.push(members);
-        }
-        Ok(Some(Self { steps, frames, last: scene.steps }))
+        shown: Shown,
+        last: usize,
+    ) -> Result<(), FigureError> {
+        self.cloud = CloudFrames::compute(scene, surface, &shown.steps(last))?;
+        Ok(())
     }
 
-    /// The steps a still figure at `step` needs: the step and its tail before it.
-    pub fn steps_for_still(step: usize, last: usize) -> Vec<usize> {
-        let gap = (last / 60).max(1);
-        (0..=CLOUD_TAIL).rev().map(|age| step.saturating_sub(age * gap)).collect()
+    /// The kinds of the critical points shown, each once, in the legend's order.
+    pub fn critical_kinds(&self) -> Vec<CriticalKind> {
+        let mut kinds: Vec<CriticalKind> = self.critical.iter().map(|c| c.kind).collect();
+        kinds.sort_by_key(|k| *k as u8);
+        kinds.dedup();
+        kinds
     }
 
-    /// The frames to draw at `step`, newest first: the last computed at or before `step`, and
-    /// up to [`CLOUD_TAIL`] before it.
-    pub fn at(&self, step: usize) -> impl Iterator<Item = &Vec<(Rgb, Vec<Point>)>> {
-        let newest = self.steps.partition_point(|&k| k <= step);
-        let oldest = newest.saturating_sub(CLOUD_TAIL + 1);
-        self.frames[oldest..newest].iter().rev()
+    /// The length in characters of the longest legend row: a run's label, a critical kind's name
+    /// among `kinds`, or one of `more`.
+    pub fn longest_label(&self, kinds: &[CriticalKind], more: &[&str]) -> usize {
+        let runs = self.legend.iter().map(|(l, _)| l.chars().count());
+        let kinds = kinds.iter().map(|k| svg::critical_style(*k).1.len());
+        runs.chain(kinds).chain(more.iter().map(|n| n.chars().count())).max().unwrap_or(0)
+    }
+
+    /// The size in device pixels.
+    pub fn device_size(&self) -> (u32, u32) {
+        let d = f64::from(self.density);
+        ((f64::from(self.width) * d).round() as u32, (f64::from(self.height) * d).round() as u32)
+    }
+
+    /// The error of a size that cannot be painted.
+    pub fn size_error(&self) -> FigureError {
+        FigureError::Size { width: self.width, height: self.height, density: self.density }
     }
 }
 
-/// What a figure is asked to be: its size and density, and optionally the view (the app's zoom).
+/// Everything a 2-D picture of a scene shows, laid out in figure pixels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    /// Size, text, frame, runs, points, legend and cloud: what the 3-D figure shows too.
+    pub sheet: Sheet,
+    /// The rectangle of the plane the frame shows (equal aspect).
+    pub view: Domain,
+    /// The heatmap over the frame, when on.
+    pub heatmap: Option<Heatmap>,
+    /// Contour lines in plot coordinates, when on.
+    pub contours: Vec<ContourLine>,
+    /// Ticks of the x axis, inside the view.
+    pub x_ticks: Vec<Tick>,
+    /// Ticks of the y axis, inside the view.
+    pub y_ticks: Vec<Tick>,
+}
+
+/// The canvas a figure is asked for: its size and density, and optionally the view (the app's
+/// zoom).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Layout {
+pub struct Canvas {
     /// Width in logical pixels.
     pub width: u32,
     /// Height in logical pixels.
@@ -281,10 +333,28 @@ pub struct Layout {
     pub view: Option<Domain>,
 }
 
-impl Layout {
+impl Canvas {
     /// A `width × height` figure of the scene's domain at density 1.
     pub fn new(width: u32, height: u32) -> Self {
         Self { width, height, density: 1.0, view: None }
+    }
+
+    /// Whether a figure can be painted at this size: 64 to [`MAX_SIDE`] device pixels a side,
+    /// 160 × 120 logical pixels at least.
+    ///
+    /// # Errors
+    /// [`FigureError::Size`] otherwise.
+    pub fn check(&self) -> Result<(), FigureError> {
+        let Canvas { width, height, density, .. } = *self;
+        let device = |v: u32| f64::from(v) * f64::from(density);
+        let side_ok = |v: u32| (64.0..=f64::from(MAX_SIDE)).contains(&device(v));
+        let ok = density.is_finite()
+            && density > 0.0
+            && side_ok(width)
+            && side_ok(height)
+            && width >= 160
+            && height >= 120;
+        if ok { Ok(()) } else { Err(FigureError::Size { width, height, density }) }
     }
 }
 
@@ -417,97 +487,34 @@ impl Figure {
         scene: &Scene,
         surface: &SurfaceDef,
         tracks: Vec<Track>,
-        layout: Layout,
+        canvas: Canvas,
     ) -> Result<Self, FigureError> {
-        let Layout { width, height, density, view } = layout;
-        let device = |v: u32| f64::from(v) * f64::from(density);
-        let side_ok = |v: u32| (64.0..=f64::from(MAX_SIDE)).contains(&device(v));
-        let ok = density.is_finite()
-            && density > 0.0
-            && side_ok(width)
-            && side_ok(height)
-            && width >= 160
-            && height >= 120;
-        if !ok {
-            return Err(FigureError::Size { width, height, density });
-        }
-        let title = if scene.title.is_empty() {
-            match &scene.surface {
-                crate::scene::SurfaceChoice::Builtin(b) => {
-                    let full = format!("{}:  f(x, y) = {}", b.name(), b.formula());
-                    // A formula too long for the line gives way to the name alone.
-                    if full.chars().count() as f64 * 10.0 < f64::from(width) - 80.0 {
-                        full
-                    } else {
-                        b.name().to_owned()
-                    }
-                }
-                crate::scene::SurfaceChoice::Formula(f) => format!("f(x, y) = {f}"),
-                crate::scene::SurfaceChoice::Model(m) => {
-                    format!("{}:  L(x, y) = {}", m.label(), m.kind().formula())
-                }
-                crate::scene::SurfaceChoice::Network(spec) => format!(
-                    "{} slice of a trained {} network:  L(θ + α·δ + β·η)",
-                    spec.directions.name(),
-                    spec.net
-                ),
-            }
-        } else {
-            scene.title.clone()
-        };
-        let caption = scene.caption.clone();
-        let top = if caption.is_empty() { MARGIN_TOP_TITLE } else { MARGIN_TOP_CAPTION };
-        let frame = Frame {
-            x: MARGIN_LEFT,
-            y: top,
-            w: f64::from(width) - MARGIN_LEFT - MARGIN_RIGHT,
-            h: f64::from(height) - top - MARGIN_BOTTOM,
-        };
-        let view = fit(view.unwrap_or_else(|| scene.domain()), frame.w / frame.h);
-
+        let title = scene_title(scene, Some(canvas.width));
+        let margins = [MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM];
+        let mut sheet = Sheet::new(scene, surface, &canvas, title, tracks, margins)?;
+        let frame = sheet.frame;
+        let view = fit(canvas.view.unwrap_or_else(|| scene.domain()), frame.w / frame.h);
         let style = FieldStyle {
             colormap: scene.view.colormap,
             log_scale: scene.view.log_scale,
             contour_count: if scene.view.contour_lines { scene.view.contours } else { 0 },
         };
-        let nx = (frame.w * f64::from(density)).round().max(1.0) as usize;
-        let ny = (frame.h * f64::from(density)).round().max(1.0) as usize;
+        let nx = (frame.w * f64::from(canvas.density)).round().max(1.0) as usize;
+        let ny = (frame.h * f64::from(canvas.density)).round().max(1.0) as usize;
         let layers = FieldLayers::compute(surface, view, nx, ny, &style)?;
         let heatmap = scene.view.heatmap.then_some(Heatmap { nx, ny, rgba: layers.rgba });
-        let critical = if scene.view.critical_points {
+        if scene.view.critical_points {
             // As `losscape critical` finds them over the scene's domain, those in view.
-            let mut points = critical_points(surface, &scene.domain());
-            points.retain(|c| view.contains(c.point));
-            points
-        } else {
-            Vec::new()
-        };
-        let labels = legend_labels(scene);
-        let legend = scene
-            .optimizers
-            .iter()
-            .zip(labels)
-            .filter(|(o, _)| o.enabled)
-            .map(|(o, label)| (label, o.color))
-            .collect();
+            sheet.critical = critical_points(surface, &scene.domain());
+            sheet.critical.retain(|c| view.contains(c.point));
+        }
         Ok(Self {
-            width,
-            height,
-            density,
-            title,
-            caption,
-            frame,
+            sheet,
             view,
             heatmap,
             contours: layers.contours,
-            critical,
-            tracks,
-            starts: scene.start_points().collect(),
-            legend,
-            axes: axis_names(surface).map(str::to_owned),
             x_ticks: ticks(view.x_min, view.x_max, (frame.w / 90.0).max(2.0)),
             y_ticks: ticks(view.y_min, view.y_max, (frame.h / 70.0).max(2.0)),
-            cloud: None,
         })
     }
 
@@ -515,31 +522,72 @@ impl Figure {
     ///
     /// # Errors
     /// As [`Figure::new`], and [`FigureError::Formula`] for a formula that does not parse.
-    pub fn of_scene(scene: &Scene, layout: Layout) -> Result<Self, FigureError> {
+    pub fn of_scene(scene: &Scene, canvas: Canvas) -> Result<Self, FigureError> {
         let surface = scene.surface.resolve()?;
-        let mut tracks = simulate_scene(scene, &surface)?;
-        let path = training_path(&surface);
-        let mut fig = Self::new(scene, &surface, Vec::new(), layout)?;
-        if let Some(path) = path {
-            fig.legend.insert(0, (path.label.clone(), path.color));
-            fig.starts.push(path.points[0]);
-            tracks.insert(0, path);
+        let tracks = simulate_scene(scene, &surface)?;
+        let mut fig = Self::new(scene, &surface, tracks, canvas)?;
+        if let Some(start) = fig.sheet.lead_with_training_path(&surface) {
+            fig.sheet.starts.push(start);
         }
-        fig.tracks = tracks;
         Ok(fig)
+    }
+
+    /// The figure with the cloud of `scene` (when it has one) at exactly the steps `shown`.
+    ///
+    /// # Errors
+    /// [`FigureError::Cloud`] when the scene's cloud is not valid.
+    pub fn with_cloud_for(
+        mut self,
+        scene: &Scene,
+        surface: &SurfaceDef,
+        shown: Shown,
+    ) -> Result<Self, FigureError> {
+        self.sheet.show_cloud(scene, surface, shown, scene.steps)?;
+        Ok(self)
     }
 
     /// The last step any track reaches.
     pub fn last_step(&self) -> usize {
-        let cloud = self.cloud.as_ref().map_or(0, |c| c.last);
-        self.tracks.iter().map(|t| t.last_step).max().unwrap_or(0).max(cloud)
+        let cloud = self.sheet.cloud.as_ref().map_or(0, |c| c.last);
+        self.sheet.tracks.iter().map(|t| t.last_step).max().unwrap_or(0).max(cloud)
     }
 
     /// Figure pixel of plot point `p`.
     pub fn to_px(&self, p: Point) -> (f64, f64) {
-        let f = &self.frame;
+        let f = &self.sheet.frame;
         let v = &self.view;
         (f.x + (p.x - v.x_min) / v.width() * f.w, f.y + (v.y_max - p.y) / v.height() * f.h)
+    }
+}
+
+/// The title of a figure of `scene`: the scene's own, or the surface — with its formula when
+/// `room` (the 2-D figure's width) is given and, for a built-in surface, leaves space for it.
+pub fn scene_title(scene: &Scene, room: Option<u32>) -> String {
+    use crate::scene::SurfaceChoice;
+    if !scene.title.is_empty() {
+        return scene.title.clone();
+    }
+    match (&scene.surface, room) {
+        (SurfaceChoice::Builtin(b), Some(width)) => {
+            let full = format!("{}:  f(x, y) = {}", b.name(), b.formula());
+            // A formula too long for the line gives way to the name alone.
+            if full.chars().count() as f64 * 10.0 < f64::from(width) - 80.0 {
+                full
+            } else {
+                b.name().to_owned()
+            }
+        }
+        (SurfaceChoice::Builtin(b), None) => b.name().to_owned(),
+        (SurfaceChoice::Formula(f), _) => format!("f(x, y) = {f}"),
+        (SurfaceChoice::Model(m), Some(_)) => {
+            format!("{}:  L(x, y) = {}", m.label(), m.kind().formula())
+        }
+        (SurfaceChoice::Model(m), None) => m.label(),
+        (SurfaceChoice::Network(spec), room) => {
+            let name =
+                format!("{} slice of a trained {} network", spec.directions.name(), spec.net);
+            if room.is_some() { format!("{name}:  L(θ + α·δ + β·η)") } else { name }
+        }
     }
 }
 

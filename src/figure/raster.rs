@@ -33,17 +33,17 @@ fn options() -> &'static usvg::Options<'static> {
 /// # Errors
 /// [`FigureError::Size`] if the pixmap cannot be allocated.
 pub fn base(fig: &Figure) -> Result<Pixmap, FigureError> {
-    let d = f64::from(fig.density);
+    let d = f64::from(fig.sheet.density);
     let (w, h) = device_size(fig);
     let mut pixmap = Pixmap::new(w, h).ok_or(FigureError::Size {
-        width: fig.width,
-        height: fig.height,
-        density: fig.density,
+        width: fig.sheet.width,
+        height: fig.sheet.height,
+        density: fig.sheet.density,
     })?;
     pixmap.fill(resvg::tiny_skia::Color::WHITE);
     if let Some(heatmap) = &fig.heatmap {
-        let x0 = (fig.frame.x * d).round() as usize;
-        let y0 = (fig.frame.y * d).round() as usize;
+        let x0 = (fig.sheet.frame.x * d).round() as usize;
+        let y0 = (fig.sheet.frame.y * d).round() as usize;
         let stride = w as usize * 4;
         let data = pixmap.data_mut();
         for (row, src) in heatmap.rgba.chunks_exact(heatmap.nx * 4).enumerate() {
@@ -66,8 +66,11 @@ pub fn base(fig: &Figure) -> Result<Pixmap, FigureError> {
 
 /// The figure's size in device pixels.
 pub fn device_size(fig: &Figure) -> (u32, u32) {
-    let d = f64::from(fig.density);
-    ((f64::from(fig.width) * d).round() as u32, (f64::from(fig.height) * d).round() as u32)
+    let d = f64::from(fig.sheet.density);
+    (
+        (f64::from(fig.sheet.width) * d).round() as u32,
+        (f64::from(fig.sheet.height) * d).round() as u32,
+    )
 }
 
 /// Draws an SVG of the figure (in logical pixels) over `pixmap` at the figure's density.
@@ -87,7 +90,7 @@ pub fn draw_svg(pixmap: &mut Pixmap, svg: &str, density: f32) -> Result<(), Figu
 /// As [`base`] and [`draw_svg`].
 pub fn render(fig: &Figure, step: Option<usize>) -> Result<Pixmap, FigureError> {
     let mut pixmap = base(fig)?;
-    draw_svg(&mut pixmap, &to_svg(fig, step, Layers::OVER_HEATMAP)?, fig.density)?;
+    draw_svg(&mut pixmap, &to_svg(fig, step, Layers::OVER_HEATMAP)?, fig.sheet.density)?;
     draw_cloud(&mut pixmap, fig, step.unwrap_or(usize::MAX));
     Ok(pixmap)
 }
@@ -97,10 +100,10 @@ pub fn render(fig: &Figure, step: Option<usize>) -> Result<Pixmap, FigureError> 
 /// off the legend. Direct pixel blending: tens of thousands of dots cost milliseconds, where as
 /// SVG circles they would cost the rasteriser a path each.
 pub fn draw_cloud(pixmap: &mut Pixmap, fig: &Figure, step: usize) {
-    let Some(cloud) = &fig.cloud else { return };
-    let d = f64::from(fig.density);
+    let Some(cloud) = &fig.sheet.cloud else { return };
+    let d = f64::from(fig.sheet.density);
     let (w, h) = (pixmap.width() as i64, pixmap.height() as i64);
-    let f = &fig.frame;
+    let f = &fig.sheet.frame;
     let mut clip = [f.x * d, f.y * d, (f.x + f.w) * d, (f.y + f.h) * d];
     clip[2] = clip[2].min(w as f64);
     clip[3] = clip[3].min(h as f64);

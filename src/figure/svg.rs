@@ -71,14 +71,108 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// How an axis's ticks are drawn: each a short line off the axis and its label beyond it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TickStyle {
+    /// The ticks' stroke colour.
+    pub stroke: &'static str,
+    /// A tick's length in pixels, off the axis.
+    pub length: f64,
+    /// The x labels' baseline below the axis.
+    pub below: f64,
+    /// The y labels' right end left of the axis.
+    pub beside: f64,
+    /// The y labels' baseline below their tick (half the font's x-height).
+    pub lift: f64,
+    /// One tick per line of the document.
+    pub newline: bool,
+    /// Decimals of the pixel positions taken from the axis (`None`: as many as it takes).
+    pub axis_digits: Option<usize>,
+    /// Decimals of the pixel positions taken from the ticks.
+    pub tick_digits: Option<usize>,
+    /// The class of the x labels, if they have one.
+    pub x_class: Option<&'static str>,
+}
+
+/// `v` with `digits` decimals, or in the shortest form that reads back for `None`.
+fn px(v: f64, digits: Option<usize>) -> String {
+    match digits {
+        Some(d) => format!("{v:.d$}"),
+        None => format!("{v}"),
+    }
+}
+
+/// Writes the ticks of a horizontal axis at pixel row `axis`: each `(pixel x, label)`, the
+/// labels centred below; `attrs` go on every label (with a leading space: ` fill="#ccc"`).
+pub fn ticks_below<'t>(
+    s: &mut String,
+    style: &TickStyle,
+    axis: f64,
+    ticks: impl IntoIterator<Item = (f64, &'t str)>,
+    attrs: &str,
+) {
+    let TickStyle { stroke, length, below, newline, axis_digits: a, tick_digits: t, .. } = *style;
+    let class = style.x_class.map(|c| format!(r#" class="{c}""#)).unwrap_or_default();
+    let (y1, y2, ly) = (px(axis, a), px(axis + length, a), px(axis + below, a));
+    for (x, label) in ticks {
+        let x = px(x, t);
+        let _ = write!(
+            s,
+            r##"<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" stroke="{stroke}"/><text{class} x="{x}" y="{ly}"{attrs} text-anchor="middle">{}</text>"##,
+            escape(label)
+        );
+        if newline {
+            s.push('\n');
+        }
+    }
+}
+
+/// Writes the ticks of a vertical axis at pixel column `axis`: each `(pixel y, label)`, the
+/// labels ending left of it; `attrs` go on every label.
+pub fn ticks_left<'t>(
+    s: &mut String,
+    style: &TickStyle,
+    axis: f64,
+    ticks: impl IntoIterator<Item = (f64, &'t str)>,
+    attrs: &str,
+) {
+    let TickStyle { stroke, length, beside, lift, newline, axis_digits: a, tick_digits: t, .. } =
+        *style;
+    let (x1, x2, lx) = (px(axis - length, a), px(axis, a), px(axis - beside, a));
+    for (y, label) in ticks {
+        let (ly, y) = (px(y + lift, t), px(y, t));
+        let _ = write!(
+            s,
+            r##"<line x1="{x1}" y1="{y}" x2="{x2}" y2="{y}" stroke="{stroke}"/><text x="{lx}" y="{ly}"{attrs} text-anchor="end">{}</text>"##,
+            escape(label)
+        );
+        if newline {
+            s.push('\n');
+        }
+    }
+}
+
+/// The ticks of the 2-D figure.
+const FIGURE_TICKS: TickStyle = TickStyle {
+    stroke: "#333",
+    length: 5.0,
+    below: 20.0,
+    beside: 8.0,
+    lift: 4.5,
+    newline: true,
+    axis_digits: Some(2),
+    tick_digits: Some(2),
+    x_class: None,
+};
+
 /// The figure as an SVG document, with trajectories drawn up to `step` (all of them for
 /// `None`).
 ///
 /// # Errors
 /// [`FigureError::Paint`] if the heatmap cannot be encoded (it has the wrong size).
 pub fn to_svg(fig: &Figure, step: Option<usize>, layers: Layers) -> Result<String, FigureError> {
-    let (w, h) = (fig.width, fig.height);
-    let f = fig.frame;
+    let (w, h) = (fig.sheet.width, fig.sheet.height);
+    let f = fig.sheet.frame;
     let mut s = String::with_capacity(64 * 1024);
     let _ = writeln!(
         s,
@@ -125,7 +219,58 @@ pub(super) fn heatmap_png(heatmap: &super::Heatmap) -> Result<Vec<u8>, FigureErr
 }
 
 fn still(s: &mut String, fig: &Figure) {
-    let f = fig.frame;
+    let f = fig.sheet.frame;
+    contours_and_critical_points(s, fig);
+    // Frame, ticks and axis names.
+    let _ = writeln!(
+        s,
+        r##"<rect id="frame" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="#333" stroke-width="1"/>"##,
+        f.x, f.y, f.w, f.h
+    );
+    s.push_str(r##"<g id="axes" font-size="13" fill="#222">"##);
+    s.push('\n');
+    let bottom = f.y + f.h;
+    let xs =
+        fig.x_ticks.iter().map(|t| (fig.to_px(Point::new(t.value, fig.view.y_min)).0, &*t.label));
+    ticks_below(s, &FIGURE_TICKS, bottom, xs, "");
+    let ys =
+        fig.y_ticks.iter().map(|t| (fig.to_px(Point::new(fig.view.x_min, t.value)).1, &*t.label));
+    ticks_left(s, &FIGURE_TICKS, f.x, ys, "");
+    let _ = writeln!(
+        s,
+        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">{}</text>"#,
+        f.x + f.w / 2.0,
+        bottom + 42.0,
+        escape(&fig.sheet.axes[0])
+    );
+    let _ = writeln!(
+        s,
+        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">{}</text>"#,
+        f.x - 48.0,
+        f.y + f.h / 2.0 + 5.0,
+        escape(&fig.sheet.axes[1])
+    );
+    s.push_str("</g>\n");
+    // Title and caption.
+    let _ = writeln!(
+        s,
+        r##"<text id="title" x="{:.2}" y="26" font-size="19" font-weight="bold" fill="#111">{}</text>"##,
+        f.x,
+        escape(&fig.sheet.title)
+    );
+    if !fig.sheet.caption.is_empty() {
+        let _ = writeln!(
+            s,
+            r##"<text id="caption" x="{:.2}" y="50" font-size="14" fill="#444">{}</text>"##,
+            f.x,
+            escape(&fig.sheet.caption)
+        );
+    }
+    legend(s, fig);
+}
+
+/// The contour lines and the critical points' markers.
+fn contours_and_critical_points(s: &mut String, fig: &Figure) {
     // Contours.
     if !fig.contours.is_empty() {
         s.push_str(
@@ -135,7 +280,7 @@ fn still(s: &mut String, fig: &Figure) {
         for line in &fig.contours {
             for poly in &line.polylines {
                 let points = poly.iter().map(|&[x, y]| fig.to_px(Point::new(x, y)));
-                let d = path_data(points, 0.3 / f64::from(fig.density));
+                let d = path_data(points, 0.3 / f64::from(fig.sheet.density));
                 if !d.is_empty() {
                     let _ = writeln!(s, r#"<path d="{d}"/>"#);
                 }
@@ -144,10 +289,10 @@ fn still(s: &mut String, fig: &Figure) {
         s.push_str("</g>\n");
     }
     // Critical points.
-    if !fig.critical.is_empty() {
+    if !fig.sheet.critical.is_empty() {
         s.push_str(r#"<g id="critical-points" stroke="black" stroke-width="1.5">"#);
         s.push('\n');
-        for cp in &fig.critical {
+        for cp in &fig.sheet.critical {
             let (x, y) = fig.to_px(cp.point);
             let (color, name) = critical_style(cp.kind);
             let _ = writeln!(
@@ -158,92 +303,27 @@ fn still(s: &mut String, fig: &Figure) {
         }
         s.push_str("</g>\n");
     }
-    // Frame, ticks and axis names.
-    let _ = writeln!(
-        s,
-        r##"<rect id="frame" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" fill="none" stroke="#333" stroke-width="1"/>"##,
-        f.x, f.y, f.w, f.h
-    );
-    s.push_str(r##"<g id="axes" font-size="13" fill="#222">"##);
-    s.push('\n');
-    let bottom = f.y + f.h;
-    for t in &fig.x_ticks {
-        let (x, _) = fig.to_px(Point::new(t.value, fig.view.y_min));
-        let _ = writeln!(
-            s,
-            r##"<line x1="{x:.2}" y1="{bottom:.2}" x2="{x:.2}" y2="{:.2}" stroke="#333"/><text x="{x:.2}" y="{:.2}" text-anchor="middle">{}</text>"##,
-            bottom + 5.0,
-            bottom + 20.0,
-            escape(&t.label)
-        );
-    }
-    for t in &fig.y_ticks {
-        let (_, y) = fig.to_px(Point::new(fig.view.x_min, t.value));
-        let _ = writeln!(
-            s,
-            r##"<line x1="{:.2}" y1="{y:.2}" x2="{:.2}" y2="{y:.2}" stroke="#333"/><text x="{:.2}" y="{:.2}" text-anchor="end">{}</text>"##,
-            f.x - 5.0,
-            f.x,
-            f.x - 8.0,
-            y + 4.5,
-            escape(&t.label)
-        );
-    }
-    let _ = writeln!(
-        s,
-        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">{}</text>"#,
-        f.x + f.w / 2.0,
-        bottom + 42.0,
-        escape(&fig.axes[0])
-    );
-    let _ = writeln!(
-        s,
-        r#"<text x="{:.2}" y="{:.2}" text-anchor="middle" font-size="15" font-style="italic">{}</text>"#,
-        f.x - 48.0,
-        f.y + f.h / 2.0 + 5.0,
-        escape(&fig.axes[1])
-    );
-    s.push_str("</g>\n");
-    // Title and caption.
-    let _ = writeln!(
-        s,
-        r##"<text id="title" x="{:.2}" y="26" font-size="19" font-weight="bold" fill="#111">{}</text>"##,
-        f.x,
-        escape(&fig.title)
-    );
-    if !fig.caption.is_empty() {
-        let _ = writeln!(
-            s,
-            r##"<text id="caption" x="{:.2}" y="50" font-size="14" fill="#444">{}</text>"##,
-            f.x,
-            escape(&fig.caption)
-        );
-    }
-    legend(s, fig);
 }
 
 /// Where the legend sits, in figure pixels (x, y, width, height), and the critical kinds it
 /// names; `None` when it has no rows.
 pub fn legend_box(fig: &Figure) -> Option<([f64; 4], Vec<CriticalKind>)> {
-    let mut kinds: Vec<CriticalKind> = fig.critical.iter().map(|c| c.kind).collect();
-    kinds.sort_by_key(|k| *k as u8);
-    kinds.dedup();
-    let rows = fig.legend.len() + kinds.len();
+    let kinds = fig.sheet.critical_kinds();
+    let rows = fig.sheet.legend.len() + kinds.len();
     if rows == 0 {
         return None;
     }
-    let longest = fig
-        .legend
-        .iter()
-        .map(|(l, _)| l.chars().count())
-        .chain(kinds.iter().map(|k| critical_style(*k).1.len()))
-        .max()
-        .unwrap_or(0);
+    let longest = fig.sheet.longest_label(&kinds, &[]);
     let w = 48.0 + 8.0 * longest as f64;
     let h = 10.0 + LEGEND_ROW * rows as f64;
-    let f = &fig.frame;
-    let points: Vec<_> =
-        fig.starts.iter().copied().chain(fig.critical.iter().map(|c| c.point)).collect();
+    let f = &fig.sheet.frame;
+    let points: Vec<_> = fig
+        .sheet
+        .starts
+        .iter()
+        .copied()
+        .chain(fig.sheet.critical.iter().map(|c| c.point))
+        .collect();
     let corner = super::emptiest_corner(&fig.view, (w + 10.0) / f.w, (h + 10.0) / f.h, &points);
     let x = match corner {
         Corner::RightTop | Corner::RightBottom => f.x + f.w - w - 10.0,
@@ -260,27 +340,43 @@ pub fn legend_box(fig: &Figure) -> Option<([f64; 4], Vec<CriticalKind>)> {
 const LEGEND_ROW: f64 = 20.0;
 
 fn legend(s: &mut String, fig: &Figure) {
-    let Some(([x, y, w, h], kinds)) = legend_box(fig) else { return };
-    let row_h = LEGEND_ROW;
+    let Some((rect, kinds)) = legend_box(fig) else { return };
+    let runs: Vec<(&str, Rgb)> = fig.sheet.legend.iter().map(|(l, c)| (l.as_str(), *c)).collect();
+    legend_rows(s, rect, &runs, &kinds, &[]);
+}
+
+/// Writes a legend in the box `[x, y, w, h]`, row after row: a line key per run of `runs`, a
+/// marker per critical kind of `kinds`, and a line key per entry of `more`.
+pub(crate) fn legend_rows(
+    s: &mut String,
+    [x, y, w, h]: [f64; 4],
+    runs: &[(&str, Rgb)],
+    kinds: &[CriticalKind],
+    more: &[(&str, Rgb)],
+) {
     let _ = writeln!(
         s,
         r##"<g id="legend" font-size="14" fill="#f2f2f2"><rect x="{x:.2}" y="{y:.2}" width="{w:.2}" height="{h:.2}" rx="4" fill="#1e1e1e" fill-opacity="0.8" stroke="#666"/>"##
     );
-    for (i, (label, color)) in fig.legend.iter().enumerate() {
-        let cy = y + 5.0 + row_h * (i as f64 + 0.5);
+    let cy = |row: usize| y + 5.0 + LEGEND_ROW * (row as f64 + 0.5);
+    let line_row = |s: &mut String, row: usize, label: &str, color: Rgb| {
+        let cy = cy(row);
         let _ = writeln!(
             s,
             r#"<line x1="{:.2}" y1="{cy:.2}" x2="{:.2}" y2="{cy:.2}" stroke="{}" stroke-width="3"/><text x="{:.2}" y="{:.2}">{}</text>"#,
             x + 8.0,
             x + 30.0,
-            hex(*color),
+            hex(color),
             x + 36.0,
             cy + 5.0,
             escape(label)
         );
+    };
+    for (i, &(label, color)) in runs.iter().enumerate() {
+        line_row(s, i, label, color);
     }
     for (i, kind) in kinds.iter().enumerate() {
-        let cy = y + 5.0 + row_h * ((fig.legend.len() + i) as f64 + 0.5);
+        let cy = cy(runs.len() + i);
         let (color, name) = critical_style(*kind);
         let _ = writeln!(
             s,
@@ -289,6 +385,9 @@ fn legend(s: &mut String, fig: &Figure) {
             x + 36.0,
             cy + 5.0
         );
+    }
+    for (i, &(label, color)) in more.iter().enumerate() {
+        line_row(s, runs.len() + kinds.len() + i, label, color);
     }
     s.push_str("</g>\n");
 }
@@ -338,16 +437,16 @@ fn tracks(s: &mut String, fig: &Figure, step: Option<usize>, with_cloud: bool) {
     // One clipped group: a run may leave the view, and each clip costs the rasteriser a layer.
     s.push_str(r#"<g id="moving" clip-path="url(#plot-area)">"#);
     s.push('\n');
-    if let Some(cloud) = fig.cloud.as_ref().filter(|_| with_cloud) {
+    if let Some(cloud) = fig.sheet.cloud.as_ref().filter(|_| with_cloud) {
         cloud_points(s, fig, cloud, step);
     }
     s.push_str(r#"<g id="trajectories" fill="none" stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round">"#);
     s.push('\n');
-    for track in &fig.tracks {
+    for track in &fig.sheet.tracks {
         let Some(head) = track.head(step) else { continue };
         let color = hex(track.color);
         let points = track.points[..=head].iter().map(|&p| fig.to_px(p));
-        let d = path_data(points, 0.25 / f64::from(fig.density));
+        let d = path_data(points, 0.25 / f64::from(fig.sheet.density));
         if !d.is_empty() {
             let _ = writeln!(
                 s,
@@ -360,7 +459,7 @@ fn tracks(s: &mut String, fig: &Figure, step: Option<usize>, with_cloud: bool) {
     s.push_str("</g>\n");
     s.push_str(r#"<g id="starts" fill="white" stroke="black" stroke-width="2">"#);
     s.push('\n');
-    for &p in &fig.starts {
+    for &p in &fig.sheet.starts {
         let (x, y) = fig.to_px(p);
         let _ = writeln!(s, r#"<circle cx="{x:.2}" cy="{y:.2}" r="5"/>"#);
     }
@@ -373,8 +472,9 @@ fn cloud_points(s: &mut String, fig: &Figure, cloud: &super::CloudFrames, step: 
     s.push_str(r#"<g id="cloud" stroke="none">"#);
     s.push('\n');
     let frames: Vec<_> = cloud.at(step).collect();
-    let (x0, y0) = (fig.frame.x - 4.0, fig.frame.y - 4.0);
-    let (x1, y1) = (fig.frame.x + fig.frame.w + 4.0, fig.frame.y + fig.frame.h + 4.0);
+    let (x0, y0) = (fig.sheet.frame.x - 4.0, fig.sheet.frame.y - 4.0);
+    let (x1, y1) =
+        (fig.sheet.frame.x + fig.sheet.frame.w + 4.0, fig.sheet.frame.y + fig.sheet.frame.h + 4.0);
     for (age, members) in frames.iter().enumerate().rev() {
         let (r, opacity) = if age == 0 { (2.4, 1.0) } else { (1.5, 0.45 / age as f64) };
         for (color, points) in members.iter() {

@@ -26,13 +26,17 @@
 //! trajectories as thick lines depth-tested per pixel against the surface: a run behind a hill
 //! is hidden where the hill stands in front of it and nowhere else.
 
+mod band;
 mod paint;
 mod raster;
+mod surface;
 
+pub use band::{ATTRACT, ESCAPE};
 pub use paint::{Figure3d, orbit_gif, to_gif, to_png, to_svg};
-pub use raster::{ATTRACT, CloudRef, ESCAPE, Marks, PathRef, Renderer, TrackRef};
+pub use raster::{CloudRef, Marks, PathRef, Renderer, TrackRef};
 
 use crate::field::{ColorScale, Colormap, FieldError, FieldStyle};
+use crate::scene::Camera;
 use crate::sim::{Domain, Point, Surface};
 
 /// The height of the world box (its sides are 2 long at most).
@@ -43,120 +47,6 @@ pub const CAMERA_DISTANCE: f64 = 4.0;
 pub const DEFAULT_MESH: usize = 128;
 /// The most vertices per side a mesh may have.
 pub const MAX_MESH: usize = 1024;
-
-/// Which projection a scene is seen in (SPEC §5): the 2-D map, the 3-D surface, or both side by
-/// side, and the 3-D camera's angles.
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Projection {
-    /// Map, surface or both.
-    pub mode: ViewMode,
-    /// The 3-D camera's azimuth in degrees (0: seen from +x, 90: from +y).
-    pub azimuth: f64,
-    /// The 3-D camera's elevation in degrees (90: from straight above).
-    pub elevation: f64,
-}
-
-impl Default for Projection {
-    /// The map, with the 3-D camera at matplotlib's default angles (azimuth −60°, elevation 30°).
-    fn default() -> Self {
-        Self { mode: ViewMode::Map, azimuth: DEFAULT_AZIMUTH, elevation: DEFAULT_ELEVATION }
-    }
-}
-
-impl Projection {
-    /// The 3-D camera this projection describes, at zoom 1.
-    pub fn camera(&self) -> Camera {
-        Camera { azimuth: self.azimuth, elevation: self.elevation, zoom: 1.0 }
-    }
-
-    /// Why the angles are unusable, if they are: (field, message).
-    pub fn check(&self) -> Result<(), (String, String)> {
-        if !self.azimuth.is_finite() {
-            return Err(("view.projection.azimuth".into(), "must be a finite number".into()));
-        }
-        if !(self.elevation.is_finite() && (-90.0..=90.0).contains(&self.elevation)) {
-            return Err((
-                "view.projection.elevation".into(),
-                format!("must be from -90 to 90 degrees, got {}", self.elevation),
-            ));
-        }
-        Ok(())
-    }
-}
-
-/// What the central area shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum ViewMode {
-    /// The 2-D map (heatmap and contours) only.
-    #[default]
-    #[serde(rename = "2d")]
-    Map,
-    /// The 3-D surface only.
-    #[serde(rename = "3d")]
-    Surface,
-    /// Both, side by side.
-    #[serde(rename = "both")]
-    Both,
-}
-
-/// Matplotlib's default azimuth, degrees.
-pub const DEFAULT_AZIMUTH: f64 = -60.0;
-/// Matplotlib's default elevation, degrees.
-pub const DEFAULT_ELEVATION: f64 = 30.0;
-
-/// A camera on a sphere around the box's centre.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Camera {
-    /// Degrees; 0 looks from +x, 90 from +y.
-    pub azimuth: f64,
-    /// Degrees from −90 (from below) to 90 (from above).
-    pub elevation: f64,
-    /// Magnification: 1 fits the box, 2 shows it twice as large.
-    pub zoom: f64,
-}
-
-impl Default for Camera {
-    fn default() -> Self {
-        Self { azimuth: DEFAULT_AZIMUTH, elevation: DEFAULT_ELEVATION, zoom: 1.0 }
-    }
-}
-
-impl Camera {
-    /// The camera at `azimuth` and `elevation` (degrees), zoom 1.
-    pub fn new(azimuth: f64, elevation: f64) -> Self {
-        Self { azimuth, elevation, zoom: 1.0 }
-    }
-
-    /// The unit vector from the centre towards the camera:
-    /// `(cos e·cos a, cos e·sin a, sin e)`.
-    pub fn direction(&self) -> [f64; 3] {
-        let (a, e) = (self.azimuth.to_radians(), self.elevation.to_radians());
-        [e.cos() * a.cos(), e.cos() * a.sin(), e.sin()]
-    }
-
-    /// Turns the camera by `d_azimuth` and `d_elevation` degrees: the azimuth wraps to
-    /// `(−180, 180]`, the elevation stops at ±90.
-    pub fn orbit(&mut self, d_azimuth: f64, d_elevation: f64) {
-        if d_azimuth.is_finite() {
-            let mut a = (self.azimuth + d_azimuth) % 360.0;
-            if a > 180.0 {
-                a -= 360.0;
-            } else if a <= -180.0 {
-                a += 360.0;
-            }
-            self.azimuth = a;
-        }
-        if d_elevation.is_finite() {
-            self.elevation = (self.elevation + d_elevation).clamp(-90.0, 90.0);
-        }
-    }
-
-    /// The cache key: the angles and zoom, bit for bit.
-    fn key(&self) -> [u64; 3] {
-        [self.azimuth.to_bits(), self.elevation.to_bits(), self.zoom.to_bits()]
-    }
-}
 
 /// A 3-vector.
 pub type V3 = [f64; 3];
@@ -176,7 +66,7 @@ fn normalize(a: V3) -> V3 {
 
 /// A camera placed in front of a `width × height` pixel viewport: world → screen and back.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct View {
+pub struct Viewport {
     /// Towards the camera (unit).
     pub dir: V3,
     /// The picture's right (unit).
@@ -205,7 +95,7 @@ pub struct ScreenPoint {
     pub w: f64,
 }
 
-impl View {
+impl Viewport {
     /// The view of a box with half-extents `half` (world units) from `camera` in a
     /// `width × height` viewport: scaled so that the box fits from every azimuth at this
     /// elevation (times the camera's zoom), centred.
@@ -266,7 +156,7 @@ impl View {
     }
 
     /// The world point on screen at pixel `(x, y)` with inverse depth `w` (the inverse of
-    /// [`View::project`]).
+    /// [`Viewport::project`]).
     pub fn unproject(&self, x: f64, y: f64, w: f64) -> V3 {
         let depth = 1.0 / w;
         let s = self.focal / depth;
@@ -375,43 +265,8 @@ impl Mesh3d {
             (0..n).map(|i| domain.x_min + domain.width() * i as f64 / (n - 1) as f64).collect();
         let ys_d: Vec<f64> =
             (0..n).map(|j| domain.y_min + domain.height() * j as f64 / (n - 1) as f64).collect();
-        let mut values = vec![0.0; n * n];
-        // Rows in parallel, as the map samples.
-        let threads = crate::field::thread_count().min(n);
-        let rows_per = n.div_ceil(threads.max(1));
-        std::thread::scope(|scope| {
-            for (b, band) in values.chunks_mut(rows_per * n).enumerate() {
-                let (xs_d, ys_d) = (&xs_d, &ys_d);
-                scope.spawn(move || {
-                    let rows = band.len() / n;
-                    surface.sample_grid(xs_d, &ys_d[b * rows_per..b * rows_per + rows], band);
-                });
-            }
-        });
-        let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
-        let (lo, hi) = finite
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
-        let color_scale = if finite.is_empty() {
-            ColorScale::new(f64::NAN, f64::NAN, style.log_scale)
-        } else {
-            ColorScale::new(lo, hi, style.log_scale)
-        };
-        // A logarithmic scene gets logarithmic heights (over fewer decades than its colours):
-        // Rosenbrock's valley is not flattened, and the saddle lesson's saddle, a quarter high
-        // between walls of six, stands out as a saddle. Linear heights are clipped at the 99th
-        // percentile when a few spikes would flatten the rest.
-        let mut top = hi;
-        let log_height = style.log_scale;
-        if !log_height && finite.len() > 100 && hi > lo {
-            let k = ((finite.len() as f64 * 0.99) as usize).min(finite.len() - 1);
-            let (_, p99, _) = finite.select_nth_unstable_by(k, f64::total_cmp);
-            let p99 = *p99;
-            if p99 > lo && p99 - lo < 0.25 * (hi - lo) {
-                top = p99;
-            }
-        }
-        let height_scale = HeightScale { min: lo, top, log: log_height };
+        let values = sample(surface, &xs_d, &ys_d);
+        let (color_scale, height_scale) = scales(&values, style.log_scale);
         let scale = 0.5 * domain.width().max(domain.height());
         let (cx, cy) = (0.5 * (domain.x_min + domain.x_max), 0.5 * (domain.y_min + domain.y_max));
         let half = [0.5 * domain.width() / scale, 0.5 * domain.height() / scale, 0.5 * HEIGHT];
@@ -430,20 +285,7 @@ impl Mesh3d {
                 if v.is_finite() { color_scale.position(v).unwrap_or(0.5) as f32 } else { f32::NAN }
             })
             .collect();
-        finite.clear();
-        let mut normal = vec![[0.0f32, 0.0, 1.0]; n * n];
-        for j in 0..n {
-            for i in 0..n {
-                let (i0, i1) = (i.saturating_sub(1), (i + 1).min(n - 1));
-                let (j0, j1) = (j.saturating_sub(1), (j + 1).min(n - 1));
-                let dzdx = (z[j * n + i1] - z[j * n + i0]) / (xs[i1] - xs[i0]);
-                let dzdy = (z[j1 * n + i] - z[j0 * n + i]) / (ys[j1] - ys[j0]);
-                if dzdx.is_finite() && dzdy.is_finite() {
-                    let m = (dzdx * dzdx + dzdy * dzdy + 1.0).sqrt();
-                    normal[j * n + i] = [-dzdx / m, -dzdy / m, 1.0 / m];
-                }
-            }
-        }
+        let normal = normals(&xs, &ys, &z);
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(Self {
@@ -512,7 +354,7 @@ impl Mesh3d {
     /// meets the mesh (either face); `None` when it misses. Marches the ray through the box's
     /// bounding sphere in 1024 steps and bisects the first crossing, so it needs no frame drawn:
     /// a click picks on the camera as it is now.
-    pub fn ray_pick(&self, view: &View, x: f64, y: f64) -> Option<Point> {
+    pub fn ray_pick(&self, view: &Viewport, x: f64, y: f64) -> Option<Point> {
         let radius = dot(self.half, self.half).sqrt();
         let (near, far) = ((view.distance - radius).max(1e-6), view.distance + radius);
         // Above (+) or below (−) the mesh at depth d along the ray; None off the mesh.
@@ -552,25 +394,79 @@ impl Mesh3d {
     }
 }
 
+/// `surface` sampled at every (x, y) of the grid, row-major from `ys[0]`, rows in parallel as
+/// the map samples.
+fn sample<S: Surface + Sync + ?Sized>(surface: &S, xs: &[f64], ys: &[f64]) -> Vec<f64> {
+    let n = xs.len();
+    let mut values = vec![0.0; n * ys.len()];
+    let threads = crate::field::thread_count().min(ys.len());
+    let rows_per = ys.len().div_ceil(threads.max(1));
+    std::thread::scope(|scope| {
+        for (b, band) in values.chunks_mut(rows_per * n).enumerate() {
+            scope.spawn(move || {
+                let rows = band.len() / n;
+                surface.sample_grid(xs, &ys[b * rows_per..b * rows_per + rows], band);
+            });
+        }
+    });
+    values
+}
+
+/// The colour scale over the finite `values`, and the height scale: logarithmic when the colours
+/// are (over fewer decades), linear otherwise and then clipped at the 99th percentile when a few
+/// spikes would flatten the rest.
+fn scales(values: &[f64], log_scale: bool) -> (ColorScale, HeightScale) {
+    let mut finite: Vec<f64> = values.iter().copied().filter(|v| v.is_finite()).collect();
+    let (lo, hi) =
+        finite.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| (a.min(v), b.max(v)));
+    let color_scale = if finite.is_empty() {
+        ColorScale::new(f64::NAN, f64::NAN, log_scale)
+    } else {
+        ColorScale::new(lo, hi, log_scale)
+    };
+    // A logarithmic scene gets logarithmic heights (over fewer decades than its colours):
+    // Rosenbrock's valley is not flattened, and the saddle lesson's saddle, a quarter high
+    // between walls of six, stands out as a saddle.
+    let mut top = hi;
+    if !log_scale && finite.len() > 100 && hi > lo {
+        let k = ((finite.len() as f64 * 0.99) as usize).min(finite.len() - 1);
+        let (_, p99, _) = finite.select_nth_unstable_by(k, f64::total_cmp);
+        let p99 = *p99;
+        if p99 > lo && p99 - lo < 0.25 * (hi - lo) {
+            top = p99;
+        }
+    }
+    (color_scale, HeightScale { min: lo, top, log: log_scale })
+}
+
+/// The unit normal at each vertex of the heights `z` over the grid `xs × ys` (central
+/// differences; up where a neighbour is undefined).
+fn normals(xs: &[f32], ys: &[f32], z: &[f32]) -> Vec<[f32; 3]> {
+    let n = xs.len();
+    let mut normal = vec![[0.0f32, 0.0, 1.0]; n * n];
+    for j in 0..n {
+        for i in 0..n {
+            let (i0, i1) = (i.saturating_sub(1), (i + 1).min(n - 1));
+            let (j0, j1) = (j.saturating_sub(1), (j + 1).min(n - 1));
+            let dzdx = (z[j * n + i1] - z[j * n + i0]) / (xs[i1] - xs[i0]);
+            let dzdy = (z[j1 * n + i] - z[j0 * n + i]) / (ys[j1] - ys[j0]);
+            if dzdx.is_finite() && dzdy.is_finite() {
+                let m = (dzdx * dzdx + dzdy * dzdy + 1.0).sqrt();
+                normal[j * n + i] = [-dzdx / m, -dzdy / m, 1.0 / m];
+            }
+        }
+    }
+    normal
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::Builtin;
 
     #[test]
-    fn orbit_wraps_the_azimuth_and_stops_the_elevation() {
-        let mut c = Camera::new(170.0, 80.0);
-        c.orbit(20.0, 20.0);
-        assert!((c.azimuth - -170.0).abs() < 1e-9);
-        assert_eq!(c.elevation, 90.0);
-        c.orbit(-30.0, -200.0);
-        assert!((c.azimuth - 160.0).abs() < 1e-9);
-        assert_eq!(c.elevation, -90.0);
-    }
-
-    #[test]
     fn unproject_inverts_project() {
-        let view = View::new(&Camera::new(-60.0, 30.0), [1.0, 0.8, 0.5], 800, 600);
+        let view = Viewport::new(&Camera::new(-60.0, 30.0), [1.0, 0.8, 0.5], 800, 600);
         let p = [0.3, -0.7, 0.2];
         let s = view.project(p);
         let q = view.unproject(s.x, s.y, s.w);

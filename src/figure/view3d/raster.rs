@@ -2,9 +2,12 @@
 //! trajectories as thick anti-aliased lines depth-tested per pixel, heads, start points,
 //! critical points and a saddle's eigen-directions.
 
-use super::{Camera, Mesh3d, V3, View, dot, normalize};
+use super::band::{Band, Proj, Shape, draw_polyline, lifted};
+use super::surface::{draw_surface, shade_vertices};
+use super::{Mesh3d, Viewport};
+use crate::scene::Camera;
 use crate::scene::Rgb;
-use crate::sim::{CriticalKind, CriticalPoint, Point, TrajectoryPoint};
+use crate::sim::{CriticalPoint, Point, TrajectoryPoint};
 use rayon::prelude::*;
 
 /// The points of a path: plain points (a figure's track) or a simulated trajectory (the app's
@@ -80,32 +83,12 @@ pub struct CloudRef<'a> {
     pub points: &'a [Point],
 }
 
-/// Colour of a saddle's escape direction (negative curvature), as on the map.
-pub const ESCAPE: Rgb = Rgb([0xff, 0x6a, 0x3d]);
-/// Colour of a saddle's attracting direction (positive curvature), as on the map.
-pub const ATTRACT: Rgb = Rgb([0x4d, 0xd0, 0xe1]);
-
-/// How far in front of the surface (world units of depth) a line still counts as on it: the
-/// "hair" that keeps a run on the surface visible and one behind a hill hidden.
-const DEPTH_BIAS: f64 = 0.03;
-/// How high above the mesh (world units) lines are drawn.
-const HAIR: f64 = 0.004;
 /// Longest screen segment (pixels) drawn straight: longer ones are cut and draped on the mesh.
 const DRAPE_PX: f64 = 6.0;
 /// Shortest screen step (pixels) kept: closer points add nothing.
 const MIN_STEP_PX: f64 = 1.2;
 /// Half the width of a trajectory's line, pixels (times the renderer's scale).
 const LINE_HALF: f64 = 1.3;
-
-/// A projected trajectory point: its step, screen position and (biased) inverse depth; a
-/// `w` of 0 lifts the pen (the path left the mesh).
-#[derive(Clone, Copy, Debug)]
-struct Proj {
-    step: u32,
-    x: f32,
-    y: f32,
-    w: f32,
-}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct BaseKey {
@@ -136,7 +119,7 @@ pub struct Renderer {
     base_color: Vec<[u8; 4]>,
     base_depth: Vec<f32>,
     color: Vec<[u8; 4]>,
-    view: Option<View>,
+    view: Option<Viewport>,
     world_key: Option<(u64, u64, usize)>,
     world: Vec<Vec<[f32; 3]>>,
     tracks_key: Option<(BaseKey, u64)>,
@@ -169,7 +152,7 @@ impl Renderer {
     }
 
     /// The view of the last frame.
-    pub fn view(&self) -> Option<&View> {
+    pub fn view(&self) -> Option<&Viewport> {
         self.view.as_ref()
     }
 
@@ -205,7 +188,7 @@ impl Renderer {
             critical: critical_key(marks.critical),
         };
         if self.base_key != Some(key) {
-            let view = View::new(camera, mesh.half, width, height);
+            let view = Viewport::new(camera, mesh.half, width, height);
             self.view = Some(view);
             self.draw_base(mesh, &view, marks.critical);
             self.base_key = Some(key);
@@ -241,73 +224,10 @@ impl Renderer {
             self.lines_step = Some(step);
         }
         self.color.clone_from(&self.lines_color);
-        let mut canvas =
-            Canvas { color: &mut self.color, depth: &self.base_depth, width, height, row0: 0 };
-        let s = f64::from(self.scale);
-        for (track, proj) in marks.tracks.iter().zip(&self.projected) {
-            if track.path.is_empty() {
-                continue;
-            }
-            let head =
-                if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
-            // The last piece, from the last kept point to the head itself (it moves with the
-            // head, so it is not part of the lines layer).
-            let head_proj = mesh.world(track.path.get(head)).map(|p| lifted(&view, p));
-            if let (Some(last), Some(h)) =
-                (proj.iter().rev().find(|p| p.step as usize <= head), head_proj)
-                && last.w > 0.0
-            {
-                canvas.line(
-                    [f64::from(last.x), f64::from(last.y), f64::from(last.w)],
-                    h,
-                    LINE_HALF * s,
-                    track.color.0,
-                );
-            }
-        }
-        for cloud in marks.clouds {
-            for &p in cloud.points {
-                if let Some(h) = mesh.world(p).map(|w| lifted(&view, w))
-                    && canvas.visible(h)
-                {
-                    canvas.dot(h[0], h[1], 2.4 * s, cloud.color.0);
-                }
-            }
-        }
-        for track in marks.tracks {
-            if track.path.is_empty() {
-                continue;
-            }
-            let head =
-                if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) };
-            let Some(h) = mesh.world(track.path.get(head)).map(|p| lifted(&view, p)) else {
-                continue;
-            };
-            if !canvas.visible(h) {
-                continue;
-            }
-            let diverged = track.diverged_at.is_some() && step + 1 >= track.path.len();
-            if diverged {
-                let r = 7.0 * s;
-                for (dx, dy) in [(1.0, 1.0), (1.0, -1.0)] {
-                    canvas.flat_line(
-                        [h[0] - r * dx, h[1] - r * dy],
-                        [h[0] + r * dx, h[1] + r * dy],
-                        1.8 * s,
-                        track.color.0,
-                    );
-                }
-            } else {
-                canvas.marker(h[0], h[1], 5.5 * s, 1.2 * s, Shape::Circle, track.color.0);
-            }
-        }
-        for &p in marks.starts {
-            if let Some(h) = mesh.world(p).map(|w| lifted(&view, w))
-                && canvas.visible(h)
-            {
-                canvas.marker(h[0], h[1], 5.0 * s, 2.0 * s, Shape::Circle, [255, 255, 255]);
-            }
-        }
+        let mut band =
+            Band { color: &mut self.color, depth: &self.base_depth, width, height, row0: 0 };
+        let scale = f64::from(self.scale);
+        draw_marks(&mut band, mesh, &view, marks, &self.projected, step, scale);
         self.color.as_flattened()
     }
 
@@ -327,7 +247,7 @@ impl Renderer {
             .enumerate()
             .for_each(|(b, (color, depth))| {
                 let rows = color.len() / width;
-                let mut canvas = Canvas { color, depth, width, height: rows, row0: b * rows_per };
+                let mut canvas = Band { color, depth, width, height: rows, row0: b * rows_per };
                 for (track, proj) in marks.tracks.iter().zip(projected) {
                     if track.path.is_empty() {
                         continue;
@@ -422,7 +342,7 @@ impl Renderer {
         pieces
     }
 
-    fn draw_base(&mut self, mesh: &Mesh3d, view: &View, critical: &[CriticalPoint]) {
+    fn draw_base(&mut self, mesh: &Mesh3d, view: &Viewport, critical: &[CriticalPoint]) {
         let [width, height] = view.size;
         self.base_color.clear();
         self.base_color.resize(width * height, self.background);
@@ -452,8 +372,85 @@ impl Renderer {
         });
         // Floor and markers over the whole frame (a marker may straddle two bands).
         let mut canvas =
-            Canvas { color: &mut self.base_color, depth: &self.base_depth, width, height, row0: 0 };
+            Band { color: &mut self.base_color, depth: &self.base_depth, width, height, row0: 0 };
         canvas.critical(mesh, view, critical, scale);
+    }
+}
+
+/// What moves with every frame, over the lines layer: each track's last piece (from its last
+/// kept point to the head itself), the clouds' dots, the heads (a cross where a run diverged)
+/// and the start points.
+fn draw_marks(
+    canvas: &mut Band<'_>,
+    mesh: &Mesh3d,
+    view: &Viewport,
+    marks: &Marks<'_>,
+    projected: &[Vec<Proj>],
+    step: usize,
+    s: f64,
+) {
+    let head_of = |track: &TrackRef<'_>| {
+        if track.whole { track.path.len() - 1 } else { step.min(track.path.len() - 1) }
+    };
+    for (track, proj) in marks.tracks.iter().zip(projected) {
+        if track.path.is_empty() {
+            continue;
+        }
+        let head = head_of(track);
+        // The last piece moves with the head, so it is not part of the lines layer.
+        let head_proj = mesh.world(track.path.get(head)).map(|p| lifted(view, p));
+        if let (Some(last), Some(h)) =
+            (proj.iter().rev().find(|p| p.step as usize <= head), head_proj)
+            && last.w > 0.0
+        {
+            canvas.line(
+                [f64::from(last.x), f64::from(last.y), f64::from(last.w)],
+                h,
+                LINE_HALF * s,
+                track.color.0,
+            );
+        }
+    }
+    for cloud in marks.clouds {
+        for &p in cloud.points {
+            if let Some(h) = mesh.world(p).map(|w| lifted(view, w))
+                && canvas.visible(h)
+            {
+                canvas.dot(h[0], h[1], 2.4 * s, cloud.color.0);
+            }
+        }
+    }
+    for track in marks.tracks {
+        if track.path.is_empty() {
+            continue;
+        }
+        let Some(h) = mesh.world(track.path.get(head_of(track))).map(|p| lifted(view, p)) else {
+            continue;
+        };
+        if !canvas.visible(h) {
+            continue;
+        }
+        let diverged = track.diverged_at.is_some() && step + 1 >= track.path.len();
+        if diverged {
+            let r = 7.0 * s;
+            for (dx, dy) in [(1.0, 1.0), (1.0, -1.0)] {
+                canvas.flat_line(
+                    [h[0] - r * dx, h[1] - r * dy],
+                    [h[0] + r * dx, h[1] + r * dy],
+                    1.8 * s,
+                    track.color.0,
+                );
+            }
+        } else {
+            canvas.marker(h[0], h[1], 5.5 * s, 1.2 * s, Shape::Circle, track.color.0);
+        }
+    }
+    for &p in marks.starts {
+        if let Some(h) = mesh.world(p).map(|w| lifted(view, w))
+            && canvas.visible(h)
+        {
+            canvas.marker(h[0], h[1], 5.0 * s, 2.0 * s, Shape::Circle, [255, 255, 255]);
+        }
     }
 }
 
@@ -465,13 +462,6 @@ fn critical_key(points: &[CriticalPoint]) -> u64 {
         }
     }
     h ^ points.len() as u64
-}
-
-/// A world point lifted by the hair and projected, its inverse depth biased towards the camera:
-/// `[x, y, w]`.
-fn lifted(view: &View, p: V3) -> [f64; 3] {
-    let s = view.project([p[0], p[1], p[2] + HAIR]);
-    [s.x, s.y, 1.0 / (1.0 / s.w - DEPTH_BIAS).max(1e-6)]
 }
 
 /// A path's points on the mesh (world coordinates; NaN where a point is off the mesh): what an
@@ -487,7 +477,12 @@ fn world_path(mesh: &Mesh3d, path: &PathRef<'_>) -> Vec<[f32; 3]> {
 
 /// A path projected on the mesh (its points' world positions in `world`): sub-pixel steps
 /// dropped, long ones cut and draped.
-fn project_path(mesh: &Mesh3d, view: &View, path: &PathRef<'_>, world: &[[f32; 3]]) -> Vec<Proj> {
+fn project_path(
+    mesh: &Mesh3d,
+    view: &Viewport,
+    path: &PathRef<'_>,
+    world: &[[f32; 3]],
+) -> Vec<Proj> {
     let mut out: Vec<Proj> = Vec::new();
     let mut last: Option<(Point, [f64; 3])> = None;
     let pen_up = |out: &mut Vec<Proj>, step: usize| {
@@ -549,423 +544,4 @@ fn project_path(mesh: &Mesh3d, view: &View, path: &PathRef<'_>, world: &[[f32; 3
         }
     }
     out
-}
-
-/// Draws the pieces of `proj` ending at points `first ..` whose step is at most `head`.
-fn draw_polyline(
-    canvas: &mut Canvas<'_>,
-    proj: &[Proj],
-    first: usize,
-    head: usize,
-    color: [u8; 3],
-    half: f64,
-) {
-    for i in first.max(1)..proj.len() {
-        let (a, b) = (proj[i - 1], proj[i]);
-        if b.step as usize > head {
-            break;
-        }
-        if a.w <= 0.0 || b.w <= 0.0 {
-            continue;
-        }
-        canvas.line(
-            [f64::from(a.x), f64::from(a.y), f64::from(a.w)],
-            [f64::from(b.x), f64::from(b.y), f64::from(b.w)],
-            half,
-            color,
-        );
-    }
-}
-
-/// A projected, lit vertex.
-#[derive(Clone, Copy, Debug)]
-struct Vert {
-    x: f32,
-    y: f32,
-    w: f32,
-    t: f32,
-    shade: f32,
-}
-
-/// Every vertex projected and lit: Lambert from a light above the camera's left shoulder
-/// (fixed to the camera, so every side of a hill reads the same way as the camera turns), plus
-/// ambient; both faces lit.
-fn shade_vertices(mesh: &Mesh3d, view: &View) -> Vec<Vert> {
-    let light = normalize([
-        -0.45 * view.right[0] + 0.8 * view.up[0] + 0.55 * view.dir[0],
-        -0.45 * view.right[1] + 0.8 * view.up[1] + 0.55 * view.dir[1],
-        -0.45 * view.right[2] + 0.8 * view.up[2] + 0.55 * view.dir[2],
-    ]);
-    let n = mesh.n;
-    let mut out = Vec::with_capacity(n * n);
-    for j in 0..n {
-        for i in 0..n {
-            let k = j * n + i;
-            let z = mesh.z[k];
-            let p = [f64::from(mesh.xs[i]), f64::from(mesh.ys[j]), f64::from(z)];
-            let s = view.project(p);
-            let nv = mesh.normal[k].map(f64::from);
-            // The face seen: flip a normal that points away from the camera.
-            let to_cam = [
-                -p[0] + view.dir[0] * view.distance,
-                -p[1] + view.dir[1] * view.distance,
-                -p[2] + view.dir[2] * view.distance,
-            ];
-            let nv = if dot(nv, to_cam) < 0.0 { nv.map(|c| -c) } else { nv };
-            let lambert = dot(nv, light).max(0.0);
-            let shade = 0.5 + 0.6 * lambert;
-            out.push(Vert {
-                x: s.x as f32,
-                y: s.y as f32,
-                w: if z.is_finite() { s.w as f32 } else { f32::NAN },
-                t: mesh.t[k],
-                shade: shade as f32,
-            });
-        }
-    }
-    out
-}
-
-/// Rasterises the mesh's triangles into rows `row0 .. row0 + rows` of the image.
-#[allow(clippy::too_many_arguments)]
-fn draw_surface(
-    color: &mut [[u8; 4]],
-    depth: &mut [f32],
-    width: usize,
-    row0: usize,
-    rows: usize,
-    verts: &[Vert],
-    n: usize,
-    lut: &[[u8; 4]; crate::field::LUT_SIZE],
-    levels: usize,
-) {
-    let y_lo = row0 as f32;
-    let y_hi = (row0 + rows) as f32;
-    let bands = (levels + 1) as f32;
-    for j in 0..n - 1 {
-        for i in 0..n - 1 {
-            let v00 = verts[j * n + i];
-            let v10 = verts[j * n + i + 1];
-            let v01 = verts[(j + 1) * n + i];
-            let v11 = verts[(j + 1) * n + i + 1];
-            for tri in [[v00, v10, v11], [v00, v11, v01]] {
-                if tri.iter().any(|v| !v.w.is_finite()) {
-                    continue;
-                }
-                let min_y = tri[0].y.min(tri[1].y).min(tri[2].y);
-                let max_y = tri[0].y.max(tri[1].y).max(tri[2].y);
-                if max_y < y_lo || min_y >= y_hi {
-                    continue;
-                }
-                triangle(color, depth, width, row0, rows, tri, lut, levels, bands);
-            }
-        }
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-#[inline]
-fn triangle(
-    color: &mut [[u8; 4]],
-    depth: &mut [f32],
-    width: usize,
-    row0: usize,
-    rows: usize,
-    [a, b, c]: [Vert; 3],
-    lut: &[[u8; 4]; crate::field::LUT_SIZE],
-    levels: usize,
-    bands: f32,
-) {
-    let area = (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
-    if area.abs() < 1e-12 {
-        return;
-    }
-    let inv = 1.0 / area;
-    let x0 = a.x.min(b.x).min(c.x).floor().max(0.0) as usize;
-    let x1 = (a.x.max(b.x).max(c.x).ceil() as isize).min(width as isize - 1);
-    let y0 = (a.y.min(b.y).min(c.y).floor().max(row0 as f32)) as usize;
-    let y1 = (a.y.max(b.y).max(c.y).ceil() as isize).min((row0 + rows) as isize - 1);
-    if x1 < x0 as isize || y1 < y0 as isize {
-        return;
-    }
-    let (x1, y1) = (x1 as usize, y1 as usize);
-    // Attributes as planes over the screen: v(x, y) = v_a + dvdx (x − a.x) + dvdy (y − a.y).
-    let plane = |va: f32, vb: f32, vc: f32| {
-        let dx = ((vb - va) * (c.y - a.y) - (vc - va) * (b.y - a.y)) * inv;
-        let dy = ((vc - va) * (b.x - a.x) - (vb - va) * (c.x - a.x)) * inv;
-        (dx, dy)
-    };
-    let (wdx, wdy) = plane(a.w, b.w, c.w);
-    let (tdx, tdy) = plane(a.t, b.t, c.t);
-    let (sdx, sdy) = plane(a.shade, b.shade, c.shade);
-    // Contour half-width in colour position: 0.7 px along the steepest direction.
-    let grad = (tdx * tdx + tdy * tdy).sqrt() * bands;
-    let contour = levels > 0 && grad > 0.0;
-    let inv_grad = if contour { 1.0 / grad } else { 0.0 };
-    // Edge functions, oriented so that inside is positive.
-    let sign = area.signum();
-    let edge = |p: Vert, q: Vert| {
-        let ex = (q.x - p.x) * sign;
-        let ey = (q.y - p.y) * sign;
-        (p, ex, ey)
-    };
-    let edges = [edge(a, b), edge(b, c), edge(c, a)];
-    for y in y0..=y1 {
-        let py = y as f32 + 0.5;
-        let row = (y - row0) * width;
-        // The row's span inside the three edges, widened by a pixel (the exact test below
-        // decides): most of a thin triangle's box is not scanned.
-        let (mut lo, mut hi) = (x0 as f32, x1 as f32);
-        for &(p, ex, ey) in &edges {
-            // Inside: ex·(py − p.y) − ey·(px − p.x) ≥ 0, linear in px.
-            let c = ex * (py - p.y);
-            if ey > 0.0 {
-                hi = hi.min(p.x + c / ey - 0.5 + 1.0);
-            } else if ey < 0.0 {
-                lo = lo.max(p.x + c / ey - 0.5 - 1.0);
-            } else if c < 0.0 {
-                lo = hi + 1.0;
-            }
-        }
-        if lo.is_nan() || hi.is_nan() || lo > hi {
-            continue;
-        }
-        let (sx0, sx1) = (lo.floor().max(x0 as f32) as usize, (hi.ceil() as usize).min(x1));
-        for x in sx0..=sx1 {
-            let px = x as f32 + 0.5;
-            let mut inside = true;
-            for &(p, ex, ey) in &edges {
-                if ex * (py - p.y) - ey * (px - p.x) < 0.0 {
-                    inside = false;
-                    break;
-                }
-            }
-            if !inside {
-                continue;
-            }
-            let (ddx, ddy) = (px - a.x, py - a.y);
-            let w = a.w + wdx * ddx + wdy * ddy;
-            let k = row + x;
-            if w <= depth[k] {
-                continue;
-            }
-            depth[k] = w;
-            let t = (a.t + tdx * ddx + tdy * ddy).clamp(0.0, 1.0);
-            let shade = (a.shade + sdx * ddx + sdy * ddy).clamp(0.0, 1.2);
-            let base = lut[((t * 255.0) as usize).min(255)];
-            let mut rgb = [
-                f32::from(base[0]) * shade,
-                f32::from(base[1]) * shade,
-                f32::from(base[2]) * shade,
-            ];
-            if contour {
-                let u = t * bands;
-                let nearest = u.round();
-                if nearest >= 1.0 && nearest <= levels as f32 {
-                    let dist_px = (u - nearest).abs() * inv_grad;
-                    let alpha = (1.0 - dist_px / 0.75).clamp(0.0, 1.0) * 0.55;
-                    if alpha > 0.0 {
-                        for c in &mut rgb {
-                            *c += (255.0 - *c) * alpha;
-                        }
-                    }
-                }
-            }
-            color[k] =
-                [rgb[0].min(255.0) as u8, rgb[1].min(255.0) as u8, rgb[2].min(255.0) as u8, 255];
-        }
-    }
-}
-
-/// Marker shapes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Shape {
-    Circle,
-    Triangle,
-    Diamond,
-    Square,
-}
-
-impl Shape {
-    /// Whether offset (dx, dy) from the centre is inside the shape of radius r.
-    fn inside(self, dx: f64, dy: f64, r: f64) -> bool {
-        match self {
-            Shape::Circle => dx * dx + dy * dy <= r * r,
-            Shape::Diamond => dx.abs() + dy.abs() <= 1.3 * r,
-            Shape::Square => dx.abs().max(dy.abs()) <= r,
-            Shape::Triangle => {
-                // Apex up at −1.2 r, base at +0.8 r.
-                dy <= 0.8 * r && dy >= -1.2 * r && dx.abs() <= 1.1 * r * (dy + 1.2 * r) / (2.0 * r)
-            }
-        }
-    }
-}
-
-/// A band of rows of the frame to draw into.
-struct Canvas<'a> {
-    color: &'a mut [[u8; 4]],
-    depth: &'a [f32],
-    width: usize,
-    /// Rows in this band.
-    height: usize,
-    /// The band's first row in the frame.
-    row0: usize,
-}
-
-impl Canvas<'_> {
-    fn blend(&mut self, k: usize, rgb: [u8; 3], alpha: f64) {
-        let px = &mut self.color[k];
-        // In 1/256ths, rounded: integer arithmetic (a frame blends millions of pixels).
-        let a = (alpha.clamp(0.0, 1.0) * 256.0 + 0.5) as u32;
-        for c in 0..3 {
-            px[c] = ((u32::from(px[c]) * (256 - a) + u32::from(rgb[c]) * a + 128) >> 8) as u8;
-        }
-    }
-
-    /// Whether screen point `[x, y, w]` is in front of the surface (and in this band).
-    fn visible(&self, p: [f64; 3]) -> bool {
-        let (x, y) = (p[0].floor(), p[1].floor() - self.row0 as f64);
-        if !(x >= 0.0 && y >= 0.0 && x < self.width as f64 && y < self.height as f64) {
-            return false;
-        }
-        p[2] >= f64::from(self.depth[y as usize * self.width + x as usize])
-    }
-
-    /// A thick anti-aliased segment from `a` to `b` (`[x, y, w]`), half-width `half` pixels,
-    /// each pixel depth-tested against the surface.
-    fn line(&mut self, a: [f64; 3], b: [f64; 3], half: f64, rgb: [u8; 3]) {
-        let reach = half + 1.0;
-        let x0 = (a[0].min(b[0]) - reach).floor().max(0.0);
-        let x1 = (a[0].max(b[0]) + reach).ceil().min(self.width as f64 - 1.0);
-        let y0 = (a[1].min(b[1]) - reach).floor().max(self.row0 as f64);
-        let y1 = (a[1].max(b[1]) + reach).ceil().min((self.row0 + self.height) as f64 - 1.0);
-        if !(x1 >= x0 && y1 >= y0) || x1 - x0 > 4096.0 || y1 - y0 > 4096.0 {
-            return;
-        }
-        let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-        let len2 = dx * dx + dy * dy;
-        let inv_len2 = if len2 > 0.0 { 1.0 / len2 } else { 0.0 };
-        for y in y0 as usize..=y1 as usize {
-            let py = y as f64 + 0.5;
-            let row = (y - self.row0) * self.width;
-            for x in x0 as usize..=x1 as usize {
-                let px = x as f64 + 0.5;
-                let t = (((px - a[0]) * dx + (py - a[1]) * dy) * inv_len2).clamp(0.0, 1.0);
-                let (cx, cy) = (a[0] + t * dx - px, a[1] + t * dy - py);
-                let dist = (cx * cx + cy * cy).sqrt();
-                let coverage = half + 0.5 - dist;
-                if coverage <= 0.0 {
-                    continue;
-                }
-                let w = a[2] + t * (b[2] - a[2]);
-                let k = row + x;
-                if w < f64::from(self.depth[k]) {
-                    continue;
-                }
-                self.blend(k, rgb, coverage);
-            }
-        }
-    }
-
-    /// A thick segment drawn without a depth test (a marker's stroke).
-    fn flat_line(&mut self, a: [f64; 2], b: [f64; 2], half: f64, rgb: [u8; 3]) {
-        self.line([a[0], a[1], f64::INFINITY], [b[0], b[1], f64::INFINITY], half, rgb);
-    }
-
-    /// A small filled disc of radius `r` with a thin dark rim (a cloud's run), centred at
-    /// (x, y), not depth-tested (its centre is).
-    fn dot(&mut self, x: f64, y: f64, r: f64, fill: [u8; 3]) {
-        let rim = r + 0.9;
-        let x0 = (x - rim - 1.0).floor().max(0.0) as isize;
-        let x1 = ((x + rim + 1.0).ceil() as isize).min(self.width as isize - 1);
-        let y0 = ((y - rim - 1.0).floor() as isize).max(self.row0 as isize);
-        let y1 = ((y + rim + 1.0).ceil() as isize).min((self.row0 + self.height) as isize - 1);
-        for yy in y0..=y1 {
-            for xx in x0..=x1 {
-                let (dx, dy) = (xx as f64 + 0.5 - x, yy as f64 + 0.5 - y);
-                let d = (dx * dx + dy * dy).sqrt();
-                let k = (yy as usize - self.row0) * self.width + xx as usize;
-                let outer = (rim + 0.5 - d).clamp(0.0, 1.0);
-                if outer <= 0.0 {
-                    continue;
-                }
-                self.blend(k, [0, 0, 0], 0.7 * outer);
-                let inner = (r + 0.5 - d).clamp(0.0, 1.0);
-                if inner > 0.0 {
-                    self.blend(k, fill, inner);
-                }
-            }
-        }
-    }
-
-    /// A filled marker of radius `r` with a black outline `outline` wide, centred at (x, y).
-    fn marker(&mut self, x: f64, y: f64, r: f64, outline: f64, shape: Shape, fill: [u8; 3]) {
-        let reach = 1.4 * (r + outline) + 1.0;
-        let x0 = (x - reach).floor().max(0.0) as isize;
-        let x1 = ((x + reach).ceil() as isize).min(self.width as isize - 1);
-        let y0 = ((y - reach).floor() as isize).max(self.row0 as isize);
-        let y1 = ((y + reach).ceil() as isize).min((self.row0 + self.height) as isize - 1);
-        for yy in y0..=y1 {
-            for xx in x0..=x1 {
-                let (dx, dy) = (xx as f64 + 0.5 - x, yy as f64 + 0.5 - y);
-                // Four sub-samples for smooth edges.
-                let mut fill_n = 0u32;
-                let mut edge_n = 0u32;
-                for (sx, sy) in [(-0.25, -0.25), (0.25, -0.25), (-0.25, 0.25), (0.25, 0.25)] {
-                    if shape.inside(dx + sx, dy + sy, r) {
-                        fill_n += 1;
-                    } else if shape.inside(dx + sx, dy + sy, r + outline) {
-                        edge_n += 1;
-                    }
-                }
-                if fill_n + edge_n == 0 {
-                    continue;
-                }
-                let k = (yy as usize - self.row0) * self.width + xx as usize;
-                if edge_n > 0 {
-                    self.blend(k, [0, 0, 0], f64::from(edge_n) / 4.0);
-                }
-                if fill_n > 0 {
-                    let a = f64::from(fill_n) / f64::from(fill_n + edge_n);
-                    self.blend(k, fill, f64::from(fill_n + edge_n) / 4.0 * a);
-                }
-            }
-        }
-    }
-
-    /// Critical points as the map marks them, and a saddle's eigen-directions draped on the
-    /// surface: the escape direction (λ < 0) and the attracting one (λ > 0).
-    fn critical(&mut self, mesh: &Mesh3d, view: &View, points: &[CriticalPoint], scale: f64) {
-        let d = &mesh.domain;
-        let reach = 0.09 * d.width().hypot(d.height());
-        for cp in points.iter().filter(|c| c.kind == CriticalKind::Saddle) {
-            for (dir, color) in [(cp.eigenvectors[0], ESCAPE), (cp.eigenvectors[1], ATTRACT)] {
-                let pieces = 48;
-                let mut prev: Option<[f64; 3]> = None;
-                for k in 0..=pieces {
-                    let f = -1.0 + 2.0 * f64::from(k) / f64::from(pieces);
-                    let p = cp.point + dir * (f * reach);
-                    let q = mesh.world(p).map(|w| lifted(view, w));
-                    if let (Some(a), Some(b)) = (prev, q) {
-                        self.line(a, b, 1.5 * scale, color.0);
-                    }
-                    prev = q;
-                }
-            }
-        }
-        for cp in points {
-            let Some(q) = mesh.world(cp.point).map(|w| lifted(view, w)) else { continue };
-            if !self.visible(q) {
-                continue;
-            }
-            let shape = match cp.kind {
-                CriticalKind::Min => Shape::Circle,
-                CriticalKind::Max => Shape::Triangle,
-                CriticalKind::Saddle => Shape::Diamond,
-                CriticalKind::Degenerate => Shape::Square,
-            };
-            let (rgb, _) = crate::figure::svg::critical_style(cp.kind);
-            self.marker(q[0], q[1], 6.0 * scale, 1.5 * scale, shape, rgb.0);
-        }
-    }
 }

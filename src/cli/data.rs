@@ -1,0 +1,173 @@
+//! The data-set and network flags shared by `landscape`, `interpolate` and `census`: one
+//! flattened clap struct, one default and one bound for each.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+
+use super::CliError;
+use crate::sim::OptimizerSpec;
+use crate::sim::net::data::{self, Columns, Dataset};
+use crate::sim::net::{self, Architecture, Network, Training};
+
+/// The most points a built-in data set is drawn with.
+pub const MAX_POINTS: usize = 10_000;
+
+/// The points of a built-in data set when `--points` is not given.
+pub const DEFAULT_POINTS: usize = 200;
+
+/// Parses a number of data points: a whole number from 1 to [`MAX_POINTS`].
+pub(super) fn parse_points(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<i128>() {
+        Ok(n) if (1..=MAX_POINTS as i128).contains(&n) => Ok(n as usize),
+        Ok(n) => Err(format!("from 1 to {MAX_POINTS} points (got {n})")),
+        Err(_) => Err(format!("'{s}' is not a whole number of points")),
+    }
+}
+
+/// Parses the noise of a data set: a finite number ≥ 0.
+pub(super) fn parse_noise(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        Ok(_) => Err(format!("the noise must be a finite number ≥ 0 (got '{s}')")),
+        Err(_) => Err(format!("'{s}' is not a number")),
+    }
+}
+
+fn parse_train_steps(s: &str) -> Result<usize, String> {
+    match s.trim().parse::<i128>() {
+        Ok(n) if (0..=1_000_000).contains(&n) => Ok(n as usize),
+        Ok(n) => Err(format!("from 0 to 1000000 training steps (got {n})")),
+        Err(_) => Err(format!("'{s}' is not a whole number of steps")),
+    }
+}
+
+/// Parses a weight decay: a finite number ≥ 0.
+pub(super) fn parse_weight_decay(s: &str) -> Result<f64, String> {
+    parse_noise(s).map_err(|e| e.replace("noise", "weight decay"))
+}
+
+/// The data a network trains on: `--data FILE.csv`, or `--dataset NAME [--points N] [--noise S]`
+/// (seeded by the sub-command's `--seed`). Shared by `landscape`, `interpolate` and `census`.
+#[derive(Clone, Debug, Args)]
+pub struct DataArgs {
+    /// Training data: a CSV file with the header x1,x2,label (label 0 or 1).
+    #[arg(
+        long,
+        value_name = "FILE.csv",
+        conflicts_with = "dataset",
+        required_unless_present = "dataset"
+    )]
+    pub data: Option<PathBuf>,
+    /// A built-in data set: moons, circles, xor, spirals.
+    #[arg(long, value_name = "NAME")]
+    pub dataset: Option<String>,
+    /// Points of the built-in data set.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_POINTS, value_parser = parse_points)]
+    pub points: usize,
+    /// Noise of the built-in data set (its default if absent).
+    #[arg(long, value_name = "S", value_parser = parse_noise)]
+    pub noise: Option<f64>,
+}
+
+impl DataArgs {
+    /// The rows `x1,x2,label` of the file or of the data set drawn with `seed`, and what they
+    /// are for a message ("moons (200 points)").
+    ///
+    /// # Errors
+    /// An unknown data set, or a data file that cannot be used (file, line, column).
+    pub fn rows(&self, seed: u64) -> Result<(Vec<[f64; 3]>, String), CliError> {
+        if let Some(path) = &self.data {
+            let rows = data::read_csv(path, Columns::X1X2Label)
+                .map_err(|e| CliError::Input(format!("--data {e}")))?;
+            let what = format!("{} ({} points)", path.display(), rows.len());
+            return Ok((rows, what));
+        }
+        let name = self.dataset.as_deref().unwrap_or("moons");
+        let dataset = Dataset::from_name(name)
+            .filter(|d| d.columns() == Columns::X1X2Label)
+            .ok_or_else(|| {
+                CliError::Input(format!(
+                    "--dataset: unknown data set '{name}'; for a network the data sets are: {}",
+                    data::names_with(Columns::X1X2Label)
+                ))
+            })?;
+        let noise = self.noise.unwrap_or(dataset.default_noise());
+        Ok((
+            dataset.generate(self.points, noise, seed),
+            format!("{dataset} ({} points)", self.points),
+        ))
+    }
+}
+
+/// The network flags shared by `landscape` and `interpolate`: the data, the network and its
+/// training.
+#[derive(Clone, Debug, Args)]
+pub struct NetArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The network: 2-H[-H…]-1 (tanh hidden layers, one logit out).
+    #[arg(long, value_name = "2-H-…-1", default_value = "2-16-16-1")]
+    pub net: String,
+    /// The training optimizer, NAME[:key=value,...].
+    #[arg(long, value_name = "SPEC", default_value = "adam:lr=0.01")]
+    pub train: String,
+    /// Full-batch training steps.
+    #[arg(long, value_name = "K", default_value_t = 2000, value_parser = parse_train_steps)]
+    pub train_steps: usize,
+    /// Seed of the data set, the initialisation and the directions.
+    #[arg(long, value_name = "S", default_value_t = 0)]
+    pub seed: u64,
+    /// Weight decay wd in the loss's (wd/2)·‖θ‖².
+    #[arg(long, value_name = "WD", default_value_t = 0.0, allow_hyphen_values = true, value_parser = parse_weight_decay)]
+    pub weight_decay: f64,
+}
+
+/// The network `arch` (2-H[-H…]-1) on the data of the flags (drawn with `seed`), and what the
+/// data are for a message.
+///
+/// # Errors
+/// A bad architecture, data set name or data file.
+pub fn network(
+    arch: &str,
+    data: &DataArgs,
+    seed: u64,
+    weight_decay: f64,
+) -> Result<(Network, String), CliError> {
+    let arch = Architecture::parse(arch).map_err(|e| CliError::Input(e.to_string()))?;
+    let (rows, what) = data.rows(seed)?;
+    let net = Network::new(arch, rows, weight_decay).map_err(|e| CliError::Input(e.to_string()))?;
+    Ok((net, what))
+}
+
+/// Trains the network of the flags and says so on `out`.
+pub(super) fn trained(
+    args: &NetArgs,
+    out: &mut impl Write,
+) -> Result<(Arc<Network>, Training), CliError> {
+    let started = std::time::Instant::now();
+    let (net, what) = network(&args.net, &args.data, args.seed, args.weight_decay)?;
+    let spec = OptimizerSpec::parse(&args.train)
+        .map_err(|e| CliError::Input(format!("--train '{}': {e}", args.train)))?;
+    let theta0 = net.architecture().init(args.seed);
+    let training = net::train(&net, &theta0, spec, args.train_steps, None, None)
+        .map_err(|e| CliError::Input(format!("--train: {e}")))?;
+    let loss = training.losses.last().copied().unwrap_or(f64::NAN);
+    write!(
+        out,
+        "trained {} ({} parameters) on {what} with {spec} for {} steps in {:.3} s: loss {}, accuracy {:.1}%",
+        net.architecture(),
+        net.n_params(),
+        training.path.len().saturating_sub(1),
+        started.elapsed().as_secs_f64(),
+        crate::figure::network::short(loss),
+        100.0 * net.accuracy(&training.theta),
+    )?;
+    match training.diverged_at {
+        Some(k) => writeln!(out, " (diverged at step {k})")?,
+        None => writeln!(out)?,
+    }
+    Ok((Arc::new(net), training))
+}

@@ -1,0 +1,187 @@
+//! `losscape simulate`: one optimizer from one start point, the trajectory as CSV or JSON.
+
+use std::io::{self, Write};
+
+use clap::{Args, ValueEnum};
+
+use super::{
+    CliError, SurfaceArgs, apply_schedule, parse_point, parse_sigma, parse_steps, resolve,
+};
+use crate::sim::{Noise, OptimizerSpec, Param, Point, simulate};
+
+/// `losscape simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub surface: SurfaceArgs,
+    /// The optimizer: NAME[:key=value,...], e.g. adam:lr=0.05,beta1=0.8. Names: gd, momentum,
+    /// nesterov, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, rprop, asgd,
+    /// adafactor, lbfgs, newton, sfn.
+    #[arg(long, value_name = "SPEC")]
+    pub optimizer: String,
+    /// The start point X,Y (write --start=-1.5,2 or --start -1.5,2).
+    #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse_point)]
+    pub start: Point,
+    /// Number of updates; the trajectory has steps + 1 points.
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_steps)]
+    pub steps: usize,
+    #[command(flatten)]
+    pub hyper: HyperArgs,
+    /// Gaussian gradient noise: standard deviation per component.
+    #[arg(long, value_name = "SIGMA", allow_hyphen_values = true, value_parser = parse_sigma)]
+    pub noise: Option<f64>,
+    /// Seed of the gradient noise (default 0).
+    #[arg(long, value_name = "N", requires = "noise")]
+    pub seed: Option<u64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+    /// A learning-rate schedule NAME[:key=value,...], stepped after every step as in PyTorch:
+    /// step:step_size=N[,gamma=F], exponential:gamma=F, cosine:t_max=N[,eta_min=F],
+    /// cosine-restarts:t_0=N[,t_mult=N,eta_min=F], linear[:start_factor=F,end_factor=F,total_iters=N],
+    /// onecycle:max_lr=F,total_steps=N[,pct_start=F,anneal_strategy=cos|linear,...].
+    #[arg(long, value_name = "SPEC")]
+    pub schedule: Option<String>,
+}
+
+/// Hyper-parameter flags; each overrides the value in the SPEC. An optimizer that does not take
+/// a given hyper-parameter makes it an error.
+#[derive(Debug, Args)]
+pub struct HyperArgs {
+    /// Learning rate.
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub lr: Option<f64>,
+    /// Momentum factor (momentum, nesterov).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub momentum: Option<f64>,
+    /// Momentum dampening (momentum).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub dampening: Option<f64>,
+    /// Smoothing constant α (rmsprop).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub alpha: Option<f64>,
+    /// β₁ (adam, adamw, nadam).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub beta1: Option<f64>,
+    /// β₂ (adam, adamw, nadam).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub beta2: Option<f64>,
+    /// ε (adagrad, rmsprop, adam, adamw, nadam).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub eps: Option<f64>,
+    /// Use AMSGrad (adam).
+    #[arg(long)]
+    pub amsgrad: bool,
+    /// Decoupled weight decay (adamw).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub weight_decay: Option<f64>,
+    /// Momentum decay ψ (nadam).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub momentum_decay: Option<f64>,
+    /// Damping λ added to the Hessian (newton, sfn).
+    #[arg(long, value_name = "F", allow_hyphen_values = true)]
+    pub damping: Option<f64>,
+}
+
+/// Output format of `simulate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Csv,
+    Json,
+}
+
+/// The optimizer of `--optimizer`, with the hyper-parameter flags applied over it.
+fn optimizer(args: &SimulateArgs) -> Result<OptimizerSpec, CliError> {
+    let mut spec = OptimizerSpec::parse(&args.optimizer)
+        .map_err(|e| CliError::Input(format!("--optimizer '{}': {e}", args.optimizer)))?;
+    let h = &args.hyper;
+    let flags = [
+        (Param::Lr, h.lr),
+        (Param::Momentum, h.momentum),
+        (Param::Dampening, h.dampening),
+        (Param::Alpha, h.alpha),
+        (Param::Beta1, h.beta1),
+        (Param::Beta2, h.beta2),
+        (Param::Eps, h.eps),
+        (Param::Amsgrad, h.amsgrad.then_some(1.0)),
+        (Param::WeightDecay, h.weight_decay),
+        (Param::MomentumDecay, h.momentum_decay),
+        (Param::Damping, h.damping),
+    ];
+    for (param, value) in flags {
+        if let Some(v) = value {
+            spec.set(param, v).map_err(|e| {
+                CliError::Input(format!("--{}: {e}", param.key().replace('_', "-")))
+            })?;
+        }
+    }
+    apply_schedule(&mut spec, args.schedule.as_deref())?;
+    Ok(spec)
+}
+
+pub(super) fn simulate_command(
+    args: &SimulateArgs,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> Result<(), CliError> {
+    let surface = resolve(&args.surface)?;
+    let spec = optimizer(args)?;
+    let noise = Noise { sigma: args.noise.unwrap_or(0.0), seed: args.seed.unwrap_or(0) };
+    let trajectory = simulate(&surface, &spec, args.start, args.steps, noise);
+    match args.format {
+        Format::Csv => {
+            writeln!(out, "step,x,y,loss")?;
+            for (k, p) in trajectory.points.iter().enumerate() {
+                writeln!(out, "{k},{:?},{:?},{:?}", p.point.x, p.point.y, p.loss)?;
+            }
+        }
+        Format::Json => {
+            let doc = JsonTrajectory {
+                surface: surface.name(),
+                formula: surface.formula(),
+                optimizer: spec.to_string(),
+                schedule: spec.schedule().map(ToString::to_string),
+                start: [args.start.x, args.start.y],
+                steps: args.steps,
+                noise,
+                diverged_at: trajectory.diverged_at,
+                points: trajectory
+                    .points
+                    .iter()
+                    .enumerate()
+                    .map(|(step, p)| JsonPoint { step, x: p.point.x, y: p.point.y, loss: p.loss })
+                    .collect(),
+            };
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+    }
+    out.flush()?;
+    if let Some(k) = trajectory.diverged_at {
+        writeln!(err, "diverged at step {k}")?;
+    }
+    Ok(())
+}
+
+/// The JSON document of `simulate --format json`.
+#[derive(serde::Serialize)]
+struct JsonTrajectory<'a> {
+    surface: &'a str,
+    formula: &'a str,
+    optimizer: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<String>,
+    start: [f64; 2],
+    steps: usize,
+    noise: Noise,
+    diverged_at: Option<usize>,
+    points: Vec<JsonPoint>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonPoint {
+    step: usize,
+    x: f64,
+    y: f64,
+    loss: f64,
+}

@@ -1,0 +1,164 @@
+//! The GIF encoder every animation shares (the 2-D runs growing, the 3-D runs growing, the 3-D
+//! camera orbiting): one palette, learnt from the last frame (which holds every colour the
+//! animation shows) and a swatch of every track and marker colour, serves every frame, so
+//! colours do not flicker; the frames come from a closure.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use color_quant::NeuQuant;
+use resvg::tiny_skia::Pixmap;
+
+use super::FigureError;
+use super::svg::critical_style;
+use crate::scene::Rgb;
+use crate::sim::CriticalKind;
+
+/// The most frames one GIF may hold.
+pub const MAX_FRAMES: usize = 2000;
+
+/// What to encode besides the frames themselves.
+#[derive(Clone, Copy, Debug)]
+pub struct GifFrames<'a> {
+    /// Frame size in device pixels.
+    pub size: (u32, u32),
+    /// Frames to encode.
+    pub count: usize,
+    /// Frames per second.
+    pub fps: f64,
+    /// Colours a few pixels wide (heads, legend keys) that must keep a palette entry of their
+    /// own: the tracks' (the critical points' markers are added).
+    pub keys: &'a [Rgb],
+    /// Hold the last frame longer, so the end state can be read before the loop.
+    pub hold_last: bool,
+    /// Pixels most frames share (the still layers), indexed once; `None` when frames share
+    /// little (an orbit).
+    pub still: Option<&'a Pixmap>,
+}
+
+/// Checks an animation's request: 1 to [`MAX_FRAMES`] frames at 0.1 to 100 frames per second.
+///
+/// # Errors
+/// [`FigureError::Paint`] saying which is out of range.
+pub fn check_request(frames: usize, fps: f64) -> Result<(), FigureError> {
+    if !(fps.is_finite() && (0.1..=100.0).contains(&fps)) {
+        return Err(FigureError::Paint(format!(
+            "frame rate must be from 0.1 to 100 frames per second, got {fps}"
+        )));
+    }
+    if frames == 0 || frames > MAX_FRAMES {
+        return Err(FigureError::Paint(format!(
+            "frames must be from 1 to {MAX_FRAMES}, got {frames}"
+        )));
+    }
+    Ok(())
+}
+
+/// Writes the looping GIF of `frames.count` frames, frame `i` painted by `frame(i)` (opaque, so
+/// premultiplied RGBA is plain RGBA); returns the number of frames.
+///
+/// # Errors
+/// [`FigureError::Paint`] for a GIF larger than 65 535 pixels a side, what `frame` returns, and
+/// [`FigureError::Io`] if writing fails.
+pub fn encode<W: Write>(
+    out: W,
+    frames: &GifFrames<'_>,
+    mut frame: impl FnMut(usize) -> Result<Pixmap, FigureError>,
+) -> Result<usize, FigureError> {
+    let io =
+        |e: gif::EncodingError| FigureError::Io { path: "GIF".to_owned(), message: e.to_string() };
+    let (w, h) = frames.size;
+    let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
+        return Err(FigureError::Paint(format!(
+            "a GIF is at most 65535 pixels a side, not {w}×{h}"
+        )));
+    };
+    let count = frames.count.max(1);
+    let last = frame(count - 1)?;
+    let quant = palette(&last, frames.keys);
+    let mut encoder = gif::Encoder::new(out, w16, h16, &quant.color_map_rgb()).map_err(io)?;
+    encoder.set_repeat(gif::Repeat::Infinite).map_err(io)?;
+    let mut indexer = Indexer::new(&quant, frames.still);
+    let delay = (100.0 / frames.fps).round().clamp(1.0, 65535.0) as u16;
+    for i in 0..count {
+        let drawn;
+        let pixmap = if i + 1 == count {
+            &last
+        } else {
+            drawn = frame(i)?;
+            &drawn
+        };
+        let delay = if i + 1 == count && frames.hold_last {
+            delay.saturating_mul(3).max(150)
+        } else {
+            delay
+        };
+        let frame = gif::Frame {
+            width: w16,
+            height: h16,
+            delay,
+            buffer: std::borrow::Cow::Owned(indexer.index(pixmap)),
+            ..gif::Frame::default()
+        };
+        encoder.write_frame(&frame).map_err(io)?;
+    }
+    Ok(count)
+}
+
+/// The palette learnt from `last` plus a swatch of every key colour and critical-point marker
+/// colour, so that colours a few pixels wide keep their own palette entry.
+fn palette(last: &Pixmap, keys: &[Rgb]) -> NeuQuant {
+    let mut sample = last.data().to_vec();
+    let swatch = (sample.len() / 4 / 200).max(64);
+    let markers =
+        [CriticalKind::Min, CriticalKind::Max, CriticalKind::Saddle, CriticalKind::Degenerate]
+            .map(|k| critical_style(k).0);
+    for &Rgb([r, g, b]) in keys.iter().chain(&markers) {
+        for _ in 0..swatch {
+            sample.extend_from_slice(&[r, g, b, 255]);
+        }
+    }
+    NeuQuant::new(10, 256, &sample)
+}
+
+/// Pixels to palette indices: the still layer's indexed once and reused where a frame keeps
+/// them; otherwise each colour looked up once.
+struct Indexer<'a> {
+    quant: &'a NeuQuant,
+    still: Option<(&'a [u8], Vec<u8>)>,
+    cache: HashMap<[u8; 4], u8>,
+}
+
+impl<'a> Indexer<'a> {
+    fn new(quant: &'a NeuQuant, still: Option<&'a Pixmap>) -> Self {
+        let still = still.map(|p| {
+            let index = p.data().chunks_exact(4).map(|p| quant.index_of(p) as u8).collect();
+            (p.data(), index)
+        });
+        Self { quant, still, cache: HashMap::new() }
+    }
+
+    fn index(&mut self, pixmap: &Pixmap) -> Vec<u8> {
+        let quant = self.quant;
+        match &self.still {
+            Some((pixels, still_index)) => {
+                let mut index = still_index.clone();
+                let frame = pixmap.data().chunks_exact(4);
+                for ((ix, p), q) in index.iter_mut().zip(frame).zip(pixels.chunks_exact(4)) {
+                    if p != q {
+                        *ix = quant.index_of(p) as u8;
+                    }
+                }
+                index
+            }
+            None => pixmap
+                .data()
+                .chunks_exact(4)
+                .map(|p| {
+                    let key = [p[0], p[1], p[2], p[3]];
+                    *self.cache.entry(key).or_insert_with(|| quant.index_of(p) as u8)
+                })
+                .collect(),
+        }
+    }
+}
