@@ -8,8 +8,9 @@ use std::hint::black_box;
 
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, Criterion, Throughput, criterion_group, criterion_main};
-use losscape::sim::basins::{BasinJob, Progress};
-use losscape::sim::{Builtin, Domain, Dtype, OptimizerSpec, SurfaceDef, batch};
+use losscape::sim::run::basins::{BasinJob, Progress};
+use losscape::sim::run::batch;
+use losscape::sim::{Builtin, Domain, Dtype, OptimizerSpec, SurfaceDef};
 
 const GRID: usize = 64;
 const STEPS: usize = 500;

@@ -7,7 +7,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use losscape::sim::net::census::{self, CensusSettings};
 use losscape::sim::net::data::Dataset;
 use losscape::sim::net::{Architecture, Network};
-use losscape::sim::progress::Progress;
+use losscape::sim::run::progress::Progress;
 
 fn bench_census(c: &mut Criterion) {
     let rows = Dataset::Moons.generate(100, 0.1, 0);

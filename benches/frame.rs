@@ -17,7 +17,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use losscape::app::{LosscapeApp, setup_style};
 use losscape::scene::{OptimizerEntry, default_scene};
 use losscape::sim::OptimizerKind;
-use losscape::sim::cloud::Cloud;
+use losscape::sim::run::cloud::Cloud;
 
 fn lecture_app() -> LosscapeApp {
     let scene = lecture::lecture_scene();

@@ -10,8 +10,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use losscape::sim::run::batch;
 use losscape::sim::{
-    Builtin, Formula, OptimizerSpec, Point, Surface, SurfaceDef, batch, final_point, final_points,
+    Builtin, Formula, OptimizerSpec, Point, Surface, SurfaceDef, final_point, final_points,
 };
 
 /// Steps per measured iteration: long enough to amortise the set-up of a run.
@@ -76,7 +77,7 @@ fn bench_surface<S: Surface>(c: &mut Criterion, name: &str, surface: &S) {
     lockstep.finish();
 }
 
-/// The batch kernel (`sim::batch`), as the basin map runs it: 64 starts in blocks of eight
+/// The batch kernel (`sim::run::batch`), as the basin map runs it: 64 starts in blocks of eight
 /// lanes, branch-free, SIMD where the CPU has it.
 fn bench_batch(c: &mut Criterion, name: &str, surface: &SurfaceDef) {
     let starts: Vec<Point> =

@@ -35,7 +35,7 @@ use std::time::Duration;
 
 pub use crate::platform::Priority;
 use crate::platform::{self, Instant};
-pub use crate::sim::progress::{Cancelled, Progress};
+pub use crate::sim::run::progress::{Cancelled, Progress};
 
 /// How much work one slice of a [`Sliced`] job may do.
 #[derive(Clone, Copy, Debug)]

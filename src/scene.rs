@@ -14,7 +14,7 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::field::Colormap;
-use crate::sim::cloud::Cloud;
+use crate::sim::run::cloud::Cloud;
 use crate::sim::{
     Builtin, Domain, Formula, FormulaError, LrSchedule, Noise, OptimizerKind, OptimizerSpec, Param,
     ParamType, Point, SurfaceDef,

@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use losscape::sim::basins::{Basin, BasinError, BasinJob, Progress};
+use losscape::sim::run::basins::{Basin, BasinError, BasinJob, Progress};
 use losscape::sim::{Builtin, CriticalKind, Domain, Dtype, OptimizerSpec, SurfaceDef, final_point};
 
 fn job(surface: Builtin, spec: &str, grid: usize, steps: usize) -> BasinJob {
@@ -44,7 +44,7 @@ fn himmelblau_has_four_basins_that_cover_the_grid() {
 fn each_cell_is_where_a_single_run_from_its_centre_ends() {
     let map = job(Builtin::Bowls, "momentum:lr=0.05", 24, 300).run(&Progress::default()).unwrap();
     let reach =
-        losscape::sim::basins::REACHED * map.job.domain.width().hypot(map.job.domain.height());
+        losscape::sim::run::basins::REACHED * map.job.domain.width().hypot(map.job.domain.height());
     for j in (0..24).step_by(5) {
         for i in (0..24).step_by(3) {
             let start = map.cell_centre(i, j);

@@ -4,8 +4,9 @@
 //! torch.optim recorded in `data/torch_float32.json`; PyTorch fuses some multiply-adds, the
 //! kernel does not), and ends near the float64 runs.
 
+use losscape::sim::run::batch;
 use losscape::sim::{
-    Builtin, Dtype, Formula, OptimizerKind, OptimizerSpec, Point, SurfaceDef, batch, final_point,
+    Builtin, Dtype, Formula, OptimizerKind, OptimizerSpec, Point, SurfaceDef, final_point,
 };
 use proptest::prelude::*;
 use std::sync::Arc;

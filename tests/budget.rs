@@ -9,7 +9,7 @@ use std::process::Command;
 use losscape::app::{Command as AppCommand, LosscapeApp};
 use losscape::budget::{TRAJECTORY_BYTES, plan_scene};
 use losscape::scene::{OptimizerEntry, PRESETS, Scene, default_scene};
-use losscape::sim::cloud::{Cloud, CloudShape};
+use losscape::sim::run::cloud::{Cloud, CloudShape};
 use losscape::sim::{
     Builtin, Noise, OptimizerKind, OptimizerSpec, Point, SurfaceDef, simulate,
     simulate_many_thinned,

@@ -18,7 +18,7 @@ use losscape::sim::net::census::{
 use losscape::sim::net::data::{Columns, Dataset};
 use losscape::sim::net::model::{Model, ModelKind};
 use losscape::sim::net::{Architecture, Network};
-use losscape::sim::progress::Progress;
+use losscape::sim::run::progress::Progress;
 use nalgebra::SymmetricEigen;
 
 fn moons_net(points: usize, width: usize) -> Network {

@@ -3,7 +3,7 @@
 //! reports is the trajectory's step, and its formula, evaluated on the reported state, gives the
 //! step taken).
 
-use losscape::sim::narrate::{Narration, narrate};
+use losscape::sim::optim::narrate::{Narration, narrate};
 use losscape::sim::{Builtin, LrSchedule, Noise, OptimizerSpec, Point, simulate};
 
 fn narrated(text: &str, schedule: Option<&str>, k: usize) -> (OptimizerSpec, Narration, String) {
@@ -65,7 +65,7 @@ fn the_printed_quantities_give_the_step_taken() {
     // ASGD: p ← p·(1 − λη) − η·g with the η printed.
     let (spec, n, lines) = narrated("asgd:lr=0.05,lambd=0.1", None, k);
     let eta = n.coefs.step_size;
-    assert!(lines.contains(&losscape::sim::narrate::num(eta)), "{lines}");
+    assert!(lines.contains(&losscape::sim::optim::narrate::num(eta)), "{lines}");
     let want = n.point * (1.0 - spec.hyper().lambd * eta) - n.g * eta;
     assert!(close(n.next.x, want.x) && close(n.next.y, want.y));
     // L-BFGS: Δp = t·d with the printed t and d.
@@ -87,7 +87,7 @@ fn a_scheduled_run_narrates_the_steps_rate() {
             let rate = spec.rates(k + 1)[k];
             assert_eq!(n.coefs.lr, rate, "{text} {schedule} at {k}");
             assert!(
-                lines.contains(&format!("lr_t = {}", losscape::sim::narrate::num(rate))),
+                lines.contains(&format!("lr_t = {}", losscape::sim::optim::narrate::num(rate))),
                 "{lines}"
             );
             if schedule.starts_with("onecycle") {

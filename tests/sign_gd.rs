@@ -6,10 +6,10 @@
 //! Run with `cargo test --features sign-gd --test sign_gd`.
 
 use losscape::scene::{OptimizerEntry, Scene, SurfaceChoice};
-use losscape::sim::narrate::narrate;
+use losscape::sim::optim::narrate::narrate;
+use losscape::sim::run::batch;
 use losscape::sim::{
-    Builtin, Dtype, Noise, OptimizerKind, OptimizerSpec, Point, SurfaceDef, batch, final_point,
-    simulate,
+    Builtin, Dtype, Noise, OptimizerKind, OptimizerSpec, Point, SurfaceDef, final_point, simulate,
 };
 
 fn sign(v: f64) -> f64 {

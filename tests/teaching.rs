@@ -11,9 +11,9 @@ use egui::Key;
 use egui_kittest::kittest::Queryable;
 use losscape::app::LosscapeApp;
 use losscape::scene::{PRESETS, SurfaceChoice, default_scene};
-use losscape::sim::metrics::{Metrics, Status, Thresholds, race};
-use losscape::sim::narrate::narrate;
-use losscape::sim::tune::tune_lr;
+use losscape::sim::optim::narrate::narrate;
+use losscape::sim::run::metrics::{Metrics, Status, Thresholds, race};
+use losscape::sim::run::tune::tune_lr;
 use losscape::sim::{
     Builtin, CriticalKind, Domain, Dtype, Eval, Noise, OptimizerKind, OptimizerSpec, Point, Run,
     Surface, SurfaceDef, critical_points, simulate,

@@ -1,6 +1,6 @@
 //! The basin map: colour every point of the view by where a run from it ends (or, comparing
 //! two optimizers, where they end differently), computed in the background on all cores
-//! ([`crate::sim::basins`]) and drawn over the heatmap.
+//! ([`crate::sim::run::basins`]) and drawn over the heatmap.
 
 use std::sync::Arc;
 
@@ -9,7 +9,7 @@ use egui_plot::{PlotImage, PlotPoint, PlotUi};
 
 use super::style::color;
 use crate::jobs::{Cancelled, JobSlot, Outcome, Priority};
-use crate::sim::basins::{BasinError, BasinJob, BasinMap};
+use crate::sim::run::basins::{BasinError, BasinJob, BasinMap};
 use crate::sim::{Domain, Dtype};
 
 /// What the basin map shows and how it is computed: set in the teaching panel.

@@ -1,7 +1,7 @@
 //! The cloud on screen: every enabled optimizer from each of many start points, as moving points
 //! with short fading tails.
 //!
-//! Where the runs are at the playback step is computed in the background ([`crate::sim::cloud`],
+//! Where the runs are at the playback step is computed in the background ([`crate::sim::run::cloud`],
 //! exact), one frame at a time, continuing the runs from where the last frame left them (back
 //! from step 0 when the step went back): a new frame is asked for when the last one has arrived
 //! and the step has moved, so a large cloud moves at the rate the cores can compute it and the
@@ -17,7 +17,7 @@ use egui_plot::{PlotPoint, PlotTransform};
 
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::Scene;
-use crate::sim::cloud::{Cloud, CloudFrame, CloudRuns};
+use crate::sim::run::cloud::{Cloud, CloudFrame, CloudRuns};
 use crate::sim::{Domain, OptimizerSpec, Point, SurfaceDef};
 
 /// Frames kept for the tails (the current one included).

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::basins::BasinSettings;
 use super::export::{Export, ExportSettings};
 use crate::scene::{OptimizerEntry, Projection, Scene, SurfaceChoice, View};
-use crate::sim::cloud::Cloud;
+use crate::sim::run::cloud::Cloud;
 use crate::sim::{Domain, Point};
 
 /// Something a panel asks the app to do, applied at the end of the frame.

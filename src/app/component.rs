@@ -14,7 +14,7 @@ use super::runs::Runs;
 use super::windows::Windows;
 use super::{Command, Playback};
 use crate::scene::Scene;
-use crate::sim::narrate::Narration;
+use crate::sim::optim::narrate::Narration;
 use crate::sim::{CriticalPoint, SurfaceDef};
 
 /// A panel, bar or window of the app.

@@ -161,7 +161,7 @@ impl Exporter {
 }
 
 /// What an export shows: the scene, its surface and runs, where the map is, the step.
-pub struct Shown<'a> {
+pub struct OnScreen<'a> {
     /// The scene.
     pub scene: &'a Scene,
     /// Its surface.
@@ -193,7 +193,7 @@ pub fn app_tracks(scene: &Scene, runs: &Runs) -> Vec<Track> {
 
 /// The figure of what the plot shows now: its view, its size (plus room for axes and title),
 /// the current step; at `density` device pixels per point.
-fn snapshot(shown: &Shown<'_>, density: f32) -> Snapshot {
+fn snapshot(shown: &OnScreen<'_>, density: f32) -> Snapshot {
     let (view, size) = match &shown.transform {
         Some(t) => {
             let b = t.bounds();
@@ -264,7 +264,7 @@ fn animation(settings: &ExportSettings, last: usize, fps: f64) -> Animation {
 
 impl Exporter {
     /// Starts exporting `what` of what the app `shown` shows.
-    pub fn export(&mut self, ctx: &egui::Context, what: Export, shown: &Shown<'_>) {
+    pub fn export(&mut self, ctx: &egui::Context, what: Export, shown: &OnScreen<'_>) {
         let folder = PathBuf::from(&self.settings.folder);
         match what {
             Export::Screenshot if self.settings.whole_window => self.screenshot_window(ctx, folder),

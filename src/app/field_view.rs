@@ -52,7 +52,7 @@ struct SampledField {
 pub struct FieldView {
     job: JobSlot<SampledField>,
     pending: Option<Request>,
-    shown: Option<Shown>,
+    shown: Option<ShownField>,
 }
 
 impl Default for FieldView {
@@ -61,7 +61,7 @@ impl Default for FieldView {
     }
 }
 
-struct Shown {
+struct ShownField {
     request: Request,
     domain: Domain,
     texture: Option<TextureHandle>,
@@ -169,7 +169,7 @@ impl FieldView {
             })
             .collect();
         self.shown =
-            Some(Shown { domain: request.domain, request, texture: Some(texture), contours });
+            Some(ShownField { domain: request.domain, request, texture: Some(texture), contours });
     }
 
     /// Draws the heatmap and contours into a plot.

@@ -475,7 +475,7 @@ impl LosscapeApp {
                 _ => self.scene.cloud = cloud,
             },
             Command::CloudBlob(p) => {
-                use crate::sim::cloud::{Cloud, CloudShape};
+                use crate::sim::run::cloud::{Cloud, CloudShape};
                 let d = self.scene.domain();
                 let sigma = 0.04 * d.width().hypot(d.height());
                 let (count, seed) = self.scene.cloud.map_or((1000, 1), |c| (c.count, c.seed));
@@ -553,7 +553,7 @@ impl LosscapeApp {
             }
             Command::Export(what) => {
                 if let Some(ctx) = self.waker.clone() {
-                    let shown = export::Shown {
+                    let shown = export::OnScreen {
                         scene: &self.scene,
                         surface: &self.surface,
                         runs: &self.runs,

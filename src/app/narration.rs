@@ -8,7 +8,7 @@ use egui_plot::{Line, PlotUi};
 use super::runs::Runs;
 use super::style::arrow;
 use crate::scene::Scene;
-use crate::sim::narrate::{Narration, narrate};
+use crate::sim::optim::narrate::{Narration, narrate};
 use crate::sim::{Point, SurfaceDef};
 
 /// What a narration depends on: optimizer, start, step, and the runs' generation.

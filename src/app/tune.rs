@@ -1,13 +1,14 @@
 //! Tuning a learning rate: a search over log-spaced rates for the lowest mean final loss over the
-//! scene's start points ([`crate::sim::tune`]), in the background. The rate found comes back as
+//! scene's start points ([`crate::sim::run::tune`]), in the background. The rate found comes back as
 //! the optimizers' new settings ([`Command::SetOptimizers`], with its check), and what happened
 //! as a status message.
 
 use super::Command;
 use crate::jobs::{JobSlot, Outcome};
 use crate::scene::Scene;
-use crate::sim::narrate::num;
-use crate::sim::{OptimizerSpec, Param, Point, SurfaceDef, tune};
+use crate::sim::optim::narrate::num;
+use crate::sim::run::tune;
+use crate::sim::{OptimizerSpec, Param, Point, SurfaceDef};
 
 /// What a tune job hands back: which optimizer, its settings when asked, the search.
 pub type TuneResult = (usize, OptimizerSpec, Option<tune::Tuned>);

@@ -10,7 +10,7 @@ use super::{
     resolve,
 };
 use crate::figure;
-use crate::sim::basins::{self, Basin, BasinJob, BasinMap, Progress};
+use crate::sim::run::basins::{self, Basin, BasinJob, BasinMap, Progress};
 use crate::sim::{Domain, Dtype, OptimizerSpec};
 
 /// `losscape basins`.
@@ -119,7 +119,7 @@ pub(super) fn basins_command(
         args.steps,
         computed.as_secs_f64(),
         steps / computed.as_secs_f64().max(1e-9) / 1e6,
-        crate::sim::parallel::thread_count(),
+        crate::sim::run::parallel::thread_count(),
     )?;
     match &args.out {
         Some(path) => {

@@ -13,7 +13,7 @@ use crate::figure;
 use crate::figure::census::{Column, census_svg};
 use crate::sim::net::Network;
 use crate::sim::net::census::{self, Census, CensusSettings, MAX_STARTS};
-use crate::sim::progress::Progress;
+use crate::sim::run::progress::Progress;
 
 fn parse_starts(s: &str) -> Result<usize, String> {
     match s.trim().parse::<i128>() {
@@ -180,7 +180,7 @@ fn report(
         net.n_params(),
         args.weight_decay,
         c.searches,
-        crate::sim::parallel::thread_count(),
+        crate::sim::run::parallel::thread_count(),
     )?;
     writeln!(
         out,

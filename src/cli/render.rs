@@ -12,7 +12,7 @@ use super::{
 use crate::figure::anim::Animation;
 use crate::figure::{self, Figure, Shown};
 use crate::scene::{OptimizerEntry, Rgb, Scene, SurfaceChoice, ViewMode, default_color};
-use crate::sim::cloud::Cloud;
+use crate::sim::run::cloud::Cloud;
 use crate::sim::{Domain, Noise, OptimizerSpec, Point, SurfaceDef};
 
 /// `losscape render`.
@@ -126,7 +126,7 @@ fn parse_elevation(s: &str) -> Result<f64, String> {
 }
 
 fn parse_cloud(s: &str) -> Result<usize, String> {
-    use crate::sim::cloud::MAX_CLOUD;
+    use crate::sim::run::cloud::MAX_CLOUD;
     match s.trim().parse::<i128>() {
         Ok(n) if (1..=MAX_CLOUD as i128).contains(&n) => Ok(n as usize),
         Ok(n) => Err(format!("a cloud holds 1 to {MAX_CLOUD} runs per optimizer (got {n})")),

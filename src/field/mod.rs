@@ -99,7 +99,7 @@ impl FieldLayers {
     }
 }
 
-pub(crate) use crate::sim::parallel::thread_count;
+pub(crate) use crate::sim::run::parallel::thread_count;
 use rayon::prelude::*;
 
 /// Splits `data` (rows of `row_len` items) into at most [`thread_count`] bands of whole rows and

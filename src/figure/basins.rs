@@ -4,7 +4,7 @@
 
 use super::{Canvas, Figure, FigureError};
 use crate::scene::{Rgb, Scene, SurfaceChoice};
-use crate::sim::basins::{Basin, BasinMap};
+use crate::sim::run::basins::{Basin, BasinMap};
 use crate::sim::{CriticalKind, Dtype};
 
 /// Colours of the minima, in order (Paul Tol's bright scheme, then his vibrant one): distinct on

@@ -2,7 +2,7 @@
 
 use super::{FigureError, anim};
 use crate::scene::{Rgb, Scene};
-use crate::sim::cloud::CloudRuns;
+use crate::sim::run::cloud::CloudRuns;
 use crate::sim::{Point, SurfaceDef};
 
 /// The steps an output shows of its runs, at which a cloud is computed exactly.
@@ -57,7 +57,7 @@ impl CloudFrames {
         let mut steps: Vec<usize> = steps.to_vec();
         steps.sort_unstable();
         steps.dedup();
-        let progress = crate::sim::progress::Progress::default();
+        let progress = crate::sim::run::progress::Progress::default();
         let starts = std::sync::Arc::new(starts);
         // The runs go forward from frame to frame: the steps are sorted.
         let mut runs: Vec<(Rgb, CloudRuns)> = (scene.optimizers.iter().filter(|e| e.enabled))

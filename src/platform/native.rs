@@ -34,7 +34,7 @@ pub fn install<R: Send>(priority: Priority, work: impl FnOnce() -> R + Send) -> 
 fn pool(priority: Priority) -> &'static rayon::ThreadPool {
     static INTERACTIVE: OnceLock<rayon::ThreadPool> = OnceLock::new();
     static BACKGROUND: OnceLock<rayon::ThreadPool> = OnceLock::new();
-    let cores = crate::sim::parallel::cores();
+    let cores = crate::sim::run::parallel::cores();
     let (cell, name, threads) = match priority {
         Priority::Interactive => (&INTERACTIVE, "interactive", cores.max(2)),
         Priority::Background => (&BACKGROUND, "background", cores.saturating_sub(1).max(1)),

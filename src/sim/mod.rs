@@ -10,21 +10,18 @@ pub mod real;
 pub mod run;
 pub mod surfaces;
 
-pub use optim::{lbfgs, narrate, schedule};
-pub use run::{basins, batch, cloud, metrics, parallel, progress, trajectory, tune};
-
+pub use optim::schedule::{LrSchedule, ScheduleError};
 pub use optim::{
     OptimizerKind, OptimizerSpec, Param, ParamType, SpecError, State, StepScalars, StepState,
 };
 pub use real::{Dtype, Real};
-pub use schedule::{LrSchedule, ScheduleError};
+pub use run::trajectory::{
+    Eval, Noise, Run, Trajectory, TrajectoryPoint, final_point, final_points, simulate,
+    simulate_many, simulate_many_thinned,
+};
 pub use surfaces::{
     Builtin, CriticalKind, CriticalPoint, Domain, DomainError, Formula, FormulaError, Surface,
     SurfaceDef, critical_points,
-};
-pub use trajectory::{
-    Eval, Noise, Run, Trajectory, TrajectoryPoint, final_point, final_points, simulate,
-    simulate_many, simulate_many_thinned,
 };
 
 /// A point of the plane, (x, y).

@@ -161,7 +161,7 @@ fn view_section(ui: &mut Ui, current: &crate::scene::View) -> Option<Command> {
 
 /// The cloud section: many runs at once, as moving points.
 fn cloud_section(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) {
-    use crate::sim::cloud::{Cloud, CloudShape, MAX_CLOUD};
+    use crate::sim::run::cloud::{Cloud, CloudShape, MAX_CLOUD};
     ui.heading("Cloud of runs");
     ui.label(
         RichText::new("Every optimizer from many starts at once · shift-click: a blob there")

@@ -12,8 +12,8 @@ use crate::app::runs::Runs;
 use crate::app::style::color;
 use crate::app::{Command, Panel};
 use crate::scene::Scene;
-use crate::sim::metrics::{Metrics, Standing, Thresholds, race};
-use crate::sim::narrate::num;
+use crate::sim::optim::narrate::num;
+use crate::sim::run::metrics::{Metrics, Standing, Thresholds, race};
 use crate::sim::{CriticalPoint, Domain, Dtype, SurfaceDef};
 
 /// What a race depends on: the runs' generation, the domain's bits, the critical points found.

@@ -49,7 +49,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::network::Network;
 use super::train::train;
-use crate::sim::progress::{Cancelled, Progress};
+use crate::sim::run::progress::{Cancelled, Progress};
 use crate::sim::surfaces::surface::Surface;
 use crate::sim::{OptimizerSpec, Point};
 
@@ -329,7 +329,7 @@ pub fn search<O: Objective + ?Sized>(
     progress: &Progress,
 ) -> Result<Census, Cancelled> {
     progress.set_total(starts.len() as u64);
-    let outcomes = crate::sim::parallel::par_map(starts, 2, |s| -> Result<_, Cancelled> {
+    let outcomes = crate::sim::run::parallel::par_map(starts, 2, |s| -> Result<_, Cancelled> {
         let theta = levenberg_marquardt(obj, &s.theta, Some(progress))?;
         let grad_norm = norm(&obj.gradient(&theta));
         let out = if grad_norm < GRAD_TOL {
@@ -423,7 +423,7 @@ pub fn network_starts(net: &Network, settings: &CensusSettings) -> Vec<Start> {
         let inits: Vec<u64> = (0..PATHS as u64)
             .map(|k| seed.wrapping_mul(0x9e37_79b9).wrapping_add(k + 17 * (kind as u64)))
             .collect();
-        let runs = crate::sim::parallel::par_map(&inits, 2, |&s| {
+        let runs = crate::sim::run::parallel::par_map(&inits, 2, |&s| {
             train(net, &arch.init(s), spec, settings.train_steps, None, None)
                 .map(|t| t.path)
                 .unwrap_or_default()

@@ -13,7 +13,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::sim::progress::{Cancelled, Progress};
+use crate::sim::run::progress::{Cancelled, Progress};
 
 /// How often a sampled n × n Hessian was a minimum.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -81,7 +81,7 @@ pub fn minima_fractions_with(
     let work: Vec<(usize, usize)> =
         (1..=max_n).flat_map(|n| (0..chunks).map(move |c| (n, c))).collect();
     progress.set_total((max_n * samples) as u64);
-    let counts = crate::sim::parallel::par_map(&work, 2, |&(n, c)| {
+    let counts = crate::sim::run::parallel::par_map(&work, 2, |&(n, c)| {
         progress.check()?;
         let mut rng = rng(seed, n, 0x5EED ^ ((c as u64) << 20));
         let size = CHUNK.min(samples - c * CHUNK);

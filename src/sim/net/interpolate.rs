@@ -15,7 +15,7 @@ pub fn interpolate(
     let points = points.max(2);
     let alphas: Vec<f64> =
         (0..points).map(|i| lo + (hi - lo) * i as f64 / (points - 1) as f64).collect();
-    crate::sim::parallel::par_map(&alphas, 16, |&a| {
+    crate::sim::run::parallel::par_map(&alphas, 16, |&a| {
         let p: Vec<f64> = theta0.iter().zip(theta).map(|(t0, t)| (1.0 - a) * t0 + a * t).collect();
         (a, net.loss(&p))
     })

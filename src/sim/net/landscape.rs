@@ -9,7 +9,7 @@ use super::network::Network;
 use super::slice::{Directions, Slice};
 use super::train::{NdOptimizer, Training, train_observed};
 use crate::sim::OptimizerSpec;
-use crate::sim::progress::Progress;
+use crate::sim::run::progress::Progress;
 
 /// The most built-in data points a landscape in a scene may ask for.
 pub const MAX_SCENE_POINTS: usize = 10_000;

@@ -311,7 +311,7 @@ impl Network {
         let n = theta.len();
         self.check(n);
         let columns: Vec<usize> = (0..n).collect();
-        let cols = crate::sim::parallel::par_map(&columns, 8, |&k| {
+        let cols = crate::sim::run::parallel::par_map(&columns, 8, |&k| {
             let mut e = vec![0.0; n];
             e[k] = 1.0;
             self.hessian_vector(theta, &e)

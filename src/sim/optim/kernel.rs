@@ -1,4 +1,4 @@
-//! What the [batch kernel](crate::sim::batch) asks of an optimizer whose update is elementwise:
+//! What the [batch kernel](crate::sim::run::batch) asks of an optimizer whose update is elementwise:
 //! a [`Rule`], the update of one coordinate over [`Real`], which the kernel runs in a
 //! branch-free loop over many runs at once. Each optimizer's module writes its rule beside its
 //! scalar update, operation for operation the same, and hands it to the kernel through

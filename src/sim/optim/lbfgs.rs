@@ -14,6 +14,7 @@
 
 use super::Param as P;
 use super::narrate::{Narration, num, vec2};
+use super::step::LbfgsMemory;
 use super::{About, Hyper, Optimizer, State, StepScalars};
 use crate::sim::{Gradient, Point};
 
@@ -56,29 +57,6 @@ impl Optimizer for Lbfgs {
         }
         out.push("Δp = t·d".to_owned());
     }
-}
-
-/// The memory L-BFGS carries from step to step (PyTorch's `state`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LbfgsMemory {
-    /// Iterations done (`n_iter`).
-    pub n_iter: u64,
-    /// The last direction d and step length t.
-    pub d: Gradient,
-    /// The last step length.
-    pub t: f64,
-    /// The gradient of the previous iteration.
-    pub prev_flat_grad: Gradient,
-    /// The (y, s) pairs kept (`old_dirs`, `old_stps`) and 1/(y·s) (`ro`), oldest first.
-    pub old_dirs: Vec<Gradient>,
-    /// The steps s of the pairs.
-    pub old_stps: Vec<Gradient>,
-    /// 1/(y·s) of each pair.
-    pub ro: Vec<f64>,
-    /// The scale of the initial inverse Hessian, y·s / y·y.
-    pub h_diag: f64,
-    /// Evaluations the last line search made (0 without one).
-    pub ls_func_evals: usize,
 }
 
 /// What one L-BFGS step needs of the hyper-parameters.

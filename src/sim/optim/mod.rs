@@ -45,7 +45,7 @@ use std::fmt;
 
 pub use params::{Hyper, Param, ParamType};
 pub use spec::{OptimizerSpec, SpecError};
-pub use step::{State, StepScalars, StepState};
+pub use step::{LbfgsMemory, State, StepScalars, StepState};
 
 use self::kernel::RuleSink;
 use self::narrate::{Inside, Narration};

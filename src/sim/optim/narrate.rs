@@ -8,8 +8,8 @@
 //! lines and its derived quantities, is in its own module
 //! ([`Optimizer::narrate`](super::Optimizer::narrate), [`Optimizer::inside`](super::Optimizer::inside)).
 
-use super::lbfgs::LbfgsMemory;
 use super::schedule::Cycled;
+use super::step::LbfgsMemory;
 use super::{OptimizerKind, OptimizerSpec, State, StepScalars, StepState};
 use crate::sim::{Eval, Gradient, Noise, Point, Run, Surface};
 

@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use crate::sim::batch::{self, End};
+use crate::sim::run::batch::{self, End};
 use crate::sim::{CriticalPoint, Domain, Dtype, OptimizerSpec, Point, SurfaceDef, critical_points};
 
 /// The largest grid side: 4096² runs is already minutes of work for a long run.
@@ -28,7 +28,7 @@ pub enum Basin {
     Diverged,
 }
 
-pub use crate::sim::progress::Progress;
+pub use crate::sim::run::progress::Progress;
 
 /// What to compute.
 #[derive(Clone, Debug)]

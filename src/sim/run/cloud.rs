@@ -12,8 +12,9 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::sim::progress::{Cancelled, Progress};
-use crate::sim::{Domain, OptimizerSpec, Point, SurfaceDef, batch};
+use crate::sim::run::batch;
+use crate::sim::run::progress::{Cancelled, Progress};
+use crate::sim::{Domain, OptimizerSpec, Point, SurfaceDef};
 
 /// The most runs a cloud may hold per optimizer.
 pub const MAX_CLOUD: usize = 100_000;

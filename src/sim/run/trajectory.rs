@@ -9,7 +9,8 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
-use crate::sim::lbfgs::{self, LbfgsMemory, LbfgsParams};
+use crate::sim::optim::LbfgsMemory;
+use crate::sim::optim::lbfgs::{self, LbfgsParams};
 use crate::sim::{
     Gradient, Hessian, OptimizerKind, OptimizerSpec, Point, State, StepScalars, StepState, Surface,
 };

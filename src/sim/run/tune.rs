@@ -2,8 +2,9 @@
 //! loss over a set of start points after a number of steps, so that a comparison between
 //! optimizers is not won by a bad default.
 
-use crate::sim::progress::{Cancelled, Progress};
-use crate::sim::{OptimizerSpec, Param, Point, Surface, SurfaceDef, batch};
+use crate::sim::run::batch;
+use crate::sim::run::progress::{Cancelled, Progress};
+use crate::sim::{OptimizerSpec, Param, Point, Surface, SurfaceDef};
 
 /// Learning rates tried per decade.
 pub const PER_DECADE: usize = 6;
@@ -60,7 +61,7 @@ pub fn tune_lr_with(
     progress.set_total(count as u64);
     let rates: Vec<f64> =
         (0..count).map(|k| lo * 10f64.powf(decades * k as f64 / (count - 1) as f64)).collect();
-    let tried = crate::sim::parallel::par_map(&rates, 2, |&lr| {
+    let tried = crate::sim::run::parallel::par_map(&rates, 2, |&lr| {
         progress.check()?;
         let mut candidate = *spec;
         if candidate.set(Param::Lr, lr).is_err() {

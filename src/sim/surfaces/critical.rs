@@ -108,7 +108,8 @@ pub fn critical_points<S: Surface + Sync + ?Sized>(
 
     // The Newton runs, on all cores; de-duplicated below in seed order, so the result does not
     // depend on the number of threads.
-    let roots = crate::sim::parallel::par_map(&seeds, 64, |&seed| newton_root(surface, seed, diag));
+    let roots =
+        crate::sim::run::parallel::par_map(&seeds, 64, |&seed| newton_root(surface, seed, diag));
     let mut found: Vec<(Point, f64)> = Vec::new();
     for root in roots {
         let Some((p, g)) = root else { continue };

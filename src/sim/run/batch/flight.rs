@@ -3,7 +3,7 @@
 
 use super::block::Block;
 use super::{LANES, Work, dispatch, in_kernel};
-use crate::sim::trajectory::ScalarFlight;
+use crate::sim::run::trajectory::ScalarFlight;
 use crate::sim::{OptimizerSpec, Point, StepState, SurfaceDef};
 
 use super::End;

@@ -182,7 +182,7 @@ impl<T: Real, F: GradField<T>> RuleSink<T> for Sink<'_, '_, T, F> {
 }
 
 /// The scalar `f64` path, for what the kernel does not serve. Runs under way of such an
-/// optimizer are a [`ScalarFlight`](crate::sim::trajectory::ScalarFlight), never kernel blocks ([`Flight::new`] chooses), so there
+/// optimizer are a [`ScalarFlight`](crate::sim::run::trajectory::ScalarFlight), never kernel blocks ([`Flight::new`] chooses), so there
 /// is nothing to resume here.
 fn scalar<T, S: Surface + ?Sized>(surface: &S, spec: &OptimizerSpec, work: Work<'_, T>) {
     match work {
