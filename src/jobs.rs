@@ -414,6 +414,33 @@ fn start_thread<J: Sliced>(
     }
 }
 
+/// A part of the app that owns one [`JobSlot`] and takes in what it delivers: its `poll` (each
+/// frame) and `wait` (tests and benchmarks) are written once, here.
+pub trait TakesJob {
+    /// What the job computes.
+    type Output: Send + 'static;
+    /// What taking a delivery in gives the app (a message, a finished build).
+    type Taken;
+
+    /// The job.
+    fn slot(&mut self) -> &mut JobSlot<Self::Output>;
+
+    /// Takes the job's outcome in.
+    fn take(&mut self, outcome: Outcome<Self::Output>) -> Option<Self::Taken>;
+
+    /// Takes in what the job delivered, if it has finished.
+    fn poll(&mut self) -> Option<Self::Taken> {
+        let (outcome, _) = self.slot().poll()?;
+        self.take(outcome)
+    }
+
+    /// Waits for the job under way and takes in what it delivers.
+    fn wait(&mut self) -> Option<Self::Taken> {
+        let outcome = self.slot().wait()?;
+        self.take(outcome)
+    }
+}
+
 impl<T: Send + 'static> Default for JobSlot<T> {
     /// An idle slot for background work.
     fn default() -> Self {

@@ -42,6 +42,25 @@ pub const SPEED_RANGE: (f64, f64) = (1.0, 1000.0);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Rgb(pub [u8; 3]);
 
+impl Rgb {
+    /// The colour written `0xrrggbb`.
+    pub const fn hex(rgb: u32) -> Self {
+        let [_, r, g, b] = rgb.to_be_bytes();
+        Self([r, g, b])
+    }
+
+    /// A palette written `0xrrggbb` colour by colour.
+    pub const fn palette<const N: usize>(hex: [u32; N]) -> [Self; N] {
+        let mut out = [Self([0; 3]); N];
+        let mut i = 0;
+        while i < N {
+            out[i] = Self::hex(hex[i]);
+            i += 1;
+        }
+        out
+    }
+}
+
 impl fmt::Display for Rgb {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let [r, g, b] = self.0;

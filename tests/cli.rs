@@ -133,6 +133,56 @@ fn hyper_parameter_flags_equal_the_spec_syntax() {
     assert_ne!(by_spec, default, "the hyper-parameters took effect");
 }
 
+/// Every hyper-parameter in the table is a flag, of each kind: a number, a count, a flag and
+/// L-BFGS's line search, each equal to the SPEC that says the same; and a bad value names its flag.
+#[test]
+fn every_hyper_parameter_is_a_flag() {
+    let common = ["simulate", "--surface", "rosenbrock", "--start=-1.5,2", "--steps", "25"];
+    for (spec, flags) in [
+        (
+            "adadelta:rho=0.5,lr=0.3",
+            &["--optimizer", "adadelta", "--rho", "0.5", "--lr", "0.3"][..],
+        ),
+        (
+            "rprop:eta_minus=0.3,step_max=0.2",
+            &["--optimizer", "rprop", "--eta-minus", "0.3", "--step-max", "0.2"],
+        ),
+        (
+            "rmsprop:centered=true,lr=0.01",
+            &["--optimizer", "rmsprop", "--centered", "--lr", "0.01"],
+        ),
+        (
+            "lbfgs:history_size=2,line_search=strong_wolfe,lr=0.5",
+            &[
+                "--optimizer",
+                "lbfgs",
+                "--history-size",
+                "2",
+                "--line-search",
+                "strong_wolfe",
+                "--lr",
+                "0.5",
+            ],
+        ),
+    ] {
+        let by_spec = ok(&[&common[..], &["--optimizer", spec]].concat());
+        let by_flags = ok(&[&common[..], flags].concat());
+        assert_eq!(by_spec, by_flags, "{spec}");
+        let name = spec.split(':').next().unwrap();
+        let default = ok(&[&common[..], &["--optimizer", name]].concat());
+        assert_ne!(by_spec, default, "{spec}: the flags took effect");
+    }
+    for (flags, says) in [
+        (&["--optimizer", "lbfgs", "--history-size", "2.5"][..], "--history-size"),
+        (&["--optimizer", "lbfgs", "--line-search", "maybe"], "line search"),
+        (&["--optimizer", "adam", "--rho", "0.5"], "--rho"),
+    ] {
+        let out = losscape(&[&common[..], flags].concat());
+        assert!(!out.status.success(), "{flags:?}");
+        assert!(stderr(&out).contains(says), "{flags:?}: {}", stderr(&out));
+    }
+}
+
 #[test]
 fn noise_is_seeded() {
     let run = |seed: &str| {

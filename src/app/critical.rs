@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::jobs::{JobSlot, Outcome, Priority, TakesJob};
 use crate::sim::{self, CriticalPoint, Domain, SurfaceDef};
 
 /// The critical points found, and the job finding the next ones.
@@ -51,24 +51,22 @@ impl CriticalCache {
         current
     }
 
-    /// Takes the points the job found, if it has finished; a message when it failed.
-    pub fn poll(&mut self) -> Option<String> {
-        let (outcome, _) = self.job.poll()?;
-        self.install(outcome)
-    }
-
-    /// Waits for the job under way (tests and benchmarks); a message when it failed.
-    pub fn wait(&mut self) -> Option<String> {
-        let outcome = self.job.wait()?;
-        self.install(outcome)
-    }
-
     /// Whether the points are being looked for.
     pub fn busy(&self) -> bool {
         self.job.busy()
     }
+}
 
-    fn install(&mut self, outcome: Outcome<Vec<CriticalPoint>>) -> Option<String> {
+impl TakesJob for CriticalCache {
+    type Output = Vec<CriticalPoint>;
+    type Taken = String;
+
+    fn slot(&mut self) -> &mut JobSlot<Vec<CriticalPoint>> {
+        &mut self.job
+    }
+
+    /// Keeps the points found; a message when the job failed.
+    fn take(&mut self, outcome: Outcome<Vec<CriticalPoint>>) -> Option<String> {
         match (outcome, self.asked) {
             (Outcome::Done(points), Some((id, domain))) => {
                 self.found = Some((id, domain, Arc::new(points)));

@@ -36,124 +36,134 @@ pub const SHORTCUTS: [(&str, &str); 18] = [
 
 /// The commands of the keys pressed this frame (none while a text field has the keyboard).
 pub fn commands(egui: &egui::Context, ctx: &Ctx<'_>) -> Vec<Command> {
-    let mut commands = Vec::new();
     // Keys go to a text field when one has focus.
     if egui.memory(|m| m.focused().is_some()) && egui.egui_wants_keyboard_input() {
-        return commands;
+        return Vec::new();
     }
+    let mut keys = Keys { egui, ctx, commands: Vec::new() };
     if egui.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::S))) {
-        commands.push(Command::Export(Export::Screenshot));
+        keys.commands.push(Command::Export(Export::Screenshot));
     }
-    let pressed = |key| egui.input_mut(|i| i.consume_key(Modifiers::NONE, key));
-    playback_keys(&pressed, ctx, &mut commands);
-    panel_keys(egui, &pressed, ctx, &mut commands);
-    view_keys(egui, &pressed, ctx, &mut commands);
-    help_keys(egui, &pressed, ctx, &mut commands);
-    preset_keys(&pressed, &mut commands);
-    commands
+    keys.playback();
+    keys.panels();
+    keys.view();
+    keys.help();
+    keys.presets();
+    keys.commands
 }
 
-/// Space, the arrows, R, Home, Delete.
-fn playback_keys(pressed: &dyn Fn(Key) -> bool, ctx: &Ctx<'_>, commands: &mut Vec<Command>) {
-    for (key, command) in [
-        (Key::Space, Command::TogglePlay),
-        (Key::ArrowRight, Command::StepForward),
-        (Key::ArrowLeft, Command::StepBack),
-        (Key::R, Command::ResetPlayback),
-        (Key::Home, Command::ResetView),
-    ] {
-        if pressed(key) {
-            commands.push(command);
+/// This frame's keys: what they read and the commands they give.
+struct Keys<'a> {
+    egui: &'a egui::Context,
+    ctx: &'a Ctx<'a>,
+    commands: Vec<Command>,
+}
+
+impl Keys<'_> {
+    /// Whether `key` was pressed (without modifiers); consumes it.
+    fn pressed(&self, key: Key) -> bool {
+        self.egui.input_mut(|i| i.consume_key(Modifiers::NONE, key))
+    }
+
+    /// Space, the arrows, R, Home, Delete.
+    fn playback(&mut self) {
+        for (key, command) in [
+            (Key::Space, Command::TogglePlay),
+            (Key::ArrowRight, Command::StepForward),
+            (Key::ArrowLeft, Command::StepBack),
+            (Key::R, Command::ResetPlayback),
+            (Key::Home, Command::ResetView),
+        ] {
+            if self.pressed(key) {
+                self.commands.push(command);
+            }
+        }
+        if (self.pressed(Key::Delete) || self.pressed(Key::Backspace))
+            && let Some(i) = self.ctx.selected
+        {
+            self.commands.push(Command::RemoveStart(i));
         }
     }
-    if (pressed(Key::Delete) || pressed(Key::Backspace))
-        && let Some(i) = ctx.selected
-    {
-        commands.push(Command::RemoveStart(i));
-    }
-}
 
-/// H, N, T, B, P.
-fn panel_keys(
-    egui: &egui::Context,
-    pressed: &dyn Fn(Key) -> bool,
-    ctx: &Ctx<'_>,
-    commands: &mut Vec<Command>,
-) {
-    if pressed(Key::H) {
-        // On a narrow window with a teaching panel open, H brings the controls back beside it.
-        let narrow = egui.content_rect().width() < 1500.0;
-        if ctx.windows.teaching() && narrow && ctx.windows.side_panels {
-            commands.push(Command::PinControls);
-        } else {
-            commands.push(Command::Toggle(Panel::SidePanels));
+    /// H, N, T, B, P.
+    fn panels(&mut self) {
+        if self.pressed(Key::H) {
+            // On a narrow window with a teaching panel open, H brings the controls back beside it.
+            let narrow = self.egui.content_rect().width() < 1500.0;
+            if self.ctx.windows.teaching() && narrow && self.ctx.windows.side_panels {
+                self.commands.push(Command::PinControls);
+            } else {
+                self.commands.push(Command::Toggle(Panel::SidePanels));
+            }
+        }
+        for (key, panel) in
+            [(Key::N, Panel::Narrate), (Key::T, Panel::Race), (Key::B, Panel::Basins)]
+        {
+            if self.pressed(key) {
+                self.commands.push(Command::Toggle(panel));
+            }
+        }
+        if self.pressed(Key::P) {
+            self.commands.push(Command::SetPresenter(!self.ctx.presenter));
         }
     }
-    for (key, panel) in [(Key::N, Panel::Narrate), (Key::T, Panel::Race), (Key::B, Panel::Basins)] {
-        if pressed(key) {
-            commands.push(Command::Toggle(panel));
+
+    /// G, V, F11.
+    fn view(&mut self) {
+        if self.pressed(Key::G) {
+            let mut view = self.ctx.scene.view.clone();
+            view.layout = match view.layout {
+                Layout::Overlay => Layout::Grid,
+                Layout::Grid => Layout::Overlay,
+            };
+            self.commands.push(Command::SetView(Box::new(view)));
+        }
+        if self.pressed(Key::V) {
+            let mut projection = self.ctx.scene.view.projection;
+            projection.mode = view3d::next_mode(projection.mode);
+            self.commands.push(Command::SetProjection(projection));
+        }
+        if self.pressed(Key::F11) {
+            let fullscreen = self.egui.input(|i| i.viewport().fullscreen.unwrap_or(false));
+            self.egui.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fullscreen));
         }
     }
-    if pressed(Key::P) {
-        commands.push(Command::SetPresenter(!ctx.presenter));
-    }
-}
 
-/// G, V, F11.
-fn view_keys(
-    egui: &egui::Context,
-    pressed: &dyn Fn(Key) -> bool,
-    ctx: &Ctx<'_>,
-    commands: &mut Vec<Command>,
-) {
-    if pressed(Key::G) {
-        let mut view = ctx.scene.view.clone();
-        view.layout = match view.layout {
-            Layout::Overlay => Layout::Grid,
-            Layout::Grid => Layout::Overlay,
-        };
-        commands.push(Command::SetView(Box::new(view)));
+    /// `?` opens and closes the help, Escape closes it.
+    fn help(&mut self) {
+        let question = self
+            .egui
+            .input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Text(t) if t == "?")));
+        if question
+            || self.egui.input_mut(|i| {
+                i.consume_shortcut(&KeyboardShortcut::new(Modifiers::SHIFT, Key::Slash))
+            })
+        {
+            self.commands.push(Command::Toggle(Panel::Help));
+        }
+        if self.pressed(Key::Escape) && self.ctx.windows.help {
+            self.commands.push(Command::Toggle(Panel::Help));
+        }
     }
-    if pressed(Key::V) {
-        let mut projection = ctx.scene.view.projection;
-        projection.mode = view3d::next_mode(projection.mode);
-        commands.push(Command::SetProjection(projection));
-    }
-    if pressed(Key::F11) {
-        let fullscreen = egui.input(|i| i.viewport().fullscreen.unwrap_or(false));
-        egui.send_viewport_cmd(egui::ViewportCommand::Fullscreen(!fullscreen));
-    }
-}
 
-/// `?` opens and closes the help, Escape closes it.
-fn help_keys(
-    egui: &egui::Context,
-    pressed: &dyn Fn(Key) -> bool,
-    ctx: &Ctx<'_>,
-    commands: &mut Vec<Command>,
-) {
-    let question =
-        egui.input(|i| i.events.iter().any(|e| matches!(e, egui::Event::Text(t) if t == "?")));
-    if question
-        || egui
-            .input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(Modifiers::SHIFT, Key::Slash)))
-    {
-        commands.push(Command::Toggle(Panel::Help));
-    }
-    if pressed(Key::Escape) && ctx.windows.help {
-        commands.push(Command::Toggle(Panel::Help));
-    }
-}
-
-/// 1 – 8 load the lecture's presets.
-fn preset_keys(pressed: &dyn Fn(Key) -> bool, commands: &mut Vec<Command>) {
-    let digits =
-        [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8];
-    for (key, preset) in digits.into_iter().zip(PRESETS) {
-        if pressed(key) {
-            match preset.scene() {
-                Ok(scene) => commands.push(Command::LoadScene(Box::new(scene))),
-                Err(e) => commands.push(Command::Status(e.to_string())),
+    /// 1 – 8 load the lecture's presets.
+    fn presets(&mut self) {
+        let digits = [
+            Key::Num1,
+            Key::Num2,
+            Key::Num3,
+            Key::Num4,
+            Key::Num5,
+            Key::Num6,
+            Key::Num7,
+            Key::Num8,
+        ];
+        for (key, preset) in digits.into_iter().zip(PRESETS) {
+            if self.pressed(key) {
+                match preset.scene() {
+                    Ok(scene) => self.commands.push(Command::LoadScene(Box::new(scene))),
+                    Err(e) => self.commands.push(Command::Status(e.to_string())),
+                }
             }
         }
     }

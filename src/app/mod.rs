@@ -30,6 +30,7 @@ use std::sync::Arc;
 
 use egui_plot::{PlotPoint, PlotTransform};
 
+use crate::jobs::TakesJob;
 use crate::scene::{self, Scene, SurfaceChoice};
 use crate::sim::{Builtin, CriticalPoint, SurfaceDef};
 

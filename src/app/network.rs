@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::jobs::{JobSlot, Outcome, Priority, TakesJob};
 use crate::scene::SurfaceChoice;
 use crate::sim::net::{Landscape, NetData, NetSpec};
 
@@ -65,31 +65,6 @@ impl NetworkBuild {
             Ok(result.map(Arc::new).map_err(|e| e.to_string()))
         });
         None
-    }
-
-    /// The finished build, once.
-    pub fn poll(&mut self) -> Option<Built> {
-        let (outcome, _) = self.job.poll()?;
-        self.finish(outcome)
-    }
-
-    /// Waits for the build under way (tests and benchmarks).
-    pub fn wait(&mut self) -> Option<Built> {
-        let outcome = self.job.wait()?;
-        self.finish(outcome)
-    }
-
-    fn finish(&mut self, outcome: Outcome<Result<Arc<Landscape>, String>>) -> Option<Built> {
-        match outcome {
-            Outcome::Done(Ok(landscape)) => {
-                let spec = self.asked.clone()?;
-                self.built = Some((spec, Arc::clone(&landscape)));
-                Some(Built::Done(landscape))
-            }
-            Outcome::Done(Err(message)) => Some(Built::Failed(format!("network: {message}"))),
-            Outcome::Failed(message) => Some(Built::Failed(format!("network failed: {message}"))),
-            Outcome::Cancelled => None,
-        }
     }
 
     /// Whether a build is under way.
@@ -150,6 +125,29 @@ impl NetworkBuild {
             ui.label(
                 RichText::new("White: the training path from θ₀ projected onto the plane").small(),
             );
+        }
+    }
+}
+
+impl TakesJob for NetworkBuild {
+    type Output = Result<Arc<Landscape>, String>;
+    type Taken = Built;
+
+    fn slot(&mut self) -> &mut JobSlot<Self::Output> {
+        &mut self.job
+    }
+
+    /// Keeps a finished build; what became of it (nothing when cancelled).
+    fn take(&mut self, outcome: Outcome<Result<Arc<Landscape>, String>>) -> Option<Built> {
+        match outcome {
+            Outcome::Done(Ok(landscape)) => {
+                let spec = self.asked.clone()?;
+                self.built = Some((spec, Arc::clone(&landscape)));
+                Some(Built::Done(landscape))
+            }
+            Outcome::Done(Err(message)) => Some(Built::Failed(format!("network: {message}"))),
+            Outcome::Failed(message) => Some(Built::Failed(format!("network failed: {message}"))),
+            Outcome::Cancelled => None,
         }
     }
 }

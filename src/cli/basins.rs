@@ -15,6 +15,9 @@ use crate::sim::{Domain, Dtype, OptimizerSpec};
 
 /// `losscape basins`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  losscape basins --surface himmelblau --optimizer adam:lr=0.05 --grid 256 --steps 500 --out himmelblau-basins.png\n  losscape basins --surface rosenbrock --optimizer adam:lr=0.01 --grid 256 --steps 500 --domain=-2,2,-1,3 --out basins.csv"
+)]
 pub struct BasinsArgs {
     #[command(flatten)]
     pub surface: SurfaceArgs,

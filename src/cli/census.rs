@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::data::{DataArgs, network, parse_weight_decay};
+use super::data::{CENSUS_DEFAULT_POINTS, DataArgs, network, parse_weight_decay};
 use super::{CliError, out_extension, parse_size};
 use crate::figure;
 use crate::figure::census::{Column, census_svg};
@@ -28,6 +28,9 @@ pub const MAX_NETS: usize = 4;
 
 /// `losscape census`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  losscape census --dataset moons --points 40 --net 2-6-1 --weight-decay 0.001 --starts 80 --seed 3 --out census.csv --params-out params.csv"
+)]
 pub struct CensusArgs {
     #[command(flatten)]
     pub data: DataArgs,
@@ -154,7 +157,12 @@ fn networks(args: &CensusArgs) -> Result<(Vec<(Network, String)>, String), CliEr
     let mut nets: Vec<(Network, String)> = Vec::new();
     let mut what = String::new();
     for arch in &args.net {
-        let (net, w) = network(arch.trim(), &args.data, args.seed, args.weight_decay)?;
+        let (net, w) = network(
+            arch.trim(),
+            &args.data,
+            (args.seed, args.weight_decay),
+            CENSUS_DEFAULT_POINTS,
+        )?;
         census::check_params(net.n_params())
             .map_err(|e| CliError::Input(format!("--net {}: {e}", arch.trim())))?;
         what = w;

@@ -15,8 +15,12 @@ use crate::sim::net::{self, Architecture, Network, Training};
 /// The most points a built-in data set is drawn with.
 pub const MAX_POINTS: usize = 10_000;
 
-/// The points of a built-in data set when `--points` is not given.
+/// The points of a built-in data set when `--points` is not given: `landscape` and
+/// `interpolate`'s.
 pub const DEFAULT_POINTS: usize = 200;
+
+/// `census`'s default points: fewer, as its cost grows with every point.
+pub const CENSUS_DEFAULT_POINTS: usize = 100;
 
 /// Parses a number of data points: a whole number from 1 to [`MAX_POINTS`].
 pub(super) fn parse_points(s: &str) -> Result<usize, String> {
@@ -64,21 +68,25 @@ pub struct DataArgs {
     /// A built-in data set: moons, circles, xor, spirals.
     #[arg(long, value_name = "NAME")]
     pub dataset: Option<String>,
-    /// Points of the built-in data set.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_POINTS, value_parser = parse_points)]
-    pub points: usize,
+    /// Points of the built-in data set (default 200; census 100).
+    #[arg(long, value_name = "N", value_parser = parse_points)]
+    pub points: Option<usize>,
     /// Noise of the built-in data set (its default if absent).
     #[arg(long, value_name = "S", value_parser = parse_noise)]
     pub noise: Option<f64>,
 }
 
 impl DataArgs {
-    /// The rows `x1,x2,label` of the file or of the data set drawn with `seed`, and what they
-    /// are for a message ("moons (200 points)").
+    /// The rows `x1,x2,label` of the file or of the data set drawn with `seed` (`default_points`
+    /// of them unless `--points` says), and what they are for a message ("moons (200 points)").
     ///
     /// # Errors
     /// An unknown data set, or a data file that cannot be used (file, line, column).
-    pub fn rows(&self, seed: u64) -> Result<(Vec<[f64; 3]>, String), CliError> {
+    pub fn rows(
+        &self,
+        seed: u64,
+        default_points: usize,
+    ) -> Result<(Vec<[f64; 3]>, String), CliError> {
         if let Some(path) = &self.data {
             let rows = data::read_csv(path, Columns::X1X2Label)
                 .map_err(|e| CliError::Input(format!("--data {e}")))?;
@@ -95,10 +103,8 @@ impl DataArgs {
                 ))
             })?;
         let noise = self.noise.unwrap_or(dataset.default_noise());
-        Ok((
-            dataset.generate(self.points, noise, seed),
-            format!("{dataset} ({} points)", self.points),
-        ))
+        let points = self.points.unwrap_or(default_points);
+        Ok((dataset.generate(points, noise, seed), format!("{dataset} ({points} points)")))
     }
 }
 
@@ -125,19 +131,19 @@ pub struct NetArgs {
     pub weight_decay: f64,
 }
 
-/// The network `arch` (2-H[-H…]-1) on the data of the flags (drawn with `seed`), and what the
-/// data are for a message.
+/// The network `arch` (2-H[-H…]-1) on the data of the flags (drawn with `seed`, `default_points`
+/// of them unless `--points` says), and what the data are for a message.
 ///
 /// # Errors
 /// A bad architecture, data set name or data file.
 pub fn network(
     arch: &str,
     data: &DataArgs,
-    seed: u64,
-    weight_decay: f64,
+    (seed, weight_decay): (u64, f64),
+    default_points: usize,
 ) -> Result<(Network, String), CliError> {
     let arch = Architecture::parse(arch).map_err(|e| CliError::Input(e.to_string()))?;
-    let (rows, what) = data.rows(seed)?;
+    let (rows, what) = data.rows(seed, default_points)?;
     let net = Network::new(arch, rows, weight_decay).map_err(|e| CliError::Input(e.to_string()))?;
     Ok((net, what))
 }
@@ -148,7 +154,8 @@ pub(super) fn trained(
     out: &mut impl Write,
 ) -> Result<(Arc<Network>, Training), CliError> {
     let started = std::time::Instant::now();
-    let (net, what) = network(&args.net, &args.data, args.seed, args.weight_decay)?;
+    let (net, what) =
+        network(&args.net, &args.data, (args.seed, args.weight_decay), DEFAULT_POINTS)?;
     let spec = OptimizerSpec::parse(&args.train)
         .map_err(|e| CliError::Input(format!("--train '{}': {e}", args.train)))?;
     let theta0 = net.architecture().init(args.seed);

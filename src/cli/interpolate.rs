@@ -13,6 +13,9 @@ use crate::sim::net;
 
 /// `losscape interpolate`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Example:\n  losscape interpolate --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out line.png"
+)]
 pub struct InterpolateArgs {
     #[command(flatten)]
     pub net: NetArgs,

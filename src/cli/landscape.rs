@@ -35,6 +35,9 @@ fn parse_directions(s: &str) -> Result<Directions, String> {
 
 /// `losscape landscape`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  losscape landscape --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out moons-slice.png\n  losscape landscape --dataset spirals --net 2-32-32-1 --train adam:lr=0.01 --train-steps 3000 --seed 1 --directions raw --grid 41 --span 1 --out slice.csv --save slice.json"
+)]
 pub struct LandscapeArgs {
     #[command(flatten)]
     pub net: NetArgs,

@@ -61,9 +61,6 @@ pub enum Subcommand {
     /// CSV has the header `step,x,y,loss` and one row per point, point 0 being the start; numbers
     /// are printed with full float64 round-trip precision. A run that diverges prints its
     /// finite points, says `diverged at step K` on stderr, and exits 0.
-    #[command(
-        after_help = "Examples:\n  losscape simulate --surface rosenbrock --optimizer adam:lr=0.05 --start -1.5,2 --steps 300\n  losscape simulate --formula 'x^2 + 3*y^2' --optimizer momentum --lr 0.05 --start=-2,1 --steps 100 --format json\n  losscape simulate --surface escape-saddle --optimizer gd:lr=0.1 --start 0,0 --steps 200 --noise 0.01 --seed 3"
-    )]
     Simulate(Box<SimulateArgs>),
     /// Print the critical points of a surface inside a domain as CSV: `x,y,value,kind,eig1,eig2`.
     ///
@@ -76,9 +73,6 @@ pub enum Subcommand {
     ///
     /// Either from a scene file (--scene), or from a surface with optimizers and start points
     /// (--optimizer and --start repeat; every optimizer runs from every start).
-    #[command(
-        after_help = "Examples:\n  losscape render --scene assets/scenes/saddle.json --out saddle.png\n  losscape render --surface rosenbrock --log-scale --optimizer adam:lr=0.05 --optimizer momentum:lr=0.0005 --start=-1.5,2 --start 0,-0.5 --steps 300 --out banana.svg\n  losscape render --surface plateau --optimizer gd:lr=0.5 --optimizer adam:lr=0.1 --start 3.5,2.5 --steps 300 --out plateau.gif --frames 60 --fps 20"
-    )]
     Render(Box<RenderArgs>),
     /// Print the catalogue of built-in surfaces: name, domain and formula.
     Surfaces(SurfacesArgs),
@@ -89,31 +83,19 @@ pub enum Subcommand {
     /// (.csv: `x,y,end_x,end_y,basin,diverged_at`, one row per start); prints the time and the
     /// count per end on stdout, and the progress on stderr when it is a terminal. Runs on all
     /// cores.
-    #[command(
-        after_help = "Examples:\n  losscape basins --surface himmelblau --optimizer adam:lr=0.05 --grid 256 --steps 500 --out himmelblau-basins.png\n  losscape basins --surface rosenbrock --optimizer adam:lr=0.01 --grid 256 --steps 500 --domain=-2,2,-1,3 --out basins.csv"
-    )]
     Basins(Box<BasinsArgs>),
     /// Train a small network (2-H[-H…]-1, tanh, logit out) full-batch on 2-D classification
     /// data, print its loss, and map a 2-D slice of its loss around the trained parameters,
     /// L(θ + α·δ + β·η), as .png (with the training path projected) or .csv (alpha,beta,loss).
-    #[command(
-        after_help = "Examples:\n  losscape landscape --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out moons-slice.png\n  losscape landscape --dataset spirals --net 2-32-32-1 --train adam:lr=0.01 --train-steps 3000 --seed 1 --directions raw --grid 41 --span 1 --out slice.csv --save slice.json"
-    )]
     Landscape(Box<LandscapeArgs>),
     /// Train a network as `landscape` does and write the 1-D line from the initialisation θ₀ to
     /// the trained θ: L((1−α)·θ₀ + α·θ) for α from −0.5 to 1.5, as .png or .csv (alpha,loss).
-    #[command(
-        after_help = "Example:\n  losscape interpolate --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out line.png"
-    )]
     Interpolate(Box<InterpolateArgs>),
     /// Find critical points of a small network's loss from many starts (Levenberg–Marquardt on
     /// ½‖∇L‖², accepted only where ‖∇L‖ < 1e-8) and write each one's loss and index (the share
     /// of negative Hessian eigenvalues): CSV `loss,index,negative,grad_norm,min_eig,max_eig`, or
     /// a PNG or SVG of loss against index and two Hessian spectra (Dauphin et al. 2014, Fig. 1);
     /// several networks (`--net 2-6-1,2-12-1`) side by side.
-    #[command(
-        after_help = "Example:\n  losscape census --dataset moons --points 40 --net 2-6-1 --weight-decay 0.001 --starts 80 --seed 3 --out census.csv --params-out params.csv"
-    )]
     Census(Box<CensusArgs>),
 }
 

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{
-    CliError, ModelArgs, SurfaceArgs, apply_schedule, out_extension, parse_domain, parse_point,
-    parse_sigma, parse_size, parse_steps, resolve,
+    CliError, SurfaceArgs, apply_schedule, out_extension, parse_domain, parse_point, parse_sigma,
+    parse_size, parse_steps, resolve,
 };
 use crate::figure::anim::Animation;
 use crate::figure::{self, Figure, Shown};
@@ -17,19 +17,17 @@ use crate::sim::{Domain, Noise, OptimizerSpec, Point, SurfaceDef};
 
 /// `losscape render`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  losscape render --scene assets/scenes/saddle.json --out saddle.png\n  losscape render --surface rosenbrock --log-scale --optimizer adam:lr=0.05 --optimizer momentum:lr=0.0005 --start=-1.5,2 --start 0,-0.5 --steps 300 --out banana.svg\n  losscape render --surface plateau --optimizer gd:lr=0.5 --optimizer adam:lr=0.1 --start 3.5,2.5 --steps 300 --out plateau.gif --frames 60 --fps 20"
+)]
 pub struct RenderArgs {
     /// Draw this scene file (JSON, as the app saves it); the other flags given override its
     /// values (surface, domain, optimizers, starts, steps, noise, seed, cloud, view).
     #[arg(long, value_name = "FILE")]
     pub scene: Option<PathBuf>,
-    /// A built-in surface (see `losscape surfaces`).
-    #[arg(long, value_name = "NAME", conflicts_with_all = ["formula", "model"], required_unless_present_any = ["scene", "formula", "model"])]
-    pub surface: Option<String>,
-    /// A formula f(x, y).
-    #[arg(long, value_name = "EXPR", allow_hyphen_values = true, conflicts_with = "model")]
-    pub formula: Option<String>,
+    /// The surface (unless the scene file's): --surface, --formula or --model.
     #[command(flatten)]
-    pub model: ModelArgs,
+    pub surface: SurfaceArgs,
     /// The domain X0,X1,Y0,Y1 (default: the surface's own).
     #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse_domain)]
     pub domain: Option<Domain>,
@@ -182,17 +180,11 @@ fn render_scene(args: &RenderArgs) -> Result<Scene, CliError> {
 /// The surface of `--surface`, `--formula` or `--model`; `None` when a scene file is given
 /// without one.
 fn surface_choice(args: &RenderArgs) -> Result<Option<SurfaceChoice>, CliError> {
-    let surface_given =
-        args.surface.is_some() || args.formula.is_some() || args.model.model.is_some();
-    if !surface_given && args.scene.is_some() {
+    let SurfaceArgs { surface, formula, model } = &args.surface;
+    if surface.is_none() && formula.is_none() && model.model.is_none() && args.scene.is_some() {
         return Ok(None);
     }
-    let surface_args = SurfaceArgs {
-        surface: args.surface.clone(),
-        formula: args.formula.clone(),
-        model: args.model.clone(),
-    };
-    Ok(Some(match resolve(&surface_args)? {
+    Ok(Some(match resolve(&args.surface)? {
         SurfaceDef::Builtin(b) => SurfaceChoice::Builtin(b),
         SurfaceDef::Formula(f) => SurfaceChoice::Formula(f.source().to_owned()),
         SurfaceDef::Model(m) => SurfaceChoice::Model((*m).clone()),
@@ -271,14 +263,8 @@ fn apply_view_flags(args: &RenderArgs, scene: &mut Scene) -> Result<(), CliError
 }
 
 /// Colours for a second optimizer of a kind already drawn (Paul Tol's muted palette).
-const EXTRA_COLORS: [Rgb; 6] = [
-    Rgb([0x88, 0xcc, 0xee]),
-    Rgb([0x44, 0xaa, 0x99]),
-    Rgb([0x11, 0x77, 0x33]),
-    Rgb([0xdd, 0xcc, 0x77]),
-    Rgb([0xaa, 0x44, 0x99]),
-    Rgb([0x88, 0x22, 0x55]),
-];
+const EXTRA_COLORS: [Rgb; 6] =
+    Rgb::palette([0x88ccee, 0x44aa99, 0x117733, 0xddcc77, 0xaa4499, 0x882255]);
 
 pub(super) fn render_command(args: &RenderArgs, out: &mut impl Write) -> Result<(), CliError> {
     let started = std::time::Instant::now();

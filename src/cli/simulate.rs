@@ -7,10 +7,14 @@ use clap::{Args, ValueEnum};
 use super::{
     CliError, SurfaceArgs, apply_schedule, parse_point, parse_sigma, parse_steps, resolve,
 };
+use crate::sim::optim::ParamType;
 use crate::sim::{Noise, OptimizerSpec, Param, Point, simulate};
 
 /// `losscape simulate`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  losscape simulate --surface rosenbrock --optimizer adam:lr=0.05 --start -1.5,2 --steps 300\n  losscape simulate --formula 'x^2 + 3*y^2' --optimizer momentum --lr 0.05 --start=-2,1 --steps 100 --format json\n  losscape simulate --surface escape-saddle --optimizer gd:lr=0.1 --start 0,0 --steps 200 --noise 0.01 --seed 3"
+)]
 pub struct SimulateArgs {
     #[command(flatten)]
     pub surface: SurfaceArgs,
@@ -44,43 +48,69 @@ pub struct SimulateArgs {
     pub schedule: Option<String>,
 }
 
-/// Hyper-parameter flags; each overrides the value in the SPEC. An optimizer that does not take
-/// a given hyper-parameter makes it an error.
-#[derive(Debug, Args)]
+/// Hyper-parameter flags, one per [`Param`] (`--lr`, `--beta1`, `--weight-decay`, `--amsgrad`,
+/// …), generated from the hyper-parameter table so that a new optimizer's parameters are flags
+/// too; each overrides the value in the SPEC. An optimizer that does not take a given
+/// hyper-parameter makes it an error.
+#[derive(Debug, Default)]
 pub struct HyperArgs {
-    /// Learning rate.
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub lr: Option<f64>,
-    /// Momentum factor (momentum, nesterov).
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub momentum: Option<f64>,
-    /// Momentum dampening (momentum).
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub dampening: Option<f64>,
-    /// Smoothing constant α (rmsprop).
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub alpha: Option<f64>,
-    /// β₁ (adam, adamw, nadam).
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub beta1: Option<f64>,
-    /// β₂ (adam, adamw, nadam).
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub beta2: Option<f64>,
-    /// ε (adagrad, rmsprop, adam, adamw, nadam).
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub eps: Option<f64>,
-    /// Use AMSGrad (adam).
-    #[arg(long)]
-    pub amsgrad: bool,
-    /// Decoupled weight decay (adamw).
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub weight_decay: Option<f64>,
-    /// Momentum decay ψ (nadam).
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub momentum_decay: Option<f64>,
-    /// Damping λ added to the Hessian (newton, sfn).
-    #[arg(long, value_name = "F", allow_hyphen_values = true)]
-    pub damping: Option<f64>,
+    /// The flags given, in table order.
+    pub values: Vec<(Param, f64)>,
+}
+
+impl HyperArgs {
+    /// The flag of `param`: `--weight-decay` for `weight_decay`.
+    fn flag(param: Param) -> String {
+        param.key().replace('_', "-")
+    }
+}
+
+impl clap::Args for HyperArgs {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for param in Param::ALL {
+            let arg = clap::Arg::new(Self::flag(param)).long(Self::flag(param)).help(param.help());
+            let parse = move |text: &str| {
+                param.parse_value(text).map_err(|what| format!("'{text}' is not a {what}"))
+            };
+            cmd = cmd.arg(match param.kind() {
+                ParamType::Flag => arg.action(clap::ArgAction::SetTrue),
+                ParamType::Number => {
+                    arg.value_name("F").allow_hyphen_values(true).value_parser(parse)
+                }
+                ParamType::Count => {
+                    arg.value_name("N").allow_hyphen_values(true).value_parser(parse)
+                }
+                ParamType::LineSearch => arg.value_name("none|strong_wolfe").value_parser(parse),
+            });
+        }
+        cmd
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+impl clap::FromArgMatches for HyperArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let mut values = Vec::new();
+        for param in Param::ALL {
+            let flag = Self::flag(param);
+            if param.kind() == ParamType::Flag {
+                if matches.get_flag(&flag) {
+                    values.push((param, 1.0));
+                }
+            } else if let Some(&value) = matches.get_one::<f64>(&flag) {
+                values.push((param, value));
+            }
+        }
+        Ok(Self { values })
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
 }
 
 /// Output format of `simulate`.
@@ -94,26 +124,9 @@ pub enum Format {
 fn optimizer(args: &SimulateArgs) -> Result<OptimizerSpec, CliError> {
     let mut spec = OptimizerSpec::parse(&args.optimizer)
         .map_err(|e| CliError::Input(format!("--optimizer '{}': {e}", args.optimizer)))?;
-    let h = &args.hyper;
-    let flags = [
-        (Param::Lr, h.lr),
-        (Param::Momentum, h.momentum),
-        (Param::Dampening, h.dampening),
-        (Param::Alpha, h.alpha),
-        (Param::Beta1, h.beta1),
-        (Param::Beta2, h.beta2),
-        (Param::Eps, h.eps),
-        (Param::Amsgrad, h.amsgrad.then_some(1.0)),
-        (Param::WeightDecay, h.weight_decay),
-        (Param::MomentumDecay, h.momentum_decay),
-        (Param::Damping, h.damping),
-    ];
-    for (param, value) in flags {
-        if let Some(v) = value {
-            spec.set(param, v).map_err(|e| {
-                CliError::Input(format!("--{}: {e}", param.key().replace('_', "-")))
-            })?;
-        }
+    for &(param, value) in &args.hyper.values {
+        spec.set(param, value)
+            .map_err(|e| CliError::Input(format!("--{}: {e}", HyperArgs::flag(param))))?;
     }
     apply_schedule(&mut spec, args.schedule.as_deref())?;
     Ok(spec)

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;
 
-use super::{Field, par_row_bands};
+use super::{Field, par_row_bands_on, threads_for};
 
 /// Entries in each colour map's lookup table.
 pub const LUT_SIZE: usize = 256;
@@ -253,15 +253,20 @@ pub fn colorize_into(field: &Field, colormap: Colormap, scale: &ColorScale, rgba
     rgba.resize(4 * nx * ny, 0);
     let lut = colormap.lut();
     let mapping = Mapping::new(scale);
-    par_row_bands(rgba, 4 * nx, PARALLEL_MIN_BYTES, |first_row, band| {
-        for (r, out_row) in band.chunks_exact_mut(4 * nx).enumerate() {
-            let j = ny - 1 - (first_row + r);
-            let row = &field.values()[j * nx..(j + 1) * nx];
-            for (out, &v) in out_row.chunks_exact_mut(4).zip(row) {
-                out.copy_from_slice(&mapping.rgba(v, lut));
+    par_row_bands_on(
+        threads_for(rgba.len(), PARALLEL_MIN_BYTES),
+        rgba,
+        4 * nx,
+        |first_row, band| {
+            for (r, out_row) in band.chunks_exact_mut(4 * nx).enumerate() {
+                let j = ny - 1 - (first_row + r);
+                let row = &field.values()[j * nx..(j + 1) * nx];
+                for (out, &v) in out_row.chunks_exact_mut(4).zip(row) {
+                    out.copy_from_slice(&mapping.rgba(v, lut));
+                }
             }
-        }
-    });
+        },
+    );
 }
 
 /// A [`ColorScale`] with its constants worked out, mapping values straight to table indices.

@@ -102,31 +102,15 @@ impl FieldLayers {
 pub(crate) use crate::sim::run::parallel::thread_count;
 use rayon::prelude::*;
 
-/// Splits `data` (rows of `row_len` items) into at most [`thread_count`] bands of whole rows and
-/// runs `work(first_row, band)` on each, the calling thread taking the first band. Below
-/// `min_items` items everything runs on the calling thread. Returns each band's result, in row
-/// order.
-pub(crate) fn par_row_bands<T, R, F>(
-    data: &mut [T],
-    row_len: usize,
-    min_items: usize,
-    work: F,
-) -> Vec<R>
-where
-    T: Send,
-    R: Send,
-    F: Fn(usize, &mut [T]) -> R + Sync,
-{
-    par_row_bands_on(threads_for(data.len(), min_items), data, row_len, work)
-}
-
 /// The threads for `items` of work: one below `min_items`, else [`thread_count`].
 pub(crate) fn threads_for(items: usize, min_items: usize) -> usize {
     if items < min_items { 1 } else { thread_count() }
 }
 
-/// [`par_row_bands`] on exactly `threads` bands (fewer when there are fewer rows; at least
-/// one), whatever the size of `data`.
+/// Splits `data` (rows of `row_len` items) into exactly `threads` bands of whole rows (fewer
+/// when there are fewer rows; at least one) and runs `work(first_row, band)` on each, the
+/// calling thread taking the first band ([`threads_for`] chooses how many). Returns each band's
+/// result, in row order.
 pub(crate) fn par_row_bands_on<T, R, F>(
     threads: usize,
     data: &mut [T],

@@ -9,30 +9,20 @@ use crate::sim::{CriticalKind, Dtype};
 
 /// Colours of the minima, in order (Paul Tol's bright scheme, then his vibrant one): distinct on
 /// any colour map and for the common colour-vision deficiencies.
-const MINIMA: [Rgb; 12] = [
-    Rgb([0x44, 0x77, 0xaa]),
-    Rgb([0xee, 0x66, 0x77]),
-    Rgb([0x22, 0x88, 0x33]),
-    Rgb([0xcc, 0xbb, 0x44]),
-    Rgb([0x66, 0xcc, 0xee]),
-    Rgb([0xaa, 0x33, 0x77]),
-    Rgb([0xee, 0x77, 0x33]),
-    Rgb([0x00, 0x99, 0x88]),
-    Rgb([0x33, 0xbb, 0xee]),
-    Rgb([0xee, 0x33, 0x77]),
-    Rgb([0xcc, 0x33, 0x11]),
-    Rgb([0x00, 0x77, 0xbb]),
-];
+const MINIMA: [Rgb; 12] = Rgb::palette([
+    0x4477aa, 0xee6677, 0x228833, 0xccbb44, 0x66ccee, 0xaa3377, 0xee7733, 0x009988, 0x33bbee,
+    0xee3377, 0xcc3311, 0x0077bb,
+]);
 /// Runs that ended on a saddle (Newton's trap).
-const SADDLE: Rgb = Rgb([0x99, 0x55, 0xdd]);
+const SADDLE: Rgb = Rgb::hex(0x9955dd);
 /// Runs that ended on a maximum or a degenerate point.
-const OTHER: Rgb = Rgb([0xff, 0xff, 0xff]);
+const OTHER: Rgb = Rgb::hex(0xffffff);
 /// Runs near no critical point when the steps ran out.
-const MOVING: Rgb = Rgb([0xbb, 0xbb, 0xbb]);
+const MOVING: Rgb = Rgb::hex(0xbbbbbb);
 /// Runs that diverged.
-const DIVERGED: Rgb = Rgb([0x10, 0x10, 0x10]);
+const DIVERGED: Rgb = Rgb::hex(0x101010);
 /// Cells where two optimizers end in different basins, in a difference map.
-pub const DIFFERENT: Rgb = Rgb([0xff, 0x22, 0xcc]);
+pub const DIFFERENT: Rgb = Rgb::hex(0xff22cc);
 
 /// The colour of a basin of `map`.
 pub fn color(map: &BasinMap, basin: Basin) -> Rgb {

@@ -170,6 +170,28 @@ pub fn census_svg(columns: &[Column<'_>], what: &str, (w, h): (u32, u32)) -> Str
     s
 }
 
+/// One axis of a panel: its range of values, about how many ticks, and where a value is in pixels.
+struct Axis<'f> {
+    range: (f64, f64),
+    ticks: f64,
+    px: &'f dyn Fn(f64) -> f64,
+}
+
+/// The ticks of a panel's two axes `[x, y]`, below the bottom edge and left of the left edge
+/// of `(left, bottom)`; `attrs` go on every label.
+fn axis_ticks(
+    s: &mut String,
+    style: &TickStyle,
+    (left, bottom): (f64, f64),
+    [x, y]: [Axis<'_>; 2],
+    attrs: &str,
+) {
+    let x_ticks = ticks(x.range.0, x.range.1, x.ticks);
+    ticks_below(s, style, bottom, x_ticks.iter().map(|t| ((x.px)(t.value), &*t.label)), attrs);
+    let y_ticks = ticks(y.range.0, y.range.1, y.ticks);
+    ticks_left(s, style, left, y_ticks.iter().map(|t| ((y.px)(t.value), &*t.label)), attrs);
+}
+
 /// The ticks of the census's panels: the scatter's, and the histograms' (smaller).
 const SCATTER_TICKS: TickStyle = TickStyle {
     stroke: "#888888",
@@ -303,12 +325,11 @@ fn scatter(
 ) {
     let Panel { x0: left, y0: sy0, x1: right, y1: sy1 } = *panel;
     panel.frame(s);
-    let index_ticks = ticks(0.0, index_hi, 6.0);
-    let xs = index_ticks.iter().map(|t| (x(t.value), &*t.label));
-    ticks_below(s, &SCATTER_TICKS, sy1, xs, r##" fill="#cccccc" font-size="13""##);
-    let loss_ticks = ticks(0.0, loss_hi, 5.0);
-    let ys = loss_ticks.iter().map(|t| (y(t.value), &*t.label));
-    ticks_left(s, &SCATTER_TICKS, left, ys, r##" fill="#cccccc" font-size="13""##);
+    let axes = [
+        Axis { range: (0.0, index_hi), ticks: 6.0, px: x },
+        Axis { range: (0.0, loss_hi), ticks: 5.0, px: y },
+    ];
+    axis_ticks(s, &SCATTER_TICKS, (left, sy1), axes, r##" fill="#cccccc" font-size="13""##);
     let _ = write!(
         s,
         r##"<text x="{:.1}" y="{:.1}" fill="#cccccc" font-size="14" text-anchor="middle">index (share of negative Hessian eigenvalues)</text><text x="{:.1}" y="{:.1}" fill="#cccccc" font-size="14" text-anchor="middle" transform="rotate(-90 {:.1} {:.1})">loss</text>"##,
@@ -404,12 +425,11 @@ fn histogram(
             r##"<line x1="{zx:.2}" y1="{hy0:.1}" x2="{zx:.2}" y2="{hy1:.1}" stroke="#bbbbbb" stroke-dasharray="4 3"/>"##
         );
     }
-    let eig_ticks = ticks(hist.lo, hist.hi(), 4.0);
-    let xs = eig_ticks.iter().map(|t| (hx(t.value), &*t.label));
-    ticks_below(s, &HISTOGRAM_TICKS, hy1, xs, r##" fill="#cccccc" font-size="12""##);
-    let count_ticks = ticks(0.0, count_hi, 4.0);
-    let ys = count_ticks.iter().map(|t| (hy(t.value), &*t.label));
-    ticks_left(s, &HISTOGRAM_TICKS, hx0, ys, r##" fill="#cccccc" font-size="12""##);
+    let axes = [
+        Axis { range: (hist.lo, hist.hi()), ticks: 4.0, px: &hx },
+        Axis { range: (0.0, count_hi), ticks: 4.0, px: &hy },
+    ];
+    axis_ticks(s, &HISTOGRAM_TICKS, (hx0, hy1), axes, r##" fill="#cccccc" font-size="12""##);
     let _ = write!(
         s,
         r##"<text x="{:.1}" y="{:.1}" fill="#cccccc" font-size="13" text-anchor="middle">Hessian eigenvalue</text>"##,

@@ -13,3 +13,27 @@ pub fn critical_style(kind: CriticalKind) -> (Rgb, &'static str) {
         CriticalKind::Degenerate => (Rgb([200, 200, 200]), "degenerate"),
     }
 }
+
+/// The shape of a marker, the same in every painter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// A disc.
+    Circle,
+    /// A triangle, apex up.
+    Triangle,
+    /// A square on its corner.
+    Diamond,
+    /// A square.
+    Square,
+}
+
+/// The marker of a critical point: circle (minimum), triangle (maximum), diamond (saddle),
+/// square (degenerate).
+pub fn critical_marker(kind: CriticalKind) -> Marker {
+    match kind {
+        CriticalKind::Min => Marker::Circle,
+        CriticalKind::Max => Marker::Triangle,
+        CriticalKind::Saddle => Marker::Diamond,
+        CriticalKind::Degenerate => Marker::Square,
+    }
+}

@@ -58,22 +58,7 @@ macro_rules! real {
             fn to_f64(self) -> f64 {
                 f64::from(self)
             }
-            #[inline(always)]
-            fn sqrt(self) -> Self {
-                <$t>::sqrt(self)
-            }
-            #[inline(always)]
-            fn exp(self) -> Self {
-                <$t>::exp(self)
-            }
-            #[inline(always)]
-            fn sin(self) -> Self {
-                <$t>::sin(self)
-            }
-            #[inline(always)]
-            fn cos(self) -> Self {
-                <$t>::cos(self)
-            }
+            real!(@forward $t: sqrt exp sin cos);
             #[inline(always)]
             fn max(self, other: Self) -> Self {
                 <$t>::max(self, other)
@@ -83,6 +68,14 @@ macro_rules! real {
                 <$t>::is_finite(self)
             }
         }
+    };
+    (@forward $t:ty: $($f:ident)*) => {
+        $(
+            #[inline(always)]
+            fn $f(self) -> Self {
+                <$t>::$f(self)
+            }
+        )*
     };
 }
 real!(f32);

@@ -226,17 +226,12 @@ impl CensusPanel {
             if ui.add_enabled(stale || !self.job.busy(), run).clicked() {
                 self.run(ui.ctx());
             }
-            if let Some(done) = self.job.progress() {
-                ui.add(
-                    egui::ProgressBar::new(done)
-                        .desired_width(200.0)
-                        .text(format!("searching {:.0}%", 100.0 * done)),
-                );
-                if ui.button("Cancel").clicked() {
-                    self.job.cancel();
-                    self.asked = None;
-                    commands.push(Command::Status("census cancelled".to_owned()));
-                }
+            if let Some(done) = self.job.progress()
+                && super::progress_with_cancel(ui, done, 200.0, "searching")
+            {
+                self.job.cancel();
+                self.asked = None;
+                commands.push(Command::Status("census cancelled".to_owned()));
             }
             if ui
                 .button("📈 Random matrices (High-D)")

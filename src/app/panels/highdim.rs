@@ -159,15 +159,10 @@ impl HighDim {
             ui.add(egui::DragValue::new(&mut self.samples).range(100..=10_000_000).speed(1000));
             ui.label("seed");
             ui.add(egui::DragValue::new(&mut self.seed));
-            if let Some(done) = self.job.progress() {
-                ui.add(
-                    egui::ProgressBar::new(done)
-                        .desired_width(160.0)
-                        .text(format!("sampling {:.0}%", 100.0 * done)),
-                );
-                if ui.button("Cancel").clicked() {
-                    self.job.cancel();
-                }
+            if let Some(done) = self.job.progress()
+                && super::progress_with_cancel(ui, done, 160.0, "sampling")
+            {
+                self.job.cancel();
             }
         });
     }

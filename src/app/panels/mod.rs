@@ -142,3 +142,14 @@ impl Panels {
         commands
     }
 }
+
+/// A job's progress bar, `what` and its percentage on it, and a Cancel button beside it;
+/// whether Cancel was clicked.
+fn progress_with_cancel(ui: &mut Ui, done: f32, width: f32, what: &str) -> bool {
+    ui.add(
+        egui::ProgressBar::new(done)
+            .desired_width(width)
+            .text(format!("{what} {:.0}%", 100.0 * done)),
+    );
+    ui.button("Cancel").clicked()
+}

@@ -12,6 +12,7 @@ use crate::app::Command;
 use crate::app::component::{Component, Ctx};
 use crate::app::runs::Series;
 use crate::app::style::{ATTRACT, ESCAPE, arrow, color};
+use crate::figure::style::Marker;
 use crate::scene::Layout;
 use crate::sim::{CriticalKind, CriticalPoint, Point};
 
@@ -535,11 +536,11 @@ fn draw_critical(pui: &mut PlotUi, points: &[CriticalPoint], diagonal: f64, px: 
             continue;
         }
         // The same markers and colours as the figures (`losscape render`, exports).
-        let shape = match cp.kind {
-            CriticalKind::Min => MarkerShape::Circle,
-            CriticalKind::Max => MarkerShape::Up,
-            CriticalKind::Saddle => MarkerShape::Diamond,
-            CriticalKind::Degenerate => MarkerShape::Square,
+        let shape = match crate::figure::style::critical_marker(cp.kind) {
+            Marker::Circle => MarkerShape::Circle,
+            Marker::Triangle => MarkerShape::Up,
+            Marker::Diamond => MarkerShape::Diamond,
+            Marker::Square => MarkerShape::Square,
         };
         let (rgb, name) = crate::figure::svg::critical_style(cp.kind);
         let at = [cp.point.x, cp.point.y];

@@ -4,6 +4,7 @@
 use super::Mesh3d;
 use super::V3;
 use super::Viewport;
+use crate::figure::style::{Marker, critical_marker};
 use crate::scene::Rgb;
 use crate::sim::{CriticalKind, CriticalPoint};
 
@@ -64,26 +65,15 @@ pub(super) fn draw_polyline(
     }
 }
 
-/// Marker shapes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Shape {
-    Circle,
-    Triangle,
-    Diamond,
-    Square,
-}
-
-impl Shape {
-    /// Whether offset (dx, dy) from the centre is inside the shape of radius r.
-    fn inside(self, dx: f64, dy: f64, r: f64) -> bool {
-        match self {
-            Shape::Circle => dx * dx + dy * dy <= r * r,
-            Shape::Diamond => dx.abs() + dy.abs() <= 1.3 * r,
-            Shape::Square => dx.abs().max(dy.abs()) <= r,
-            Shape::Triangle => {
-                // Apex up at −1.2 r, base at +0.8 r.
-                dy <= 0.8 * r && dy >= -1.2 * r && dx.abs() <= 1.1 * r * (dy + 1.2 * r) / (2.0 * r)
-            }
+/// Whether offset (dx, dy) from the centre is inside `marker` of radius r.
+fn inside(marker: Marker, dx: f64, dy: f64, r: f64) -> bool {
+    match marker {
+        Marker::Circle => dx * dx + dy * dy <= r * r,
+        Marker::Diamond => dx.abs() + dy.abs() <= 1.3 * r,
+        Marker::Square => dx.abs().max(dy.abs()) <= r,
+        Marker::Triangle => {
+            // Apex up at −1.2 r, base at +0.8 r.
+            dy <= 0.8 * r && dy >= -1.2 * r && dx.abs() <= 1.1 * r * (dy + 1.2 * r) / (2.0 * r)
         }
     }
 }
@@ -195,7 +185,7 @@ impl Band<'_> {
         y: f64,
         r: f64,
         outline: f64,
-        shape: Shape,
+        shape: Marker,
         fill: [u8; 3],
     ) {
         let reach = 1.4 * (r + outline) + 1.0;
@@ -210,9 +200,9 @@ impl Band<'_> {
                 let mut fill_n = 0u32;
                 let mut edge_n = 0u32;
                 for (sx, sy) in [(-0.25, -0.25), (0.25, -0.25), (-0.25, 0.25), (0.25, 0.25)] {
-                    if shape.inside(dx + sx, dy + sy, r) {
+                    if inside(shape, dx + sx, dy + sy, r) {
                         fill_n += 1;
-                    } else if shape.inside(dx + sx, dy + sy, r + outline) {
+                    } else if inside(shape, dx + sx, dy + sy, r + outline) {
                         edge_n += 1;
                     }
                 }
@@ -262,12 +252,7 @@ impl Band<'_> {
             if !self.visible(q) {
                 continue;
             }
-            let shape = match cp.kind {
-                CriticalKind::Min => Shape::Circle,
-                CriticalKind::Max => Shape::Triangle,
-                CriticalKind::Saddle => Shape::Diamond,
-                CriticalKind::Degenerate => Shape::Square,
-            };
+            let shape = critical_marker(cp.kind);
             let (rgb, _) = crate::figure::svg::critical_style(cp.kind);
             self.marker(q[0], q[1], 6.0 * scale, 1.5 * scale, shape, rgb.0);
         }

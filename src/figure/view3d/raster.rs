@@ -2,9 +2,10 @@
 //! trajectories as thick anti-aliased lines depth-tested per pixel, heads, start points,
 //! critical points and a saddle's eigen-directions.
 
-use super::band::{Band, Proj, Shape, draw_polyline, lifted};
+use super::band::{Band, Proj, draw_polyline, lifted};
 use super::surface::{draw_surface, shade_vertices};
 use super::{Mesh3d, Viewport};
+use crate::figure::style::Marker;
 use crate::scene::Camera;
 use crate::scene::Rgb;
 use crate::sim::{CriticalPoint, Point, TrajectoryPoint};
@@ -442,14 +443,14 @@ fn draw_marks(
                 );
             }
         } else {
-            canvas.marker(h[0], h[1], 5.5 * s, 1.2 * s, Shape::Circle, track.color.0);
+            canvas.marker(h[0], h[1], 5.5 * s, 1.2 * s, Marker::Circle, track.color.0);
         }
     }
     for &p in marks.starts {
         if let Some(h) = mesh.world(p).map(|w| lifted(view, w))
             && canvas.visible(h)
         {
-            canvas.marker(h[0], h[1], 5.0 * s, 2.0 * s, Shape::Circle, [255, 255, 255]);
+            canvas.marker(h[0], h[1], 5.0 * s, 2.0 * s, Marker::Circle, [255, 255, 255]);
         }
     }
 }

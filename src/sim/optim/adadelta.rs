@@ -53,8 +53,7 @@ impl Optimizer for Adadelta {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(AdadeltaRule::new(h));
-        Ok(())
+        sink.run(AdadeltaRule::new(h))
     }
 
     fn narrate(n: &Narration, out: &mut Vec<String>) {

@@ -61,8 +61,7 @@ impl Optimizer for Adagrad {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(AdagradRule::new(h));
-        Ok(())
+        sink.run(AdagradRule::new(h))
     }
 
     fn inside(h: &Hyper, c: &StepScalars, after: &State) -> Inside {

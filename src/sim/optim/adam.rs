@@ -66,10 +66,13 @@ pub(super) struct Moments<T> {
     pub(super) beta2: T,
     one_minus_beta2: T,
     pub(super) eps: T,
+    /// L2 weight decay added to the gradient (0 where decay is decoupled or absent).
+    wd: T,
 }
 
 impl<T: Real> Moments<T> {
-    pub(super) fn new(h: &Hyper) -> Self {
+    /// The moments of `h`, with L2 weight decay `wd` on the gradient.
+    pub(super) fn new(h: &Hyper, wd: f64) -> Self {
         let weight = T::of(1.0 - h.beta1);
         Self {
             weight,
@@ -78,7 +81,14 @@ impl<T: Real> Moments<T> {
             beta2: T::of(h.beta2),
             one_minus_beta2: T::of(1.0 - h.beta2),
             eps: T::of(h.eps),
+            wd: T::of(wd),
         }
+    }
+
+    /// The gradient with L2 weight decay: `g + wd·p`.
+    #[inline(always)]
+    pub(super) fn l2(&self, g: T, p: T) -> T {
+        l2(g, p, self.wd)
     }
 
     /// `m ← lerp(m, g, 1 − β₁)`.
@@ -99,36 +109,30 @@ impl<T: Real> Moments<T> {
 /// Adam and AdamW per coordinate: AdamW's `1 − lr·wd` is `decay` in the scalars, 1 for Adam
 /// (`p·1 = p` exactly, so one code path serves both); Adam's L2 decay is `wd` (0 for AdamW).
 #[derive(Clone, Copy)]
-struct AdamRule<T> {
-    moments: Moments<T>,
-    wd: T,
-}
+struct AdamRule<T>(Moments<T>);
 
 impl<T: Real> Rule<T> for AdamRule<T> {
     #[inline(always)]
     fn update(&self, c: &StepScalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
         let p = p * c.decay;
-        let g = l2(g, p, self.wd);
-        self.moments.advance(g, s);
-        let denom = s.v.sqrt() / c.bias_correction2 + self.moments.eps;
+        let g = self.0.l2(g, p);
+        self.0.advance(g, s);
+        let denom = s.v.sqrt() / c.bias_correction2 + self.0.eps;
         p + -c.step_size * s.m / denom
     }
 }
 
 /// Adam with AMSGrad per coordinate: `v_max` the running maximum of `v`.
 #[derive(Clone, Copy)]
-struct AmsGradRule<T> {
-    moments: Moments<T>,
-    wd: T,
-}
+struct AmsGradRule<T>(Moments<T>);
 
 impl<T: Real> Rule<T> for AmsGradRule<T> {
     #[inline(always)]
     fn update(&self, c: &StepScalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
-        let g = l2(g, p, self.wd);
-        self.moments.advance(g, s);
+        let g = self.0.l2(g, p);
+        self.0.advance(g, s);
         s.v_max = s.v_max.max(s.v);
-        let denom = s.v_max.sqrt() / c.bias_correction2 + self.moments.eps;
+        let denom = s.v_max.sqrt() / c.bias_correction2 + self.0.eps;
         p + -c.step_size * s.m / denom
     }
 }
@@ -182,13 +186,8 @@ impl Optimizer for Adam {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        let (moments, wd) = (Moments::new(h), T::of(h.weight_decay));
-        if h.amsgrad {
-            sink.run(AmsGradRule { moments, wd });
-        } else {
-            sink.run(AdamRule { moments, wd });
-        }
-        Ok(())
+        let moments = Moments::new(h, h.weight_decay);
+        if h.amsgrad { sink.run(AmsGradRule(moments)) } else { sink.run(AdamRule(moments)) }
     }
 
     fn inside(h: &Hyper, c: &StepScalars, after: &State) -> Inside {
@@ -219,8 +218,7 @@ impl Optimizer for AdamW {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(AdamRule { moments: Moments::new(h), wd: T::of(0.0) });
-        Ok(())
+        sink.run(AdamRule(Moments::new(h, 0.0)))
     }
 
     fn l2_shown(_: &Hyper) -> bool {

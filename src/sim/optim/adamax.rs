@@ -5,7 +5,7 @@ use super::Param as P;
 use super::adam::Moments;
 use super::kernel::{Moment, Rule, RuleSink};
 use super::narrate::{Narration, num, vec2};
-use super::ops::{add_scalar, addcdiv, l2, l2_decay, lerp2};
+use super::ops::{add_scalar, addcdiv, l2_decay, lerp2};
 use super::schedule::Cycled;
 use super::{About, Hyper, Optimizer, State, StepScalars, StepState};
 use crate::sim::{Gradient, Point};
@@ -17,16 +17,13 @@ pub struct Adamax;
 
 /// Adamax per coordinate.
 #[derive(Clone, Copy)]
-struct AdamaxRule<T> {
-    moments: Moments<T>,
-    wd: T,
-}
+struct AdamaxRule<T>(Moments<T>);
 
 impl<T: Real> Rule<T> for AdamaxRule<T> {
     #[inline(always)]
     fn update(&self, c: &StepScalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
-        let g = l2(g, p, self.wd);
-        let m = &self.moments;
+        let m = &self.0;
+        let g = m.l2(g, p);
         m.first(g, s);
         let abs = if g < T::default() { -g } else { g };
         s.v = (s.v * m.beta2).max(abs + m.eps);
@@ -53,8 +50,7 @@ impl Optimizer for Adamax {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(AdamaxRule { moments: Moments::new(h), wd: T::of(h.weight_decay) });
-        Ok(())
+        sink.run(AdamaxRule(Moments::new(h, h.weight_decay)))
     }
 
     fn narrate(n: &Narration, out: &mut Vec<String>) {

@@ -60,8 +60,7 @@ impl Optimizer for Asgd {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(AsgdRule::new(h));
-        Ok(())
+        sink.run(AsgdRule::new(h))
     }
 
     fn narrate(n: &Narration, out: &mut Vec<String>) {

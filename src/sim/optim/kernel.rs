@@ -30,8 +30,12 @@ pub trait Rule<T>: Copy {
 
 /// Where an optimizer hands its [`Rule`], built from its hyper-parameters, to the kernel.
 pub trait RuleSink<T: Real> {
-    /// Runs the kernel with `rule`.
-    fn run<R: Rule<T>>(self, rule: R);
+    /// Runs the kernel with `rule` (always `Ok`: the `Result` is the one an optimizer's
+    /// [`kernel`](super::Optimizer::kernel) returns, `Err` handing the sink back when it has no
+    /// rule).
+    fn run<R: Rule<T>>(self, rule: R) -> Result<(), Self>
+    where
+        Self: Sized;
 }
 
 /// The scalar update of an elementwise optimizer written once as its [`Rule`]: the rule on

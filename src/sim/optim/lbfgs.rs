@@ -14,7 +14,7 @@
 
 use super::Param as P;
 use super::narrate::{Narration, num, vec2};
-use super::step::LbfgsMemory;
+use super::step::{CurvaturePair, LbfgsMemory};
 use super::{About, Hyper, Optimizer, State, StepScalars};
 use crate::sim::{Gradient, Point};
 
@@ -42,7 +42,7 @@ impl Optimizer for Lbfgs {
         let Some(mem) = &n.lbfgs else { return };
         out.push(format!(
             "history: {} (s, y) pairs, H_diag = {}",
-            mem.old_dirs.len(),
+            mem.pairs.len(),
             num(mem.h_diag)
         ));
         out.push(format!("d = −H̃·g = {}", vec2(mem.d)));
@@ -107,9 +107,7 @@ pub fn step(
     }
     mem.n_iter += 1;
     let d = if mem.n_iter == 1 {
-        mem.old_dirs.clear();
-        mem.old_stps.clear();
-        mem.ro.clear();
+        mem.pairs.clear();
         mem.h_diag = 1.0;
         -g
     } else {
@@ -117,27 +115,22 @@ pub fn step(
         let s = mem.d * mem.t;
         let ys = y.dot(&s);
         if ys > 1e-10 {
-            if mem.old_dirs.len() == params.history_size {
-                mem.old_dirs.remove(0);
-                mem.old_stps.remove(0);
-                mem.ro.remove(0);
+            if mem.pairs.len() == params.history_size {
+                mem.pairs.pop_front();
             }
-            mem.old_dirs.push(y);
-            mem.old_stps.push(s);
-            mem.ro.push(1.0 / ys);
+            mem.pairs.push_back(CurvaturePair { y, s, ro: 1.0 / ys });
             mem.h_diag = ys / y.dot(&y);
         }
-        let num_old = mem.old_dirs.len();
-        let mut al = vec![0.0; num_old];
+        let mut al = vec![0.0; mem.pairs.len()];
         let mut q = -g;
-        for i in (0..num_old).rev() {
-            al[i] = mem.old_stps[i].dot(&q) * mem.ro[i];
-            q += mem.old_dirs[i] * -al[i];
+        for (pair, al_i) in mem.pairs.iter().zip(&mut al).rev() {
+            *al_i = pair.s.dot(&q) * pair.ro;
+            q += pair.y * -*al_i;
         }
         let mut r = q * mem.h_diag;
-        for (i, &al_i) in al.iter().enumerate() {
-            let be_i = mem.old_dirs[i].dot(&r) * mem.ro[i];
-            r += mem.old_stps[i] * (al_i - be_i);
+        for (pair, &al_i) in mem.pairs.iter().zip(&al) {
+            let be_i = pair.y.dot(&r) * pair.ro;
+            r += pair.s * (al_i - be_i);
         }
         r
     };

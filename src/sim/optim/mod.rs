@@ -45,7 +45,7 @@ use std::fmt;
 
 pub use params::{Hyper, Param, ParamType};
 pub use spec::{OptimizerSpec, SpecError};
-pub use step::{LbfgsMemory, State, StepScalars, StepState};
+pub use step::{CurvaturePair, LbfgsMemory, State, StepScalars, StepState};
 
 use self::kernel::RuleSink;
 use self::narrate::{Inside, Narration};
@@ -135,6 +135,18 @@ impl About {
     }
 }
 
+/// Where a step starts: the point, its gradient and, for the optimizers that
+/// [need it](About::needs_hessian), its Hessian (`None`: not at hand).
+#[derive(Clone, Copy, Debug)]
+pub struct At<'h> {
+    /// The point.
+    pub p: Point,
+    /// The gradient there.
+    pub g: Gradient,
+    /// The Hessian there, when at hand.
+    pub hess: Option<&'h Hessian>,
+}
+
 /// One optimizer: everything the rest of losscape asks of it. Implemented by a unit type in the
 /// optimizer's own module and listed once in the registry ([`OptimizerKind`]).
 pub trait Optimizer {
@@ -157,14 +169,8 @@ pub trait Optimizer {
 
     /// [`apply`](Self::apply) given the Hessian too, which optimizers that
     /// [need it](About::needs_hessian) use (`None`: not at hand).
-    fn apply_with_hessian(
-        h: &Hyper,
-        c: &StepScalars,
-        s: &mut State,
-        (p, g): (Point, Gradient),
-        _hess: Option<&Hessian>,
-    ) -> Point {
-        Self::apply(h, c, s, p, g)
+    fn apply_with_hessian(h: &Hyper, c: &StepScalars, s: &mut State, at: At<'_>) -> Point {
+        Self::apply(h, c, s, at.p, at.g)
     }
 
     /// Hands the batch kernel this optimizer's [`Rule`](kernel::Rule) for `h`; `Err(sink)`
@@ -245,7 +251,7 @@ macro_rules! registry {
             ) -> Point {
                 match self {
                     $( $(#[cfg($cfg)])? Self::$variant =>
-                        <$ty>::apply_with_hessian(h, c, s, at, hess), )*
+                        <$ty>::apply_with_hessian(h, c, s, At { p: at.0, g: at.1, hess }), )*
                 }
             }
 

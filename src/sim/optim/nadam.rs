@@ -18,15 +18,13 @@ pub struct Nadam;
 
 /// NAdam per coordinate.
 #[derive(Clone, Copy)]
-struct NadamRule<T> {
-    moments: Moments<T>,
-}
+struct NadamRule<T>(Moments<T>);
 
 impl<T: Real> Rule<T> for NadamRule<T> {
     #[inline(always)]
     fn update(&self, c: &StepScalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
-        self.moments.advance(g, s);
-        let denom = (s.v / c.bias_correction2).sqrt() + self.moments.eps;
+        self.0.advance(g, s);
+        let denom = (s.v / c.bias_correction2).sqrt() + self.0.eps;
         let p = p + c.grad_coef * g / denom;
         p + c.momentum_coef * s.m / denom
     }
@@ -63,8 +61,7 @@ impl Optimizer for Nadam {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(NadamRule { moments: Moments::new(h) });
-        Ok(())
+        sink.run(NadamRule(Moments::new(h, 0.0)))
     }
 
     fn inside(h: &Hyper, c: &StepScalars, after: &State) -> Inside {

@@ -5,7 +5,7 @@ use nalgebra::SymmetricEigen;
 
 use super::Param as P;
 use super::narrate::{Narration, num};
-use super::{About, Hyper, Optimizer, State, StepScalars};
+use super::{About, At, Hyper, Optimizer, State, StepScalars};
 use crate::sim::{Gradient, Hessian, Point};
 
 /// Newton's method (`Newton<false>`): `p ← p − lr·(H + λI)⁻¹·g`, attracted to saddles; and
@@ -50,16 +50,11 @@ impl<const SADDLE_FREE: bool> Optimizer for Newton<SADDLE_FREE> {
     const ABOUT: About = if SADDLE_FREE { SADDLE_FREE_NEWTON } else { NEWTON };
 
     fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
-        Self::apply_with_hessian(h, c, s, (p, g), None)
+        Self::apply_with_hessian(h, c, s, At { p, g, hess: None })
     }
 
-    fn apply_with_hessian(
-        h: &Hyper,
-        c: &StepScalars,
-        _: &mut State,
-        (p, g): (Point, Gradient),
-        hess: Option<&Hessian>,
-    ) -> Point {
+    fn apply_with_hessian(h: &Hyper, c: &StepScalars, _: &mut State, at: At<'_>) -> Point {
+        let At { p, g, hess } = at;
         let a = if SADDLE_FREE { hess.and_then(abs_hessian) } else { hess.copied() };
         match a.and_then(|a| solve_damped(&a, h.damping, g)) {
             Some(d) => p - d * c.lr,

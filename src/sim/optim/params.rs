@@ -59,12 +59,12 @@ impl HyperValue for usize {
 /// hyper-parameter: `Variant field: type = value when no optimizer sets it, "key", ParamType,
 /// (min, max, whether max is excluded)`.
 macro_rules! params {
-    ($( $(#[$doc:meta])* $variant:ident $field:ident: $ty:ty = $base:expr,
+    ($( $(#[doc = $doc:literal])* $variant:ident $field:ident: $ty:ty = $base:expr,
         $key:literal, $kind:ident, $range:expr; )*) => {
         /// A hyper-parameter, by its key in an optimizer SPEC (`adam:lr=0.05,beta1=0.8`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Param {
-            $( $(#[$doc])* $variant, )*
+            $( $(#[doc = $doc])* $variant, )*
         }
 
         /// Hyper-parameter values. Each optimizer reads the ones it
@@ -72,7 +72,7 @@ macro_rules! params {
         /// ignored.
         #[derive(Clone, Copy, Debug, PartialEq)]
         pub struct Hyper {
-            $( $(#[$doc])* pub $field: $ty, )*
+            $( $(#[doc = $doc])* pub $field: $ty, )*
         }
 
         impl Param {
@@ -82,6 +82,11 @@ macro_rules! params {
             /// The key in a SPEC and a scene file.
             pub fn key(self) -> &'static str {
                 match self { $(Param::$variant => $key,)* }
+            }
+
+            /// What it is, in words (its doc line; the command line's help).
+            pub fn help(self) -> &'static str {
+                match self { $(Param::$variant => concat!($($doc),*).trim_ascii_start(),)* }
             }
 
             /// How the value is written.
@@ -199,7 +204,7 @@ impl Param {
 
     /// Reads a value from text: a number, for a flag also `true`/`false`/`on`/`off`, for the
     /// line search `none`/`strong_wolfe`. On failure, what was expected, in words.
-    pub(super) fn parse_value(self, value: &str) -> Result<f64, &'static str> {
+    pub fn parse_value(self, value: &str) -> Result<f64, &'static str> {
         let (number, what) = match self.kind() {
             ParamType::Flag => (
                 match value {

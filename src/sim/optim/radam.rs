@@ -6,7 +6,7 @@ use super::Param as P;
 use super::adam::{Moments, moment_lines};
 use super::kernel::{Moment, Rule, RuleSink};
 use super::narrate::{Inside, Narration, num};
-use super::ops::{add_scalar, addcmul, l2, l2_decay, lerp2, sqrt2};
+use super::ops::{add_scalar, addcmul, l2_decay, lerp2, sqrt2};
 use super::schedule::Cycled;
 use super::{About, Hyper, Optimizer, State, StepScalars, StepState};
 use crate::sim::{Gradient, Point};
@@ -25,21 +25,17 @@ fn decoupled(h: &Hyper) -> bool {
 
 /// RAdam per coordinate.
 #[derive(Clone, Copy)]
-struct RadamRule<T> {
-    moments: Moments<T>,
-    /// L2 decay (0 when decoupled: that one is `decay` in the scalars).
-    wd: T,
-}
+struct RadamRule<T>(Moments<T>);
 
 impl<T: Real> Rule<T> for RadamRule<T> {
     #[inline(always)]
     fn update(&self, c: &StepScalars<T>, p: T, g: T, s: &mut Moment<T>) -> T {
         let p = p * c.decay;
-        let g = l2(g, p, self.wd);
-        self.moments.advance(g, s);
+        let g = self.0.l2(g, p);
+        self.0.advance(g, s);
         let m_hat = s.m / c.step_size;
         let d = if c.rect != T::default() {
-            m_hat * c.lr * (c.bias_correction2 / (s.v.sqrt() + self.moments.eps)) * c.rect
+            m_hat * c.lr * (c.bias_correction2 / (s.v.sqrt() + self.0.eps)) * c.rect
         } else {
             m_hat * c.lr
         };
@@ -94,9 +90,9 @@ impl Optimizer for Radam {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        let wd = T::of(if h.decoupled_weight_decay { 0.0 } else { h.weight_decay });
-        sink.run(RadamRule { moments: Moments::new(h), wd });
-        Ok(())
+        // L2 decay on the gradient; decoupled decay is `decay` in the scalars.
+        let wd = if h.decoupled_weight_decay { 0.0 } else { h.weight_decay };
+        sink.run(RadamRule(Moments::new(h, wd)))
     }
 
     fn l2_shown(h: &Hyper) -> bool {

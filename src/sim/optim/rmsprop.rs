@@ -90,8 +90,7 @@ impl Optimizer for Rmsprop {
             momentum: c(h.momentum),
             centered: h.centered,
             low_branch: c(1.0 - h.alpha).to_f64().abs() < 0.5,
-        });
-        Ok(())
+        })
     }
 
     fn inside(h: &Hyper, c: &StepScalars, after: &State) -> Inside {

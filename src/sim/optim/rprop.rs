@@ -19,43 +19,39 @@ pub struct Rprop;
 /// the previous gradient, `v_max` the step size (the state's `u`).
 #[derive(Clone, Copy)]
 struct RpropRule<T> {
-    eta_minus: T,
-    eta_plus: T,
-    step_min: T,
-    step_max: T,
+    /// PyTorch's `etas`: (η−, η+).
+    etas: (T, T),
+    /// PyTorch's `step_sizes`: (min, max).
+    step_sizes: (T, T),
 }
 
 impl<T: Real> RpropRule<T> {
     fn new(h: &Hyper) -> Self {
         let c = T::of;
-        Self {
-            eta_minus: c(h.eta_minus),
-            eta_plus: c(h.eta_plus),
-            step_min: c(h.step_min),
-            step_max: c(h.step_max),
-        }
+        Self { etas: (c(h.eta_minus), c(h.eta_plus)), step_sizes: (c(h.step_min), c(h.step_max)) }
     }
 
     /// From the gradient `g`, the previous gradient `s.m` and the step size `s.v_max`: the
     /// change of p; `s` advanced.
     #[inline(always)]
     fn delta(&self, g: T, s: &mut Moment<T>) -> T {
+        let ((eta_minus, eta_plus), (step_min, step_max)) = (self.etas, self.step_sizes);
         let zero = T::default();
         let mut f = sign(g * s.m);
         if f > zero {
-            f = self.eta_plus;
+            f = eta_plus;
         }
         if f < zero {
-            f = self.eta_minus;
+            f = eta_minus;
         }
         if f == zero {
             f = T::of(1.0);
         }
         let step = s.v_max * f;
         // clamp_(min, max): the lower bound, then the upper; a NaN stays NaN, as in torch.
-        let step = if step < self.step_min { self.step_min } else { step };
-        s.v_max = if step > self.step_max { self.step_max } else { step };
-        let g = if f == self.eta_minus { zero } else { g };
+        let step = if step < step_min { step_min } else { step };
+        s.v_max = if step > step_max { step_max } else { step };
+        let g = if f == eta_minus { zero } else { g };
         s.m = g;
         -sign(g) * s.v_max
     }
@@ -82,8 +78,7 @@ impl Optimizer for Rprop {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(RpropRule::new(h));
-        Ok(())
+        sink.run(RpropRule::new(h))
     }
 
     fn narrate(n: &Narration, out: &mut Vec<String>) {

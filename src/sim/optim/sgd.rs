@@ -14,15 +14,18 @@ use crate::sim::{Gradient, Point};
 #[derive(Clone, Copy, Debug)]
 pub struct Gd;
 
+/// `SGD` with momentum: heavy-ball (`NESTEROV = false`) or Nesterov's, one type as in PyTorch
+/// (`SGD(nesterov=True)`).
+#[derive(Clone, Copy, Debug)]
+pub struct Heavy<const NESTEROV: bool>;
+
 /// Heavy-ball momentum, `SGD(momentum=μ, dampening=τ)`: `b ← g` on the first step, then
 /// `b ← μ·b + (1−τ)·g`; `p ← p − lr·b`.
-#[derive(Clone, Copy, Debug)]
-pub struct Momentum;
+pub type Momentum = Heavy<false>;
 
 /// Nesterov momentum, `SGD(momentum=μ, nesterov=True)`: `b ← μ·b + g` (`b ← g` first);
 /// `p ← p − lr·(g + μ·b)`.
-#[derive(Clone, Copy, Debug)]
-pub struct Nesterov;
+pub type Nesterov = Heavy<true>;
 
 /// SGD's step (`_single_tensor_sgd`). The momentum branch runs when momentum ≠ 0 (on gd only
 /// when OneCycle cycles it in); the buffer starts as a copy of the gradient. State: `m` the
@@ -111,8 +114,7 @@ impl Optimizer for Gd {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(GdRule { wd: T::of(h.weight_decay) });
-        Ok(())
+        sink.run(GdRule { wd: T::of(h.weight_decay) })
     }
 
     fn narrate(n: &Narration, out: &mut Vec<String>) {
@@ -126,47 +128,35 @@ impl Optimizer for Gd {
     }
 }
 
-impl Optimizer for Momentum {
-    const ABOUT: About = About::new("momentum", "Momentum", [0xe6, 0x9f, 0x00])
-        .rule("b ← μ·b + (1−τ)·g  (b ← g at first);  p ← p − lr·b")
-        .params(&[P::Lr, P::Momentum, P::Dampening, P::WeightDecay])
-        .defaults(&[(P::Lr, 0.01), (P::Momentum, 0.9)])
-        .cycles(Cycled::Momentum);
+impl<const NESTEROV: bool> Optimizer for Heavy<NESTEROV> {
+    const ABOUT: About = if NESTEROV {
+        About::new("nesterov", "Nesterov", [0x56, 0xb4, 0xe9])
+            .rule("b ← μ·b + g;  p ← p − lr·(g + μ·b)")
+            .params(&[P::Lr, P::Momentum, P::WeightDecay])
+    } else {
+        About::new("momentum", "Momentum", [0xe6, 0x9f, 0x00])
+            .rule("b ← μ·b + (1−τ)·g  (b ← g at first);  p ← p − lr·b")
+            .params(&[P::Lr, P::Momentum, P::Dampening, P::WeightDecay])
+    }
+    .defaults(&[(P::Lr, 0.01), (P::Momentum, 0.9)])
+    .cycles(Cycled::Momentum);
 
     fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
-        sgd(h, c, s, p, g, false)
+        sgd(h, c, s, p, g, NESTEROV)
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(HeavyRule::new(h, false));
-        Ok(())
-    }
-
-    fn narrate(n: &Narration, out: &mut Vec<String>) {
-        out.push(buffer_line(n, n.spec.hyper().dampening));
-        out.push(format!("Δp = −lr·b = −{}·b", num(n.coefs.lr)));
-    }
-}
-
-impl Optimizer for Nesterov {
-    const ABOUT: About = About::new("nesterov", "Nesterov", [0x56, 0xb4, 0xe9])
-        .rule("b ← μ·b + g;  p ← p − lr·(g + μ·b)")
-        .params(&[P::Lr, P::Momentum, P::WeightDecay])
-        .defaults(&[(P::Lr, 0.01), (P::Momentum, 0.9)])
-        .cycles(Cycled::Momentum);
-
-    fn apply(h: &Hyper, c: &StepScalars, s: &mut State, p: Point, g: Gradient) -> Point {
-        sgd(h, c, s, p, g, true)
-    }
-
-    fn kernel<T: Real, S: RuleSink<T>>(h: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(HeavyRule::new(h, true));
-        Ok(())
+        sink.run(HeavyRule::new(h, NESTEROV))
     }
 
     fn narrate(n: &Narration, out: &mut Vec<String>) {
         let c = &n.coefs;
-        out.push(format!("b ← μ·b + g = {}", vec2(n.after.m)));
-        out.push(format!("Δp = −lr·(g + μ·b), lr = {}, μ = {}", num(c.lr), num(c.momentum)));
+        if NESTEROV {
+            out.push(format!("b ← μ·b + g = {}", vec2(n.after.m)));
+            out.push(format!("Δp = −lr·(g + μ·b), lr = {}, μ = {}", num(c.lr), num(c.momentum)));
+        } else {
+            out.push(buffer_line(n, n.spec.hyper().dampening));
+            out.push(format!("Δp = −lr·b = −{}·b", num(c.lr)));
+        }
     }
 }

@@ -34,8 +34,7 @@ impl Optimizer for SignGd {
     }
 
     fn kernel<T: Real, S: RuleSink<T>>(_: &Hyper, sink: S) -> Result<(), S> {
-        sink.run(SignGd);
-        Ok(())
+        sink.run(SignGd)
     }
 
     fn narrate(n: &Narration, out: &mut Vec<String>) {

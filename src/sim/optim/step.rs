@@ -131,6 +131,18 @@ impl StepScalars<f64> {
     }
 }
 
+/// One (y, s) pair of L-BFGS's memory: the change of gradient `y` (PyTorch's `old_dirs`) over
+/// the step `s` (`old_stps`), and `ro` = 1/(y·s).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CurvaturePair {
+    /// The change of gradient over the step.
+    pub y: Gradient,
+    /// The step.
+    pub s: Gradient,
+    /// 1/(y·s).
+    pub ro: f64,
+}
+
 /// The memory L-BFGS carries from step to step (PyTorch's `state`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LbfgsMemory {
@@ -142,12 +154,8 @@ pub struct LbfgsMemory {
     pub t: f64,
     /// The gradient of the previous iteration.
     pub prev_flat_grad: Gradient,
-    /// The (y, s) pairs kept (`old_dirs`, `old_stps`) and 1/(y·s) (`ro`), oldest first.
-    pub old_dirs: Vec<Gradient>,
-    /// The steps s of the pairs.
-    pub old_stps: Vec<Gradient>,
-    /// 1/(y·s) of each pair.
-    pub ro: Vec<f64>,
+    /// The curvature pairs kept (PyTorch's `old_dirs`, `old_stps` and `ro`), oldest first.
+    pub pairs: std::collections::VecDeque<CurvaturePair>,
     /// The scale of the initial inverse Hessian, y·s / y·y.
     pub h_diag: f64,
     /// Evaluations the last line search made (0 without one).

@@ -131,6 +131,19 @@ pub struct CloudFrame {
     pub diverged: usize,
 }
 
+impl CloudFrame {
+    /// The frame at `step` of runs whose ends (point, step of divergence) come chunk by chunk.
+    fn gather<E: IntoIterator<Item = (Point, Option<usize>)>>(step: usize, chunks: Vec<E>) -> Self {
+        let mut points = Vec::new();
+        let mut diverged = 0;
+        for (p, at) in chunks.into_iter().flatten() {
+            points.push(p);
+            diverged += usize::from(at.is_some());
+        }
+        Self { step, points, diverged }
+    }
+}
+
 /// Runs per unit of parallel work.
 const CHUNK: usize = 1024;
 
@@ -158,13 +171,7 @@ pub fn frame(
             Ok(ends)
         })
         .collect::<Result<Vec<_>, Cancelled>>()?;
-    let mut points = Vec::with_capacity(starts.len());
-    let mut diverged = 0;
-    for (p, at) in ends.into_iter().flatten() {
-        points.push(p);
-        diverged += usize::from(at.is_some());
-    }
-    Ok(CloudFrame { step, points, diverged })
+    Ok(CloudFrame::gather(step, ends))
 }
 
 /// A cloud's runs of one optimizer in flight: frames asked at increasing steps cost only the
@@ -222,13 +229,7 @@ impl CloudRuns {
                 Ok(ends)
             })
             .collect::<Result<Vec<_>, Cancelled>>()?;
-        let mut points = Vec::with_capacity(self.starts.len());
-        let mut diverged = 0;
-        for (p, at) in ends.into_iter().flatten() {
-            points.push(p);
-            diverged += usize::from(at.is_some());
-        }
-        Ok(CloudFrame { step, points, diverged })
+        Ok(CloudFrame::gather(step, ends))
     }
 }
 

@@ -176,8 +176,9 @@ struct Sink<'s, 'w, T, F> {
 }
 
 impl<T: Real, F: GradField<T>> RuleSink<T> for Sink<'_, '_, T, F> {
-    fn run<R: Rule<T>>(self, rule: R) {
+    fn run<R: Rule<T>>(self, rule: R) -> Result<(), Self> {
         blocks(self.field, rule, self.spec, self.work);
+        Ok(())
     }
 }
 
