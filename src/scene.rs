@@ -472,7 +472,26 @@ impl Scene {
     pub fn load(path: &Path) -> Result<Self, SceneError> {
         let text = crate::platform::read_to_string(path)
             .map_err(|source| SceneError::Io { path: path.to_owned(), source })?;
-        Self::from_json(&text, &path.display().to_string())
+        let mut scene = Self::from_json(&text, &path.display().to_string())?;
+        // A data file named relative to the scene file is beside it, wherever the lesson folder
+        // was moved and whatever the working directory.
+        if let (Some(csv), Some(dir)) = (scene.data_file_mut(), path.parent())
+            && csv.is_relative()
+        {
+            *csv = dir.join(&*csv);
+        }
+        Ok(scene)
+    }
+
+    /// The data file a network scene trains on, if it names one.
+    fn data_file_mut(&mut self) -> Option<&mut PathBuf> {
+        match &mut self.surface {
+            SurfaceChoice::Network(spec) => match &mut spec.data {
+                crate::sim::net::NetData::Csv(path) => Some(path),
+                _ => None,
+            },
+            _ => None,
+        }
     }
 
     /// The scene as pretty JSON.
@@ -482,7 +501,15 @@ impl Scene {
 
     /// Writes the scene to `path` atomically: a temporary file beside it, then a rename.
     pub fn save(&self, path: &Path) -> Result<(), SceneError> {
-        let mut json = self.to_json();
+        // A data file in the scene's folder (or below it) is written relative to it, so the
+        // folder can move as a whole.
+        let mut relative = self.clone();
+        if let (Some(csv), Some(dir)) = (relative.data_file_mut(), path.parent())
+            && let Ok(inside) = csv.strip_prefix(dir)
+        {
+            *csv = inside.to_owned();
+        }
+        let mut json = relative.to_json();
         json.push('\n');
         crate::platform::write_atomic(path, json.as_bytes())
             .map_err(|source| SceneError::Io { path: path.to_owned(), source })

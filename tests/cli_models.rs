@@ -80,7 +80,7 @@ fn a_data_file_is_read_and_bad_ones_say_where() {
     assert!(err.contains("bad.csv: line 3, column 2"), "{err}");
 
     let err = fails(&["critical", "--model", "logreg", "--data", good.to_str().unwrap()]);
-    assert!(err.contains("missing column 'a'"), "{err}");
+    assert!(err.contains("missing column 'x1'"), "{err}");
     let err = fails(&["critical", "--model", "lasso", "--dataset", "linear"]);
     assert!(err.contains("unknown model 'lasso'"), "{err}");
     let err = fails(&["critical", "--model", "logreg", "--dataset", "moonz"]);

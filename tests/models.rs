@@ -220,7 +220,7 @@ fn bad_data_files_are_clear_errors() {
     assert!(e.contains("absent.csv") && e.contains("cannot read"), "{e}");
     // A model on a data set of the wrong shape.
     let e = Model::on_dataset(ModelKind::Logreg, Dataset::Linear, 10, 0.1, 0).unwrap_err();
-    assert!(e.to_string().contains("a,b,label"), "{e}");
+    assert!(e.to_string().contains("x1,x2,label"), "{e}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -237,8 +237,9 @@ fn models_round_trip_through_a_scene() {
     let e = serde_json::from_str::<losscape::scene::SurfaceChoice>(bad).unwrap_err().to_string();
     assert!(e.contains("data point 1"), "{e}");
     // CSV text round trip for every column set.
-    let rows = vec![[0.25, -1.5, 1.0]];
-    for columns in [Columns::ABLabel, Columns::X1X2Label] {
+    for (columns, rows) in
+        [(Columns::TU, [[0.25, -1.5, 0.0]]), (Columns::X1X2Label, [[0.25, -1.5, 1.0]])]
+    {
         let text = losscape::sim::net::data::to_csv(&rows, columns);
         assert_eq!(parse_csv(&text, "x.csv", columns).unwrap(), rows);
     }
@@ -289,4 +290,26 @@ fn lesson_scenes_load_and_teach_their_lesson() {
     let t = run(&lr, 0, 0);
     let n = t.points.len();
     assert!(t.points[n - 1].loss < t.points[n - 2].loss);
+}
+
+/// One header convention for every two-feature file: a CSV with `x1,x2,label` serves logistic
+/// regression and a network alike, and the models' older `a,b,label` reads as the same rows.
+#[test]
+fn one_two_feature_csv_serves_logreg_and_networks() {
+    use losscape::sim::net::{Architecture, Network};
+    let dir = std::env::temp_dir().join(format!("losscape-x1x2-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let new = dir.join("new.csv");
+    let old = dir.join("old.csv");
+    std::fs::write(&new, "x1,x2,label\n1,2,1\n-1,0.5,0\n0.25,-3,1\n").unwrap();
+    std::fs::write(&old, "label,b,a\n1,2,1\n0,0.5,-1\n1,-3,0.25\n").unwrap();
+    let logreg = Model::from_csv(ModelKind::Logreg, &new).unwrap();
+    let rows = logreg.rows().to_vec();
+    assert_eq!(rows, [[1.0, 2.0, 1.0], [-1.0, 0.5, 0.0], [0.25, -3.0, 1.0]]);
+    assert_eq!(Model::from_csv(ModelKind::Logreg, &old).unwrap().rows(), &rows[..]);
+    let net_rows = losscape::sim::net::data::read_csv(&new, Columns::X1X2Label).unwrap();
+    assert_eq!(net_rows, rows);
+    let net = Network::new(Architecture::parse("2-3-1").unwrap(), net_rows, 0.0).unwrap();
+    assert!(net.loss(&net.architecture().init(0)).is_finite());
+    let _ = std::fs::remove_dir_all(&dir);
 }

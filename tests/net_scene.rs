@@ -105,6 +105,37 @@ fn points_and_csv_data_rebuild_the_same_landscape_as_the_dataset() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A scene's data file named relative to the scene is read beside the scene file, whatever the
+/// working directory; saving the scene in its folder keeps the name relative, so the lesson
+/// folder moves as a whole.
+#[test]
+fn a_scenes_data_file_is_relative_to_the_scene_file() {
+    let spec = small_spec();
+    let rows = spec.rows().unwrap();
+    let base = std::env::temp_dir().join(format!("losscape-lesson-{}", std::process::id()));
+    let dir = base.join("moved").join("lesson");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut csv = String::from("x1,x2,label\n");
+    for r in &rows {
+        csv.push_str(&format!("{:?},{:?},{:?}\n", r[0], r[1], r[2]));
+    }
+    std::fs::write(dir.join("moons.csv"), csv).unwrap();
+    let mut relative = spec.clone();
+    relative.data = NetData::Csv("moons.csv".into());
+    std::fs::write(dir.join("lesson.json"), scene_of(relative).to_json()).unwrap();
+    let loaded = Scene::load(&dir.join("lesson.json")).unwrap();
+    let SurfaceChoice::Network(loaded_spec) = &loaded.surface else { panic!("a network") };
+    assert_eq!(loaded_spec.data, NetData::Csv(dir.join("moons.csv")));
+    let p = Point::new(0.4, -0.2);
+    let want = spec.build(None).unwrap().slice.value(p);
+    assert_eq!(slice_of(&loaded).value(p).to_bits(), want.to_bits(), "the same data");
+    // Saved again in its folder: the name stays relative.
+    loaded.save(&dir.join("again.json")).unwrap();
+    let text = std::fs::read_to_string(dir.join("again.json")).unwrap();
+    assert!(text.contains("\"moons.csv\"") && !text.contains("moved"), "{text}");
+    let _ = std::fs::remove_dir_all(&base);
+}
+
 /// The error of loading `json` with the network's fields replaced by `patch`.
 fn error_with(patch: serde_json::Value) -> String {
     let scene = scene_of(small_spec());

@@ -432,3 +432,52 @@ fn flags_given_with_a_scene_override_its_values() {
         "the new surface's title"
     );
 }
+
+/// `render --no-legend` leaves the legend out of the 2-D and the 3-D figure, and only it: the
+/// runs are still drawn; without the flag the legend names every optimizer.
+#[test]
+fn no_legend_leaves_out_the_legend_and_nothing_else() {
+    let dir = std::env::temp_dir().join(format!("losscape-no-legend-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scene = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/saddle.json");
+    let labels: Vec<String> = Figure::of_scene(&preset("saddle.json"), Canvas::new(640, 480))
+        .unwrap()
+        .sheet
+        .legend
+        .into_iter()
+        .map(|(label, _)| label)
+        .collect();
+    assert!(labels.len() >= 3, "the lesson has several optimizers: {labels:?}");
+    for view in ["2d", "3d"] {
+        let svg = |extra: &[&str]| {
+            let out = dir.join(format!("{view}-{}.svg", extra.len()));
+            let o = Command::new(env!("CARGO_BIN_EXE_losscape"))
+                .args(["render", "--scene"])
+                .arg(&scene)
+                .args(["--view", view, "--size", "640x480", "--out"])
+                .arg(&out)
+                .args(extra)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            std::fs::read_to_string(&out).unwrap()
+        };
+        let with = svg(&[]);
+        let without = svg(&["--no-legend"]);
+        let texts = |svg: &str| {
+            let doc = roxmltree::Document::parse(svg).unwrap();
+            // Visible text only: a run's tooltip (its <title>) names it too.
+            doc.descendants()
+                .filter(|n| n.tag_name().name() == "text")
+                .filter_map(|n| n.text())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        let runs = |svg: &str| svg.matches(r#"class="trajectory""#).count();
+        for label in &labels {
+            assert!(texts(&with).iter().any(|t| t == label), "{view}: the legend names {label}");
+            assert!(!texts(&without).iter().any(|t| t == label), "{view}: no legend row {label}");
+        }
+        assert!(runs(&without) > 0 && runs(&without) == runs(&with), "{view}: the runs stay");
+    }
+}

@@ -11,7 +11,7 @@ use std::path::Path;
 use losscape::field::FieldStyle;
 use losscape::figure::Canvas;
 use losscape::figure::view3d::{
-    self, CloudRef, Figure3d, HEIGHT, Marks, Mesh3d, PathRef, Renderer, TrackRef, Viewport,
+    self, CloudRef, Figure3d, Fit, HEIGHT, Marks, Mesh3d, PathRef, Renderer, TrackRef, Viewport,
 };
 use losscape::scene::{Camera, PRESETS, Rgb, Scene, ViewMode};
 use losscape::sim::{Domain, Formula, Point, SurfaceDef};
@@ -86,12 +86,12 @@ fn a_ray_meets_the_hill_in_front_not_the_floor_behind_it() {
     // pixel where that floor point would be stops on the wall.
     let wall = formula("exp(-60*x^2)");
     let mesh = Mesh3d::new(&wall, square(), 96, &FieldStyle::default()).unwrap();
-    let view = Viewport::new(&Camera::new(0.0, 10.0), mesh.half_extents(), 400, 300);
+    let view = Viewport::new(&Camera::new(0.0, 10.0), mesh.half_extents(), 400, 300, Fit::Tight);
     let hidden = view.project(mesh.world(Point::new(-0.6, 0.0)).unwrap());
     let hit = mesh.ray_pick(&view, hidden.x, hidden.y).expect("the ray meets the wall");
     assert!(hit.x.abs() < 0.3, "the ray went through the wall to {hit:?}");
     // From −x the same floor point is the first thing the ray meets.
-    let view = Viewport::new(&Camera::new(180.0, 10.0), mesh.half_extents(), 400, 300);
+    let view = Viewport::new(&Camera::new(180.0, 10.0), mesh.half_extents(), 400, 300, Fit::Tight);
     let seen = view.project(mesh.world(Point::new(-0.6, 0.0)).unwrap());
     let hit = mesh.ray_pick(&view, seen.x, seen.y).unwrap();
     assert!((hit - Point::new(-0.6, 0.0)).norm() < 0.02, "{hit:?}");
@@ -206,18 +206,18 @@ fn azimuth_zero_looks_from_plus_x_and_ninety_from_plus_y() {
     let nx = [-1.0, 0.0, 0.0];
     let py = [0.0, 1.0, 0.0];
     let ny = [0.0, -1.0, 0.0];
-    let view = Viewport::new(&Camera::new(0.0, 0.0), half, 800, 600);
+    let view = Viewport::new(&Camera::new(0.0, 0.0), half, 800, 600, Fit::Tight);
     // From +x: +x is nearer (larger inverse depth), ±y are side by side at the same depth, +y
     // on the right (looking towards −x with z up).
     assert!(view.project(px).w > view.project(nx).w);
     assert!((view.project(py).w - view.project(ny).w).abs() < 1e-12);
     assert!(view.project(py).x > view.project(ny).x);
-    let view = Viewport::new(&Camera::new(90.0, 0.0), half, 800, 600);
+    let view = Viewport::new(&Camera::new(90.0, 0.0), half, 800, 600, Fit::Tight);
     // From +y: +y is nearer, and +x is on the left.
     assert!(view.project(py).w > view.project(ny).w);
     assert!(view.project(px).x < view.project(nx).x);
     // From above (elevation 90): up is nearer, and the centre is in the middle of the picture.
-    let view = Viewport::new(&Camera::new(0.0, 90.0), half, 800, 600);
+    let view = Viewport::new(&Camera::new(0.0, 90.0), half, 800, 600, Fit::Tight);
     assert!(view.project([0.0, 0.0, 0.5]).w > view.project([0.0, 0.0, -0.5]).w);
     let c = view.project([0.0, 0.0, 0.0]);
     assert!((c.x - 400.0).abs() < 1e-9 && (c.y - 300.0).abs() < 1e-9);
@@ -230,7 +230,7 @@ fn azimuth_zero_looks_from_plus_x_and_ninety_from_plus_y() {
     }
     // Seen from +x at a 30° elevation, the near (+x) edge of the floor is lower in the picture
     // than the far one.
-    let view = Viewport::new(&Camera::new(0.0, 30.0), half, 800, 600);
+    let view = Viewport::new(&Camera::new(0.0, 30.0), half, 800, 600, Fit::Tight);
     assert!(view.project([1.0, 0.0, -0.5]).y > view.project([-1.0, 0.0, -0.5]).y);
 }
 

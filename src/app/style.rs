@@ -13,6 +13,34 @@ pub fn color(rgb: Rgb) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 
+/// A scene colour as ink on the theme's panels (legend, curves, labels): itself on the dark
+/// theme; on the light theme, a colour too pale to read on white (contrast under 4.5 : 1, the
+/// WCAG text threshold: Newton's white, GD's light grey) is darkened, hue kept, until it reads.
+/// The one place where the light theme's dark counterparts are chosen.
+pub fn ink(rgb: Rgb, dark_mode: bool) -> Color32 {
+    if dark_mode {
+        return color(rgb);
+    }
+    let linear = rgb.0.map(|c| srgb_to_linear(f64::from(c) / 255.0));
+    let luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
+    // Contrast with white, 1.05 / (L + 0.05) ≥ 4.5, is L ≤ 1.05 / 4.5 − 0.05.
+    let most = 1.05 / 4.5 - 0.05;
+    if luminance <= most {
+        return color(rgb);
+    }
+    let k = most / luminance;
+    let [r, g, b] = linear.map(|c| (linear_to_srgb(c * k) * 255.0).floor() as u8);
+    Color32::from_rgb(r, g, b)
+}
+
+fn srgb_to_linear(c: f64) -> f64 {
+    if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+}
+
+fn linear_to_srgb(c: f64) -> f64 {
+    if c <= 0.003_130_8 { 12.92 * c } else { 1.055 * c.powf(1.0 / 2.4) - 0.055 }
+}
+
 /// Colour of a saddle's escape direction (negative curvature: the way down and out).
 pub const ESCAPE: Color32 = Color32::from_rgb(0xff, 0x6a, 0x3d);
 
@@ -85,4 +113,32 @@ pub fn setup_style(ctx: &egui::Context) {
         style.spacing.slider_width = 150.0;
         style.spacing.interact_size.y = 22.0;
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::optim::OptimizerKind;
+
+    /// WCAG contrast of a screen colour with white.
+    fn contrast_on_white(c: Color32) -> f64 {
+        let l = [c.r(), c.g(), c.b()].map(|v| srgb_to_linear(f64::from(v) / 255.0));
+        1.05 / (0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2] + 0.05)
+    }
+
+    #[test]
+    fn every_optimizer_reads_on_the_light_theme_and_dark_ones_keep_their_colour() {
+        for kind in OptimizerKind::ALL {
+            let rgb = Rgb(kind.about().colour);
+            let light = ink(rgb, false);
+            assert!(contrast_on_white(light) >= 4.5, "{kind:?}: {light:?}");
+            assert_eq!(ink(rgb, true), color(rgb), "the dark theme keeps {kind:?}'s colour");
+            if contrast_on_white(color(rgb)) >= 4.5 {
+                assert_eq!(light, color(rgb), "{kind:?} already reads on white");
+            }
+        }
+        // Newton's white becomes a mid grey, not black: still itself, a neutral.
+        let white = ink(Rgb([255, 255, 255]), false);
+        assert!(white.r() == white.g() && white.g() == white.b() && white.r() > 90, "{white:?}");
+    }
 }

@@ -17,11 +17,12 @@ pub struct ModelArgs {
     /// parameters x, y on data).
     #[arg(long, value_name = "NAME")]
     pub model: Option<String>,
-    /// The model's data: a CSV file with the header t,u (logreg: a,b,label).
+    /// The model's data: a CSV file with the header t,u (logreg: x1,x2,label, as the networks';
+    /// the older a,b,label is read too).
     #[arg(long, value_name = "FILE.csv", requires = "model", conflicts_with = "dataset")]
     pub data: Option<PathBuf>,
     /// A built-in data set for the model: linear, unscaled, standardised, tanh (t,u);
-    /// separable, overlapping (a,b,label). Default: the model's own.
+    /// separable, overlapping (x1,x2,label). Default: the model's own.
     #[arg(long, value_name = "NAME", requires = "model")]
     pub dataset: Option<String>,
     /// Points of the built-in data set (default 100).

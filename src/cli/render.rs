@@ -98,6 +98,9 @@ pub struct RenderArgs {
     /// runs growing).
     #[arg(long)]
     pub orbit: bool,
+    /// Leave the legend out (for slides that say what the colours are).
+    #[arg(long)]
+    pub no_legend: bool,
 }
 
 fn parse_view_mode(s: &str) -> Result<ViewMode, String> {
@@ -279,6 +282,7 @@ pub(super) fn render_command(args: &RenderArgs, out: &mut impl Write) -> Result<
         return Err(CliError::Input("--orbit turns the 3-D camera: add --view 3d".to_owned()));
     }
     let mut fig = Figure::of_scene(&scene, canvas).map_err(input)?;
+    fig.sheet.legend_shown = !args.no_legend;
     if scene.cloud.is_some() {
         let surface = scene.surface.resolve().map_err(input)?;
         let shown = if extension == "gif" {
@@ -348,6 +352,7 @@ fn render_3d(
     }
     let mut fig =
         Figure3d::of_scene(scene, canvas, scene.view.projection.camera()).map_err(input)?;
+    fig.sheet.legend_shown = !args.no_legend;
     if scene.cloud.is_some() {
         let surface = scene.surface.resolve().map_err(input)?;
         let last = fig.last_step().max(scene.steps);

@@ -192,6 +192,8 @@ pub struct Sheet {
     pub starts: Vec<Point>,
     /// Legend entries: one per enabled optimizer.
     pub legend: Vec<(String, Rgb)>,
+    /// Whether the legend is drawn (`render --no-legend` leaves it out, for slides).
+    pub legend_shown: bool,
     /// The names of the two axes: x and y, or α and β on a network's slice.
     pub axes: [String; 2],
     /// A cloud of runs at the steps the figure shows, when the scene has one.
@@ -242,6 +244,7 @@ impl Sheet {
             tracks,
             starts: scene.start_points().collect(),
             legend,
+            legend_shown: true,
             axes: axis_names(surface).map(str::to_owned),
             cloud: None,
         })

@@ -308,6 +308,9 @@ fn contours_and_critical_points(s: &mut String, fig: &Figure) {
 /// Where the legend sits, in figure pixels (x, y, width, height), and the critical kinds it
 /// names; `None` when it has no rows.
 pub fn legend_box(fig: &Figure) -> Option<([f64; 4], Vec<CriticalKind>)> {
+    if !fig.sheet.legend_shown {
+        return None;
+    }
     let kinds = fig.sheet.critical_kinds();
     let rows = fig.sheet.legend.len() + kinds.len();
     if rows == 0 {

@@ -4,7 +4,7 @@ use egui::{Color32, RichText, Ui};
 
 use crate::app::Command;
 use crate::app::component::{Component, Ctx};
-use crate::app::style::color;
+use crate::app::style::{color, ink};
 use crate::field::Colormap;
 use crate::scene::{Layout, OptimizerEntry, Rgb, SurfaceChoice};
 use crate::sim::{Builtin, LrSchedule, OptimizerKind, OptimizerSpec, Param, ParamType};
@@ -255,7 +255,8 @@ fn optimizer_row(
         if ui.color_edit_button_srgba(&mut c).on_hover_text("Colour").changed() {
             entry.color = Rgb([c.r(), c.g(), c.b()]);
         }
-        let label = RichText::new(entry.label()).strong().color(color(entry.color));
+        let label =
+            RichText::new(entry.label()).strong().color(ink(entry.color, ui.visuals().dark_mode));
         ui.checkbox(&mut entry.enabled, label).on_hover_text(kind.rule());
     });
     egui::CollapsingHeader::new("hyper-parameters").id_salt("params").show(ui, |ui| {

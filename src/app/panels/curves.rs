@@ -11,8 +11,9 @@ use egui_plot::{Line, Plot, PlotPoint, PlotPoints, PlotTransform, VLine};
 use crate::app::Command;
 use crate::app::component::{Component, Ctx};
 use crate::app::runs::{Runs, Series};
-use crate::app::style::color;
+use crate::app::style::ink;
 use crate::scene::Scene;
+use crate::sim::net::Training;
 
 /// The curves panel's own state.
 #[derive(Clone, Debug)]
@@ -24,6 +25,22 @@ pub struct Curves {
     /// Each plot's lines and mesh of the last frame, kept while nothing they depend on changed
     /// (playing moves only the step's line).
     cache: [Option<Cached>; 2],
+}
+
+/// The most points a training curve draws (every step up to this many, evenly spaced beyond).
+const TRAINING_POINTS: usize = 4000;
+
+/// `values` against the training step as plot points (log₁₀ on a log axis, non-finite values
+/// left out), at most about [`TRAINING_POINTS`] of them, the last step always among them.
+fn training_points(values: &[f64], log: bool) -> Vec<PlotPoint> {
+    let stride = values.len().div_ceil(TRAINING_POINTS).max(1);
+    let last = values.len().saturating_sub(1);
+    (0..values.len())
+        .filter(|&k| k % stride == 0 || k == last)
+        .map(|k| (k, if log { values[k].log10() } else { values[k] }))
+        .filter(|(_, v)| v.is_finite())
+        .map(|(k, v)| PlotPoint::new(k as f64, v))
+        .collect()
 }
 
 /// A plot's lines, their bounds, and their mesh on screen.
@@ -48,7 +65,14 @@ impl Default for Curves {
 
 impl Component for Curves {
     fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
-        self.show(ui, ctx.scene, ctx.runs, ctx.playback.step);
+        // A network's slice has no start points: its curves are the training's.
+        if ctx.scene.starts.is_empty()
+            && let Some(landscape) = ctx.network.landscape(&ctx.scene.surface)
+        {
+            self.show_training(ui, &landscape.training);
+        } else {
+            self.show(ui, ctx.scene, ctx.runs, ctx.playback.step);
+        }
         Vec::new()
     }
 }
@@ -77,6 +101,39 @@ impl Curves {
         });
     }
 
+    /// The training of a network scene: its loss and ‖∇L‖ against the training step.
+    pub fn show_training(&mut self, ui: &mut Ui, training: &Training) {
+        ui.horizontal(|ui| {
+            ui.strong("Training curves");
+            ui.checkbox(&mut self.log, "log y");
+        });
+        let width = (ui.available_width() - 12.0) / 2.0;
+        let height = ui.available_height().max(80.0);
+        let color = ui.visuals().strong_text_color();
+        ui.horizontal(|ui| {
+            for (title, values) in
+                [("training loss L", &training.losses), ("‖∇L‖", &training.grad_norms)]
+            {
+                let points = training_points(values, self.log);
+                Plot::new(title)
+                    .width(width)
+                    .height(height)
+                    .x_axis_label("training step")
+                    .y_axis_label(if self.log {
+                        format!("log₁₀ {title}")
+                    } else {
+                        title.to_owned()
+                    })
+                    .allow_scroll(false)
+                    .show(ui, |pui| {
+                        pui.line(
+                            Line::new(title, PlotPoints::Owned(points)).color(color).width(2.0),
+                        );
+                    });
+            }
+        });
+    }
+
     /// Plot `k` of the curves (0: the loss, 1: the gradient's norm) of every run against the
     /// step.
     fn curve_plot(
@@ -101,11 +158,12 @@ impl Curves {
         // optimizer of the scene last (on top).
         let mut kept = Vec::new();
         let mut colors = Vec::new();
+        let dark = ui.visuals().dark_mode;
         for (i, entry) in scene.optimizers.iter().enumerate().rev() {
             let Some(Some(runs)) = runs.table.get(i) else { continue };
             for run in runs {
                 kept.push((run, run.simplified(series, px)));
-                colors.push(color(entry.color));
+                colors.push(ink(entry.color, dark));
             }
         }
         // What the lines depend on: the runs' generation, which simplification of which
@@ -169,6 +227,7 @@ impl Curves {
 fn lr_plot(ui: &mut Ui, scene: &Scene, width: f32, height: f32, log: bool, step: f64) {
     let steps = scene.steps;
     let title = "learning rate";
+    let dark = ui.visuals().dark_mode;
     Plot::new(title)
         .width(width)
         .height(height)
@@ -192,7 +251,7 @@ fn lr_plot(ui: &mut Ui, scene: &Scene, width: f32, height: f32, log: bool, step:
                         entry.label(),
                         PlotPoints::Owned(points.into_iter().map(Into::into).collect()),
                     )
-                    .color(color(entry.color))
+                    .color(ink(entry.color, dark))
                     .allow_hover(false),
                 );
             }
@@ -310,6 +369,18 @@ mod tests {
     fn transform() -> PlotTransform {
         let frame = egui::Rect::from_min_size(Pos2::new(10.0, 20.0), egui::vec2(200.0, 100.0));
         PlotTransform::new(frame, PlotBounds::from_min_max([0.0, 0.0], [10.0, 1.0]), false)
+    }
+
+    #[test]
+    fn training_curves_keep_the_last_step_and_thin_long_runs() {
+        let values: Vec<f64> = (0..10_001).map(|k| 1.0 / (1.0 + k as f64)).collect();
+        let pts = training_points(&values, false);
+        assert!(pts.len() <= TRAINING_POINTS + 1, "{} points", pts.len());
+        assert_eq!(pts.last().map(|p| p.x), Some(10_000.0), "the last step is drawn");
+        assert!(pts.windows(2).all(|w| w[0].x < w[1].x), "in step order");
+        let log = training_points(&[100.0, 0.0, 1.0], true);
+        assert_eq!(log.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>(), [(0.0, 2.0), (2.0, 0.0)]);
+        assert_eq!(training_points(&[0.5, 0.25], false).len(), 2, "short runs: every step");
     }
 
     #[test]

@@ -15,7 +15,6 @@ use egui_plot::{
 use crate::app::Command;
 use crate::app::component::{Component, Ctx};
 use crate::scene::SurfaceChoice;
-use crate::sim::net::data::Columns;
 use crate::sim::net::model::{Model, ModelKind};
 
 /// Pixels within which the pointer grabs a data point.
@@ -81,7 +80,7 @@ impl DataPanel {
     /// Draws the panel for `model` and returns the edit, if any.
     fn model_ui(&mut self, ui: &mut Ui, model: &Model) -> Vec<Command> {
         let kind = model.kind();
-        let logreg = kind.columns() == Columns::ABLabel;
+        let logreg = kind.columns().labelled();
         let names = kind.columns().names();
         ui.heading("Data");
         ui.label(

@@ -5,7 +5,7 @@
 //! the large-n law exp(−(ln 3/4)·n²); and, for one n, the distribution of the index.
 
 use egui::{Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, Points};
+use egui_plot::{Bar, BarChart, GridMark, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
 use crate::app::component::{Component, Ctx};
 use crate::app::{Command, Panel};
@@ -178,10 +178,12 @@ fn minima_plot(ui: &mut Ui, fractions: &[MinimaFraction], max_n: usize) {
     let law: Vec<[f64; 2]> = (1..=max_n).map(|n| [n as f64, law_at(n)]).collect();
     // Beyond the sampled range the law goes on, dashed, down past the plot's floor.
     let beyond: Vec<[f64; 2]> = (max_n..=max_n + 6).map(|n| [n as f64, law_at(n)]).collect();
+    let marks = dimension_marks(fractions);
     Plot::new("minima-fraction")
         .height(300.0)
         .legend(Legend::default())
         .x_axis_label("dimension n")
+        .x_grid_spacer(move |_| marks.clone())
         .y_axis_label("log₁₀ fraction of minima")
         .default_x_bounds(0.5, max_n as f64 + 2.5)
         .default_y_bounds(LOG_FLOOR, 0.5)
@@ -204,6 +206,12 @@ fn minima_plot(ui: &mut Ui, fractions: &[MinimaFraction], max_n: usize) {
         });
 }
 
+/// A labelled tick at every dimension n that was sampled (the default log-10 grid labelled
+/// only 10).
+fn dimension_marks(fractions: &[MinimaFraction]) -> Vec<GridMark> {
+    fractions.iter().map(|f| GridMark { value: f.n as f64, step_size: 1.0 }).collect()
+}
+
 /// The distribution of the index (share of negative eigenvalues) for one n.
 fn index_plot(ui: &mut Ui, index: &[usize]) {
     let total = index.iter().sum::<usize>().max(1) as f64;
@@ -222,4 +230,17 @@ fn index_plot(ui: &mut Ui, index: &[usize]) {
         .show(ui, |pui| {
             pui.bar_chart(BarChart::new("index", bars).color(Color32::from_rgb(255, 200, 60)));
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sampled_dimension_has_a_tick() {
+        let fractions: Vec<MinimaFraction> =
+            [1, 2, 3, 5, 8, 13].map(|n| MinimaFraction { n, samples: 10, minima: 1 }).to_vec();
+        let ticks: Vec<f64> = dimension_marks(&fractions).iter().map(|m| m.value).collect();
+        assert_eq!(ticks, [1.0, 2.0, 3.0, 5.0, 8.0, 13.0]);
+    }
 }

@@ -11,7 +11,7 @@ use egui_plot::{
 use crate::app::Command;
 use crate::app::component::{Component, Ctx};
 use crate::app::runs::Series;
-use crate::app::style::{ATTRACT, ESCAPE, arrow, color};
+use crate::app::style::{ATTRACT, ESCAPE, arrow, color, ink};
 use crate::figure::style::Marker;
 use crate::scene::Layout;
 use crate::sim::{CriticalKind, CriticalPoint, Point};
@@ -34,7 +34,14 @@ pub struct PlotPanel {
     bounds: Option<PlotBounds>,
     /// The app's request to show the whole domain that the map last followed.
     fitted: u64,
+    /// The map is narrow (beside the 3-D view): its legend is a compact row above it, not a
+    /// box over it.
+    compact_legend: bool,
 }
+
+/// Below this width (points) the map's legend is a compact row above the map: a box of nine
+/// rows would cover a third of a narrow map.
+const COMPACT_LEGEND_WIDTH: f32 = 640.0;
 
 /// The colour of optimizer `i` of `scene` (grey if there is none).
 fn scene_color(scene: &crate::scene::Scene, i: usize) -> Color32 {
@@ -69,7 +76,13 @@ impl Component for PlotPanel {
             labels: crate::figure::legend_labels(ctx.scene),
         };
         let commands = match ctx.scene.view.layout {
-            Layout::Overlay => self.surface_plot(ui, &frame, "surface", &enabled, true),
+            Layout::Overlay => {
+                self.compact_legend = ui.available_width() < COMPACT_LEGEND_WIDTH;
+                if self.compact_legend {
+                    compact_legend(ui, &frame, &enabled);
+                }
+                self.surface_plot(ui, &frame, "surface", &enabled, true)
+            }
             Layout::Grid => self.grid(ui, &frame, &enabled),
         };
         // Every plot of the frame fitted the view; the next frames follow the person.
@@ -120,6 +133,23 @@ impl PlotPanel {
     }
 }
 
+/// The legend of a narrow map as wrapped rows above it: each run's name in its colour, then the
+/// critical-point markers.
+fn compact_legend(ui: &mut egui::Ui, frame: &Frame<'_, '_>, enabled: &[usize]) {
+    let dark = ui.visuals().dark_mode;
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 10.0;
+        for &i in enabled {
+            let entry = &frame.ctx.scene.optimizers[i];
+            let text = format!("● {}", frame.labels[i]);
+            ui.add(egui::Label::new(RichText::new(text).color(ink(entry.color, dark))));
+        }
+    });
+    if let Some(points) = frame.critical {
+        shared_legend(ui, points);
+    }
+}
+
 /// One row naming the critical-point markers, shared by the grid's small plots.
 fn shared_legend(ui: &mut egui::Ui, points: &[CriticalPoint]) {
     ui.horizontal(|ui| {
@@ -134,7 +164,7 @@ fn shared_legend(ui: &mut egui::Ui, points: &[CriticalPoint]) {
                     CriticalKind::Saddle => "◆",
                     CriticalKind::Degenerate => "■",
                 };
-                ui.label(RichText::new(mark).color(color(rgb)));
+                ui.label(RichText::new(mark).color(ink(rgb, ui.visuals().dark_mode)));
                 ui.label(name);
                 ui.add_space(10.0);
             }
@@ -194,7 +224,8 @@ impl PlotPanel {
         let hovered_start = start_under_pointer(ui, self.transform.as_ref(), &ctx.scene.starts);
         let grabbing = hovered_start.is_some() || self.dragged(ctx.scene.starts.len()).is_some();
         let fit = fit_bounds(ui.available_size(), ctx.scene.domain());
-        let corner = self.legend_corner(ctx, optimizers.len(), frame.critical);
+        let corner = (!self.compact_legend || ctx.scene.view.layout != Layout::Overlay)
+            .then(|| self.legend_corner(ctx, optimizers.len(), frame.critical));
         // Data units per pixel in the last frame: trajectories are simplified to what it can show.
         let px = self.transform.as_ref().map_or([0.0; 2], |t| {
             [
@@ -347,7 +378,7 @@ fn fit_bounds(size: Vec2, domain: crate::sim::Domain) -> PlotBounds {
 /// The map's plot: equal aspect, the surface's axis names, linked zoom and pan, a legend in
 /// `corner` for the overlay (in the grid each small plot is titled with its optimizer and one
 /// legend row serves them all: a legend per plot would cover most of it).
-fn map_plot<'p>(id: &str, ctx: &Ctx<'_>, grabbing: bool, corner: Corner) -> Plot<'p> {
+fn map_plot<'p>(id: &str, ctx: &Ctx<'_>, grabbing: bool, corner: Option<Corner>) -> Plot<'p> {
     // α and β on a network's slice.
     let axes = crate::figure::axis_names(ctx.surface);
     let plot = Plot::new(id)
@@ -363,8 +394,16 @@ fn map_plot<'p>(id: &str, ctx: &Ctx<'_>, grabbing: bool, corner: Corner) -> Plot
         .y_grid_spacer(one_five_spacer)
         .link_axis(Id::unique("surface-link"), true)
         .link_cursor(Id::unique("surface-link"), true);
-    if ctx.scene.view.layout == Layout::Overlay {
-        plot.legend(Legend::default().position(corner).background_alpha(0.75))
+    if ctx.scene.view.layout == Layout::Overlay
+        && let Some(corner) = corner
+    {
+        // The first item of a name gives its swatch: the runs' legend-only dot, in the theme's ink.
+        plot.legend(
+            Legend::default()
+                .position(corner)
+                .background_alpha(0.75)
+                .color_conflict_handling(egui_plot::ColorConflictHandling::PickFirst),
+        )
     } else {
         plot
     }
@@ -393,8 +432,9 @@ fn draw_layers<'p>(
         for &i in optimizers {
             if let (Some(entry), Some(label)) = (ctx.scene.optimizers.get(i), frame.labels.get(i)) {
                 let at = [domain.x_min, domain.y_min];
+                let dark = pui.ctx().theme() == egui::Theme::Dark;
                 pui.points(
-                    Points::new(label.as_str(), vec![at]).radius(0.0).color(color(entry.color)),
+                    Points::new(label.as_str(), vec![at]).radius(0.0).color(ink(entry.color, dark)),
                 );
             }
         }
@@ -420,6 +460,17 @@ fn draw_runs(pui: &mut PlotUi<'_>, frame: &Frame<'_, '_>, optimizers: &[usize], 
         let Some(Some(runs_of)) = ctx.runs.table.get(i) else { continue };
         let c = color(entry.color);
         let label = &frame.labels[i];
+        // On the light theme the legend's swatch is the colour's dark counterpart (the first
+        // item of a name gives its legend colour; this one draws nothing).
+        let dark = pui.ctx().theme() == egui::Theme::Dark;
+        if let Some(first) = runs_of.iter().find(|r| !r.is_empty()) {
+            let at = first.point(Series::Path, 0);
+            pui.points(
+                Points::new(label.as_str(), vec![[at.x, at.y]])
+                    .radius(0.0)
+                    .color(ink(entry.color, dark)),
+            );
+        }
         for run in runs_of.iter().filter(|r| !r.is_empty()) {
             let head = run.head(step);
             let kept = run.simplified(Series::Path, px);

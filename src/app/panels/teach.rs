@@ -9,7 +9,7 @@ use crate::app::basins::BasinSettings;
 use crate::app::component::{Component, Ctx};
 use crate::app::narration::{ELLIPSE, GD_CIRCLE, GRADIENT, MOMENTUM, STEP};
 use crate::app::runs::Runs;
-use crate::app::style::color;
+use crate::app::style::ink;
 use crate::app::{Command, Panel};
 use crate::scene::Scene;
 use crate::sim::optim::narrate::num;
@@ -183,7 +183,11 @@ impl Teach {
             for (rank, s) in standings.iter().enumerate() {
                 let Some(entry) = ctx.scene.optimizers.get(s.entry) else { continue };
                 ui.label(format!("{}", rank + 1));
-                ui.label(RichText::new(entry.label()).color(color(entry.color)).strong());
+                ui.label(
+                    RichText::new(entry.label())
+                        .color(ink(entry.color, ui.visuals().dark_mode))
+                        .strong(),
+                );
                 ui.label(format!("{} / {}", s.converged, s.runs));
                 ui.label(s.mean_steps_to_minimum.map_or("—".to_owned(), |v| format!("{v:.0}")));
                 ui.label(format!("{:.0}", s.mean_flat_steps));

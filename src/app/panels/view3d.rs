@@ -19,7 +19,7 @@ use crate::app::component::{Component, Ctx};
 use crate::app::runs::ShownRun;
 use crate::field::FieldStyle;
 use crate::figure::view3d::{
-    CloudRef, DEFAULT_MESH, Marks, Mesh3d, PathRef, Renderer, TrackRef, Viewport,
+    CloudRef, DEFAULT_MESH, Fit, Marks, Mesh3d, PathRef, Renderer, TrackRef, Viewport,
 };
 use crate::jobs::{JobSlot, Outcome, Priority};
 use crate::scene::Rgb;
@@ -172,7 +172,7 @@ impl View3dPanel {
             && let Some(pos) = response.interact_pointer_pos()
             && let Some(mesh) = &self.mesh
         {
-            let view = Viewport::new(&self.camera, mesh.half_extents(), w, h);
+            let view = Viewport::new(&self.camera, mesh.half_extents(), w, h, Fit::Tight);
             let (x, y) =
                 (f64::from((pos.x - rect.min.x) * ppp), f64::from((pos.y - rect.min.y) * ppp));
             if let Some(p) = mesh.ray_pick(&view, x, y) {

@@ -17,7 +17,8 @@
 //! elevation `e = 90°` straight down from above. The picture's right is `(−sin a, cos a, 0)` and
 //! its up is `right × forward`, so the image never rolls. A mild perspective (the camera at
 //! [`CAMERA_DISTANCE`] box radii) makes near things larger; the picture is scaled so the box
-//! fits the frame from every azimuth, so orbiting never changes the size.
+//! fills the frame from the camera ([`Fit::Tight`]); an orbit keeps one scale that fits the box
+//! from every azimuth ([`Fit::Turn`]).
 //!
 //! # Drawing
 //!
@@ -97,51 +98,36 @@ pub struct ScreenPoint {
 
 impl Viewport {
     /// The view of a box with half-extents `half` (world units) from `camera` in a
-    /// `width × height` viewport: scaled so that the box fits from every azimuth at this
-    /// elevation (times the camera's zoom), centred.
-    pub fn new(camera: &Camera, half: V3, width: usize, height: usize) -> Self {
+    /// `width × height` viewport, the box's picture filling the viewport (times the camera's
+    /// zoom) and centred in it. With `fit` [`Fit::Turn`] the scale is the one that fits the box
+    /// from every azimuth at this elevation, so that an orbit keeps one size.
+    pub fn new(camera: &Camera, half: V3, width: usize, height: usize, fit: Fit) -> Self {
         let dir = camera.direction();
-        let a = camera.azimuth.to_radians();
-        let right = [-a.sin(), a.cos(), 0.0];
+        let right = right_of(camera.azimuth);
         let up = cross(right, [-dir[0], -dir[1], -dir[2]]);
         let radius = dot(half, half).sqrt();
         let distance = CAMERA_DISTANCE * radius;
-        let mut view = Self {
-            dir,
-            right,
-            up,
-            distance,
-            focal: 1.0,
-            centre: [width as f64 / 2.0, height as f64 / 2.0],
-            size: [width, height],
-        };
-        // The extent of the box's corners on screen, over a full turn of azimuths (so that an
-        // orbit keeps one scale), at focal 1.
-        let (mut ext_x, mut ext_y) = (1e-9_f64, 1e-9_f64);
-        for k in 0..24 {
-            let probe = Camera {
-                azimuth: camera.azimuth + f64::from(k) * 15.0,
-                elevation: camera.elevation,
-                zoom: 1.0,
-            };
-            let pdir = probe.direction();
-            let pa = probe.azimuth.to_radians();
-            let pright = [-pa.sin(), pa.cos(), 0.0];
-            let pup = cross(pright, [-pdir[0], -pdir[1], -pdir[2]]);
-            for corner in 0..8 {
-                let c = [
-                    if corner & 1 == 0 { -half[0] } else { half[0] },
-                    if corner & 2 == 0 { -half[1] } else { half[1] },
-                    if corner & 4 == 0 { -half[2] } else { half[2] },
-                ];
-                let depth = distance - dot(c, pdir);
-                ext_x = ext_x.max(dot(c, pright).abs() / depth);
-                ext_y = ext_y.max(dot(c, pup).abs() / depth);
+        // The box's corners on screen at focal 1, centre at 0: this camera's extent.
+        let mut lo = [f64::INFINITY; 2];
+        let mut hi = [f64::NEG_INFINITY; 2];
+        for c in corners(half) {
+            let depth = distance - dot(c, dir);
+            let xy = [dot(c, right) / depth, dot(c, up) / depth];
+            for k in 0..2 {
+                lo[k] = lo[k].min(xy[k]);
+                hi[k] = hi[k].max(xy[k]);
             }
         }
-        let fit = (0.47 * width as f64 / ext_x).min(0.46 * height as f64 / ext_y);
-        view.focal = fit * camera.zoom.clamp(0.05, 50.0);
-        view
+        let (w, h) = (width as f64, height as f64);
+        let span = match fit {
+            Fit::Tight => [(hi[0] - lo[0]).max(1e-9), (hi[1] - lo[1]).max(1e-9)],
+            Fit::Turn => turn_extent(camera, half, distance),
+        };
+        let focal = (0.94 * w / span[0]).min(0.92 * h / span[1]) * camera.zoom.clamp(0.05, 50.0);
+        // The picture's middle at the viewport's middle (right: +x on screen, up: −y).
+        let mid = [0.5 * (lo[0] + hi[0]), 0.5 * (lo[1] + hi[1])];
+        let centre = [0.5 * w - focal * mid[0], 0.5 * h + focal * mid[1]];
+        Self { dir, right, up, distance, focal, centre, size: [width, height] }
     }
 
     /// Where world point `p` falls on screen.
@@ -169,6 +155,54 @@ impl Viewport {
             r * self.right[2] + u * self.up[2] + d * self.dir[2],
         ]
     }
+}
+
+/// How a [`Viewport`] scales the box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fit {
+    /// The box's picture from this camera fills the viewport (stills, the app).
+    Tight,
+    /// One scale for every azimuth at this elevation (an orbit: the size never changes).
+    Turn,
+}
+
+/// The picture's right for azimuth `degrees` (horizontal: the image never rolls).
+fn right_of(degrees: f64) -> V3 {
+    let a = degrees.to_radians();
+    [-a.sin(), a.cos(), 0.0]
+}
+
+/// The eight corners of the box with half-extents `half`.
+fn corners(half: V3) -> impl Iterator<Item = V3> {
+    (0..8).map(move |corner: usize| {
+        [
+            if corner & 1 == 0 { -half[0] } else { half[0] },
+            if corner & 2 == 0 { -half[1] } else { half[1] },
+            if corner & 4 == 0 { -half[2] } else { half[2] },
+        ]
+    })
+}
+
+/// Twice the largest extent of the box's corners on screen (x and y, at focal 1) over a full
+/// turn of azimuths at `camera`'s elevation.
+fn turn_extent(camera: &Camera, half: V3, distance: f64) -> [f64; 2] {
+    let (mut ext_x, mut ext_y) = (1e-9_f64, 1e-9_f64);
+    for k in 0..24 {
+        let probe = Camera {
+            azimuth: camera.azimuth + f64::from(k) * 15.0,
+            elevation: camera.elevation,
+            zoom: 1.0,
+        };
+        let pdir = probe.direction();
+        let pright = right_of(probe.azimuth);
+        let pup = cross(pright, [-pdir[0], -pdir[1], -pdir[2]]);
+        for c in corners(half) {
+            let depth = distance - dot(c, pdir);
+            ext_x = ext_x.max(dot(c, pright).abs() / depth);
+            ext_y = ext_y.max(dot(c, pup).abs() / depth);
+        }
+    }
+    [2.0 * ext_x, 2.0 * ext_y]
 }
 
 /// How values map to heights: `s = (v − min) / (top − min)` clamped to `[0, 1]`, then, when
@@ -464,9 +498,44 @@ mod tests {
     use super::*;
     use crate::sim::Builtin;
 
+    /// The screen box of the box's corners in `view`: (min x, min y, max x, max y).
+    fn screen_box(view: &Viewport, half: V3) -> [f64; 4] {
+        corners(half)
+            .map(|c| view.project(c))
+            .fold([f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY], |b, p| {
+                [b[0].min(p.x), b[1].min(p.y), b[2].max(p.x), b[3].max(p.y)]
+            })
+    }
+
+    #[test]
+    fn a_still_fills_its_frame_from_any_camera_and_an_orbit_keeps_one_scale() {
+        // A long, narrow domain seen end-on (azimuth 0 looks along x): the case that left most
+        // of the figure white when the scale fitted every azimuth.
+        let half = [1.0, 0.25, 0.5];
+        let (w, h) = (900, 600);
+        for (azimuth, elevation) in [(0.0, 30.0), (90.0, 30.0), (-60.0, 45.0), (200.0, 10.0)] {
+            let camera = Camera::new(azimuth, elevation);
+            let view = Viewport::new(&camera, half, w, h, Fit::Tight);
+            let [x0, y0, x1, y1] = screen_box(&view, half);
+            let (fw, fh) = ((x1 - x0) / w as f64, (y1 - y0) / h as f64);
+            assert!(fw.max(fh) > 0.9 && fw <= 0.95 && fh <= 0.93, "{azimuth}°: {fw:.3} × {fh:.3}");
+            let (cx, cy) = (0.5 * (x0 + x1), 0.5 * (y0 + y1));
+            assert!((cx - 450.0).abs() < 1.0 && (cy - 300.0).abs() < 1.0, "centred: {cx}, {cy}");
+        }
+        let turn = |a: f64| Viewport::new(&Camera::new(a, 30.0), half, w, h, Fit::Turn).focal;
+        let tight = |a: f64| Viewport::new(&Camera::new(a, 30.0), half, w, h, Fit::Tight).focal;
+        assert!(tight(0.0) >= turn(0.0) && tight(45.0) >= turn(45.0), "never smaller");
+        // In a tall frame, end-on, the narrow side fills the width instead of the long one's room.
+        let portrait = |fit| Viewport::new(&Camera::new(0.0, 30.0), half, 600, 900, fit).focal;
+        assert!(portrait(Fit::Tight) > 1.5 * portrait(Fit::Turn), "end-on, much larger");
+        for a in [15.0, 90.0, 133.0, 270.0] {
+            assert!((turn(a) / turn(0.0) - 1.0).abs() < 0.02, "an orbit keeps its scale at {a}°");
+        }
+    }
+
     #[test]
     fn unproject_inverts_project() {
-        let view = Viewport::new(&Camera::new(-60.0, 30.0), [1.0, 0.8, 0.5], 800, 600);
+        let view = Viewport::new(&Camera::new(-60.0, 30.0), [1.0, 0.8, 0.5], 800, 600, Fit::Tight);
         let p = [0.3, -0.7, 0.2];
         let s = view.project(p);
         let q = view.unproject(s.x, s.y, s.w);

@@ -10,7 +10,7 @@ use base64::Engine;
 use resvg::tiny_skia::{Pixmap, PixmapPaint, Transform};
 
 use super::raster::{CloudRef, Marks, PathRef, Renderer, TrackRef};
-use super::{Camera, DEFAULT_MESH, Mesh3d};
+use super::{Camera, DEFAULT_MESH, Fit, Mesh3d};
 use crate::field::FieldStyle;
 use crate::figure::gif::{GifFrames, check_request, encode};
 use crate::figure::raster::{draw_svg, encode_rgba_png, png_bytes};
@@ -243,6 +243,9 @@ impl Figure3d {
 
     /// The legend's width and height, if it has any rows.
     fn legend_size(&self) -> Option<(f64, f64)> {
+        if !self.sheet.legend_shown {
+            return None;
+        }
         let (kinds, saddle) = self.legend_kinds();
         let rows = self.sheet.legend.len() + kinds.len() + if saddle { 2 } else { 0 };
         if rows == 0 {
@@ -431,7 +434,12 @@ pub fn to_gif<W: Write>(
         crate::figure::anim::Animation { from: 0, to: fig.last_step(), frames: frames.max(1), fps };
     let steps = anim.steps(fig.last_step());
     let camera = fig.camera;
-    gif_frames(fig, frames, fps, out, steps.iter().map(|&s| (camera, Some(s))).collect())
+    gif_frames(
+        fig,
+        (frames, fps, Fit::Tight),
+        out,
+        steps.iter().map(|&s| (camera, Some(s))).collect(),
+    )
 }
 
 /// Writes a looping GIF of the camera turning a full circle around the finished runs, in
@@ -453,20 +461,20 @@ pub fn orbit_gif<W: Write>(
             (c, None)
         })
         .collect();
-    gif_frames(fig, frames, fps, out, views)
+    gif_frames(fig, (frames, fps, Fit::Turn), out, views)
 }
 
 /// The GIF of one frame per (camera, step) of `views`; the last held longer when it shows a
 /// step (the runs' end state).
 fn gif_frames<W: Write>(
     fig: &Figure3d,
-    frames: usize,
-    fps: f64,
+    (frames, fps, fit): (usize, f64, Fit),
     out: W,
     views: Vec<(Camera, Option<usize>)>,
 ) -> Result<usize, FigureError> {
     check_request(frames, fps)?;
     let mut renderer = fig.renderer();
+    renderer.fit = fit;
     let keys: Vec<Rgb> = fig.sheet.tracks.iter().map(|t| t.color).collect();
     let spec = GifFrames {
         size: fig.sheet.device_size(),

@@ -4,7 +4,7 @@
 
 use super::band::{Band, Proj, draw_polyline, lifted};
 use super::surface::{draw_surface, shade_vertices};
-use super::{Mesh3d, Viewport};
+use super::{Fit, Mesh3d, Viewport};
 use crate::figure::style::Marker;
 use crate::scene::Camera;
 use crate::scene::Rgb;
@@ -97,6 +97,7 @@ struct BaseKey {
     camera: [u64; 3],
     size: [usize; 2],
     scale: u32,
+    fit: Fit,
     background: [u8; 4],
     critical: u64,
 }
@@ -116,6 +117,8 @@ pub struct Renderer {
     pub background: [u8; 4],
     /// Pixel sizes of lines and markers are multiplied by this (2 for a 2× image).
     pub scale: f32,
+    /// How the box is scaled into the frame (an orbit keeps one scale).
+    pub fit: Fit,
     base_key: Option<BaseKey>,
     base_color: Vec<[u8; 4]>,
     base_depth: Vec<f32>,
@@ -137,6 +140,7 @@ impl Renderer {
         Self {
             background,
             scale: 1.0,
+            fit: Fit::Tight,
             base_key: None,
             base_color: Vec::new(),
             base_depth: Vec::new(),
@@ -185,11 +189,12 @@ impl Renderer {
             camera: camera.key(),
             size: [width, height],
             scale: self.scale.to_bits(),
+            fit: self.fit,
             background: self.background,
             critical: critical_key(marks.critical),
         };
         if self.base_key != Some(key) {
-            let view = Viewport::new(camera, mesh.half, width, height);
+            let view = Viewport::new(camera, mesh.half, width, height, self.fit);
             self.view = Some(view);
             self.draw_base(mesh, &view, marks.critical);
             self.base_key = Some(key);

@@ -5,7 +5,7 @@
 //! | linreg | t,u | 1/(2n)·Σ (x·t + y − u)² |
 //! | deep-linear | t,u | 1/(2n)·Σ (y·x·t − u)² |
 //! | tanh-unit | t,u | 1/(2n)·Σ (y·tanh(x·t) − u)² |
-//! | logreg | a,b,label | 1/n·Σ softplus(z) − label·z, z = x·a + y·b |
+//! | logreg | x1,x2,label (a = x1, b = x2) | 1/n·Σ softplus(z) − label·z, z = x·a + y·b |
 //!
 //! Gradients and Hessians are written out by hand as sums over the data (each model's doc gives
 //! them) and held to finite differences by a property test (`tests/models.rs`).
@@ -78,7 +78,7 @@ impl ModelKind {
     /// The columns of its data.
     pub fn columns(self) -> Columns {
         match self {
-            ModelKind::Logreg => Columns::ABLabel,
+            ModelKind::Logreg => Columns::X1X2Label,
             _ => Columns::TU,
         }
     }

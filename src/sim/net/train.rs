@@ -116,6 +116,9 @@ pub struct Training {
     pub path: Vec<Vec<f64>>,
     /// The loss at each point of the path.
     pub losses: Vec<f64>,
+    /// The gradient's norm ‖∇L‖ at each point of the path: a plateau is a long stretch of small
+    /// ones.
+    pub grad_norms: Vec<f64>,
     /// The step at which θ stopped being finite, if it did (the path ends before it).
     pub diverged_at: Option<usize>,
 }
@@ -162,6 +165,7 @@ pub fn train_observed(
     let mut grad = vec![0.0; theta.len()];
     let mut path = Vec::with_capacity(steps + 1);
     let mut losses = Vec::with_capacity(steps + 1);
+    let mut grad_norms = Vec::with_capacity(steps + 1);
     let mut diverged_at = None;
     let mut go_on = observe(0);
     for k in 0..=steps {
@@ -172,6 +176,7 @@ pub fn train_observed(
         }
         path.push(theta.clone());
         losses.push(loss);
+        grad_norms.push(grad.iter().map(|g| g * g).sum::<f64>().sqrt());
         if k == steps || !go_on {
             break;
         }
@@ -180,5 +185,5 @@ pub fn train_observed(
         go_on = observe(k + 1);
     }
     let theta = path.last().cloned().unwrap_or_else(|| theta0.to_vec());
-    Ok(Training { theta0: theta0.to_vec(), theta, path, losses, diverged_at })
+    Ok(Training { theta0: theta0.to_vec(), theta, path, losses, grad_norms, diverged_at })
 }

@@ -9,9 +9,8 @@ pub const MAX_ROWS: usize = 100_000;
 pub enum Columns {
     /// `t,u`: an input and a target (linreg, deep-linear, tanh-unit).
     TU,
-    /// `a,b,label`: two inputs and a 0/1 label (logreg).
-    ABLabel,
-    /// `x1,x2,label`: a point of the plane and its 0/1 class (the networks).
+    /// `x1,x2,label`: two features and a 0/1 label, for every two-feature file (logreg and the
+    /// networks alike); the models' older `a,b,label` is read too.
     X1X2Label,
 }
 
@@ -20,8 +19,15 @@ impl Columns {
     pub fn names(self) -> &'static [&'static str] {
         match self {
             Columns::TU => &["t", "u"],
-            Columns::ABLabel => &["a", "b", "label"],
             Columns::X1X2Label => &["x1", "x2", "label"],
+        }
+    }
+
+    /// The older names a file may use instead of [`names`](Self::names), column for column.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Columns::TU => &[],
+            Columns::X1X2Label => &["a", "b", "label"],
         }
     }
 

@@ -90,17 +90,27 @@ fn header_index(
         .split(',')
         .map(|s| s.trim().trim_matches('"').to_ascii_lowercase())
         .collect();
-    let mut index = [0usize; 3];
-    for (k, name) in wanted.iter().enumerate() {
-        index[k] = names.iter().position(|n| n == name).ok_or_else(|| {
-            let message = format!(
-                "missing column '{name}': the header must name the columns {} (found {})",
-                wanted.join(","),
-                header.trim()
-            );
-            (0, message)
-        })?;
-    }
+    let find = |wanted: &'static [&'static str]| -> Result<[usize; 3], &'static str> {
+        let mut index = [0usize; 3];
+        for (k, name) in wanted.iter().enumerate() {
+            index[k] = names.iter().position(|n| n == name).ok_or(wanted[k])?;
+        }
+        Ok(index)
+    };
+    let aliases = columns.aliases();
+    let index =
+        find(wanted)
+            .or_else(|missing| {
+                if aliases.is_empty() { Err(missing) } else { find(aliases).map_err(|_| missing) }
+            })
+            .map_err(|name| {
+                let message = format!(
+                    "missing column '{name}': the header must name the columns {} (found {})",
+                    wanted.join(","),
+                    header.trim()
+                );
+                (0, message)
+            })?;
     Ok((names.len(), index))
 }
 

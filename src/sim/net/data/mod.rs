@@ -90,7 +90,6 @@ impl Dataset {
             Dataset::Linear | Dataset::Unscaled | Dataset::Standardised | Dataset::Tanh => {
                 Columns::TU
             }
-            Dataset::Separable | Dataset::Overlapping => Columns::ABLabel,
             _ => Columns::X1X2Label,
         }
     }
@@ -151,12 +150,12 @@ mod tests {
     #[test]
     fn csv_round_trips_and_errors_say_where() {
         let rows = vec![[1.0, 2.0, 0.0], [-0.5, 3.25, 1.0]];
-        let text = to_csv(&rows, Columns::ABLabel);
-        assert_eq!(parse_csv(&text, "d.csv", Columns::ABLabel).unwrap(), rows);
-        let e = parse_csv("a,b,label\n1,2,0\n1,x,1\n", "d.csv", Columns::ABLabel).unwrap_err();
+        let text = to_csv(&rows, Columns::X1X2Label);
+        assert_eq!(parse_csv(&text, "d.csv", Columns::X1X2Label).unwrap(), rows);
+        let e = parse_csv("a,b,label\n1,2,0\n1,x,1\n", "d.csv", Columns::X1X2Label).unwrap_err();
         assert_eq!((e.line, e.column), (3, 2), "{e}");
         assert!(e.to_string().starts_with("d.csv: line 3, column 2: 'x'"), "{e}");
-        let e = parse_csv("a,b,label\n1,2,2\n", "d.csv", Columns::ABLabel).unwrap_err();
+        let e = parse_csv("a,b,label\n1,2,2\n", "d.csv", Columns::X1X2Label).unwrap_err();
         assert!(e.to_string().contains("label must be 0 or 1"), "{e}");
         let e = parse_csv("t,v\n1,2\n", "d.csv", Columns::TU).unwrap_err();
         assert!(e.to_string().contains("missing column 'u'"), "{e}");
