@@ -182,7 +182,10 @@ fn minima_plot(ui: &mut Ui, fractions: &[MinimaFraction], max_n: usize) {
     Plot::new("minima-fraction")
         .height(300.0)
         .legend(Legend::default())
-        .x_axis_label("dimension n")
+        // A label at every sampled n: the default axis hides labels closer than 60 points.
+        .custom_x_axes(vec![
+            egui_plot::AxisHints::new_x().label("dimension n").label_spacing(12.0..=18.0),
+        ])
         .x_grid_spacer(move |_| marks.clone())
         .y_axis_label("log₁₀ fraction of minima")
         .default_x_bounds(0.5, max_n as f64 + 2.5)

@@ -55,6 +55,8 @@ struct Frame<'c, 'a> {
     /// Fit the view to the domain this frame.
     reset: bool,
     labels: Vec<String>,
+    /// The dark theme (the light one draws legend swatches in their dark counterparts).
+    dark: bool,
 }
 
 impl Component for PlotPanel {
@@ -74,6 +76,7 @@ impl Component for PlotPanel {
             critical: ctx.drawn_critical(),
             reset: ctx.fit_view != self.fitted,
             labels: crate::figure::legend_labels(ctx.scene),
+            dark: ui.visuals().dark_mode,
         };
         let commands = match ctx.scene.view.layout {
             Layout::Overlay => {
@@ -432,7 +435,7 @@ fn draw_layers<'p>(
         for &i in optimizers {
             if let (Some(entry), Some(label)) = (ctx.scene.optimizers.get(i), frame.labels.get(i)) {
                 let at = [domain.x_min, domain.y_min];
-                let dark = pui.ctx().theme() == egui::Theme::Dark;
+                let dark = frame.dark;
                 pui.points(
                     Points::new(label.as_str(), vec![at]).radius(0.0).color(ink(entry.color, dark)),
                 );
@@ -462,7 +465,7 @@ fn draw_runs(pui: &mut PlotUi<'_>, frame: &Frame<'_, '_>, optimizers: &[usize], 
         let label = &frame.labels[i];
         // On the light theme the legend's swatch is the colour's dark counterpart (the first
         // item of a name gives its legend colour; this one draws nothing).
-        let dark = pui.ctx().theme() == egui::Theme::Dark;
+        let dark = frame.dark;
         if let Some(first) = runs_of.iter().find(|r| !r.is_empty()) {
             let at = first.point(Series::Path, 0);
             pui.points(
