@@ -36,7 +36,9 @@ fn small_census(seed: u64) -> (Network, Census) {
 #[test]
 fn every_accepted_point_is_critical_and_its_index_counts_negative_eigenvalues() {
     let (net, c) = small_census(3);
-    assert_eq!(c.searches, 24);
+    // 24 searches for critical points of any index, then the descents to minima.
+    assert_eq!(c.searches, 24 + c.descents);
+    assert!(c.descents >= 12, "one descent per training path at least: {}", c.descents);
     assert_eq!(c.accepted + c.rejected, c.searches);
     assert_eq!(c.rejected, c.rejected_grad_norms.len());
     assert!(c.rejected_grad_norms.iter().all(|g| g.is_nan() || *g >= GRAD_TOL));
@@ -66,6 +68,56 @@ fn every_accepted_point_is_critical_and_its_index_counts_negative_eigenvalues() 
         for b in &c.points[i + 1..] {
             assert!(!census::same_point(a, b));
         }
+    }
+}
+
+/// The census: noisy two moons, 40 points, 2-6-1, weight decay 1e-3, 80 starts. The
+/// searches for critical points of any index found saddles only; the descents find the minima
+/// beside them. Every point is re-checked: ‖∇L‖ ≤ 1e-6 from the network's own gradient, and
+/// the same number of negative eigenvalues by an independent Hessian (central differences of
+/// the gradient).
+#[test]
+fn the_census_finds_minima_and_saddles_and_pairs_a_stuck_saddle_with_its_minimum() {
+    let rows = Dataset::Moons.generate(40, Dataset::Moons.default_noise(), 3);
+    let net = Network::new(Architecture::parse("2-6-1").unwrap(), rows, 1e-3).unwrap();
+    let c =
+        census::network_census(&net, &CensusSettings::new(80, 3), &Progress::default()).unwrap();
+    assert!(c.minima() >= 1, "no minimum: {} saddles", c.saddles());
+    assert!(c.saddles() >= 3, "{} saddles", c.saddles());
+    let n = net.n_params();
+    for p in &c.points {
+        let g = net.gradient(&p.theta);
+        assert!(g.iter().map(|v| v * v).sum::<f64>().sqrt() <= 1e-6);
+        let h = 1e-5;
+        let mut fd = nalgebra::DMatrix::<f64>::zeros(n, n);
+        for j in 0..n {
+            let (mut a, mut b) = (p.theta.clone(), p.theta.clone());
+            a[j] += h;
+            b[j] -= h;
+            let (ga, gb) = (net.gradient(&a), net.gradient(&b));
+            for i in 0..n {
+                fd[(i, j)] = (ga[i] - gb[i]) / (2.0 * h);
+            }
+        }
+        let fd = 0.5 * (&fd + fd.transpose());
+        let eig = SymmetricEigen::new(fd).eigenvalues;
+        let radius = eig.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
+        // Central differences are good to ~1e-9 here: count what is clearly negative, and
+        // require nothing between −1e-7 and −1e-9·radius that could go either way.
+        let negative = eig.iter().filter(|&&v| v < -1e-7 * radius.max(1.0)).count();
+        let unsure = eig
+            .iter()
+            .filter(|&&v| v < -1e-9 * radius.max(1.0) && v >= -1e-7 * radius.max(1.0))
+            .count();
+        if unsure == 0 {
+            assert_eq!(p.negative, negative, "at loss {}: {:?}", p.loss, p.eigenvalues);
+        }
+    }
+    // Each pair: a saddle whose descent reached a minimum a little below it.
+    for pair in &c.pairs {
+        let (s, m) = (&c.points[pair.saddle], &c.points[pair.minimum]);
+        assert!(!s.is_minimum() && m.is_minimum());
+        assert!(m.loss < s.loss && s.loss - m.loss <= census::NEAR_MINIMUM * s.loss);
     }
 }
 

@@ -35,6 +35,9 @@ pub struct ShownRun {
     pub stride: usize,
     /// The step of the last stored point.
     last_step: usize,
+    /// Whether every loss is ≥ 0, so that a log axis can show it (found once, off the UI
+    /// thread: asked per point, it made a frame quadratic in the run's length).
+    loss_positive: bool,
     /// The points of each series worth drawing at the last resolution asked for.
     simplified: [Mutex<Simplified>; 5],
 }
@@ -79,6 +82,19 @@ const SIMPLIFY_POINTS_PER_FRAME: usize = 400_000;
 /// What is left of this frame's simplification allowance.
 static SIMPLIFY_ALLOWANCE: AtomicUsize = AtomicUsize::new(SIMPLIFY_POINTS_PER_FRAME);
 
+/// Points a run shows before its simplification is computed.
+const ROUGH_POINTS: usize = 96;
+
+/// Every ⌈n / most⌉-th of `n` indices, and the last: at most about `most + 1`.
+fn strided(n: usize, most: usize) -> Vec<u32> {
+    let step = n.div_ceil(most.max(1)).max(1);
+    let mut kept: Vec<u32> = (0..n).step_by(step).map(|i| i as u32).collect();
+    if n > 0 && kept.last() != Some(&((n - 1) as u32)) {
+        kept.push((n - 1) as u32);
+    }
+    kept
+}
+
 /// Starts a new frame's simplification allowance.
 pub fn new_frame() {
     SIMPLIFY_ALLOWANCE.store(SIMPLIFY_POINTS_PER_FRAME, Ordering::Relaxed);
@@ -90,7 +106,8 @@ impl ShownRun {
             Some(k) => k.saturating_sub(1),
             None => steps,
         };
-        Self { trajectory, stride, last_step, simplified: Default::default() }
+        let loss_positive = trajectory.points.iter().all(|p| p.loss >= 0.0);
+        Self { trajectory, stride, last_step, loss_positive, simplified: Default::default() }
     }
 
     /// How many points are stored.
@@ -121,17 +138,11 @@ impl ShownRun {
         match series {
             Series::Path => PlotPoint::new(tp.point.x, tp.point.y),
             Series::Loss => PlotPoint::new(step, tp.loss),
-            Series::LossLog if self.loss_is_positive() => PlotPoint::new(step, log(tp.loss)),
+            Series::LossLog if self.loss_positive => PlotPoint::new(step, log(tp.loss)),
             Series::LossLog => PlotPoint::new(step, tp.loss),
             Series::GradNorm => PlotPoint::new(step, tp.grad.norm()),
             Series::GradNormLog => PlotPoint::new(step, log(tp.grad.norm())),
         }
-    }
-
-    /// Whether every loss is ≥ 0, so that a log axis can show it.
-    fn loss_is_positive(&self) -> bool {
-        self.trajectory.points.first().is_some_and(|p| p.loss >= 0.0)
-            && self.trajectory.points.iter().all(|p| p.loss >= 0.0)
     }
 
     /// The indices of `series` worth drawing where a pixel is `px` data units (x, y): computed
@@ -148,7 +159,11 @@ impl ShownRun {
             let allowed = SIMPLIFY_ALLOWANCE
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |a| a.checked_sub(n))
                 .is_ok();
-            if allowed || !have {
+            if !allowed && !have {
+                // Over this frame's allowance with nothing to show yet (thousands of long runs
+                // just arrived): every few points for now, refined in the frames that follow.
+                *cache = Simplified { px: [0.0; 2], kept: strided(n, ROUGH_POINTS).into() };
+            } else if allowed {
                 let kept = if px[0] > 0.0 && px[1] > 0.0 {
                     simplify_by(
                         n,

@@ -200,9 +200,23 @@ fn report(
     )?;
     writeln!(
         out,
-        "rejected {} searches that ended with ‖∇L‖ ≥ 1e-8 (gradient-flat points, stalls or divergence)",
-        c.rejected
+        "rejected {} searches that ended with ‖∇L‖ ≥ 1e-8 (gradient-flat points, stalls or divergence); {} of the searches were descents to a minimum",
+        c.rejected, c.descents
     )?;
+    for pair in c.pairs.iter().take(3) {
+        let (s, m) = (&c.points[pair.saddle], &c.points[pair.minimum]);
+        writeln!(
+            out,
+            "stuck on a saddle, nearly as good as the minimum: the saddle at loss {} (λ_min {:.2e}) is {:.2e} above the minimum at loss {}",
+            crate::figure::network::short(s.loss),
+            s.min_eig(),
+            s.loss - m.loss,
+            crate::figure::network::short(m.loss),
+        )?;
+    }
+    if c.pairs.len() > 3 {
+        writeln!(out, "… and {} more saddles beside a minimum", c.pairs.len() - 3)?;
+    }
     Ok(())
 }
 

@@ -118,8 +118,9 @@ pub const CAPTION: &str = "Each dot is a critical point of the network's loss (|
     histograms are the eigenvalues at its lowest-loss (A) and highest-loss (B) points under a \
     Wigner semicircle fitted to their mean and spread (the random-matrix picture of the High-D \
     window: it follows the shift towards negative eigenvalues as the loss rises, not the real \
-    spectra's spike at zero and few large outliers); if bad local minima were common, green \
-    index-0 dots would sit high on the loss axis, not only at the bottom.";
+    spectra's spike at zero and few large outliers). Minima (green, index 0) are found by descents \
+    that leave saddles; dashed: a saddle beside the minimum it leads to. Almost every high point has \
+    directions down; the few high minima of a small network vanish as it grows.";
 
 /// The census figure as an SVG document of `w`×`h` pixels, one column per network; `what`
 /// names the data.
@@ -340,6 +341,7 @@ fn scatter(
         x0 + 12.0,
         0.5 * (sy0 + sy1),
     );
+    pairs(s, c, (x, y));
     // Saddles first, so the rarer minima are drawn on top.
     let mut order: Vec<&Found> = c.points.iter().filter(|p| p.loss.is_finite()).collect();
     order.sort_by_key(|p| p.is_minimum());
@@ -366,6 +368,28 @@ fn scatter(
         left + 28.0,
         sy0 + 43.0,
     );
+}
+
+/// Each saddle next to a minimum ([`Census::pairs`]): a dashed line from the saddle down to
+/// the minimum its descent reached, and the lesson beside the saddle.
+fn pairs(s: &mut String, c: &Census, (x, y): (&dyn Fn(f64) -> f64, &dyn Fn(f64) -> f64)) {
+    for (k, pair) in c.pairs.iter().enumerate() {
+        let (a, b) = (&c.points[pair.saddle], &c.points[pair.minimum]);
+        let (ax, ay, bx, by) = (x(a.index), y(a.loss), x(b.index), y(b.loss));
+        let _ = write!(
+            s,
+            r##"<line class="pair" x1="{ax:.2}" y1="{ay:.2}" x2="{bx:.2}" y2="{by:.2}" stroke="#dddddd" stroke-width="1.5" stroke-dasharray="4 3"/>"##
+        );
+        if k == 0 {
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" fill="#dddddd" font-size="12">stuck on a saddle: {:.1e} above the minimum</text>"##,
+                ax + 9.0,
+                ay - 8.0,
+                a.loss - b.loss
+            );
+        }
+    }
 }
 
 /// One critical point's eigenvalue histogram in `area`, counts up to `count_hi`: its title,

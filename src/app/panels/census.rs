@@ -264,10 +264,21 @@ impl CensusPanel {
             .strong(),
         );
         plots(ui, census);
+        if let Some(pair) = census.pairs.first() {
+            let (a, b) = (&census.points[pair.saddle], &census.points[pair.minimum]);
+            ui.label(format!(
+                "Dashed: stuck on a saddle (λ_min = {:.1e}), training is nearly as good as at the \
+                 minimum beside it, {:.1e} lower in loss — a push along the negative direction \
+                 and many more steps reach it.",
+                a.min_eig(),
+                a.loss - b.loss
+            ));
+        }
         ui.label(
             RichText::new(
                 "If bad local minima were common, green dots (index 0) would sit high on the loss \
-                 axis; instead every high point has directions down. Orange: the Wigner semicircle \
+                 axis; instead almost every high point has directions down, and the few high minima \
+                 of a small network vanish as it grows (try 2-12-1). Orange: the Wigner semicircle \
                  (random-matrix prediction) with the spectrum's own mean and spread.",
             )
             .italics(),
@@ -308,6 +319,16 @@ fn scatter(ui: &mut Ui, census: &Census, scatter_h: f32) {
         .include_y(0.0)
         .include_y(loss_hi * 1.12)
         .show(ui, |pui| {
+            // A saddle next to a minimum: stuck there, training is nearly as good.
+            for (k, pair) in census.pairs.iter().enumerate() {
+                let (a, b) = (&census.points[pair.saddle], &census.points[pair.minimum]);
+                let name = if k == 0 { "saddle → the minimum beside it" } else { "" };
+                pui.line(
+                    Line::new(name, PlotPoints::from(vec![[a.index, a.loss], [b.index, b.loss]]))
+                        .color(Color32::LIGHT_GRAY)
+                        .style(egui_plot::LineStyle::dashed_dense()),
+                );
+            }
             pui.points(Points::new("saddle", PlotPoints::from(saddles)).radius(5.0).color(RED));
             pui.points(
                 Points::new("minimum", PlotPoints::from(minima))

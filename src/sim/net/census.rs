@@ -34,6 +34,14 @@
 //! other a saddle (or, with every eigenvalue negative, a maximum; a loss bounded below with
 //! weight decay has none).
 //!
+//! **Descents.** Levenberg–Marquardt finds saddles whose negative curvature is tiny but never
+//! the minimum beside them, so a census of searches alone can list saddles only. The census
+//! therefore also descends ([`super::descend`]: saddle-free Newton with negative-curvature
+//! steps, on L itself, with the exact Hessian) from every training path's end and from every
+//! saddle found, pushed a little along its negative direction either way; a descent stops only
+//! at a minimum, and it is accepted by the same test. A saddle whose descent ends at a minimum
+//! within [`NEAR_MINIMUM`] of its loss is recorded as a [`Pair`].
+//!
 //! **Starts** ([`network_census`]): a third along training paths of gradient descent, a third
 //! along paths of Adam (each path from PyTorch's initialisation, a point drawn from it at a
 //! step spread log-uniformly over the run so early, high-loss points are drawn too, or one time in
@@ -142,6 +150,9 @@ pub enum StartKind {
     Random,
     /// Given by the caller.
     Given,
+    /// A [descent](super::descend) to a minimum: from a training path's end, or from a saddle
+    /// pushed along its negative direction.
+    Descent,
 }
 
 impl StartKind {
@@ -152,6 +163,7 @@ impl StartKind {
             StartKind::Adam => "adam",
             StartKind::Random => "random",
             StartKind::Given => "given",
+            StartKind::Descent => "descent",
         }
     }
 }
@@ -216,7 +228,26 @@ pub struct Census {
     pub rejected: usize,
     /// The gradient norms where rejected searches ended (non-finite for a divergence).
     pub rejected_grad_norms: Vec<f64>,
+    /// Of the searches, the descents to a minimum ([`super::descend`]).
+    pub descents: usize,
+    /// Saddles next to a minimum: the saddle's descent (pushed along its negative direction)
+    /// ends at the minimum, whose loss is within [`NEAR_MINIMUM`] of the saddle's. The lesson:
+    /// stuck on the saddle, training is nearly as good as at the minimum.
+    pub pairs: Vec<Pair>,
 }
+
+/// A saddle next to a minimum (indices into [`Census::points`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pair {
+    /// The saddle.
+    pub saddle: usize,
+    /// The minimum its descent reaches.
+    pub minimum: usize,
+}
+
+/// A saddle and the minimum its descent reaches are a [`Pair`] when the saddle's loss exceeds
+/// the minimum's by at most this share of the saddle's loss.
+pub const NEAR_MINIMUM: f64 = 0.01;
 
 impl Census {
     /// The minima among the points.
@@ -331,23 +362,7 @@ pub fn search<O: Objective + ?Sized>(
     progress.set_total(starts.len() as u64);
     let outcomes = crate::sim::run::parallel::par_map(starts, 2, |s| -> Result<_, Cancelled> {
         let theta = levenberg_marquardt(obj, &s.theta, Some(progress))?;
-        let grad_norm = norm(&obj.gradient(&theta));
-        let out = if grad_norm < GRAD_TOL {
-            let eigenvalues = sorted_eigenvalues(obj.hessian(&theta));
-            let negative = count_negative(&eigenvalues);
-            Ok(Found {
-                loss: obj.loss(&theta),
-                theta,
-                grad_norm,
-                index: negative as f64 / eigenvalues.len().max(1) as f64,
-                eigenvalues,
-                negative,
-                start: 0,
-                kind: s.kind,
-            })
-        } else {
-            Err(grad_norm)
-        };
+        let out = examine(obj, theta, s.kind);
         progress.advance(1);
         Ok(out)
     });
@@ -357,24 +372,122 @@ pub fn search<O: Objective + ?Sized>(
         accepted: 0,
         rejected: 0,
         rejected_grad_norms: Vec::new(),
+        descents: 0,
+        pairs: Vec::new(),
     };
     for (i, outcome) in outcomes.into_iter().enumerate() {
-        match outcome? {
-            Ok(mut found) => {
-                census.accepted += 1;
-                if !census.points.iter().any(|p| same_point(p, &found)) {
-                    found.start = i;
-                    census.points.push(found);
-                }
-            }
-            Err(gn) => {
-                census.rejected += 1;
-                census.rejected_grad_norms.push(gn);
-            }
-        }
+        census.count(outcome?, i);
     }
     Ok(census)
 }
+
+/// The point a search ended at, accepted (with its exact spectrum) where ‖∇L‖ < [`GRAD_TOL`],
+/// else the gradient norm it was rejected with.
+fn examine<O: Objective + ?Sized>(obj: &O, theta: Vec<f64>, kind: StartKind) -> Result<Found, f64> {
+    let grad_norm = norm(&obj.gradient(&theta));
+    if grad_norm >= GRAD_TOL || !grad_norm.is_finite() {
+        return Err(grad_norm);
+    }
+    let eigenvalues = sorted_eigenvalues(obj.hessian(&theta));
+    let negative = count_negative(&eigenvalues);
+    Ok(Found {
+        loss: obj.loss(&theta),
+        theta,
+        grad_norm,
+        index: negative as f64 / eigenvalues.len().max(1) as f64,
+        eigenvalues,
+        negative,
+        start: 0,
+        kind,
+    })
+}
+
+impl Census {
+    /// Counts one search's outcome (start number `start`); a new point is kept, a copy of a
+    /// known one is not. The point's position in [`Census::points`], when accepted.
+    fn count(&mut self, outcome: Result<Found, f64>, start: usize) -> Option<usize> {
+        match outcome {
+            Ok(mut found) => {
+                self.accepted += 1;
+                if let Some(k) = self.points.iter().position(|p| same_point(p, &found)) {
+                    return Some(k);
+                }
+                found.start = start;
+                self.points.push(found);
+                Some(self.points.len() - 1)
+            }
+            Err(gn) => {
+                self.rejected += 1;
+                self.rejected_grad_norms.push(gn);
+                None
+            }
+        }
+    }
+
+    /// Adds the census's descents (see [`super::descend`]): from each of `ends` (training paths'
+    /// ends), and from every saddle found, pushed a little along its negative direction either
+    /// way; each minimum a saddle's descent reaches within [`NEAR_MINIMUM`] makes a [`Pair`].
+    ///
+    /// # Errors
+    /// [`Cancelled`] when `progress` was cancelled.
+    pub fn descend<O: Objective + ?Sized>(
+        &mut self,
+        obj: &O,
+        ends: &[Vec<f64>],
+        progress: &Progress,
+    ) -> Result<(), Cancelled> {
+        let saddles: Vec<usize> =
+            (0..self.points.len()).filter(|&k| !self.points[k].is_minimum()).collect();
+        let mut origins: Vec<(Option<usize>, Vec<f64>)> =
+            ends.iter().map(|e| (None, e.clone())).collect();
+        for &k in &saddles {
+            let p = &self.points[k];
+            let v = SymmetricEigen::new(obj.hessian(&p.theta));
+            let (min_col, _) = v
+                .eigenvalues
+                .iter()
+                .enumerate()
+                .min_by(|a, b| a.1.total_cmp(b.1))
+                .unwrap_or((0, &0.0));
+            let dir = v.eigenvectors.column(min_col);
+            for sign in [1.0, -1.0] {
+                let pushed =
+                    p.theta.iter().zip(dir.iter()).map(|(t, d)| t + sign * PUSH * d).collect();
+                origins.push((Some(k), pushed));
+            }
+        }
+        progress.set_total(progress.done() + origins.len() as u64);
+        let outcomes = crate::sim::run::parallel::par_map(&origins, 1, |(_, theta)| {
+            let end = super::descend::descend(obj, theta, Some(progress))?;
+            progress.advance(1);
+            Ok(examine(obj, end, StartKind::Descent))
+        });
+        let first = self.searches;
+        self.searches += origins.len();
+        self.descents += origins.len();
+        for (i, (outcome, (from, _))) in outcomes.into_iter().zip(&origins).enumerate() {
+            let Some(k) = self.count(outcome?, first + i) else { continue };
+            if let Some(s) = *from {
+                self.pair(s, k);
+            }
+        }
+        Ok(())
+    }
+
+    /// Records saddle `s` and point `m` (where its descent ended) as a [`Pair`] when `m` is a
+    /// minimum within [`NEAR_MINIMUM`] of the saddle's loss.
+    fn pair(&mut self, s: usize, m: usize) {
+        let (saddle, minimum) = (&self.points[s], &self.points[m]);
+        let near = saddle.loss - minimum.loss <= NEAR_MINIMUM * saddle.loss.abs();
+        let pair = Pair { saddle: s, minimum: m };
+        if minimum.is_minimum() && near && !self.pairs.contains(&pair) {
+            self.pairs.push(pair);
+        }
+    }
+}
+
+/// How far a saddle is pushed along its negative direction before its descent.
+const PUSH: f64 = 1e-3;
 
 /// Whether two critical points are copies of one another: the same loss (1e-9 relative) and the
 /// same sorted spectrum (1e-6 relative to the spectral radius). Symmetric copies share both.
@@ -415,6 +528,12 @@ const PATHS: usize = 6;
 /// Adam (lr 0.01), [`PATHS`] of each from seeded initialisations, points drawn along them plus
 /// noise, and random points.
 pub fn network_starts(net: &Network, settings: &CensusSettings) -> Vec<Start> {
+    starts_on(net, settings, &training_paths(net, settings))
+}
+
+/// The training paths of a census: [`PATHS`] of gd (lr 0.5) and of Adam (lr 0.01) from seeded
+/// initialisations.
+fn training_paths(net: &Network, settings: &CensusSettings) -> Vec<(StartKind, Vec<Vec<f64>>)> {
     let arch = net.architecture();
     let seed = settings.seed;
     let mut paths: Vec<(StartKind, Vec<Vec<f64>>)> = Vec::new();
@@ -432,6 +551,17 @@ pub fn network_starts(net: &Network, settings: &CensusSettings) -> Vec<Start> {
             paths.push((kind, p));
         }
     }
+    paths
+}
+
+/// The starts drawn along `paths` and at random (see the module's doc).
+fn starts_on(
+    net: &Network,
+    settings: &CensusSettings,
+    paths: &[(StartKind, Vec<Vec<f64>>)],
+) -> Vec<Start> {
+    let arch = net.architecture();
+    let seed = settings.seed;
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0xce05_05ce_0000_0000);
     (0..settings.starts)
         .map(|i| {
@@ -466,7 +596,9 @@ pub fn network_starts(net: &Network, settings: &CensusSettings) -> Vec<Start> {
         .collect()
 }
 
-/// A census of a network's loss: [`network_starts`], then [`search`].
+/// A census of a network's loss: the searches for critical points of any index from
+/// [`network_starts`] ([`search`]), then the descents to minima from the training paths' ends
+/// and from every saddle found ([`Census::descend`]).
 ///
 /// # Errors
 /// [`Cancelled`] when `progress` was cancelled.
@@ -475,8 +607,12 @@ pub fn network_census(
     settings: &CensusSettings,
     progress: &Progress,
 ) -> Result<Census, Cancelled> {
-    let starts = network_starts(net, settings);
-    search(net, &starts, progress)
+    let paths = training_paths(net, settings);
+    let starts = starts_on(net, settings, &paths);
+    let mut census = search(net, &starts, progress)?;
+    let ends: Vec<Vec<f64>> = paths.iter().filter_map(|(_, p)| p.last().cloned()).collect();
+    census.descend(net, &ends, progress)?;
+    Ok(census)
 }
 
 /// The critical points a figure shows as spectra: the one of lowest loss and the one of highest

@@ -33,6 +33,7 @@ mod train;
 
 pub mod census;
 pub mod data;
+pub mod descend;
 pub mod goe;
 pub mod model;
 // Next: `pub mod spectrum;`, the Hessian eigenvalue density of a large network, beside the
