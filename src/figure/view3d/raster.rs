@@ -93,11 +93,11 @@ const LINE_HALF: f64 = 1.3;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct BaseKey {
+    fit: Fit,
     mesh: u64,
     camera: [u64; 3],
     size: [usize; 2],
     scale: u32,
-    fit: Fit,
     background: [u8; 4],
     critical: u64,
 }
@@ -185,11 +185,11 @@ impl Renderer {
     ) -> &[u8] {
         let (width, height) = (width.max(1), height.max(1));
         let key = BaseKey {
+            fit: self.fit,
             mesh: mesh.id,
             camera: camera.key(),
             size: [width, height],
             scale: self.scale.to_bits(),
-            fit: self.fit,
             background: self.background,
             critical: critical_key(marks.critical),
         };
