@@ -675,3 +675,49 @@ fn the_census_window_runs_a_census_and_shows_its_points() {
     assert!(!h.state().panels.census.busy());
     assert!(h.query(By::new().label_contains("at most 400")).is_some());
 }
+
+/// The Census window compares networks as the command line does: `2-3-1,2-4-1` runs a census
+/// of each on the same data, shows each one's summary and spectra, and each census is the one
+/// the simulation computes for that network.
+#[test]
+fn the_census_window_compares_two_networks() {
+    use egui_kittest::kittest::{By, Queryable};
+    let mut h = common::harness(losscape::scene::default_scene());
+    h.state_mut().panels.census.inputs = CensusInputs {
+        dataset: Dataset::Moons,
+        points: 24,
+        net: "2-3-1, 2-4-1".to_owned(),
+        starts: 12,
+        weight_decay: 1e-3,
+        seed: 5,
+    };
+    h.get(By::new().label_contains("Census")).click();
+    for _ in 0..3000 {
+        h.run_steps(1);
+        if h.state().panels.census.results().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run_steps(2);
+    let (inputs, censuses) = h.state().panels.census.results().expect("the censuses");
+    let names: Vec<&str> = censuses.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["2-3-1", "2-4-1"]);
+    for (k, ((name, census), (_, net))) in
+        censuses.iter().zip(inputs.networks().unwrap()).enumerate()
+    {
+        let direct =
+            census::network_census(&net, &CensusSettings::new(12, 5), &Progress::default())
+                .unwrap();
+        assert_eq!(&direct, census, "{name}");
+        let summary = format!("{name} on 24 moons points: {} critical points", census.points.len());
+        assert!(h.query(By::new().label_contains(&summary)).is_some(), "{summary}");
+        let a = format!("{name} A{}: lowest loss", k + 1);
+        assert!(h.query(By::new().label_contains(&a)).is_some(), "{a}");
+    }
+    // More networks than a window compares: a message, no census.
+    h.state_mut().panels.census.inputs.net = "2-3-1,2-4-1,2-5-1,2-6-1".to_owned();
+    h.get(By::new().label_contains("Run census")).click();
+    h.run_steps(2);
+    assert!(h.query(By::new().label_contains("one to 3 networks")).is_some());
+}

@@ -15,7 +15,9 @@ use crate::app::component::{Component, Ctx};
 use crate::app::{Command, Panel};
 use crate::figure::census::spectrum;
 use crate::jobs::{JobSlot, Outcome, Priority};
-use crate::sim::net::census::{Census, CensusSettings, MAX_STARTS, low_and_high, spectrum_range};
+use crate::sim::net::census::{
+    Census, CensusSettings, Found, MAX_STARTS, low_and_high, spectrum_range,
+};
 use crate::sim::net::data::{Columns, Dataset};
 use crate::sim::net::{Architecture, Network};
 
@@ -26,7 +28,8 @@ pub struct CensusInputs {
     pub dataset: Dataset,
     /// Its number of points.
     pub points: usize,
-    /// The network, `2-H[-H…]-1`.
+    /// The network, `2-H[-H…]-1`, or several separated by commas (`2-6-1,2-12-1`), censused on
+    /// the same data and shown side by side.
     pub net: String,
     /// Searches.
     pub starts: usize,
@@ -50,27 +53,54 @@ impl Default for CensusInputs {
     }
 }
 
+/// The most networks one census compares.
+pub const MAX_NETWORKS: usize = 3;
+
 impl CensusInputs {
-    /// The network these inputs describe.
+    /// The networks these inputs describe, each with its name.
+    ///
+    /// # Errors
+    /// A message naming what is wrong (an architecture, its size, the data, too many networks).
+    pub fn networks(&self) -> Result<Vec<(String, Network)>, String> {
+        let names: Vec<&str> =
+            self.net.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+        if names.is_empty() || names.len() > MAX_NETWORKS {
+            return Err(format!("net: one to {MAX_NETWORKS} networks, separated by commas"));
+        }
+        names
+            .into_iter()
+            .map(|name| {
+                let one = Self { net: name.to_owned(), ..self.clone() };
+                one.network().map(|net| (name.to_owned(), net))
+            })
+            .collect()
+    }
+
+    /// The (first) network these inputs describe.
     ///
     /// # Errors
     /// A message naming what is wrong (the architecture, its size, the data).
     pub fn network(&self) -> Result<Network, String> {
-        let arch = Architecture::parse(self.net.trim()).map_err(|e| e.to_string())?;
+        let name = self.net.split(',').next().unwrap_or("").trim();
+        let arch = Architecture::parse(name).map_err(|e| e.to_string())?;
         crate::sim::net::census::check_params(arch.n_params())
-            .map_err(|e| format!("net {}: {e}", self.net.trim()))?;
+            .map_err(|e| format!("net {name}: {e}"))?;
         let rows = self.dataset.generate(self.points, self.dataset.default_noise(), self.seed);
         Network::new(arch, rows, self.weight_decay).map_err(|e| e.to_string())
     }
 }
 
+/// A census of each network of the inputs, named: what the window shows.
+pub type Censuses = Vec<(String, Census)>;
+
 /// The Census window's state.
 pub struct CensusPanel {
     /// The settings being edited.
     pub inputs: CensusInputs,
-    /// The last census that finished, with its inputs and how long it took.
-    result: Option<(CensusInputs, Census, f64)>,
-    job: JobSlot<Census>,
+    /// The last census that finished (one per network, named), with its inputs and how long
+    /// it took.
+    result: Option<(CensusInputs, Censuses, f64)>,
+    job: JobSlot<Censuses>,
     /// The inputs of the census under way.
     asked: Option<CensusInputs>,
     /// Why the last census could not run or failed.
@@ -90,9 +120,15 @@ impl Default for CensusPanel {
 }
 
 impl CensusPanel {
-    /// The last census that finished and its inputs.
+    /// The last census that finished and its inputs (the first network's, when it compared
+    /// several).
     pub fn result(&self) -> Option<(&CensusInputs, &Census)> {
-        self.result.as_ref().map(|(i, c, _)| (i, c))
+        self.result.as_ref().and_then(|(i, c, _)| c.first().map(|(_, c)| (i, c)))
+    }
+
+    /// Every network's census of the last run that finished, named, and its inputs.
+    pub fn results(&self) -> Option<(&CensusInputs, &[(String, Census)])> {
+        self.result.as_ref().map(|(i, c, _)| (i, c.as_slice()))
     }
 
     /// Whether a census is under way.
@@ -102,8 +138,8 @@ impl CensusPanel {
 
     /// Starts a census of the current inputs in the background (superseding one under way).
     pub fn run(&mut self, ctx: &egui::Context) {
-        let net = match self.inputs.network() {
-            Ok(net) => net,
+        let nets = match self.inputs.networks() {
+            Ok(nets) => nets,
             Err(e) => {
                 self.error = Some(e);
                 return;
@@ -115,11 +151,18 @@ impl CensusPanel {
         let ctx = ctx.clone();
         self.job.request(
             move || ctx.request_repaint(),
-            move |progress| crate::sim::net::census::network_census(&net, &settings, progress),
+            move |progress| {
+                nets.iter()
+                    .map(|(name, net)| {
+                        crate::sim::net::census::network_census(net, &settings, progress)
+                            .map(|c| (name.clone(), c))
+                    })
+                    .collect()
+            },
         );
     }
 
-    fn take(&mut self, outcome: Outcome<Census>, seconds: f64) {
+    fn take(&mut self, outcome: Outcome<Censuses>, seconds: f64) {
         match outcome {
             Outcome::Done(census) => {
                 if let Some(inputs) = self.asked.take() {
@@ -195,8 +238,10 @@ impl CensusPanel {
                 });
             ui.add(egui::DragValue::new(&mut self.inputs.points).range(4..=2000).suffix(" points"));
             ui.label("net");
-            ui.add(egui::TextEdit::singleline(&mut self.inputs.net).desired_width(80.0))
-                .on_hover_text("2-H[-H…]-1: tanh hidden layers, one logit out");
+            ui.add(egui::TextEdit::singleline(&mut self.inputs.net).desired_width(110.0))
+                .on_hover_text(
+                    "2-H[-H…]-1: tanh hidden layers, one logit out; 2-6-1,2-12-1 compares two",
+                );
             ui.label("starts");
             ui.add(egui::DragValue::new(&mut self.inputs.starts).range(1..=MAX_STARTS).speed(1.0));
             ui.label("weight decay");
@@ -244,27 +289,31 @@ impl CensusPanel {
         if let Some(e) = &self.error {
             ui.colored_label(Color32::LIGHT_RED, e);
         }
-        let Some((inputs, census, seconds)) = &self.result else {
+        let Some((inputs, censuses, seconds)) = &self.result else {
             ui.label("searching for critical points…");
             return;
         };
-        ui.label(
-            RichText::new(format!(
-                "{} on {} {} points: {} critical points — {} minima, {} saddles; {} of {} searches \
-                 rejected (‖∇L‖ ≥ 1e-8: gradient-flat points, stalls); {seconds:.1} s",
-                inputs.net.trim(),
-                inputs.points,
-                inputs.dataset.name(),
-                census.points.len(),
-                census.minima(),
-                census.saddles(),
-                census.rejected,
-                census.searches,
-            ))
-            .strong(),
-        );
-        plots(ui, census);
-        if let Some(pair) = census.pairs.first() {
+        for (name, census) in censuses {
+            ui.label(
+                RichText::new(format!(
+                    "{name} on {} {} points: {} critical points — {} minima, {} saddles; {} of {} \
+                     searches rejected (‖∇L‖ ≥ 1e-8: gradient-flat points, stalls)",
+                    inputs.points,
+                    inputs.dataset.name(),
+                    census.points.len(),
+                    census.minima(),
+                    census.saddles(),
+                    census.rejected,
+                    census.searches,
+                ))
+                .strong(),
+            );
+        }
+        ui.label(format!("{seconds:.1} s"));
+        plots(ui, censuses);
+        if let Some((census, pair)) =
+            censuses.iter().find_map(|(_, c)| c.pairs.first().map(|p| (c, p)))
+        {
             let (a, b) = (&census.points[pair.saddle], &census.points[pair.minimum]);
             ui.label(format!(
                 "Dashed: stuck on a saddle (λ_min = {:.1e}), training is nearly as good as at the \
@@ -291,24 +340,28 @@ const RED: Color32 = Color32::from_rgb(255, 80, 80);
 const ORANGE: Color32 = Color32::from_rgb(240, 176, 64);
 const BLUE: Color32 = Color32::from_rgb(106, 168, 255);
 
-/// The scatter and the two histograms.
-fn plots(ui: &mut Ui, census: &Census) {
+/// The scatter (every network's points) and the two histograms of each network.
+fn plots(ui: &mut Ui, censuses: &[(String, Census)]) {
     // Sized from the screen, so the whole window (caption included) fits on a 1280 × 800 one.
     let screen_h = ui.ctx().content_rect().height();
-    scatter(ui, census, (0.28 * screen_h).clamp(150.0, 420.0));
-    histograms(ui, census, (0.2 * screen_h).clamp(110.0, 300.0));
+    scatter(ui, censuses, (0.28 * screen_h).clamp(150.0, 420.0));
+    histograms(ui, censuses, (0.2 * screen_h).clamp(110.0, 300.0));
 }
 
-/// The loss of every critical point against its index, the lowest and highest ringed.
-fn scatter(ui: &mut Ui, census: &Census, scatter_h: f32) {
-    let minima: Vec<[f64; 2]> =
-        census.points.iter().filter(|p| p.is_minimum()).map(|p| [p.index, p.loss]).collect();
-    let saddles: Vec<[f64; 2]> =
-        census.points.iter().filter(|p| !p.is_minimum()).map(|p| [p.index, p.loss]).collect();
-    let pair = low_and_high(census);
-    let index_hi = census.points.iter().map(|p| p.index).fold(0.0_f64, f64::max).max(0.1) * 1.1;
-    let loss_hi =
-        census.points.iter().map(|p| p.loss).filter(|l| l.is_finite()).fold(0.0, f64::max);
+/// The markers of the `k`-th network: saddles, minima.
+const SHAPES: [(MarkerShape, MarkerShape); MAX_NETWORKS] = [
+    (MarkerShape::Circle, MarkerShape::Diamond),
+    (MarkerShape::Square, MarkerShape::Up),
+    (MarkerShape::Cross, MarkerShape::Plus),
+];
+
+/// The loss of every critical point of every network against its index (one marker shape per
+/// network), each network's lowest and highest ringed.
+fn scatter(ui: &mut Ui, censuses: &[(String, Census)], scatter_h: f32) {
+    let all = || censuses.iter().flat_map(|(_, c)| &c.points);
+    let index_hi = all().map(|p| p.index).fold(0.0_f64, f64::max).max(0.1) * 1.1;
+    let loss_hi = all().map(|p| p.loss).filter(|l| l.is_finite()).fold(0.0, f64::max);
+    let many = censuses.len() > 1;
     Plot::new("census-scatter")
         .height(scatter_h)
         .legend(Legend::default().position(egui_plot::Corner::LeftTop))
@@ -319,24 +372,33 @@ fn scatter(ui: &mut Ui, census: &Census, scatter_h: f32) {
         .include_y(0.0)
         .include_y(loss_hi * 1.12)
         .show(ui, |pui| {
-            // A saddle next to a minimum: stuck there, training is nearly as good.
-            for (k, pair) in census.pairs.iter().enumerate() {
-                let (a, b) = (&census.points[pair.saddle], &census.points[pair.minimum]);
-                let name = if k == 0 { "saddle → the minimum beside it" } else { "" };
-                pui.line(
-                    Line::new(name, PlotPoints::from(vec![[a.index, a.loss], [b.index, b.loss]]))
-                        .color(Color32::LIGHT_GRAY)
-                        .style(egui_plot::LineStyle::dashed_dense()),
+            for (k, (name, census)) in censuses.iter().enumerate() {
+                let named =
+                    |what: &str| if many { format!("{name} {what}") } else { what.to_owned() };
+                pair_lines(pui, census, k == 0);
+                let (saddle_shape, minimum_shape) = SHAPES[k.min(MAX_NETWORKS - 1)];
+                let of = |minimum: bool| -> Vec<[f64; 2]> {
+                    census
+                        .points
+                        .iter()
+                        .filter(|p| p.is_minimum() == minimum)
+                        .map(|p| [p.index, p.loss])
+                        .collect()
+                };
+                pui.points(
+                    Points::new(named("saddle"), PlotPoints::from(of(false)))
+                        .radius(5.0)
+                        .color(RED)
+                        .shape(saddle_shape),
                 );
-            }
-            pui.points(Points::new("saddle", PlotPoints::from(saddles)).radius(5.0).color(RED));
-            pui.points(
-                Points::new("minimum", PlotPoints::from(minima))
-                    .radius(5.0)
-                    .color(GREEN)
-                    .shape(MarkerShape::Diamond),
-            );
-            if let Some((a, b)) = pair {
+                pui.points(
+                    Points::new(named("minimum"), PlotPoints::from(of(true)))
+                        .radius(5.0)
+                        .color(GREEN)
+                        .shape(minimum_shape),
+                );
+                let Some((a, b)) = low_and_high(census) else { continue };
+                let suffix = if many { format!("{}", k + 1) } else { String::new() };
                 for (label, i) in [("A", a), ("B", b)] {
                     let p = &census.points[i];
                     pui.points(
@@ -350,7 +412,7 @@ fn scatter(ui: &mut Ui, census: &Census, scatter_h: f32) {
                         Text::new(
                             "",
                             egui_plot::PlotPoint::new(p.index + 0.012 * index_hi, p.loss),
-                            RichText::new(label).size(16.0).strong(),
+                            RichText::new(format!("{label}{suffix}")).size(16.0).strong(),
                         )
                         .anchor(egui::Align2::LEFT_BOTTOM)
                         .color(Color32::WHITE),
@@ -360,57 +422,81 @@ fn scatter(ui: &mut Ui, census: &Census, scatter_h: f32) {
         });
 }
 
-/// The Hessian spectra of the lowest-loss and highest-loss points, with their semicircles.
-fn histograms(ui: &mut Ui, census: &Census, hist_h: f32) {
-    let pair = low_and_high(census);
-    let Some((a, b)) = pair else { return };
-    let (pa, pb) = (&census.points[a], &census.points[b]);
-    let (lo, hi) = spectrum_range([pa, pb]);
-    ui.columns(2, |cols| {
-        for (ui, (title, p, id)) in cols
-            .iter_mut()
-            .zip([("A: lowest loss", pa, "spectrum-a"), ("B: highest loss", pb, "spectrum-b")])
-        {
-            let (hist, curve) = spectrum(p, lo, hi);
-            let predicted = curve.as_ref().map_or(String::new(), |(sc, _)| {
-                format!(" (semicircle fit: {:.2})", sc.predicted_index())
-            });
-            ui.label(format!(
-                "{title} {:.4}, {}/{} negative{predicted}",
-                p.loss,
-                p.negative,
-                p.eigenvalues.len()
-            ));
-            let bars: Vec<Bar> = hist
-                .counts
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| **c > 0)
-                .map(|(k, &c)| {
-                    let centre = hist.centre(k);
-                    Bar::new(centre, c as f64).width(0.9 * hist.width).fill(if centre < 0.0 {
-                        RED
-                    } else {
-                        BLUE
-                    })
-                })
-                .collect();
-            Plot::new(id)
-                .height(hist_h)
-                .x_axis_label("Hessian eigenvalue")
-                .y_axis_label("count")
-                .include_y(0.0)
-                .include_x(lo)
-                .include_x(hi)
-                .show(ui, |pui| {
-                    pui.bar_chart(BarChart::new("eigenvalues", bars).color(BLUE));
-                    if let Some((_, pts)) = curve {
-                        pui.line(
-                            Line::new("semicircle", PlotPoints::from(pts)).color(ORANGE).width(2.0),
-                        );
-                    }
-                    pui.vline(VLine::new("zero", 0.0).color(Color32::GRAY));
-                });
+/// A saddle next to a minimum: stuck there, training is nearly as good (dashed to it).
+fn pair_lines(pui: &mut egui_plot::PlotUi<'_>, census: &Census, named: bool) {
+    for (k, pair) in census.pairs.iter().enumerate() {
+        let (a, b) = (&census.points[pair.saddle], &census.points[pair.minimum]);
+        let name = if k == 0 && named { "saddle → the minimum beside it" } else { "" };
+        pui.line(
+            Line::new(name, PlotPoints::from(vec![[a.index, a.loss], [b.index, b.loss]]))
+                .color(Color32::LIGHT_GRAY)
+                .style(egui_plot::LineStyle::dashed_dense()),
+        );
+    }
+}
+
+/// The Hessian spectra of each network's lowest-loss and highest-loss points, with their
+/// semicircles, side by side on one eigenvalue range.
+fn histograms(ui: &mut Ui, censuses: &[(String, Census)], hist_h: f32) {
+    let many = censuses.len() > 1;
+    let mut shown = Vec::new();
+    for (k, (name, census)) in censuses.iter().enumerate() {
+        let Some((a, b)) = low_and_high(census) else { continue };
+        let (pa, pb) = (&census.points[a], &census.points[b]);
+        let prefix = if many { format!("{name} ") } else { String::new() };
+        let suffix = if many { format!("{}", k + 1) } else { String::new() };
+        shown.push((format!("{prefix}A{suffix}: lowest loss"), pa, format!("spectrum-a{k}")));
+        shown.push((format!("{prefix}B{suffix}: highest loss"), pb, format!("spectrum-b{k}")));
+    }
+    if shown.is_empty() {
+        return;
+    }
+    let (lo, hi) = spectrum_range(shown.iter().map(|(_, p, _)| *p));
+    ui.columns(shown.len(), |cols| {
+        for (ui, (title, p, id)) in cols.iter_mut().zip(&shown) {
+            histogram(ui, (title, p, id), (lo, hi), hist_h);
         }
     });
+}
+
+/// One point's spectrum: its title, bars (red below zero), semicircle and zero line.
+fn histogram(ui: &mut Ui, (title, p, id): (&str, &Found, &str), (lo, hi): (f64, f64), hist_h: f32) {
+    let (hist, curve) = spectrum(p, lo, hi);
+    let predicted = curve
+        .as_ref()
+        .map_or(String::new(), |(sc, _)| format!(" (semicircle fit: {:.2})", sc.predicted_index()));
+    ui.label(format!(
+        "{title} {:.4}, {}/{} negative{predicted}",
+        p.loss,
+        p.negative,
+        p.eigenvalues.len()
+    ));
+    let bars: Vec<Bar> = hist
+        .counts
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| **c > 0)
+        .map(|(k, &c)| {
+            let centre = hist.centre(k);
+            Bar::new(centre, c as f64).width(0.9 * hist.width).fill(if centre < 0.0 {
+                RED
+            } else {
+                BLUE
+            })
+        })
+        .collect();
+    Plot::new(id)
+        .height(hist_h)
+        .x_axis_label("Hessian eigenvalue")
+        .y_axis_label("count")
+        .include_y(0.0)
+        .include_x(lo)
+        .include_x(hi)
+        .show(ui, |pui| {
+            pui.bar_chart(BarChart::new("eigenvalues", bars).color(BLUE));
+            if let Some((_, pts)) = curve {
+                pui.line(Line::new("semicircle", PlotPoints::from(pts)).color(ORANGE).width(2.0));
+            }
+            pui.vline(VLine::new("zero", 0.0).color(Color32::GRAY));
+        });
 }
