@@ -293,10 +293,14 @@ impl CensusPanel {
             ui.label("searching for critical points…");
             return;
         };
-        for (name, census) in censuses {
+        let many = censuses.len() > 1;
+        for (k, (name, census)) in censuses.iter().enumerate() {
+            // With several networks their marker shapes (saddle, minimum) lead each line: the
+            // scatter then has no legend box over its points.
+            let marks = if many { GLYPHS[k.min(MAX_NETWORKS - 1)] } else { "" };
             ui.label(
                 RichText::new(format!(
-                    "{name} on {} {} points: {} critical points — {} minima, {} saddles; {} of {} \
+                    "{marks}{name} on {} {} points: {} critical points — {} minima, {} saddles; {} of {} \
                      searches rejected (‖∇L‖ ≥ 1e-8: gradient-flat points, stalls)",
                     inputs.points,
                     inputs.dataset.name(),
@@ -348,6 +352,9 @@ fn plots(ui: &mut Ui, censuses: &[(String, Census)]) {
     histograms(ui, censuses, (0.2 * screen_h).clamp(110.0, 300.0));
 }
 
+/// The markers of the `k`-th network as text: saddle (red) and minimum (green).
+const GLYPHS: [&str; MAX_NETWORKS] = ["● ◆  ", "■ ▲  ", "✕ ✚  "];
+
 /// The markers of the `k`-th network: saddles, minima.
 const SHAPES: [(MarkerShape, MarkerShape); MAX_NETWORKS] = [
     (MarkerShape::Circle, MarkerShape::Diamond),
@@ -362,9 +369,14 @@ fn scatter(ui: &mut Ui, censuses: &[(String, Census)], scatter_h: f32) {
     let index_hi = all().map(|p| p.index).fold(0.0_f64, f64::max).max(0.1) * 1.1;
     let loss_hi = all().map(|p| p.loss).filter(|l| l.is_finite()).fold(0.0, f64::max);
     let many = censuses.len() > 1;
-    Plot::new("census-scatter")
-        .height(scatter_h)
-        .legend(Legend::default().position(egui_plot::Corner::LeftTop))
+    let plot = Plot::new("census-scatter");
+    // One network: a legend names the markers; several: each summary line leads with them.
+    let plot = if many {
+        plot
+    } else {
+        plot.legend(Legend::default().position(egui_plot::Corner::LeftTop))
+    };
+    plot.height(scatter_h)
         .x_axis_label("index (share of negative Hessian eigenvalues)")
         .y_axis_label("loss")
         .include_x(-0.03 * index_hi)
