@@ -3,24 +3,31 @@
 //! initialisation and after 10 and 50 Adam steps, the loss at PyTorch's θ, the whole spectrum
 //! (trace, Frobenius norm and every eigenvalue of the dense Hessian built from our H·v against
 //! PyTorch's exact Hessian), and stochastic Lanczos quadrature (90 steps × 10 probes) against
-//! PyTorch's eigenvalues: extremes, trace, negative and flat shares, Wasserstein distance.
+//! PyTorch's eigenvalues: extremes, trace, negative and flat shares, Wasserstein distance. Our
+//! training, from PyTorch's initial θ with the project's Adam, lands on PyTorch's θ after 10 and
+//! 50 steps and on its loss at every step; along it, the negative share falls with the loss.
 
 use nalgebra::DMatrix;
 use serde::Deserialize;
 
 use super::slq::{check_density, dense_hessian};
+use losscape::sim::OptimizerSpec;
 use losscape::sim::net::spectrum::{
-    DEFAULT_PROBES, DEFAULT_STEPS, Density, Labelled, Loss, Widths,
+    DEFAULT_PROBES, DEFAULT_STEPS, Density, Labelled, Loss, SpectrumSettings, Widths,
+    spectra_along_training, train,
 };
+use losscape::sim::run::progress::Progress;
 
 /// The reference file.
 #[derive(Deserialize)]
 struct Reference {
     widths: Vec<usize>,
     weight_decay: f64,
+    lr: f64,
     x: Vec<Vec<f64>>,
     labels: Vec<usize>,
     points: Vec<Point>,
+    losses: Vec<f64>,
 }
 
 /// PyTorch's numbers at one step of its Adam run.
@@ -105,4 +112,81 @@ fn agrees_with_pytorch_after_10_adam_steps() {
 #[test]
 fn agrees_with_pytorch_after_50_adam_steps() {
     agrees_with_pytorch_at(2);
+}
+
+/// Training reproduces PyTorch's: from PyTorch's θ₀ (its own `nn.Linear` initialisation),
+/// `adam:lr=…` through `spectrum::train` lands on PyTorch's θ after 10 and 50 full-batch steps,
+/// every parameter within 1e-10 relative to max(1, |θᵢ|) (measured: 8e-16 after 50 steps, a
+/// few roundings), and its loss at every step on PyTorch's.
+#[test]
+fn training_reproduces_pytorch_adam_from_pytorch_initialisation() {
+    let r = reference();
+    let loss = loss_of(&r);
+    let theta0 = &r.points[0].theta;
+    let adam = OptimizerSpec::parse(&format!("adam:lr={}", r.lr)).unwrap();
+    let keep: Vec<usize> = r.points.iter().map(|p| p.step).collect();
+    let last = *keep.last().unwrap();
+    let trained = train(&loss, theta0, adam, last, &keep, &Progress::default()).unwrap();
+    assert_eq!(trained.kept.len(), keep.len());
+    assert_eq!(trained.losses.len(), last + 1);
+    assert_eq!(r.losses.len(), last + 1);
+    for (k, (ours, torch)) in trained.losses.iter().zip(&r.losses).enumerate() {
+        assert!((ours - torch).abs() <= 1e-10 * torch, "step {k}: loss {ours} vs {torch}");
+    }
+    assert!(r.losses[last] < 0.5 * r.losses[0], "the reference does not train");
+    for ((step, theta), p) in trained.kept.iter().zip(&r.points) {
+        assert_eq!(*step, p.step);
+        let worst = theta
+            .iter()
+            .zip(&p.theta)
+            .map(|(a, b)| (a - b).abs() / b.abs().max(1.0))
+            .fold(0.0f64, f64::max);
+        let moved = theta0.iter().zip(&p.theta).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
+        eprintln!("Adam step {step}: θ within {worst:.1e} of PyTorch's (θ moved up to {moved:.2})");
+        assert!(worst <= 1e-10, "step {step}: θ differs from PyTorch's by {worst:e}");
+        let ours = trained.losses[*step];
+        assert!((ours - p.loss).abs() <= 1e-10 * p.loss, "step {step}: loss {ours} vs {}", p.loss);
+    }
+}
+
+/// The lecture's claim on PyTorch's run: trained from PyTorch's θ₀ by
+/// [`spectra_along_training`], the estimated negative share at the start is larger than after
+/// 50 steps, as is the exact share; the progress counts every unit of work.
+#[test]
+fn the_negative_share_falls_as_the_loss_falls() {
+    let r = reference();
+    let loss = loss_of(&r);
+    let adam = OptimizerSpec::parse(&format!("adam:lr={}", r.lr)).unwrap();
+    let settings = SpectrumSettings {
+        at: vec![50, 0],
+        lanczos: 40,
+        probes: 4,
+        ..SpectrumSettings::new(adam, 50, 1)
+    };
+    let progress = Progress::default();
+    let along = spectra_along_training(&loss, &r.points[0].theta, &settings, &progress).unwrap();
+    assert_eq!(progress.done(), settings.work(loss.n_params(), 2));
+    assert_eq!(progress.fraction(), 1.0);
+    assert_eq!(along.losses.len(), 51);
+    let steps: Vec<usize> = along.samples.iter().map(|s| s.step).collect();
+    assert_eq!(steps, [0, 50]);
+    let (start, end) = (&along.samples[0], &along.samples[1]);
+    assert_eq!(start.theta, r.points[0].theta);
+    assert!((end.loss - r.points[2].loss).abs() <= 1e-10 * r.points[2].loss);
+    let exact = |eig: &[f64]| {
+        let band = settings.flat * eig.iter().fold(0.0f64, |m, e| m.max(e.abs()));
+        eig.iter().filter(|&&e| e < -band).count() as f64 / eig.len() as f64
+    };
+    let (at_start, at_end) = (exact(&r.points[0].eigenvalues), exact(&r.points[2].eigenvalues));
+    eprintln!(
+        "negative share: {:.3} at loss {:.3} (exact {at_start:.3}), {:.3} at loss {:.3} (exact {at_end:.3})",
+        start.shares.negative, start.loss, end.shares.negative, end.loss
+    );
+    assert!(at_start > at_end);
+    assert!(start.shares.negative > end.shares.negative + 0.05);
+    // Cancelled before it starts: nothing is computed.
+    let cancelled = Progress::default();
+    cancelled.cancel();
+    let out = spectra_along_training(&loss, &r.points[0].theta, &settings, &cancelled);
+    assert_eq!(out.err(), Some(losscape::sim::net::spectrum::SpectrumError::Cancelled));
 }

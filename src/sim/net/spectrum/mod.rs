@@ -14,7 +14,11 @@
 //!   negative, flat and positive curvature;
 //! - [`Labelled`]: the data — a CSV of `x1,…,xD,label`, a built-in 2-D set, or the UCI optical
 //!   digits shipped with the project ([`digits`]);
+//! - [`spectra_along_training`]: train full-batch with the project's optimizers, then the
+//!   spectrum at chosen steps, with progress and cancellation (what `losscape spectrum` and the
+//!   app run).
 
+mod along;
 mod data;
 mod density;
 mod error;
@@ -22,6 +26,10 @@ mod hvp;
 mod lanczos;
 mod widths;
 
+pub use along::{
+    Along, MAX_AT, MAX_LANCZOS, MAX_PROBES, MEMORY_BYTES, Sample, SpectrumSettings, Trained,
+    memory_bytes, spectra_along_training, train,
+};
 pub use data::{DIGITS_CLASSES, DIGITS_FEATURES, DIGITS_ROWS, Labelled, digits, parse_labelled};
 pub use density::{DEFAULT_FLAT, DEFAULT_PROBES, DEFAULT_STEPS, Density, Shares};
 pub use error::SpectrumError;
