@@ -54,6 +54,38 @@ impl Layer {
     pub fn bias_offset(&self) -> usize {
         self.offset + self.inputs * self.outputs
     }
+
+    /// One past the layer's last number in θ.
+    pub fn end(&self) -> usize {
+        self.bias_offset() + self.outputs
+    }
+}
+
+/// The layers of the widths `[D, H₁, …, K]`, input side first, with their offsets in θ.
+pub(crate) fn layers_of(sizes: &[usize]) -> Vec<Layer> {
+    let mut offset = 0;
+    sizes
+        .windows(2)
+        .map(|w| {
+            let l = Layer { inputs: w[0], outputs: w[1], offset };
+            offset = l.end();
+            l
+        })
+        .collect()
+}
+
+/// PyTorch's default initialisation of `nn.Linear` layers from a seed: every weight and bias of
+/// a layer with `in` inputs uniform in ±1/√in (`kaiming_uniform_(a=√5)` works out to that bound
+/// for the weight, and the bias uses the same one). The draws are ChaCha8's, not PyTorch's
+/// generator: the same seed gives the same θ₀ on every machine.
+pub(crate) fn init_layers(layers: &[Layer], seed: u64) -> Vec<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut theta = Vec::with_capacity(layers.last().map_or(0, Layer::end));
+    for l in layers {
+        let bound = 1.0 / (l.inputs as f64).sqrt();
+        theta.extend((l.offset..l.end()).map(|_| rng.random_range(-bound..bound)));
+    }
+    theta
 }
 
 impl Architecture {
@@ -97,15 +129,7 @@ impl Architecture {
 
     /// The layers, input side first, with their offsets in θ.
     pub fn layers(&self) -> Vec<Layer> {
-        let mut offset = 0;
-        self.sizes
-            .windows(2)
-            .map(|w| {
-                let l = Layer { inputs: w[0], outputs: w[1], offset };
-                offset += w[0] * w[1] + w[1];
-                l
-            })
-            .collect()
+        layers_of(&self.sizes)
     }
 
     /// The number of parameters.
@@ -118,14 +142,6 @@ impl Architecture {
     /// bound). The draws are ChaCha8's, not PyTorch's generator: the same seed gives the same
     /// θ₀ on every machine.
     pub fn init(&self, seed: u64) -> Vec<f64> {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let mut theta = Vec::with_capacity(self.n_params());
-        for l in self.layers() {
-            let bound = 1.0 / (l.inputs as f64).sqrt();
-            for _ in 0..l.inputs * l.outputs + l.outputs {
-                theta.push(rng.random_range(-bound..bound));
-            }
-        }
-        theta
+        init_layers(&self.layers(), seed)
     }
 }

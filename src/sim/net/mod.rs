@@ -21,7 +21,9 @@
 //! The room also holds what is made from data and what shows why saddles dominate in high
 //! dimension: the data sets ([`data`]), the tiny models whose loss is a 2-D surface ([`model`]),
 //! the saddle census of a network's critical points ([`census`]) and random Hessians ([`goe`]).
-//! The Hessian spectrum of a large network belongs here too, next to the census, as `spectrum`.
+//! Beside the census, the Hessian spectrum of a network of real size ([`spectrum`]): exact
+//! Hessian-vector products on whole matrices and stochastic Lanczos quadrature, for networks
+//! `D-H[-H…]-K` of 10⁵ parameters on real data.
 
 mod architecture;
 mod error;
@@ -36,8 +38,7 @@ pub mod data;
 pub mod descend;
 pub mod goe;
 pub mod model;
-// Next: `pub mod spectrum;`, the Hessian eigenvalue density of a large network, beside the
-// census (whose `Histogram` and `Semicircle` it can share).
+pub mod spectrum;
 
 pub use architecture::{Architecture, Layer, MAX_HIDDEN_LAYERS, MAX_WIDTH};
 pub use error::NetError;

@@ -160,30 +160,76 @@ pub fn train_observed(
     if theta0.len() != net.n_params() {
         return Err(NetError::Length { got: theta0.len(), want: net.n_params() });
     }
-    let mut opt = NdOptimizer::new(spec, theta0.len())?;
-    let mut theta = theta0.to_vec();
-    let mut grad = vec![0.0; theta.len()];
     let mut path = Vec::with_capacity(steps + 1);
     let mut losses = Vec::with_capacity(steps + 1);
     let mut grad_norms = Vec::with_capacity(steps + 1);
-    let mut diverged_at = None;
+    let diverged_at = descend(
+        theta0,
+        spec,
+        steps,
+        &mut |theta, grad| net.loss_grad_generic(theta, grad),
+        Some(&|theta| net.hessian(theta)),
+        &mut |_, theta, loss, grad| {
+            path.push(theta.to_vec());
+            losses.push(loss);
+            grad_norms.push(grad.iter().map(|g| g * g).sum::<f64>().sqrt());
+        },
+        observe,
+    )?;
+    let theta = path.last().cloned().unwrap_or_else(|| theta0.to_vec());
+    Ok(Training { theta0: theta0.to_vec(), theta, path, losses, grad_norms, diverged_at })
+}
+
+/// `loss_grad(θ, g)`: L(θ), writing ∇L(θ) into g.
+pub(crate) type LossGrad<'a> = dyn FnMut(&[f64], &mut [f64]) -> f64 + 'a;
+/// `hessian(θ)`: the n × n Hessian at θ.
+pub(crate) type HessianAt<'a> = dyn Fn(&[f64]) -> DMatrix<f64> + 'a;
+/// `visit(k, θ, L, ∇L)`: a point of training reached.
+pub(crate) type Visit<'a> = dyn FnMut(usize, &[f64], f64, &[f64]) + 'a;
+
+/// The training loop every full-batch trainer shares: from θ₀, `steps` steps of `spec`.
+/// `loss_grad(θ, g)` returns L(θ) and writes ∇L(θ) into g; `hessian(θ)` is the n × n Hessian
+/// (asked for only by the Newton methods; without it they are refused). Each point reached,
+/// θ₀ first, is handed to `visit(k, θ, L, ∇L)`; `observe(k)` is called with 0 before the
+/// first step and with k + 1 after step k, and training stops (the point after that step still
+/// visited) when it returns `false`. Returns the step at which the loss or θ stopped being
+/// finite, if it did (that point is not visited).
+///
+/// # Errors
+/// [`NetError::Optimizer`] for an optimizer that cannot train a network, or a Newton method
+/// without a Hessian.
+pub(crate) fn descend(
+    theta0: &[f64],
+    spec: OptimizerSpec,
+    steps: usize,
+    loss_grad: &mut LossGrad<'_>,
+    hessian: Option<&HessianAt<'_>>,
+    visit: &mut Visit<'_>,
+    observe: &mut dyn FnMut(usize) -> bool,
+) -> Result<Option<usize>, NetError> {
+    let mut opt = NdOptimizer::new(spec, theta0.len())?;
+    if opt.needs_hessian() && hessian.is_none() {
+        return Err(NetError::Optimizer(format!(
+            "{} needs the exact n × n Hessian at every step, which this network is too large \
+             for: train it with a first-order optimizer (gd, momentum, adam, …)",
+            spec.kind().name()
+        )));
+    }
+    let mut theta = theta0.to_vec();
+    let mut grad = vec![0.0; theta.len()];
     let mut go_on = observe(0);
     for k in 0..=steps {
-        let loss = net.loss_grad_generic(&theta, &mut grad);
+        let loss = loss_grad(&theta, &mut grad);
         if !loss.is_finite() || theta.iter().any(|t| !t.is_finite()) {
-            diverged_at = Some(k);
-            break;
+            return Ok(Some(k));
         }
-        path.push(theta.clone());
-        losses.push(loss);
-        grad_norms.push(grad.iter().map(|g| g * g).sum::<f64>().sqrt());
+        visit(k, &theta, loss, &grad);
         if k == steps || !go_on {
             break;
         }
-        let h = opt.needs_hessian().then(|| net.hessian(&theta));
+        let h = hessian.filter(|_| opt.needs_hessian()).map(|hessian| hessian(&theta));
         opt.step(&mut theta, &grad, h.as_ref());
         go_on = observe(k + 1);
     }
-    let theta = path.last().cloned().unwrap_or_else(|| theta0.to_vec());
-    Ok(Training { theta0: theta0.to_vec(), theta, path, losses, grad_norms, diverged_at })
+    Ok(None)
 }

@@ -31,14 +31,50 @@ fn place(line: usize, column: usize) -> String {
 /// # Errors
 /// A [`DataError`] naming the file, the line and the column.
 pub fn read_csv(path: &Path, columns: Columns) -> Result<Vec<[f64; 3]>, DataError> {
-    let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| DataError {
-        file: file.clone(),
-        line: 0,
-        column: 0,
-        message: format!("cannot read the file: {e}"),
-    })?;
+    let (text, file) = read_text(path)?;
     parse_csv(&text, &file, columns)
+}
+
+/// The text of a data file and its name for errors.
+fn read_text(path: &Path) -> Result<(String, String), DataError> {
+    let file = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((text, file)),
+        Err(e) => Err(DataError {
+            file,
+            line: 0,
+            column: 0,
+            message: format!("cannot read the file: {e}"),
+        }),
+    }
+}
+
+/// A [`DataError`] in `file` at `line` and `column` (0: the whole file or line).
+fn error_in(file: &str) -> impl Fn(usize, usize, String) -> DataError + '_ {
+    move |line, column, message| DataError { file: file.to_owned(), line, column, message }
+}
+
+/// The non-blank lines of `text` as (1-based line number, line without its `\r`).
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty())
+}
+
+/// The fields of a line, trimmed, quotes removed.
+fn fields(text: &str) -> Vec<&str> {
+    text.split(',').map(|s| s.trim().trim_matches('"')).collect()
+}
+
+/// The finite number in `field`, the `index`-th field (0-based) of its line, in the column
+/// named `name`; or the column (1-based) and what is wrong.
+fn number(field: &str, index: usize, name: &str) -> Result<f64, (usize, String)> {
+    match field.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err((index + 1, format!("'{field}' in column '{name}' is not a finite number"))),
+        Err(_) => Err((index + 1, format!("'{field}' in column '{name}' is not a number"))),
+    }
 }
 
 /// Parses CSV text (see [`read_csv`]); `file` names it in errors.
@@ -46,15 +82,10 @@ pub fn read_csv(path: &Path, columns: Columns) -> Result<Vec<[f64; 3]>, DataErro
 /// # Errors
 /// A [`DataError`] naming `file`, the line and the column.
 pub fn parse_csv(text: &str, file: &str, columns: Columns) -> Result<Vec<[f64; 3]>, DataError> {
-    let err = |line: usize, column: usize, message: String| DataError {
-        file: file.to_owned(),
-        line,
-        column,
-        message,
-    };
-    let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l.trim_end_matches('\r')));
+    let err = error_in(file);
+    let mut lines = data_lines(text);
     let wanted = columns.names();
-    let Some(header) = lines.find(|(_, l)| !l.trim().is_empty()) else {
+    let Some(header) = lines.next() else {
         return Err(err(
             0,
             0,
@@ -64,9 +95,6 @@ pub fn parse_csv(text: &str, file: &str, columns: Columns) -> Result<Vec<[f64; 3
     let (width, index) = header_index(header, columns).map_err(|(c, m)| err(header.0, c, m))?;
     let mut rows = Vec::new();
     for (line, text) in lines {
-        if text.trim().is_empty() {
-            continue;
-        }
         rows.push(parse_row(text, width, &index, columns).map_err(|(c, m)| err(line, c, m))?);
         if rows.len() > MAX_ROWS {
             return Err(err(line, 0, format!("at most {MAX_ROWS} rows")));
@@ -123,26 +151,14 @@ fn parse_row(
     columns: Columns,
 ) -> Result<[f64; 3], (usize, String)> {
     let wanted = columns.names();
-    let fields: Vec<&str> = text.split(',').map(|s| s.trim().trim_matches('"')).collect();
+    let fields = fields(text);
     if fields.len() != width {
         return Err((0, format!("{} fields, but the header has {width}", fields.len())));
     }
     let mut row = [0.0; 3];
     for (k, &i) in index.iter().take(wanted.len()).enumerate() {
         let field = fields[i];
-        let v = match field.parse::<f64>() {
-            Ok(v) if v.is_finite() => v,
-            Ok(_) => {
-                let message = format!("'{field}' in column '{}' is not a finite number", wanted[k]);
-                return Err((i + 1, message));
-            }
-            Err(_) => {
-                return Err((
-                    i + 1,
-                    format!("'{field}' in column '{}' is not a number", wanted[k]),
-                ));
-            }
-        };
+        let v = number(field, i, wanted[k])?;
         if columns.labelled() && k == 2 && v != 0.0 && v != 1.0 {
             return Err((i + 1, format!("the label must be 0 or 1, got '{field}'")));
         }
@@ -163,4 +179,129 @@ pub fn to_csv(rows: &[[f64; 3]], columns: Columns) -> String {
         s.push_str(&line);
     }
     s
+}
+
+/// The most classes a feature table's labels may name (labels 0 to `MAX_CLASSES − 1`).
+pub const MAX_CLASSES: usize = 1000;
+
+/// The most numbers a feature table may hold (rows × columns): 80 MB of `f64`.
+pub const MAX_VALUES: usize = 10_000_000;
+
+/// A table of D features and an integer label per row, as read from `x1,…,xD,label` CSV.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Features {
+    /// D, the features per row.
+    pub features: usize,
+    /// The features, row after row (rows × D, row-major).
+    pub values: Vec<f64>,
+    /// Each row's label, 0 to [`MAX_CLASSES`] − 1.
+    pub labels: Vec<usize>,
+}
+
+/// Reads a CSV file of D features and a label per row (see [`parse_features`]).
+///
+/// # Errors
+/// A [`DataError`] naming the file, the line and the column.
+pub fn read_features(path: &Path) -> Result<Features, DataError> {
+    let (text, file) = read_text(path)?;
+    parse_features(&text, &file)
+}
+
+/// Parses CSV text of D features and a label per row; `file` names it in errors.
+///
+/// The header names the columns `x1,…,xD,label` (any order; other columns are ignored). A file
+/// whose first line is all numbers has no header: its last column is the label and the others
+/// are x1…xD in order. A label is a whole number from 0 to [`MAX_CLASSES`] − 1.
+///
+/// # Errors
+/// A [`DataError`] naming `file`, the line and the column: an empty file, a header without
+/// `label` or with a gap in x1…xD, a row of the wrong width, a non-number, a bad label, more
+/// than [`MAX_ROWS`] rows or [`MAX_VALUES`] numbers.
+pub fn parse_features(text: &str, file: &str) -> Result<Features, DataError> {
+    let err = error_in(file);
+    let mut lines = data_lines(text.trim_start_matches('\u{feff}')).peekable();
+    let Some(&(first, head)) = lines.peek() else {
+        return Err(err(0, 0, "the file is empty; expected the header x1,…,xD,label".into()));
+    };
+    let headerless = fields(head).iter().all(|f| f.parse::<f64>().is_ok());
+    let (width, index) = if headerless {
+        let width = fields(head).len();
+        if width < 2 {
+            return Err(err(first, 0, "a row needs at least one feature and a label".into()));
+        }
+        (width, (0..width).collect::<Vec<_>>())
+    } else {
+        lines.next();
+        feature_header(head).map_err(|(c, m)| err(first, c, m))?
+    };
+    let d = index.len() - 1;
+    let mut table = Features { features: d, values: Vec::new(), labels: Vec::new() };
+    for (line, text) in lines {
+        feature_row(text, width, &index, &mut table).map_err(|(c, m)| err(line, c, m))?;
+        if table.labels.len() > MAX_ROWS {
+            return Err(err(line, 0, format!("at most {MAX_ROWS} rows")));
+        }
+        if table.values.len() > MAX_VALUES {
+            return Err(err(line, 0, format!("at most {MAX_VALUES} numbers (rows × features)")));
+        }
+    }
+    if table.labels.is_empty() {
+        return Err(err(0, 0, "no data rows after the header".into()));
+    }
+    Ok(table)
+}
+
+/// The number of fields of a feature table's header and where x1…xD and the label are among
+/// them (the label last); or the column (0: the whole line) and what is wrong.
+fn feature_header(header: &str) -> Result<(usize, Vec<usize>), (usize, String)> {
+    let names: Vec<String> = fields(header).iter().map(|s| s.to_ascii_lowercase()).collect();
+    let missing = |what: String| {
+        let found = header.trim();
+        (0, format!("{what}: the header must name the columns x1,…,xD,label (found {found})"))
+    };
+    let label = names.iter().position(|n| n == "label");
+    let label = label.ok_or_else(|| missing("missing column 'label'".into()))?;
+    let feature = |n: &str| n.strip_prefix('x').and_then(|k| k.parse::<usize>().ok());
+    let count = names.iter().filter_map(|n| feature(n)).max().unwrap_or(0);
+    if count == 0 {
+        return Err(missing("no feature column x1".into()));
+    }
+    let mut index = Vec::with_capacity(count + 1);
+    for k in 1..=count {
+        let at = names.iter().position(|n| feature(n) == Some(k));
+        index.push(
+            at.ok_or_else(|| missing(format!("missing column 'x{k}' (there is an x{count})")))?,
+        );
+    }
+    index.push(label);
+    Ok((names.len(), index))
+}
+
+/// Adds one data line of `width` fields to `table`, the features and the label (last) taken
+/// from the fields at `index`; or the column (0: the whole line) and what is wrong.
+fn feature_row(
+    text: &str,
+    width: usize,
+    index: &[usize],
+    table: &mut Features,
+) -> Result<(), (usize, String)> {
+    let fields = fields(text);
+    if fields.len() != width {
+        return Err((0, format!("{} fields, but the first line has {width}", fields.len())));
+    }
+    let (label_at, features) = index.split_last().expect("a label column");
+    for (k, &i) in features.iter().enumerate() {
+        table.values.push(number(fields[i], i, &format!("x{}", k + 1))?);
+    }
+    let field = fields[*label_at];
+    let label = number(field, *label_at, "label")?;
+    if label < 0.0 || label.fract() != 0.0 || label >= MAX_CLASSES as f64 {
+        let message = format!(
+            "the label must be a whole number from 0 to {}, got '{field}'",
+            MAX_CLASSES - 1
+        );
+        return Err((label_at + 1, message));
+    }
+    table.labels.push(label as usize);
+    Ok(())
 }

@@ -5,7 +5,9 @@
 //! `(t, u, 0)` (input, target); for logistic regression and the networks they are
 //! `(a, b, label)` with the label 0 or 1. The header of a CSV file names the columns
 //! ([`Columns`]); a file that is empty, lacks a column, holds a non-number or a label other than
-//! 0/1 is a [`DataError`] that names the file, the line and the column.
+//! 0/1 is a [`DataError`] that names the file, the line and the column. Networks of real size
+//! read tables of D features and a class label per row, `x1,…,xD,label` ([`Features`]), with
+//! the same errors.
 
 use std::fmt;
 
@@ -14,7 +16,10 @@ mod csv;
 mod draw;
 
 pub use columns::{Columns, MAX_ROWS};
-pub use csv::{DataError, parse_csv, read_csv, to_csv};
+pub use csv::{
+    DataError, Features, MAX_CLASSES, MAX_VALUES, parse_csv, parse_features, read_csv,
+    read_features, to_csv,
+};
 use draw::{Draw, standardise};
 
 /// A built-in data set, drawn from a seed.
@@ -166,6 +171,35 @@ mod tests {
         // Columns in another order, and extra ones, are fine.
         let rows = parse_csv("u,extra,t\n2,9,1\n", "d.csv", Columns::TU).unwrap();
         assert_eq!(rows, vec![[1.0, 2.0, 0.0]]);
+    }
+
+    #[test]
+    fn feature_tables_read_with_or_without_a_header_and_errors_say_where() {
+        let t = parse_features("x2,label,x1,note\n0.5,3,1,a\n-1,0,2e-3,b\n", "f.csv").unwrap();
+        assert_eq!((t.features, t.values, t.labels), (2, vec![1.0, 0.5, 2e-3, -1.0], vec![3, 0]));
+        let t = parse_features("\u{feff}1,2,3,1\n\n4,5,6,0.0\n", "f.csv").unwrap();
+        assert_eq!((t.features, t.labels), (3, vec![1, 0]));
+        assert_eq!(t.values, [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
+        let message = |text: &str| parse_features(text, "f.csv").unwrap_err().to_string();
+        let e = parse_features("x1,x2,label\n1,2,0\n1,y,1\n", "f.csv").unwrap_err();
+        assert_eq!((e.line, e.column), (3, 2), "{e}");
+        assert!(e.to_string().starts_with("f.csv: line 3, column 2: 'y' in column 'x2'"), "{e}");
+        assert!(message("x1,x2,label\n1,2,2.5\n").contains(
+            "line 2, column 3: the label must be a whole number from 0 to 999, got '2.5'"
+        ));
+        assert!(message("x1,x2,label\n1,2,-1\n").contains("got '-1'"));
+        assert!(message("x1,x2,label\n1,2,1000\n").contains("got '1000'"));
+        assert!(message("x1,x3,label\n1,2,0\n").contains("missing column 'x2'"));
+        assert!(message("x1,x2,y\n1,2,0\n").contains("missing column 'label'"));
+        assert!(message("a,label\n1,0\n").contains("no feature column x1"));
+        assert!(message("x1,label\n1,0\n1,2,0\n").contains("line 3: 3 fields"));
+        assert!(message("1,0\n1\n").contains("line 2: 1 fields, but the first line has 2"));
+        assert!(message("7\n").contains("at least one feature and a label"));
+        assert!(message("x1,label\n1,inf\n").contains("not a finite number"));
+        assert!(message("").contains("empty"));
+        assert!(message("x1,label\n").contains("no data rows"));
+        let missing = read_features(std::path::Path::new("/nonexistent/f.csv")).unwrap_err();
+        assert!(missing.to_string().starts_with("/nonexistent/f.csv: cannot read the file"));
     }
 
     #[test]
