@@ -32,10 +32,10 @@ pub struct Density {
     /// Hutchinson's trace estimate: the mean over probes of zᵀHz, z the unnormalised
     /// Rademacher vector.
     pub trace: f64,
-    /// The standard error of that mean (sample deviation / √P); NaN for a single probe.
-    pub trace_error: f64,
     /// zᵀHz of each probe.
     pub probe_traces: Vec<f64>,
+    /// The standard error of their mean (sample deviation / √P); NaN for a single probe.
+    pub trace_error: f64,
     /// The Lanczos steps each probe took (fewer than asked after a breakdown, at most n).
     pub steps: Vec<usize>,
     /// The dimension n.
