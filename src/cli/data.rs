@@ -1,5 +1,7 @@
-//! The data-set and network flags shared by `landscape`, `interpolate` and `census`: one
-//! flattened clap struct, one default and one bound for each.
+//! The data-set and network flags shared by `landscape`, `interpolate`, `census` and
+//! `spectrum`: one flattened clap struct, one default and one bound for each. The 2-D networks
+//! read `x1,x2,label` rows ([`DataArgs::rows`]); `spectrum` reads tables of D features and a
+//! class label, and the digits ([`DataArgs::labelled`]).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -10,6 +12,7 @@ use clap::Args;
 use super::CliError;
 use crate::sim::OptimizerSpec;
 use crate::sim::net::data::{self, Columns, Dataset};
+use crate::sim::net::spectrum::{self, Labelled};
 use crate::sim::net::{self, Architecture, Network, Training};
 
 /// The most points a built-in data set is drawn with.
@@ -21,6 +24,9 @@ pub const DEFAULT_POINTS: usize = 200;
 
 /// `census`'s default points: fewer, as its cost grows with every point.
 pub const CENSUS_DEFAULT_POINTS: usize = 100;
+
+/// The name of the digits on the command line.
+const DIGITS: &str = "digits";
 
 /// Parses a number of data points: a whole number from 1 to [`MAX_POINTS`].
 pub(super) fn parse_points(s: &str) -> Result<usize, String> {
@@ -40,7 +46,8 @@ pub(super) fn parse_noise(s: &str) -> Result<f64, String> {
     }
 }
 
-fn parse_train_steps(s: &str) -> Result<usize, String> {
+/// Parses a number of training steps: a whole number from 0 to 1 000 000.
+pub(super) fn parse_train_steps(s: &str) -> Result<usize, String> {
     match s.trim().parse::<i128>() {
         Ok(n) if (0..=1_000_000).contains(&n) => Ok(n as usize),
         Ok(n) => Err(format!("from 0 to 1000000 training steps (got {n})")),
@@ -54,10 +61,12 @@ pub(super) fn parse_weight_decay(s: &str) -> Result<f64, String> {
 }
 
 /// The data a network trains on: `--data FILE.csv`, or `--dataset NAME [--points N] [--noise S]`
-/// (seeded by the sub-command's `--seed`). Shared by `landscape`, `interpolate` and `census`.
+/// (seeded by the sub-command's `--seed`). Shared by `landscape`, `interpolate`, `census` and
+/// `spectrum`.
 #[derive(Clone, Debug, Args)]
 pub struct DataArgs {
-    /// Training data: a CSV file with the header x1,x2,label (label 0 or 1).
+    /// Training data: a CSV file with the header x1,x2,label (label 0 or 1); for spectrum
+    /// x1,…,xD,label (labels 0…K−1; a file without a header has the label last).
     #[arg(
         long,
         value_name = "FILE.csv",
@@ -65,7 +74,8 @@ pub struct DataArgs {
         required_unless_present = "dataset"
     )]
     pub data: Option<PathBuf>,
-    /// A built-in data set: moons, circles, xor, spirals.
+    /// A built-in data set: moons, circles, xor, spirals; for spectrum also digits (1797 8×8
+    /// images of handwritten digits, 64 features scaled to [0, 1], 10 classes).
     #[arg(long, value_name = "NAME")]
     pub dataset: Option<String>,
     /// Points of the built-in data set (default 200; census 100).
@@ -94,6 +104,13 @@ impl DataArgs {
             return Ok((rows, what));
         }
         let name = self.dataset.as_deref().unwrap_or("moons");
+        if name.trim().eq_ignore_ascii_case(DIGITS) {
+            return Err(CliError::Input(format!(
+                "--dataset digits has 64 features and 10 classes: it is for `losscape spectrum` \
+                 (--net 64-H-…-10); a 2-H[-H…]-1 network takes a 2-D data set: {}",
+                data::names_with(Columns::X1X2Label)
+            )));
+        }
         let dataset = Dataset::from_name(name)
             .filter(|d| d.columns() == Columns::X1X2Label)
             .ok_or_else(|| {
@@ -105,6 +122,63 @@ impl DataArgs {
         let noise = self.noise.unwrap_or(dataset.default_noise());
         let points = self.points.unwrap_or(default_points);
         Ok((dataset.generate(points, noise, seed), format!("{dataset} ({points} points)")))
+    }
+
+    /// The labelled table of the file (`x1,…,xD,label`), of the digits, or of a 2-D data set
+    /// drawn with `seed` (`default_points` of them unless `--points` says), and what it is for
+    /// a message ("digits (1797 rows, 64 features, 10 classes)").
+    ///
+    /// # Errors
+    /// An unknown data set, `--points` or `--noise` with the digits, or a data file that
+    /// cannot be used (file, line, column).
+    pub fn labelled(
+        &self,
+        seed: u64,
+        default_points: usize,
+    ) -> Result<(Labelled, String), CliError> {
+        let (table, name) = match (&self.data, self.dataset.as_deref()) {
+            (Some(path), _) => {
+                let table = data::read_features(path)
+                    .and_then(|t| {
+                        Labelled::from_features(t).map_err(|e| data::DataError {
+                            file: path.display().to_string(),
+                            line: 0,
+                            column: 0,
+                            message: e.to_string(),
+                        })
+                    })
+                    .map_err(|e| CliError::Input(format!("--data {e}")))?;
+                (table, path.display().to_string())
+            }
+            (None, Some(name)) if name.trim().eq_ignore_ascii_case(DIGITS) => {
+                if self.points.is_some() || self.noise.is_some() {
+                    return Err(CliError::Input(
+                        "--points and --noise draw a 2-D data set; the digits are 1797 fixed \
+                         images (leave both out)"
+                            .into(),
+                    ));
+                }
+                (spectrum::digits(), DIGITS.to_owned())
+            }
+            _ => {
+                let (rows, _) = self.rows(seed, default_points).map_err(|e| match e {
+                    CliError::Input(m) if m.starts_with("--dataset: unknown") => {
+                        CliError::Input(format!("{m}, digits"))
+                    }
+                    other => other,
+                })?;
+                let table =
+                    Labelled::from_rows(&rows).map_err(|e| CliError::Input(e.to_string()))?;
+                (table, self.dataset.clone().unwrap_or_else(|| "moons".into()))
+            }
+        };
+        let what = format!(
+            "{name} ({} rows, {} features, {} classes)",
+            table.rows(),
+            table.features(),
+            table.classes()
+        );
+        Ok((table, what))
     }
 }
 

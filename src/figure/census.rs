@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{TickStyle, escape, ticks_below, ticks_left};
+use super::svg::{TickStyle, escape, ticks_below, ticks_left, wrap};
 use super::ticks;
 use crate::sim::net::census::{
     Census, EIG_TOL, Found, Histogram, Semicircle, count_negative, low_and_high, spectrum_range,
@@ -90,25 +90,6 @@ fn short(v: f64) -> String {
     }
     let digits = (2 - v.abs().log10().floor() as i32).max(0) as usize;
     format!("{v:.digits$}")
-}
-
-/// Greedy word wrap at about `chars` characters per line.
-fn wrap(text: &str, chars: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > chars {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
 }
 
 /// The caption: what the figure shows, and what it would look like if bad local minima were

@@ -19,6 +19,7 @@ pub mod gif;
 pub mod network;
 pub mod png;
 pub mod raster;
+pub mod spectrum;
 pub mod style;
 pub mod svg;
 pub mod view3d;

@@ -9,9 +9,9 @@ use crate::scene::{Rgb, Scene, SurfaceChoice};
 use crate::sim::net::{Directions, Network, Slice, Training};
 use crate::sim::{Point, Surface};
 
-/// A loss for a caption: 4 decimals, or 3 significant digits when small.
+/// A loss for a caption: 4 decimals, or 3 significant digits when very small or very large.
 pub fn short(v: f64) -> String {
-    if v.abs() >= 1e-3 || v == 0.0 { format!("{v:.4}") } else { format!("{v:.3e}") }
+    if (1e-3..1e5).contains(&v.abs()) || v == 0.0 { format!("{v:.4}") } else { format!("{v:.3e}") }
 }
 
 /// A map sampled on a G × G grid over `[lo, lo + (g−1)·step]²`, read between the samples by

@@ -71,6 +71,25 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Greedy word wrap at about `chars` characters per line (a caption under a figure).
+pub fn wrap(text: &str, chars: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > chars {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// How an axis's ticks are drawn: each a short line off the axis and its label beyond it.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct TickStyle {

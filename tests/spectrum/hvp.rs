@@ -192,3 +192,16 @@ fn the_engine_matches_the_landscape_network_on_two_d_data() {
     let err = hv.iter().zip(&want).fold(0.0f64, |m, (a, b)| m.max((a - b).abs()));
     assert!(err <= 1e-12 * max_abs(&want), "H·v off by {err}");
 }
+
+#[test]
+fn accuracy_counts_the_rows_whose_largest_logit_is_their_label() {
+    // One input, two classes: logits (x, −x) pick class 0 for x > 0.
+    let x = DMatrix::from_row_slice(4, 1, &[1.0, 2.0, -1.0, -3.0]);
+    let data = Labelled::new(x.clone(), vec![0, 1, 1, 1]).unwrap();
+    let softmax = Loss::new(Widths::parse("1-2").unwrap(), data, 0.0).unwrap();
+    assert_eq!(softmax.accuracy(&[1.0, -1.0, 0.0, 0.0]).unwrap(), 0.75);
+    let data = Labelled::new(x, vec![1, 1, 0, 1]).unwrap();
+    let binary = Loss::new(Widths::parse("1-1").unwrap(), data, 0.0).unwrap();
+    assert_eq!(binary.accuracy(&[1.0, 0.0]).unwrap(), 0.75);
+    assert!(binary.accuracy(&[1.0]).is_err());
+}

@@ -180,6 +180,28 @@ impl Loss {
         Ok(self.value_and_gradient(theta)?.1)
     }
 
+    /// The share of rows the network classifies right at θ: the largest logit is the row's
+    /// label (K ≥ 2), or the logit's sign is (K = 1: z > 0 for label 1).
+    ///
+    /// # Errors
+    /// [`SpectrumError::Length`] or [`SpectrumError::NotFinite`] for a bad θ.
+    pub fn accuracy(&self, theta: &[f64]) -> Result<f64, SpectrumError> {
+        self.check(theta)?;
+        let right: usize = self
+            .blocks
+            .par_iter()
+            .map(|b| {
+                let (_, z) = self.forward(theta, b.x());
+                let guess = |r: usize| match z.ncols() {
+                    1 => usize::from(z[(r, 0)] > 0.0),
+                    _ => z.row(r).transpose().argmax().0,
+                };
+                b.labels().iter().enumerate().filter(|&(r, &y)| guess(r) == y).count()
+            })
+            .sum();
+        Ok(right as f64 / self.data.rows() as f64)
+    }
+
     /// The curvature at θ: see [`Curvature::at`].
     ///
     /// # Errors
