@@ -51,7 +51,7 @@ fn parse_flat(s: &str) -> Result<f64, String> {
 /// `losscape spectrum`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  losscape spectrum --dataset digits --net 64-32-10 --train adam:lr=0.01 --train-steps 400 --seed 0 --at 0,50,400 --out spectrum.png --out spectrum.csv\n  losscape spectrum --data features.csv --net 20-64-64-5 --train sgd:lr=0.1 --train-steps 200 --lanczos 120 --probes 20 --density-out density.csv"
+    after_help = "Examples:\n  losscape spectrum --dataset digits --net 64-32-10 --train adam:lr=0.01 --train-steps 400 --seed 0 --at 0,50,400 --out spectrum.png --out spectrum.csv\n  losscape spectrum --data features.csv --net 20-64-64-5 --train gd:lr=0.1 --train-steps 200 --lanczos 120 --probes 20 --density-out density.csv"
 )]
 pub struct SpectrumArgs {
     #[command(flatten)]
