@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{TickStyle, escape, ticks_below, ticks_left, wrap};
+use super::svg::{PANEL_TICKS, Panel, TickStyle, escape, ticks_below, ticks_left, wrap};
 use super::ticks;
 use crate::sim::net::census::{
     Census, EIG_TOL, Found, Histogram, Semicircle, count_negative, low_and_high, spectrum_range,
@@ -175,17 +175,7 @@ fn axis_ticks(
 }
 
 /// The ticks of the census's panels: the scatter's, and the histograms' (smaller).
-const SCATTER_TICKS: TickStyle = TickStyle {
-    stroke: "#888888",
-    length: 5.0,
-    below: 20.0,
-    beside: 8.0,
-    lift: 4.0,
-    newline: false,
-    axis_digits: Some(1),
-    tick_digits: Some(2),
-    x_class: Some("index-tick"),
-};
+const SCATTER_TICKS: TickStyle = TickStyle { x_class: Some("index-tick"), ..PANEL_TICKS };
 const HISTOGRAM_TICKS: TickStyle = TickStyle {
     stroke: "#888888",
     length: 4.0,
@@ -197,29 +187,6 @@ const HISTOGRAM_TICKS: TickStyle = TickStyle {
     tick_digits: Some(2),
     x_class: None,
 };
-
-/// A panel's rectangle in pixels: left, top, right, bottom.
-#[derive(Clone, Copy, Debug)]
-struct Panel {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-}
-
-impl Panel {
-    /// Its frame.
-    fn frame(&self, s: &mut String) {
-        let _ = write!(
-            s,
-            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#888888"/>"##,
-            self.x0,
-            self.y0,
-            self.x1 - self.x0,
-            self.y1 - self.y0
-        );
-    }
-}
 
 /// One network's column: a title, the scatter, the two histograms.
 fn column(

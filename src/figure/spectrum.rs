@@ -16,7 +16,7 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{TickStyle, escape, ticks_below, ticks_left, wrap};
+use super::svg::{PANEL_TICKS, Panel, TickStyle, escape, ticks_below, ticks_left, wrap};
 use super::ticks;
 use crate::field::Colormap;
 use crate::sim::net::spectrum::{Density, Sample};
@@ -50,17 +50,7 @@ const TEXT: &str = "#eeeeee";
 const MUTED: &str = "#cccccc";
 const FRAME: &str = "#888888";
 
-const AXIS_TICKS: TickStyle = TickStyle {
-    stroke: FRAME,
-    length: 5.0,
-    below: 20.0,
-    beside: 8.0,
-    lift: 4.0,
-    newline: false,
-    axis_digits: Some(1),
-    tick_digits: Some(2),
-    x_class: None,
-};
+const AXIS_TICKS: TickStyle = PANEL_TICKS;
 
 /// The colour of the `k`-th of `count` steps: plasma from magenta (the first, high loss) to
 /// yellow (the last), bright enough on the dark background.
@@ -90,27 +80,7 @@ impl SymLog {
     }
 }
 
-/// A panel's rectangle in pixels: left, top, right, bottom.
-#[derive(Clone, Copy, Debug)]
-struct Panel {
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    y1: f64,
-}
-
 impl Panel {
-    fn frame(&self, s: &mut String) {
-        let _ = write!(
-            s,
-            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="{FRAME}"/>"##,
-            self.x0,
-            self.y0,
-            self.x1 - self.x0,
-            self.y1 - self.y0
-        );
-    }
-
     /// A pixel x for a value in `[lo, hi]`.
     fn x(&self, v: f64, (lo, hi): (f64, f64)) -> f64 {
         self.x0 + (v - lo) / (hi - lo) * (self.x1 - self.x0)

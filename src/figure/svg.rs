@@ -584,3 +584,41 @@ mod tests {
         assert_eq!(path_data(vec![(1.0, f64::NAN), (2.0, 2.0)].into_iter(), 0.25), "");
     }
 }
+
+/// The ticks of a figure's panels (the census's, the spectrum's): grey, 5 px, labels below and
+/// left, pixel positions to 1 and 2 decimals.
+pub(crate) const PANEL_TICKS: TickStyle = TickStyle {
+    stroke: "#888888",
+    length: 5.0,
+    below: 20.0,
+    beside: 8.0,
+    lift: 4.0,
+    newline: false,
+    axis_digits: Some(1),
+    tick_digits: Some(2),
+    x_class: None,
+};
+
+/// A panel's rectangle in pixels: left, top, right, bottom (the census's and the spectrum's
+/// figures are made of them).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Panel {
+    pub(crate) x0: f64,
+    pub(crate) y0: f64,
+    pub(crate) x1: f64,
+    pub(crate) y1: f64,
+}
+
+impl Panel {
+    /// Its frame.
+    pub(crate) fn frame(&self, s: &mut String) {
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#888888"/>"##,
+            self.x0,
+            self.y0,
+            self.x1 - self.x0,
+            self.y1 - self.y0
+        );
+    }
+}
