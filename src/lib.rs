@@ -7,3 +7,5 @@ pub mod jobs;
 pub mod platform;
 pub mod scene;
 pub mod sim;
+#[cfg(target_arch = "wasm32")]
+mod web;

@@ -20,6 +20,7 @@ use crate::sim::{
     ParamType, Point, SurfaceDef,
 };
 
+pub mod link;
 mod projection;
 pub use projection::{Camera, DEFAULT_AZIMUTH, DEFAULT_ELEVATION, Projection, ViewMode};
 

@@ -105,6 +105,10 @@ pub enum Command {
     SaveScene,
     /// Load a scene file (a bad one leaves the current scene and says why).
     OpenScene(PathBuf),
+    /// Ask for a scene or data file to open (the browser's file picker).
+    PickFile,
+    /// Put the link that opens the current scene on the clipboard.
+    CopyLink,
     /// The 3-D view's mode and camera.
     SetProjection(Projection),
     /// The surface plot shows `bounds` in `frame` (`px` physical pixels): sample the heatmap

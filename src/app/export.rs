@@ -1,4 +1,4 @@
-//! Screenshots, figures and scene files from the app: the "File" menu, Ctrl+S, dropped files.
+//! Screenshots, figures and scene files from the app: the "File" menu, Ctrl+S.
 //!
 //! Every picture of the plot goes through the same [`Figure`] as `losscape render`: the app hands
 //! the figure its scene, its runs (already computed), the current view and step, and a
@@ -9,7 +9,6 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use super::Command;
 use super::runs::Runs;
 use crate::figure::anim::Animation;
 use crate::figure::svg::Layers;
@@ -368,14 +367,4 @@ pub fn save_scene(scene: &Scene, path: &Path) -> String {
         Ok(()) => format!("saved {}", path.display()),
         Err(e) => format!("scene not saved: {e}"),
     }
-}
-
-/// Scene files dropped onto the window: the last `.json` one is loaded.
-pub fn dropped_scene(ctx: &egui::Context) -> Option<Command> {
-    let dropped: Vec<PathBuf> =
-        ctx.input(|i| i.raw.dropped_files.iter().map(|f| f.path().to_owned()).collect());
-    let path = dropped.into_iter().rev().find(|p| {
-        p.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("json"))
-    })?;
-    Some(Command::OpenScene(path))
 }

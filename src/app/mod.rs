@@ -18,6 +18,7 @@ pub mod formula_box;
 pub mod keys;
 pub mod narration;
 pub mod network;
+pub mod opening;
 pub mod panels;
 pub mod playback;
 pub mod runs;
@@ -365,7 +366,9 @@ impl LosscapeApp {
             | Command::CancelBasins
             | Command::TuneLr(_)
             | Command::Export(_)
-            | Command::SetExportSettings(_) => self.apply_tools(command),
+            | Command::SetExportSettings(_)
+            | Command::PickFile
+            | Command::CopyLink => self.apply_tools(command),
         }
     }
 
@@ -565,6 +568,20 @@ impl LosscapeApp {
                 }
             }
             Command::SetExportSettings(settings) => self.exporter.settings = *settings,
+            Command::PickFile => {
+                if let Some(ctx) = &self.waker {
+                    crate::platform::pick_file(ctx, opening::ACCEPT);
+                }
+            }
+            Command::CopyLink => {
+                let base =
+                    crate::platform::page_url().unwrap_or_else(|| scene::link::PAGE_URL.to_owned());
+                let link = scene::link::link(&base, &self.scene);
+                self.status = Some(format!("link copied ({} characters)", link.len()));
+                if let Some(ctx) = &self.waker {
+                    crate::platform::copy_text(ctx, link);
+                }
+            }
             _ => {}
         }
     }
@@ -690,10 +707,29 @@ impl LosscapeApp {
         (ctx, &mut self.panels)
     }
 
+    /// Files dropped on the window (or page) or picked, once their contents are in: each opens
+    /// (a scene, or data for the lesson on screen) or says why not.
+    fn open_files(&mut self, egui: &egui::Context) {
+        let dropped = egui.input(|i| i.raw.dropped_files.clone());
+        if !dropped.is_empty() {
+            crate::platform::receive_dropped(egui, &dropped);
+        }
+        for file in crate::platform::take_opened() {
+            match opening::command(file, &self.scene) {
+                Ok((command, said)) => {
+                    self.apply(command);
+                    self.status = Some(said);
+                }
+                Err(why) => self.status = Some(why),
+            }
+        }
+    }
+
     /// One frame of the whole UI. Public so tests and benchmarks can drive it headless.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         let egui = ui.ctx().clone();
         self.begin_frame(&egui);
+        self.open_files(&egui);
         // The race judges runs by the critical points even when they are not drawn.
         let critical = if self.scene.view.critical_points || self.windows.race {
             self.critical_points()
@@ -702,7 +738,6 @@ impl LosscapeApp {
         };
         let (ctx, panels) = self.frame_parts(&critical);
         let mut commands = keys::commands(&egui, &ctx);
-        commands.extend(export::dropped_scene(&egui));
         commands.extend(panels.show(ui, &ctx));
         for command in commands {
             self.apply(command);
@@ -719,6 +754,12 @@ const STORAGE_THEME: &str = "losscape.theme";
 impl eframe::App for LosscapeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    /// The page's embedding hook reaches the app through this (`src/web.rs`).
+    #[cfg(target_arch = "wasm32")]
+    fn as_any_mut(&mut self) -> Option<&mut dyn std::any::Any> {
+        Some(&mut *self)
     }
 
     /// Remembers the scene and the export settings, so the next start opens where this one
@@ -755,12 +796,18 @@ pub fn restore(storage: Option<&dyn eframe::Storage>, scene: Option<Scene>) -> L
     app
 }
 
-/// Opens the app window on `scene_path` (or the default lecture scene).
+/// Opens the app window on `scene_path` (or the last session, or the default lecture scene).
 pub fn run(scene_path: Option<PathBuf>) -> Result<(), String> {
     let scene = match &scene_path {
         Some(path) => Some(Scene::load(path).map_err(|e| e.to_string())?),
         None => None,
     };
+    start(scene, None)
+}
+
+/// Starts the app (a window on the desktop, the page's canvas in the browser) on `scene`, or
+/// the last session, or the default lecture scene; `status` is the first message it shows.
+pub fn start(scene: Option<Scene>, status: Option<String>) -> Result<(), String> {
     let window = crate::platform::Window {
         title: "losscape",
         size: [1400.0, 900.0],
@@ -770,7 +817,11 @@ pub fn run(scene_path: Option<PathBuf>) -> Result<(), String> {
         window,
         Box::new(move |cc| {
             setup_style(&cc.egui_ctx);
-            Ok(Box::new(restore(cc.storage, scene)))
+            let mut app = restore(cc.storage, scene);
+            if status.is_some() {
+                app.status = status;
+            }
+            Ok(Box::new(app))
         }),
     )
 }

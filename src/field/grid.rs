@@ -63,7 +63,7 @@ pub struct Field {
 impl Field {
     /// Samples `surface` at the `nx × ny` cell centres of `domain`.
     ///
-    /// Bands of rows are sampled in parallel on all cores (`std::thread::scope`); the result does
+    /// Bands of rows are sampled in parallel on the calling rayon pool; the result does
     /// not depend on the number of threads. Non-finite values become NaN.
     ///
     /// # Errors

@@ -25,7 +25,7 @@
 //!
 //! A 1024 × 1024 view — sample, colour, 20 contour levels — is meant to take ≤ 16 ms on a
 //! two-core machine (`benches/field.rs` measures each stage). Sampling, colouring and contouring
-//! each split their rows over `std::thread::scope` threads; colour maps are 256-entry tables built
+//! each split their rows over the calling rayon pool; colour maps are 256-entry tables built
 //! once per process; contouring classifies every node once against the sorted levels and then
 //! only visits the cells a level actually crosses.
 

@@ -12,18 +12,24 @@
 //!   and `Date.now()` (both through the `web-time` crate, which is `std::time` on the desktop).
 //! - **Files** ([`write_atomic`], [`read_to_string`], [`create_dir_all`], [`file_names`]).
 //!   Desktop: the file system. Browser: downloads and file pickers.
+//! - **Opening files** ([`pick_file`], [`receive_dropped`], [`take_opened`], [`HAS_FILE_SYSTEM`]).
+//!   Desktop: paths typed in the File menu, files dropped on the window. Browser: a file picker
+//!   and drops on the page, read asynchronously; either way the app takes them as [`OpenedFile`]s.
+//! - **The page** ([`page_url`], [`page_fragment`], [`show_failure`]). Browser: the address a
+//!   link opens (its `#scene=…`), and the note the page shows when the app cannot start.
+//!   Desktop: no address; failures go to the terminal.
 //! - **Clipboard, URLs** ([`copy_text`], [`copy_image`], [`open_url`]). egui's output commands on
 //!   both sides: eframe's desktop and web runners carry them out.
 //! - **The app's entry** ([`run_app`]). Desktop: `eframe::run_native`, a window. Browser:
 //!   `eframe::WebRunner` on a canvas.
 //!
-//! The rest of the crate calls only the functions re-exported here. A new platform matter
-//! (drag and drop of files, the page's URL) gets a function here and one on each side.
+//! The rest of the crate calls only the functions re-exported here. A new platform matter gets
+//! a function here and one on each side.
 //!
-//! The desktop side is `native.rs`. The web side is a file `web.rs` compiled only for
-//! `wasm32`: it defines the same items as `native.rs` (the compiler checks that every one is
-//! there when the crate is built for the browser), with the bodies the table above names; until
-//! it exists the crate builds for the desktop only.
+//! The desktop side is `native.rs`. The web side is `web.rs`, compiled only for `wasm32`: it
+//! defines the same items as `native.rs` (the compiler checks that every one is there when the
+//! crate is built for the browser), plus what only the page has: its canvas's id and the
+//! running app for the embedding hook (`src/web.rs`).
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native;
@@ -35,12 +41,27 @@ mod web;
 #[cfg(target_arch = "wasm32")]
 use web as side;
 
+#[cfg(target_arch = "wasm32")]
+pub use side::{CANVAS_ID, with_app};
 pub use side::{
-    HAS_THREADS, create_dir_all, file_names, install, read_to_string, run_app, spawn, write_atomic,
+    HAS_FILE_SYSTEM, HAS_THREADS, create_dir_all, file_names, install, page_fragment, page_url,
+    pick_file, read_to_string, receive_dropped, run_app, show_failure, spawn, take_opened,
+    write_atomic,
 };
 /// Monotonic time (jobs' timings, the formula box's pause) and wall-clock time: `std::time` on
 /// the desktop, the browser's clocks on the web.
 pub use web_time::{Instant, SystemTime};
+
+/// A file a person opened (picked, or dropped on the window or page), read.
+#[derive(Debug)]
+pub struct OpenedFile {
+    /// Its name as the person knows it (a path on the desktop, a file name in the browser).
+    pub name: String,
+    /// Where it is, on the desktop (a scene's data file is named relative to it).
+    pub path: Option<std::path::PathBuf>,
+    /// Its bytes, or why they could not be read.
+    pub contents: Result<Vec<u8>, String>,
+}
 
 /// Which pool a job's data-parallel work runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,10 +5,18 @@ use std::path::Path;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Priority, Window};
+use super::{OpenedFile, Priority, Window};
 
 /// Whether background jobs get threads of their own (here: yes).
 pub const HAS_THREADS: bool = true;
+
+/// Whether files are named by paths a person types (here: yes; the File menu's fields).
+pub const HAS_FILE_SYSTEM: bool = true;
+
+thread_local! {
+    /// Files dropped on the window, read, waiting for the app.
+    static OPENED: std::cell::RefCell<Vec<OpenedFile>> = const { std::cell::RefCell::new(Vec::new()) };
+}
 
 /// Runs `work` on a new thread named `name`.
 ///
@@ -115,6 +123,43 @@ pub fn file_names(path: &Path) -> std::io::Result<Vec<String>> {
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
         .collect();
     Ok(names)
+}
+
+/// The desktop opens files by the paths in the File menu: nothing to pick.
+pub fn pick_file(_ctx: &egui::Context, _accept: &str) {}
+
+/// Files dropped on the window: read now (they are on this machine), handed to the app
+/// through [`take_opened`] with their paths, so a scene's data file named beside it is found.
+pub fn receive_dropped(_ctx: &egui::Context, files: &[egui::DroppedFileHandle]) {
+    let read: Vec<OpenedFile> = files
+        .iter()
+        .map(|file| OpenedFile {
+            name: file.path().display().to_string(),
+            path: Some(file.path().to_owned()),
+            contents: file.bytes(),
+        })
+        .collect();
+    OPENED.with_borrow_mut(|opened| opened.extend(read));
+}
+
+/// The files dropped since the last call.
+pub fn take_opened() -> Vec<OpenedFile> {
+    OPENED.with_borrow_mut(std::mem::take)
+}
+
+/// A window has no address: links are made on the published page ([`crate::scene::link::PAGE_URL`]).
+pub fn page_url() -> Option<String> {
+    None
+}
+
+/// A window has no address, so no fragment.
+pub fn page_fragment() -> Option<String> {
+    None
+}
+
+/// Says why the app could not start (on the terminal that started it).
+pub fn show_failure(message: &str) {
+    eprintln!("error: {message}");
 }
 
 /// Opens the app in a window and runs it until the window is closed; `create` makes the app

@@ -20,12 +20,26 @@ impl Component for FileMenu {
         ui.menu_button(RichText::new("🗁 File").heading(), |ui| {
             ui.set_min_width(320.0);
             export_items(ui, &mut commands);
+            if ui
+                .button("🔗 Copy link")
+                .on_hover_text(
+                    "A link that opens this scene in the browser version: for slides and students",
+                )
+                .clicked()
+            {
+                commands.push(Command::CopyLink);
+                ui.close();
+            }
             ui.separator();
             let mut settings = ctx.export.clone();
             settings_items(ui, &mut settings);
             ui.separator();
             let mut scene_commands = Vec::new();
-            scene_items(ui, &mut settings, &mut scene_commands);
+            if crate::platform::HAS_FILE_SYSTEM {
+                scene_items(ui, &mut settings, &mut scene_commands);
+            } else {
+                browser_scene_items(ui, &mut scene_commands);
+            }
             // The settings first: saving or opening uses the scene file just typed.
             if settings != *ctx.export {
                 commands.push(Command::SetExportSettings(Box::new(settings)));
@@ -61,10 +75,13 @@ fn export_items(ui: &mut Ui, commands: &mut Vec<Command>) {
     }
 }
 
-/// The folder, what a screenshot shows, its resolution, and the GIF's range and pace.
+/// The folder (where there is a file system), what a screenshot shows, its resolution, and the
+/// GIF's range and pace.
 fn settings_items(ui: &mut Ui, s: &mut ExportSettings) {
-    ui.label("Folder");
-    ui.text_edit_singleline(&mut s.folder);
+    if crate::platform::HAS_FILE_SYSTEM {
+        ui.label("Folder");
+        ui.text_edit_singleline(&mut s.folder);
+    }
     ui.horizontal(|ui| {
         ui.label("Screenshot of");
         ui.radio_value(&mut s.whole_window, false, "plot");
@@ -105,6 +122,26 @@ fn scene_items(ui: &mut Ui, s: &mut ExportSettings, commands: &mut Vec<Command>)
         if ui.button("🗁 Open scene").on_hover_text("Or drop a scene file onto the window").clicked()
         {
             commands.push(Command::OpenScene(PathBuf::from(&s.scene_file)));
+            ui.close();
+        }
+    });
+}
+
+/// In the browser: saving downloads the scene; opening picks a scene or a data file (or drop
+/// one on the page).
+fn browser_scene_items(ui: &mut Ui, commands: &mut Vec<Command>) {
+    ui.horizontal(|ui| {
+        if ui.button("💾 Save scene").on_hover_text("Download the whole setting as JSON").clicked()
+        {
+            commands.push(Command::SaveScene);
+            ui.close();
+        }
+        if ui
+            .button("🗁 Open…")
+            .on_hover_text("A scene (.json), or data (.csv) for a model or network lesson; or drop one on the page")
+            .clicked()
+        {
+            commands.push(Command::PickFile);
             ui.close();
         }
     });

@@ -36,6 +36,8 @@ pub use band::{ATTRACT, ESCAPE};
 pub use paint::{Figure3d, orbit_gif, to_gif, to_png, to_svg};
 pub use raster::{CloudRef, Marks, PathRef, Renderer, TrackRef};
 
+use rayon::prelude::*;
+
 use crate::field::{ColorScale, Colormap, FieldError, FieldStyle};
 use crate::scene::Camera;
 use crate::sim::{Domain, Point, Surface};
@@ -428,20 +430,16 @@ impl Mesh3d {
     }
 }
 
-/// `surface` sampled at every (x, y) of the grid, row-major from `ys[0]`, rows in parallel as
-/// the map samples.
+/// `surface` sampled at every (x, y) of the grid, row-major from `ys[0]`, bands of rows in
+/// parallel on the calling pool (as the map samples).
 fn sample<S: Surface + Sync + ?Sized>(surface: &S, xs: &[f64], ys: &[f64]) -> Vec<f64> {
     let n = xs.len();
     let mut values = vec![0.0; n * ys.len()];
     let threads = crate::field::thread_count().min(ys.len());
     let rows_per = ys.len().div_ceil(threads.max(1));
-    std::thread::scope(|scope| {
-        for (b, band) in values.chunks_mut(rows_per * n).enumerate() {
-            scope.spawn(move || {
-                let rows = band.len() / n;
-                surface.sample_grid(xs, &ys[b * rows_per..b * rows_per + rows], band);
-            });
-        }
+    values.par_chunks_mut(rows_per * n).enumerate().with_max_len(1).for_each(|(b, band)| {
+        let rows = band.len() / n;
+        surface.sample_grid(xs, &ys[b * rows_per..b * rows_per + rows], band);
     });
     values
 }

@@ -361,21 +361,17 @@ impl Renderer {
         let threads = crate::field::thread_count().clamp(1, 8);
         let rows_per = height.div_ceil(threads);
         let scale = f64::from(self.scale);
-        std::thread::scope(|scope| {
-            let bands = self
-                .base_color
-                .chunks_mut(rows_per * width)
-                .zip(self.base_depth.chunks_mut(rows_per * width))
-                .enumerate();
-            for (b, (color, depth)) in bands {
-                let verts = &verts;
-                scope.spawn(move || {
-                    let rows = color.len() / width;
-                    let row0 = b * rows_per;
-                    draw_surface(color, depth, width, row0, rows, verts, n, lut, levels);
-                });
-            }
-        });
+        let verts = &verts;
+        self.base_color
+            .par_chunks_mut(rows_per * width)
+            .zip(self.base_depth.par_chunks_mut(rows_per * width))
+            .enumerate()
+            .with_max_len(1)
+            .for_each(|(b, (color, depth))| {
+                let rows = color.len() / width;
+                let row0 = b * rows_per;
+                draw_surface(color, depth, width, row0, rows, verts, n, lut, levels);
+            });
         // Floor and markers over the whole frame (a marker may straddle two bands).
         let mut canvas =
             Band { color: &mut self.base_color, depth: &self.base_depth, width, height, row0: 0 };
