@@ -1,7 +1,8 @@
 //! The browser version's entry (SPEC §7): what `main.rs` is to the desktop. The page
 //! (`web/index.html`) loads the module, which starts the app on its canvas with the scene of the
 //! link (`#scene=…`), and exposes the embedding hook that the page turns into
-//! `window.losscape`: `open(json)`, `scene()`, `exportCsv()`, `step(k)`.
+//! `window.losscape`: `open(json)`, `scene()`, `exportCsv()`, `step(k)`, and `status()` (the
+//! status line's text, for tests and pages that show it elsewhere).
 
 use wasm_bindgen::prelude::*;
 
@@ -92,4 +93,14 @@ pub fn show_step(k: usize) -> Result<usize, JsError> {
         app.apply(Command::Seek(k));
         app.playback.step
     })
+}
+
+/// `window.losscape.status()`: the text of the status line (what the app last said: a link that
+/// did not open, a file that was opened, …).
+///
+/// # Errors
+/// When the app is not running.
+#[wasm_bindgen(js_name = statusText)]
+pub fn status_text() -> Result<String, JsError> {
+    with_app(|app| app.status.clone().unwrap_or_default())
 }
