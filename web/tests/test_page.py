@@ -271,6 +271,20 @@ class Page(unittest.TestCase):
         self.assertEqual(page.evaluate("window.losscape.step(40)"), 40)
         self.assertEqual(errors, [])
 
+    def test_a_screenshot_downloads_a_png(self):
+        page, errors, _ = self.open()
+        time.sleep(1.0)
+        page.mouse.click(150, 780)  # the side panel: the canvas takes the keyboard
+        with page.expect_download(timeout=20_000) as download:
+            page.keyboard.press("Control+s")
+        path = download.value.path()
+        self.assertEqual(download.value.suggested_filename, "losscape-001.png")
+        png = Path(path).read_bytes()
+        width, height, _, _ = png_pixels(png)
+        self.assertGreater(width * height, 240 * 160)
+        self.assertGreater(colours(png), 100, "a drawn figure, not a blank image")
+        self.assertEqual(errors, [])
+
     def test_a_heavy_scene_never_freezes_the_page(self):
         page, errors, _ = self.open()
         heavy = json.loads(page.evaluate("window.losscape.scene()"))
