@@ -14,10 +14,11 @@ use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Poin
 use crate::app::component::{Component, Ctx};
 use crate::app::{Command, Panel};
 use crate::figure::census::spectrum;
-use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
 use crate::sim::net::census::{
     Census, CensusSettings, Found, MAX_STARTS, low_and_high, spectrum_range,
 };
+use crate::sim::net::census_steps::CensusSteps;
 use crate::sim::net::data::{Columns, Dataset};
 use crate::sim::net::{Architecture, Network};
 
@@ -93,6 +94,48 @@ impl CensusInputs {
 /// A census of each network of the inputs, named: what the window shows.
 pub type Censuses = Vec<(String, Census)>;
 
+/// The censuses of the networks asked for, one after the other, a few searches at a time
+/// (between frames in the browser; on a thread of its own on the desktop, all at once).
+struct CensusJob {
+    /// The networks still to do, the next one last.
+    nets: Vec<(String, Network)>,
+    /// The one under way.
+    now: Option<(String, CensusSteps)>,
+    /// Those done, in the order asked.
+    done: Censuses,
+    settings: CensusSettings,
+}
+
+impl Sliced for CensusJob {
+    type Output = Censuses;
+
+    fn slice(
+        &mut self,
+        budget: Budget,
+        progress: &Progress,
+    ) -> Result<Option<Censuses>, Cancelled> {
+        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+        loop {
+            let Some((name, steps)) = &mut self.now else {
+                match self.nets.pop() {
+                    Some((name, net)) => {
+                        self.now = Some((name, CensusSteps::new(net, self.settings)));
+                        continue;
+                    }
+                    None => return Ok(Some(std::mem::take(&mut self.done))),
+                }
+            };
+            if let Some(census) = steps.advance(units, progress)? {
+                self.done.push((std::mem::take(name), census));
+                self.now = None;
+            }
+            if !budget.left() {
+                return Ok(None);
+            }
+        }
+    }
+}
+
 /// The Census window's state.
 pub struct CensusPanel {
     /// The settings being edited.
@@ -149,17 +192,13 @@ impl CensusPanel {
         let settings = CensusSettings::new(self.inputs.starts, self.inputs.seed);
         self.asked = Some(self.inputs.clone());
         let ctx = ctx.clone();
-        self.job.request(
-            move || ctx.request_repaint(),
-            move |progress| {
-                nets.iter()
-                    .map(|(name, net)| {
-                        crate::sim::net::census::network_census(net, &settings, progress)
-                            .map(|c| (name.clone(), c))
-                    })
-                    .collect()
-            },
-        );
+        let job = CensusJob {
+            nets: nets.into_iter().rev().collect(),
+            now: None,
+            done: Vec::new(),
+            settings,
+        };
+        self.job.request_sliced(move || ctx.request_repaint(), job);
     }
 
     fn take(&mut self, outcome: Outcome<Censuses>, seconds: f64) {

@@ -360,30 +360,46 @@ pub fn search<O: Objective + ?Sized>(
     progress: &Progress,
 ) -> Result<Census, Cancelled> {
     progress.set_total(starts.len() as u64);
-    let outcomes = crate::sim::run::parallel::par_map(starts, 2, |s| -> Result<_, Cancelled> {
-        let theta = levenberg_marquardt(obj, &s.theta, Some(progress))?;
-        let out = examine(obj, theta, s.kind);
-        progress.advance(1);
-        Ok(out)
-    });
-    let mut census = Census {
-        points: Vec::new(),
-        searches: starts.len(),
-        accepted: 0,
-        rejected: 0,
-        rejected_grad_norms: Vec::new(),
-        descents: 0,
-        pairs: Vec::new(),
-    };
-    for (i, outcome) in outcomes.into_iter().enumerate() {
-        census.count(outcome?, i);
-    }
-    Ok(census)
+    let outcomes = crate::sim::run::parallel::par_map(starts, 2, |s| search_one(obj, s, progress));
+    Ok(Census::of_searches(outcomes.into_iter().collect::<Result<_, _>>()?))
+}
+
+/// One search: from `start` to where Levenberg–Marquardt ends, examined.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub(super) fn search_one<O: Objective + ?Sized>(
+    obj: &O,
+    start: &Start,
+    progress: &Progress,
+) -> Result<Result<Found, f64>, Cancelled> {
+    let theta = levenberg_marquardt(obj, &start.theta, Some(progress))?;
+    let out = examine(obj, theta, start.kind);
+    progress.advance(1);
+    Ok(out)
+}
+
+/// One descent from `theta` to where it ends, examined.
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub(super) fn descent<O: Objective + ?Sized>(
+    obj: &O,
+    theta: &[f64],
+    progress: &Progress,
+) -> Result<Result<Found, f64>, Cancelled> {
+    let end = super::descend::descend(obj, theta, Some(progress))?;
+    progress.advance(1);
+    Ok(examine(obj, end, StartKind::Descent))
 }
 
 /// The point a search ended at, accepted (with its exact spectrum) where ‖∇L‖ < [`GRAD_TOL`],
 /// else the gradient norm it was rejected with.
-fn examine<O: Objective + ?Sized>(obj: &O, theta: Vec<f64>, kind: StartKind) -> Result<Found, f64> {
+pub(super) fn examine<O: Objective + ?Sized>(
+    obj: &O,
+    theta: Vec<f64>,
+    kind: StartKind,
+) -> Result<Found, f64> {
     let grad_norm = norm(&obj.gradient(&theta));
     if grad_norm >= GRAD_TOL || !grad_norm.is_finite() {
         return Err(grad_norm);
@@ -403,9 +419,26 @@ fn examine<O: Objective + ?Sized>(obj: &O, theta: Vec<f64>, kind: StartKind) -> 
 }
 
 impl Census {
+    /// The census of searches' `outcomes`, one per start, in the starts' order.
+    pub(super) fn of_searches(outcomes: Vec<Result<Found, f64>>) -> Self {
+        let mut census = Census {
+            points: Vec::new(),
+            searches: outcomes.len(),
+            accepted: 0,
+            rejected: 0,
+            rejected_grad_norms: Vec::new(),
+            descents: 0,
+            pairs: Vec::new(),
+        };
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            census.count(outcome, i);
+        }
+        census
+    }
+
     /// Counts one search's outcome (start number `start`); a new point is kept, a copy of a
     /// known one is not. The point's position in [`Census::points`], when accepted.
-    fn count(&mut self, outcome: Result<Found, f64>, start: usize) -> Option<usize> {
+    pub(super) fn count(&mut self, outcome: Result<Found, f64>, start: usize) -> Option<usize> {
         match outcome {
             Ok(mut found) => {
                 self.accepted += 1;
@@ -436,6 +469,22 @@ impl Census {
         ends: &[Vec<f64>],
         progress: &Progress,
     ) -> Result<(), Cancelled> {
+        let origins = self.descent_origins(obj, ends);
+        progress.set_total(progress.done() + origins.len() as u64);
+        let outcomes = crate::sim::run::parallel::par_map(&origins, 1, |(_, theta)| {
+            descent(obj, theta, progress)
+        });
+        self.take_descents(&origins, outcomes.into_iter().collect::<Result<_, _>>()?);
+        Ok(())
+    }
+
+    /// Where the descents start: from each of `ends`, and from every saddle found, pushed
+    /// [`PUSH`] along its most negative direction either way (with the saddle's position).
+    pub(super) fn descent_origins<O: Objective + ?Sized>(
+        &self,
+        obj: &O,
+        ends: &[Vec<f64>],
+    ) -> Vec<(Option<usize>, Vec<f64>)> {
         let saddles: Vec<usize> =
             (0..self.points.len()).filter(|&k| !self.points[k].is_minimum()).collect();
         let mut origins: Vec<(Option<usize>, Vec<f64>)> =
@@ -456,22 +505,25 @@ impl Census {
                 origins.push((Some(k), pushed));
             }
         }
-        progress.set_total(progress.done() + origins.len() as u64);
-        let outcomes = crate::sim::run::parallel::par_map(&origins, 1, |(_, theta)| {
-            let end = super::descend::descend(obj, theta, Some(progress))?;
-            progress.advance(1);
-            Ok(examine(obj, end, StartKind::Descent))
-        });
+        origins
+    }
+
+    /// Counts the descents' `outcomes` (one per origin, in order) and pairs each saddle with
+    /// the minimum its descent reached.
+    pub(super) fn take_descents(
+        &mut self,
+        origins: &[(Option<usize>, Vec<f64>)],
+        outcomes: Vec<Result<Found, f64>>,
+    ) {
         let first = self.searches;
         self.searches += origins.len();
         self.descents += origins.len();
-        for (i, (outcome, (from, _))) in outcomes.into_iter().zip(&origins).enumerate() {
-            let Some(k) = self.count(outcome?, first + i) else { continue };
+        for (i, (outcome, (from, _))) in outcomes.into_iter().zip(origins).enumerate() {
+            let Some(k) = self.count(outcome, first + i) else { continue };
             if let Some(s) = *from {
                 self.pair(s, k);
             }
         }
-        Ok(())
     }
 
     /// Records saddle `s` and point `m` (where its descent ended) as a [`Pair`] when `m` is a
@@ -534,28 +586,45 @@ pub fn network_starts(net: &Network, settings: &CensusSettings) -> Vec<Start> {
 /// The training paths of a census: [`PATHS`] of gd (lr 0.5) and of Adam (lr 0.01) from seeded
 /// initialisations.
 fn training_paths(net: &Network, settings: &CensusSettings) -> Vec<(StartKind, Vec<Vec<f64>>)> {
-    let arch = net.architecture();
+    let inits = path_inits(settings);
+    let runs =
+        crate::sim::run::parallel::par_map(&inits, 2, |init| training_path(net, settings, init));
+    inits
+        .iter()
+        .zip(runs)
+        .filter(|(_, p)| !p.is_empty())
+        .map(|((kind, _, _), p)| (*kind, p))
+        .collect()
+}
+
+/// The training runs of a census's paths: kind, optimizer and initialisation seed, in order.
+pub(super) fn path_inits(settings: &CensusSettings) -> Vec<(StartKind, OptimizerSpec, u64)> {
     let seed = settings.seed;
-    let mut paths: Vec<(StartKind, Vec<Vec<f64>>)> = Vec::new();
+    let mut inits = Vec::new();
     for (kind, spec) in [(StartKind::Gd, "gd:lr=0.5"), (StartKind::Adam, "adam:lr=0.01")] {
         let Ok(spec) = OptimizerSpec::parse(spec) else { continue };
-        let inits: Vec<u64> = (0..PATHS as u64)
-            .map(|k| seed.wrapping_mul(0x9e37_79b9).wrapping_add(k + 17 * (kind as u64)))
-            .collect();
-        let runs = crate::sim::run::parallel::par_map(&inits, 2, |&s| {
-            train(net, &arch.init(s), spec, settings.train_steps, None, None)
-                .map(|t| t.path)
-                .unwrap_or_default()
-        });
-        for p in runs.into_iter().filter(|p| !p.is_empty()) {
-            paths.push((kind, p));
+        for k in 0..PATHS as u64 {
+            let s = seed.wrapping_mul(0x9e37_79b9).wrapping_add(k + 17 * (kind as u64));
+            inits.push((kind, spec, s));
         }
     }
-    paths
+    inits
+}
+
+/// One training path (empty when training failed).
+pub(super) fn training_path(
+    net: &Network,
+    settings: &CensusSettings,
+    (_, spec, seed): &(StartKind, OptimizerSpec, u64),
+) -> Vec<Vec<f64>> {
+    let arch = net.architecture();
+    train(net, &arch.init(*seed), *spec, settings.train_steps, None, None)
+        .map(|t| t.path)
+        .unwrap_or_default()
 }
 
 /// The starts drawn along `paths` and at random (see the module's doc).
-fn starts_on(
+pub(super) fn starts_on(
     net: &Network,
     settings: &CensusSettings,
     paths: &[(StartKind, Vec<Vec<f64>>)],
@@ -607,12 +676,12 @@ pub fn network_census(
     settings: &CensusSettings,
     progress: &Progress,
 ) -> Result<Census, Cancelled> {
-    let paths = training_paths(net, settings);
-    let starts = starts_on(net, settings, &paths);
-    let mut census = search(net, &starts, progress)?;
-    let ends: Vec<Vec<f64>> = paths.iter().filter_map(|(_, p)| p.last().cloned()).collect();
-    census.descend(net, &ends, progress)?;
-    Ok(census)
+    let mut steps = super::census_steps::CensusSteps::new(net.clone(), *settings);
+    loop {
+        if let Some(census) = steps.advance(usize::MAX, progress)? {
+            return Ok(census);
+        }
+    }
 }
 
 /// The critical points a figure shows as spectra: the one of lowest loss and the one of highest

@@ -34,6 +34,7 @@ mod slice;
 mod train;
 
 pub mod census;
+pub mod census_steps;
 pub mod data;
 pub mod descend;
 pub mod goe;
