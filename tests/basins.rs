@@ -303,3 +303,28 @@ fn the_difference_map_marks_exactly_the_cells_that_end_apart() {
     let marked = rgba.chunks(4).filter(|px| px[..3] == DIFFERENT.0 && px[3] == 255).count();
     assert_eq!(marked, differ);
 }
+
+/// A map computed a row at a time (as the browser does between frames) is the map computed
+/// whole: the same ends, attractors and basins; and a grid out of range is refused at once.
+#[test]
+fn a_basin_map_row_by_row_is_the_map_computed_whole() {
+    use losscape::sim::run::basins::BasinSteps;
+    let himmelblau = job(Builtin::Himmelblau, "adam:lr=0.1", 12, 150);
+    let whole = himmelblau.clone().run(&Progress::default()).unwrap();
+    let progress = Progress::default();
+    let mut steps = BasinSteps::new(himmelblau, &progress).unwrap();
+    let mut calls = 0;
+    let map = loop {
+        calls += 1;
+        if let Some(map) = steps.advance(1, &progress).unwrap() {
+            break map;
+        }
+    };
+    assert_eq!(calls, 12, "one row a call");
+    assert_eq!(map.ends, whole.ends);
+    assert_eq!(map.basins, whole.basins);
+    assert_eq!(map.attractors, whole.attractors);
+    assert_eq!(progress.done(), 12);
+    let empty = BasinJob { grid: 0, ..job(Builtin::Himmelblau, "gd:lr=0.01", 4, 10) };
+    assert!(BasinSteps::new(empty, &Progress::default()).is_err());
+}

@@ -8,8 +8,8 @@ use egui::Color32;
 use egui_plot::{PlotImage, PlotPoint, PlotUi};
 
 use super::style::color;
-use crate::jobs::{Cancelled, JobSlot, Outcome, Priority};
-use crate::sim::run::basins::{BasinError, BasinJob, BasinMap};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
+use crate::sim::run::basins::{BasinError, BasinJob, BasinMap, BasinSteps};
 use crate::sim::{Domain, Dtype};
 
 /// What the basin map shows and how it is computed: set in the teaching panel.
@@ -77,6 +77,71 @@ pub struct BasinResult {
     pub legend: Vec<(String, Color32)>,
 }
 
+/// The map of the first optimizer, then of the second (when comparing), a few rows at a time
+/// between frames where there are no threads; whole (rows on all cores) where there are.
+struct BasinWork {
+    /// The maps still to compute, the next one last.
+    jobs: Vec<BasinJob>,
+    /// The one under way, cut into rows.
+    now: Option<BasinSteps>,
+    /// Those done, in order.
+    maps: Vec<BasinMap>,
+}
+
+impl BasinWork {
+    /// The maps once every one is done.
+    fn finished(&mut self) -> Option<Result<Maps, String>> {
+        if !self.jobs.is_empty() || self.now.is_some() {
+            return None;
+        }
+        let mut maps = std::mem::take(&mut self.maps).into_iter();
+        let first = maps.next()?;
+        Some(Ok((first, maps.next())))
+    }
+}
+
+impl Sliced for BasinWork {
+    type Output = Result<Maps, String>;
+
+    fn slice(&mut self, budget: Budget, p: &Progress) -> Result<Option<Self::Output>, Cancelled> {
+        let said = |e: BasinError| match e {
+            BasinError::Cancelled => Err(Cancelled),
+            e => Ok(Some(Err(e.to_string()))),
+        };
+        loop {
+            if let Some(done) = self.finished() {
+                return Ok(Some(done));
+            }
+            if budget.is_whole() {
+                // A thread of its own: rows on all cores, the critical points beside them.
+                let Some(job) = self.jobs.pop() else { return Ok(None) };
+                match job.run(p) {
+                    Ok(map) => self.maps.push(map),
+                    Err(e) => return said(e),
+                }
+                continue;
+            }
+            let steps = match self.now.take() {
+                Some(steps) => steps,
+                None => match self.jobs.pop().map(|job| BasinSteps::new(job, p)) {
+                    Some(Ok(steps)) => steps,
+                    Some(Err(e)) => return said(e),
+                    None => return Ok(None),
+                },
+            };
+            let mut steps = steps;
+            match steps.advance(rayon::current_num_threads(), p) {
+                Ok(Some(map)) => self.maps.push(map),
+                Ok(None) => self.now = Some(steps),
+                Err(e) => return said(e),
+            }
+            if !budget.left() {
+                return Ok(self.finished());
+            }
+        }
+    }
+}
+
 impl Basins {
     /// Whether a map is being computed.
     pub fn busy(&self) -> bool {
@@ -102,28 +167,14 @@ impl Basins {
             steps: app_scene.steps,
             dtype: self.settings.dtype,
         };
+        let other = b.map(|spec| BasinJob { spec, ..job.clone() });
+        let work = BasinWork {
+            jobs: other.into_iter().chain([job]).collect(),
+            now: None,
+            maps: Vec::new(),
+        };
         let ctx = ctx.clone();
-        self.job.request(
-            move || ctx.request_repaint(),
-            move |p| {
-                let run = |job: BasinJob| match job.run(p) {
-                    Ok(map) => Ok(Ok(map)),
-                    Err(BasinError::Cancelled) => Err(Cancelled),
-                    Err(e) => Ok(Err(e.to_string())),
-                };
-                let other = b.map(|spec| BasinJob { spec, ..job.clone() });
-                let first = match run(job)? {
-                    Ok(map) => map,
-                    Err(e) => return Ok(Err(e)),
-                };
-                let second = match other.map(run).transpose()? {
-                    Some(Err(e)) => return Ok(Err(e)),
-                    Some(Ok(map)) => Some(map),
-                    None => None,
-                };
-                Ok(Ok((first, second)))
-            },
-        );
+        self.job.request_sliced(move || ctx.request_repaint(), work);
     }
 
     /// Stops the computation under way, if any (its rows in hand finish in the background).

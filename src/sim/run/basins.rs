@@ -91,6 +91,14 @@ impl BasinJob {
         if self.grid == 0 || self.grid > MAX_GRID {
             return Err(BasinError::Grid(self.grid));
         }
+        // The critical points are found beside the runs, not before them.
+        let (attractors, ends) = rayon::join(|| self.attractors(), || self.ends(progress));
+        Ok(self.map(attractors, ends?))
+    }
+
+    /// The critical points a run may end at: those in the domain widened by half its size each
+    /// way (at most 65 535).
+    fn attractors(&self) -> Vec<CriticalPoint> {
         let d = self.domain;
         let widened = Domain {
             x_min: d.x_min - 0.5 * d.width(),
@@ -98,30 +106,33 @@ impl BasinJob {
             y_min: d.y_min - 0.5 * d.height(),
             y_max: d.y_max + 0.5 * d.height(),
         };
-        // The critical points are found beside the runs, not before them.
-        let (mut attractors, ends) =
-            rayon::join(|| critical_points(&self.surface, &widened), || self.ends(progress));
+        let mut attractors = critical_points(&self.surface, &widened);
         attractors.truncate(usize::from(u16::MAX));
-        let ends = ends?;
-        let reach = REACHED * d.width().hypot(d.height());
-        let basins = ends.iter().map(|&end| classify(end, &attractors, reach)).collect();
-        Ok(BasinMap { job: self, attractors, basins, ends })
+        attractors
     }
 
-    /// The end of every run, row by row; rows are handed out one at a time to the pool's
-    /// threads, so rows that diverge early do not leave a core idle. Stops taking rows once
-    /// cancelled.
-    fn ends(&self, progress: &Progress) -> Result<Vec<End>, BasinError> {
-        let n = self.grid;
-        progress.set_total(progress.done() + n as u64);
-        let rows: Vec<Vec<End>> = (0..n)
+    /// The map of the runs' `ends`, each named by the attractor it reached.
+    fn map(self, attractors: Vec<CriticalPoint>, ends: Vec<End>) -> BasinMap {
+        let d = self.domain;
+        let reach = REACHED * d.width().hypot(d.height());
+        let basins = ends.iter().map(|&end| classify(end, &attractors, reach)).collect();
+        BasinMap { job: self, attractors, basins, ends }
+    }
+
+    /// The ends of the runs of rows `rows`, in order (each row's cells from left to right).
+    fn row_ends(
+        &self,
+        rows: std::ops::Range<usize>,
+        progress: &Progress,
+    ) -> Result<Vec<End>, BasinError> {
+        let rows: Vec<Vec<End>> = rows
             .into_par_iter()
             .with_max_len(1)
             .map(|j| {
                 if progress.is_cancelled() {
                     return Err(BasinError::Cancelled);
                 }
-                let starts: Vec<Point> = (0..n).map(|i| self.cell_centre(i, j)).collect();
+                let starts: Vec<Point> = (0..self.grid).map(|i| self.cell_centre(i, j)).collect();
                 let ends = batch::final_points_in(
                     self.dtype,
                     &self.surface,
@@ -134,6 +145,59 @@ impl BasinJob {
             })
             .collect::<Result<_, _>>()?;
         Ok(rows.into_iter().flatten().collect())
+    }
+
+    /// The end of every run, row by row; rows are handed out one at a time to the pool's
+    /// threads, so rows that diverge early do not leave a core idle. Stops taking rows once
+    /// cancelled.
+    fn ends(&self, progress: &Progress) -> Result<Vec<End>, BasinError> {
+        let n = self.grid;
+        progress.set_total(progress.done() + n as u64);
+        self.row_ends(0..n, progress)
+    }
+}
+
+/// A basin map cut into units of work, a few rows at a time: where there are no threads (the
+/// browser) it runs between frames. The same map as [`BasinJob::run`], bit for bit.
+pub struct BasinSteps {
+    job: BasinJob,
+    ends: Vec<End>,
+    rows_done: usize,
+}
+
+impl BasinSteps {
+    /// The map of `job`, not started.
+    ///
+    /// # Errors
+    /// [`BasinError::Grid`] for a grid side of 0 or above [`MAX_GRID`].
+    pub fn new(job: BasinJob, progress: &Progress) -> Result<Self, BasinError> {
+        if job.grid == 0 || job.grid > MAX_GRID {
+            return Err(BasinError::Grid(job.grid));
+        }
+        progress.set_total(progress.done() + job.grid as u64);
+        Ok(Self { job, ends: Vec::new(), rows_done: 0 })
+    }
+
+    /// Computes at most `rows` more rows (in parallel where there are threads); once every row
+    /// is done, finds the critical points and hands over the map.
+    ///
+    /// # Errors
+    /// [`BasinError::Cancelled`] when cancelled.
+    pub fn advance(
+        &mut self,
+        rows: usize,
+        progress: &Progress,
+    ) -> Result<Option<BasinMap>, BasinError> {
+        let n = self.job.grid;
+        let end = self.rows_done.saturating_add(rows.max(1)).min(n);
+        let ends = self.job.row_ends(self.rows_done..end, progress)?;
+        self.ends.extend(ends);
+        self.rows_done = end;
+        if end < n {
+            return Ok(None);
+        }
+        let ends = std::mem::take(&mut self.ends);
+        Ok(Some(self.job.clone().map(self.job.attractors(), ends)))
     }
 }
 
