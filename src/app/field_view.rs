@@ -5,9 +5,9 @@ use egui::{Color32, TextureHandle, TextureOptions};
 use egui_plot::{Line, PlotBounds, PlotImage, PlotPoint, PlotPoints, PlotUi};
 
 use super::style::contour_stroke;
-use crate::field::{FieldLayers, FieldStyle};
+use crate::field::{FieldLayers, FieldStyle, LayerSteps};
 use crate::figure::decimate::simplify_by;
-use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
 use crate::scene::View;
 use crate::sim::{Domain, SurfaceDef};
 
@@ -46,6 +46,46 @@ impl Request {
 struct SampledField {
     request: Request,
     layers: Option<FieldLayers>,
+}
+
+/// Rows of the heatmap a slice samples between frames (a few milliseconds' work).
+const ROWS_PER_SLICE: usize = 16;
+
+/// A heatmap in the making: whole on a thread of its own (rows on all cores), a band of rows at
+/// a time between frames where there are no threads; the same layers either way.
+struct FieldJob {
+    request: Request,
+    steps: Option<LayerSteps<Box<SurfaceDef>>>,
+}
+
+impl Sliced for FieldJob {
+    type Output = SampledField;
+
+    fn slice(&mut self, budget: Budget, _: &Progress) -> Result<Option<SampledField>, Cancelled> {
+        let r = &self.request;
+        let done = |layers| Ok(Some(SampledField { request: r.clone(), layers }));
+        if budget.is_whole() {
+            return done(FieldLayers::compute(&r.surface, r.domain, r.nx, r.ny, &r.style).ok());
+        }
+        let steps = match &mut self.steps {
+            Some(steps) => steps,
+            None => {
+                let surface = Box::new(r.surface.clone());
+                match LayerSteps::new(surface, r.domain, r.nx, r.ny, r.style) {
+                    Ok(steps) => self.steps.insert(steps),
+                    Err(_) => return done(None),
+                }
+            }
+        };
+        loop {
+            match steps.advance(ROWS_PER_SLICE) {
+                Ok(Some(layers)) => return done(Some(layers)),
+                Err(_) => return done(None),
+                Ok(None) if !budget.left() => return Ok(None),
+                Ok(None) => {}
+            }
+        }
+    }
 }
 
 /// What is on screen and what is being computed.
@@ -122,20 +162,7 @@ impl FieldView {
     fn send(&mut self, request: Request, ctx: &egui::Context) {
         self.pending = Some(request.clone());
         let ctx = ctx.clone();
-        self.job.request(
-            move || ctx.request_repaint(),
-            move |_| {
-                let layers = FieldLayers::compute(
-                    &request.surface,
-                    request.domain,
-                    request.nx,
-                    request.ny,
-                    &request.style,
-                )
-                .ok();
-                Ok(SampledField { request, layers })
-            },
-        );
+        self.job.request_sliced(move || ctx.request_repaint(), FieldJob { request, steps: None });
     }
 
     /// Takes a finished field, if any, and turns it into a texture.

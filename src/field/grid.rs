@@ -134,7 +134,7 @@ impl Field {
     }
 
     /// Checks the grid and domain, returning the number of samples.
-    fn check(domain: Domain, nx: usize, ny: usize) -> Result<usize, FieldError> {
+    pub(crate) fn check(domain: Domain, nx: usize, ny: usize) -> Result<usize, FieldError> {
         Domain::new(domain.x_min, domain.x_max, domain.y_min, domain.y_max)?;
         if nx == 0 || ny == 0 {
             return Err(FieldError::Empty { nx, ny });
@@ -246,7 +246,7 @@ impl Field {
 /// The centre of cell `i` of `n` equal cells cutting `[start, start + length]`. The one formula
 /// both the sampling and the mapping use, so they agree to the last bit.
 #[inline]
-fn centre(start: f64, length: f64, n: usize, i: usize) -> f64 {
+pub(crate) fn centre(start: f64, length: f64, n: usize, i: usize) -> f64 {
     start + (i as f64 + 0.5) * length / n as f64
 }
 

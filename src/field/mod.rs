@@ -99,6 +99,68 @@ impl FieldLayers {
     }
 }
 
+/// [`FieldLayers::compute`] cut into units of work (a band of rows, the colours, the contours),
+/// so that where there are no threads (the browser) a heatmap is made between frames. The same
+/// layers, bit for bit.
+pub struct LayerSteps<S> {
+    surface: S,
+    domain: Domain,
+    nx: usize,
+    ny: usize,
+    style: FieldStyle,
+    xs: Vec<f64>,
+    values: Vec<f64>,
+    coloured: Option<(Field, ColorScale, Vec<u8>)>,
+}
+
+impl<S: Surface + ?Sized> LayerSteps<Box<S>> {
+    /// The layers of `surface` on an `nx × ny` grid over `domain`, not started.
+    ///
+    /// # Errors
+    /// As [`FieldLayers::compute`].
+    pub fn new(
+        surface: Box<S>,
+        domain: Domain,
+        nx: usize,
+        ny: usize,
+        style: FieldStyle,
+    ) -> Result<Self, FieldError> {
+        let len = Field::check(domain, nx, ny)?;
+        let xs = (0..nx).map(|i| grid::centre(domain.x_min, domain.width(), nx, i)).collect();
+        let values = Vec::with_capacity(len);
+        Ok(Self { surface, domain, nx, ny, style, xs, values, coloured: None })
+    }
+
+    /// Samples up to `rows` more rows; once all are in, colours them (one call), then traces
+    /// the contours (one call) and hands over the layers.
+    ///
+    /// # Errors
+    /// As [`FieldLayers::compute`].
+    pub fn advance(&mut self, rows: usize) -> Result<Option<FieldLayers>, FieldError> {
+        let (nx, ny) = (self.nx, self.ny);
+        if let Some((field, scale, rgba)) = self.coloured.take() {
+            let contours = contours(&field, &scale.levels(self.style.contour_count));
+            return Ok(Some(FieldLayers { field, scale, rgba, contours }));
+        }
+        let done = self.values.len() / nx.max(1);
+        if done < ny {
+            let end = done.saturating_add(rows.max(1)).min(ny);
+            let d = self.domain;
+            let ys: Vec<f64> =
+                (done..end).map(|j| grid::centre(d.y_min, d.height(), ny, j)).collect();
+            let mut band = vec![0.0; ys.len() * nx];
+            self.surface.sample_grid(&self.xs, &ys, &mut band);
+            self.values.extend(band);
+            return Ok(None);
+        }
+        let field = Field::from_values(self.domain, nx, ny, std::mem::take(&mut self.values))?;
+        let scale = ColorScale::for_field(&field, self.style.log_scale);
+        let rgba = colorize(&field, self.style.colormap, &scale);
+        self.coloured = Some((field, scale, rgba));
+        Ok(None)
+    }
+}
+
 pub(crate) use crate::sim::run::parallel::thread_count;
 use rayon::prelude::*;
 
@@ -132,4 +194,40 @@ where
         .enumerate()
         .map(|(b, band)| work(b * rows_per_band, band))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Builtin, SurfaceDef};
+
+    #[test]
+    fn layers_made_a_few_rows_at_a_time_are_the_layers_made_whole() {
+        let surface = SurfaceDef::Builtin(Builtin::Himmelblau);
+        let domain = Builtin::Himmelblau.domain();
+        let style = FieldStyle { contour_count: 12, ..FieldStyle::default() };
+        let whole = FieldLayers::compute(&surface, domain, 97, 61, &style).expect("layers");
+        let mut steps = LayerSteps::new(Box::new(surface), domain, 97, 61, style).expect("steps");
+        let mut calls = 0;
+        let sliced = loop {
+            calls += 1;
+            if let Some(layers) = steps.advance(5).expect("no error") {
+                break layers;
+            }
+        };
+        // 13 bands of rows, the colours, the contours.
+        assert_eq!(calls, 13 + 2);
+        assert_eq!(sliced.field, whole.field);
+        assert_eq!(sliced.rgba, whole.rgba);
+        assert_eq!(sliced.contours, whole.contours);
+        assert!(!whole.contours.is_empty());
+        let empty = LayerSteps::new(
+            Box::new(SurfaceDef::Builtin(Builtin::Himmelblau)),
+            domain,
+            0,
+            5,
+            style,
+        );
+        assert!(empty.is_err());
+    }
 }
