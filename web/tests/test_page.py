@@ -318,13 +318,12 @@ class Page(unittest.TestCase):
                                for k, c in zip(kinds, PALETTE)]
         heavy["starts"] = [[-4 + 8 * (i % 16) / 15, -1.5 + 3 * (i // 16) / 15] for i in range(256)]
         heavy["steps"] = 20_000
-        # The runs are computed in the frames after the scene opens. The first half second (the
-        # frames that install the scene) is reported apart: one of them sometimes takes ~300 ms
-        # in this software-rendered browser, a known gap not yet found (README, Performance).
+        # The page's own first frames (shaders compiled, the first heatmap and fonts uploaded)
+        # are over before the scene opens, as for a person who opens it; then every gap counts.
+        time.sleep(1.5)
         page.evaluate("(json) => window.losscape.open(json)", json.dumps(heavy))
-        gap, install = self.heartbeat_gap(page, 4, settle=0.5)
-        print(f"\n    10 x 256 x 20000 scene: longest main-thread gap {gap:.0f} ms while it computes"
-              f" (first 0.5 s, installing it: {install:.0f} ms)")
+        gap, _ = self.heartbeat_gap(page, 4)
+        print(f"\n    10 x 256 x 20000 scene: longest main-thread gap {gap:.0f} ms over 4 s")
         self.assertLessEqual(gap, 250.0)
         opened = self.scene(page)
         self.assertEqual((len(opened["starts"]), opened["steps"]), (256, 20_000))
