@@ -93,8 +93,7 @@ impl Field {
         ny: usize,
         threads: usize,
     ) -> Result<Self, FieldError> {
-        let len = Self::check(domain, nx, ny)?;
-        let xs: Vec<f64> = (0..nx).map(|i| centre(domain.x_min, domain.width(), nx, i)).collect();
+        let (len, xs) = Self::check_with_columns(domain, nx, ny)?;
         let mut values = vec![0.0; len];
         let ranges = par_row_bands_on(threads, &mut values, nx, |first_row, band| {
             let ys: Vec<f64> = (0..band.len() / nx)
@@ -133,8 +132,18 @@ impl Field {
         Ok(Self { domain, nx, ny, values, range: range.get() })
     }
 
+    /// [`Field::check`], and the x of every column's centre.
+    pub(crate) fn check_with_columns(
+        domain: Domain,
+        nx: usize,
+        ny: usize,
+    ) -> Result<(usize, Vec<f64>), FieldError> {
+        let len = Self::check(domain, nx, ny)?;
+        Ok((len, (0..nx).map(|i| centre(domain.x_min, domain.width(), nx, i)).collect()))
+    }
+
     /// Checks the grid and domain, returning the number of samples.
-    pub(crate) fn check(domain: Domain, nx: usize, ny: usize) -> Result<usize, FieldError> {
+    fn check(domain: Domain, nx: usize, ny: usize) -> Result<usize, FieldError> {
         Domain::new(domain.x_min, domain.x_max, domain.y_min, domain.y_max)?;
         if nx == 0 || ny == 0 {
             return Err(FieldError::Empty { nx, ny });

@@ -125,8 +125,7 @@ impl<S: Surface + ?Sized> LayerSteps<Box<S>> {
         ny: usize,
         style: FieldStyle,
     ) -> Result<Self, FieldError> {
-        let len = Field::check(domain, nx, ny)?;
-        let xs = (0..nx).map(|i| grid::centre(domain.x_min, domain.width(), nx, i)).collect();
+        let (len, xs) = Field::check_with_columns(domain, nx, ny)?;
         let values = Vec::with_capacity(len);
         Ok(Self { surface, domain, nx, ny, style, xs, values, coloured: None })
     }
