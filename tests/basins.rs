@@ -244,9 +244,9 @@ fn without_out_it_only_counts_and_in_float32_it_computes_in_single_precision() {
 #[test]
 fn bad_basins_input_is_a_clear_error() {
     for (args, says) in [
-        (&["--grid", "0"][..], "grid must be 1 to 4096"),
+        (&["--grid", "0"][..], "from 1 to 4096 cells a side"),
         (&["--grid", "many"][..], "'many' is not a whole number"),
-        (&["--grid", "5000"][..], "grid must be 1 to 4096"),
+        (&["--grid", "5000"][..], "from 1 to 4096 cells a side"),
         (&["--grid", "8", "--optimizer", "adamm"][..], "unknown optimizer 'adamm'"),
         (&["--grid", "8", "--out", "map.txt"][..], "must end in .png or .csv"),
         (&["--grid", "8", "--domain=2,1,0,1"][..], "domain"),

@@ -5,12 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{
-    CliError, SurfaceArgs, apply_schedule, out_extension, parse_domain, parse_size, parse_steps,
-    resolve,
-};
+use super::{CliError, SurfaceArgs, apply_schedule, out_extension, parse, resolve};
 use crate::figure;
-use crate::sim::run::basins::{self, Basin, BasinJob, BasinMap, Progress};
+use crate::sim::run::basins::{Basin, BasinJob, BasinMap, Progress};
 use crate::sim::{Domain, Dtype, OptimizerSpec};
 
 /// `losscape basins`.
@@ -25,21 +22,21 @@ pub struct BasinsArgs {
     #[arg(long, value_name = "SPEC")]
     pub optimizer: String,
     /// Start points per side of the grid (1 to 4096): N×N runs.
-    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_grid)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse::GRID)]
     pub grid: usize,
     /// Updates per run.
-    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse_steps)]
+    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse::STEPS)]
     pub steps: usize,
     /// The domain of start points X0,X1,Y0,Y1 (default: the surface's own; [-3,3]² for a
     /// formula). Each start is the centre of its grid cell.
-    #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse_domain)]
+    #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse::domain)]
     pub domain: Option<Domain>,
     /// Output file: .png (the map) or .csv (one row per start). Without it, only the time and
     /// the count per end point are printed.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Size of the PNG in pixels.
-    #[arg(long, value_name = "WxH", default_value = "900x820", value_parser = parse_size)]
+    #[arg(long, value_name = "WxH", default_value = "900x820", value_parser = parse::size)]
     pub size: (u32, u32),
     /// The type the runs compute in, by PyTorch's names: float64 (bit for bit what `simulate`
     /// and the app compute) or float32 (PyTorch's default dtype; about twice as fast).
@@ -56,15 +53,6 @@ pub struct BasinsArgs {
 /// Parses a dtype: `float32` or `float64` (or `f32`, `f64`).
 fn parse_dtype(s: &str) -> Result<Dtype, String> {
     s.parse()
-}
-
-/// Parses a grid side: a whole number from 1 to [`basins::MAX_GRID`].
-pub fn parse_grid(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<i128>() {
-        Ok(n) if (1..=basins::MAX_GRID as i128).contains(&n) => Ok(n as usize),
-        Ok(n) => Err(format!("the grid must be 1 to {} cells a side (got {n})", basins::MAX_GRID)),
-        Err(_) => Err(format!("'{s}' is not a whole number of cells")),
-    }
 }
 
 /// `losscape basins`: runs the grid, writes the map, prints the time and the count per end.

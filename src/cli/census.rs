@@ -7,21 +7,13 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::data::{CENSUS_DEFAULT_POINTS, DataArgs, network, parse_weight_decay};
-use super::{CliError, out_extension, parse_size};
+use super::data::{CENSUS_DEFAULT_POINTS, DataArgs, network};
+use super::{CliError, out_extension, parse};
 use crate::figure;
 use crate::figure::census::{Column, census_svg};
 use crate::sim::net::Network;
-use crate::sim::net::census::{self, Census, CensusSettings, MAX_STARTS};
+use crate::sim::net::census::{self, Census, CensusSettings};
 use crate::sim::run::progress::Progress;
-
-fn parse_starts(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<i128>() {
-        Ok(n) if (1..=MAX_STARTS as i128).contains(&n) => Ok(n as usize),
-        Ok(n) => Err(format!("from 1 to {MAX_STARTS} starts (got {n})")),
-        Err(_) => Err(format!("'{s}' is not a whole number of starts")),
-    }
-}
 
 /// The most networks one census compares.
 pub const MAX_NETS: usize = 4;
@@ -39,11 +31,11 @@ pub struct CensusArgs {
     #[arg(long, value_name = "2-H-…-1", required = true, value_delimiter = ',')]
     pub net: Vec<String>,
     /// Weight decay wd in the loss's (wd/2)·‖θ‖².
-    #[arg(long, value_name = "WD", default_value_t = 1e-3, allow_hyphen_values = true, value_parser = parse_weight_decay)]
+    #[arg(long, value_name = "WD", default_value_t = 1e-3, allow_hyphen_values = true, value_parser = parse::WEIGHT_DECAY)]
     pub weight_decay: f64,
     /// Number of searches per network (a third on gd paths, a third on Adam paths, a third
     /// random).
-    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_starts)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse::STARTS)]
     pub starts: usize,
     /// Seed of the data set and of every start.
     #[arg(long, value_name = "S", default_value_t = 0)]
@@ -59,7 +51,7 @@ pub struct CensusArgs {
     pub params_out: Option<PathBuf>,
     /// Size of the PNG or SVG in pixels (default 960x860 for one network, 700 wider for each
     /// more).
-    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    #[arg(long, value_name = "WxH", value_parser = parse::size)]
     pub size: Option<(u32, u32)>,
 }
 

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::{CliError, SurfaceArgs, parse_domain, resolve};
+use super::{CliError, SurfaceArgs, parse, resolve};
 use crate::sim::{Domain, critical_points};
 
 /// `losscape critical`.
@@ -13,7 +13,7 @@ pub struct CriticalArgs {
     #[command(flatten)]
     pub surface: SurfaceArgs,
     /// The domain X0,X1,Y0,Y1 (default: the surface's own; [-3,3]² for a formula).
-    #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse_domain)]
+    #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse::domain)]
     pub domain: Option<Domain>,
 }
 

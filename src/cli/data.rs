@@ -9,14 +9,11 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::CliError;
+use super::{CliError, parse};
 use crate::sim::OptimizerSpec;
 use crate::sim::net::data::{self, Columns, Dataset};
 use crate::sim::net::spectrum::{self, Labelled};
 use crate::sim::net::{self, Architecture, Network, Training};
-
-/// The most points a built-in data set is drawn with.
-pub const MAX_POINTS: usize = 10_000;
 
 /// The points of a built-in data set when `--points` is not given: `landscape` and
 /// `interpolate`'s.
@@ -27,38 +24,6 @@ pub const CENSUS_DEFAULT_POINTS: usize = 100;
 
 /// The name of the digits on the command line.
 const DIGITS: &str = "digits";
-
-/// Parses a number of data points: a whole number from 1 to [`MAX_POINTS`].
-pub(super) fn parse_points(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<i128>() {
-        Ok(n) if (1..=MAX_POINTS as i128).contains(&n) => Ok(n as usize),
-        Ok(n) => Err(format!("from 1 to {MAX_POINTS} points (got {n})")),
-        Err(_) => Err(format!("'{s}' is not a whole number of points")),
-    }
-}
-
-/// Parses the noise of a data set: a finite number ≥ 0.
-pub(super) fn parse_noise(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        Ok(_) => Err(format!("the noise must be a finite number ≥ 0 (got '{s}')")),
-        Err(_) => Err(format!("'{s}' is not a number")),
-    }
-}
-
-/// Parses a number of training steps: a whole number from 0 to 1 000 000.
-pub(super) fn parse_train_steps(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<i128>() {
-        Ok(n) if (0..=1_000_000).contains(&n) => Ok(n as usize),
-        Ok(n) => Err(format!("from 0 to 1000000 training steps (got {n})")),
-        Err(_) => Err(format!("'{s}' is not a whole number of steps")),
-    }
-}
-
-/// Parses a weight decay: a finite number ≥ 0.
-pub(super) fn parse_weight_decay(s: &str) -> Result<f64, String> {
-    parse_noise(s).map_err(|e| e.replace("noise", "weight decay"))
-}
 
 /// The data a network trains on: `--data FILE.csv`, or `--dataset NAME [--points N] [--noise S]`
 /// (seeded by the sub-command's `--seed`). Shared by `landscape`, `interpolate`, `census` and
@@ -79,10 +44,10 @@ pub struct DataArgs {
     #[arg(long, value_name = "NAME")]
     pub dataset: Option<String>,
     /// Points of the built-in data set (default 200; census 100).
-    #[arg(long, value_name = "N", value_parser = parse_points)]
+    #[arg(long, value_name = "N", value_parser = parse::POINTS)]
     pub points: Option<usize>,
     /// Noise of the built-in data set (its default if absent).
-    #[arg(long, value_name = "S", value_parser = parse_noise)]
+    #[arg(long, value_name = "S", value_parser = parse::NOISE)]
     pub noise: Option<f64>,
 }
 
@@ -195,13 +160,13 @@ pub struct NetArgs {
     #[arg(long, value_name = "SPEC", default_value = "adam:lr=0.01")]
     pub train: String,
     /// Full-batch training steps.
-    #[arg(long, value_name = "K", default_value_t = 2000, value_parser = parse_train_steps)]
+    #[arg(long, value_name = "K", default_value_t = 2000, value_parser = parse::TRAIN_STEPS)]
     pub train_steps: usize,
     /// Seed of the data set, the initialisation and the directions.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
     /// Weight decay wd in the loss's (wd/2)·‖θ‖².
-    #[arg(long, value_name = "WD", default_value_t = 0.0, allow_hyphen_values = true, value_parser = parse_weight_decay)]
+    #[arg(long, value_name = "WD", default_value_t = 0.0, allow_hyphen_values = true, value_parser = parse::WEIGHT_DECAY)]
     pub weight_decay: f64,
 }
 

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::data::{NetArgs, trained};
-use super::landscape::{parse_side, write_file};
-use super::{CliError, out_extension, parse_size};
+use super::landscape::write_file;
+use super::{CliError, out_extension, parse};
 use crate::figure;
 use crate::sim::net;
 
@@ -20,13 +20,13 @@ pub struct InterpolateArgs {
     #[command(flatten)]
     pub net: NetArgs,
     /// Points on the line from α = −0.5 to 1.5.
-    #[arg(long, value_name = "N", default_value_t = 201, value_parser = parse_side)]
+    #[arg(long, value_name = "N", default_value_t = 201, value_parser = parse::SIDE)]
     pub grid: usize,
     /// Output: .png (the plot) or .csv (alpha,loss).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Size of the PNG in pixels.
-    #[arg(long, value_name = "WxH", default_value = "900x560", value_parser = parse_size)]
+    #[arg(long, value_name = "WxH", default_value = "900x560", value_parser = parse::size)]
     pub size: (u32, u32),
 }
 

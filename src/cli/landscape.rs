@@ -7,27 +7,11 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::data::{NetArgs, trained};
-use super::{CliError, out_extension, parse_size};
+use super::{CliError, out_extension, parse};
 use crate::figure;
 use crate::sim::Point;
 use crate::sim::Surface;
 use crate::sim::net::{Directions, Slice};
-
-fn parse_span(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v > 0.0 && v <= 1e6 => Ok(v),
-        Ok(_) => Err(format!("the span must be a number > 0 (got '{s}')")),
-        Err(_) => Err(format!("'{s}' is not a number")),
-    }
-}
-
-pub(super) fn parse_side(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<i128>() {
-        Ok(n) if (2..=1024).contains(&n) => Ok(n as usize),
-        Ok(n) => Err(format!("the grid must be 2 to 1024 points a side (got {n})")),
-        Err(_) => Err(format!("'{s}' is not a whole number")),
-    }
-}
 
 fn parse_directions(s: &str) -> Result<Directions, String> {
     Directions::from_name(s).ok_or_else(|| format!("'{s}' is not one of filter, raw, init, pca"))
@@ -47,10 +31,10 @@ pub struct LandscapeArgs {
     #[arg(long, value_name = "KIND", default_value = "filter", value_parser = parse_directions)]
     pub directions: Directions,
     /// Points per side of the map.
-    #[arg(long, value_name = "G", default_value_t = 51, value_parser = parse_side)]
+    #[arg(long, value_name = "G", default_value_t = 51, value_parser = parse::SIDE)]
     pub grid: usize,
     /// The map covers [−A, A]².
-    #[arg(long, value_name = "A", default_value_t = 1.0, value_parser = parse_span)]
+    #[arg(long, value_name = "A", default_value_t = 1.0, value_parser = parse::SPAN)]
     pub span: f64,
     /// Output: .png (the slice with the projected training path) or .csv (alpha,beta,loss).
     #[arg(long, value_name = "FILE")]
@@ -59,7 +43,7 @@ pub struct LandscapeArgs {
     #[arg(long, value_name = "FILE.json")]
     pub save: Option<PathBuf>,
     /// Size of the PNG in pixels.
-    #[arg(long, value_name = "WxH", default_value = "900x820", value_parser = parse_size)]
+    #[arg(long, value_name = "WxH", default_value = "900x820", value_parser = parse::size)]
     pub size: (u32, u32),
 }
 

@@ -11,8 +11,7 @@ use std::sync::Arc;
 
 use clap::{Args, Parser};
 
-use crate::figure::MAX_SIDE;
-use crate::sim::{Builtin, Domain, Formula, LrSchedule, OptimizerSpec, Point, SurfaceDef};
+use crate::sim::{Builtin, Formula, LrSchedule, OptimizerSpec, SurfaceDef};
 
 mod basins;
 mod census;
@@ -21,6 +20,7 @@ mod data;
 mod interpolate;
 mod landscape;
 mod model;
+mod parse;
 mod render;
 mod simulate;
 mod spectrum;
@@ -133,54 +133,6 @@ pub enum CliError {
     Io(#[from] io::Error),
 }
 
-/// Parses `X,Y` into a finite point.
-pub fn parse_point(s: &str) -> Result<Point, String> {
-    let v = parse_numbers(s, 2, "X,Y")?;
-    Ok(Point::new(v[0], v[1]))
-}
-
-/// Parses `X0,X1,Y0,Y1` into a domain.
-pub fn parse_domain(s: &str) -> Result<Domain, String> {
-    let v = parse_numbers(s, 4, "X0,X1,Y0,Y1")?;
-    Domain::new(v[0], v[1], v[2], v[3]).map_err(|e| e.to_string())
-}
-
-fn parse_numbers(s: &str, n: usize, shape: &str) -> Result<Vec<f64>, String> {
-    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
-    if parts.len() != n {
-        return Err(format!("expected {n} numbers {shape}, got {} in '{s}'", parts.len()));
-    }
-    parts
-        .iter()
-        .map(|p| match p.parse::<f64>() {
-            Ok(v) if v.is_finite() => Ok(v),
-            Ok(_) => Err(format!("'{p}' is not a finite number (in '{s}')")),
-            Err(_) if p.is_empty() => {
-                Err(format!("a number is missing in '{s}' (expected {shape})"))
-            }
-            Err(_) => Err(format!("'{p}' is not a number (in '{s}')")),
-        })
-        .collect()
-}
-
-/// Parses a step count: a whole number from 0 to [`MAX_STEPS`].
-pub fn parse_steps(s: &str) -> Result<usize, String> {
-    match s.trim().parse::<i128>() {
-        Ok(n) if n < 0 => Err(format!("the number of steps cannot be negative (got {n})")),
-        Ok(n) if n > MAX_STEPS as i128 => Err(format!("at most {MAX_STEPS} steps (got {n})")),
-        Ok(n) => Ok(n as usize),
-        Err(_) => Err(format!("'{s}' is not a whole number of steps")),
-    }
-}
-
-fn parse_sigma(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-        Ok(_) => Err(format!("the noise must be a finite number ≥ 0 (got '{s}')")),
-        Err(_) => Err(format!("'{s}' is not a number")),
-    }
-}
-
 /// The surface named by `--surface`, typed with `--formula`, or a `--model` on data.
 fn resolve(args: &SurfaceArgs) -> Result<SurfaceDef, CliError> {
     if let Some(model) = model::model_surface(&args.model)? {
@@ -235,19 +187,6 @@ pub fn run(
         Subcommand::Census(args) => census::census_command(args, out, err),
         Subcommand::Spectrum(args) => spectrum::spectrum_command(args, out, err),
     }
-}
-
-/// Parses `WxH`.
-pub fn parse_size(s: &str) -> Result<(u32, u32), String> {
-    let (w, h) = s
-        .split_once(['x', 'X', '×'])
-        .ok_or_else(|| format!("expected WIDTHxHEIGHT in pixels, like 1200x900, got '{s}'"))?;
-    let side = |t: &str| match t.trim().parse::<u32>() {
-        Ok(v) if (160..=MAX_SIDE).contains(&v) => Ok(v),
-        Ok(v) => Err(format!("each side must be from 160 to {MAX_SIDE} pixels, got {v}")),
-        Err(_) => Err(format!("'{t}' is not a whole number of pixels (in '{s}')")),
-    };
-    Ok((side(w)?, side(h)?))
 }
 
 /// The lower-case extension of `--out`, which must be one of `allowed`.

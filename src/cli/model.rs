@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::CliError;
-use super::data::{parse_noise, parse_points};
+use super::parse;
 use crate::sim::net::data::{self, Dataset};
 use crate::sim::net::model::{Model, ModelKind};
 
@@ -26,10 +26,10 @@ pub struct ModelArgs {
     #[arg(long, value_name = "NAME", requires = "model")]
     pub dataset: Option<String>,
     /// Points of the built-in data set (default 100).
-    #[arg(long = "data-points", value_name = "N", requires = "model", value_parser = parse_points)]
+    #[arg(long = "data-points", value_name = "N", requires = "model", value_parser = parse::POINTS)]
     pub data_points: Option<usize>,
     /// Noise of the built-in data set (its default if absent).
-    #[arg(long = "data-noise", value_name = "S", requires = "model", value_parser = parse_noise)]
+    #[arg(long = "data-noise", value_name = "S", requires = "model", value_parser = parse::NOISE)]
     pub data_noise: Option<f64>,
     /// Seed of the built-in data set (default 0).
     #[arg(long = "data-seed", value_name = "N", requires = "model")]

@@ -5,10 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{
-    CliError, SurfaceArgs, apply_schedule, out_extension, parse_domain, parse_point, parse_sigma,
-    parse_size, parse_steps, resolve,
-};
+use super::{CliError, SurfaceArgs, apply_schedule, out_extension, parse, resolve};
 use crate::figure::anim::Animation;
 use crate::figure::{self, Figure, Shown};
 use crate::scene::{OptimizerEntry, Rgb, Scene, SurfaceChoice, ViewMode, default_color};
@@ -29,7 +26,7 @@ pub struct RenderArgs {
     #[command(flatten)]
     pub surface: SurfaceArgs,
     /// The domain X0,X1,Y0,Y1 (default: the surface's own).
-    #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse_domain)]
+    #[arg(long, value_name = "X0,X1,Y0,Y1", allow_hyphen_values = true, value_parser = parse::domain)]
     pub domain: Option<Domain>,
     /// An optimizer NAME[:key=value,...]; repeat for several.
     #[arg(long, value_name = "SPEC", required_unless_present = "scene")]
@@ -39,32 +36,32 @@ pub struct RenderArgs {
     #[arg(long, value_name = "SPEC")]
     pub schedule: Option<String>,
     /// A start point X,Y; repeat for several (write --start=-1.5,2 for a negative x).
-    #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse_point, required_unless_present_any = ["scene", "cloud"])]
+    #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse::point, required_unless_present_any = ["scene", "cloud"])]
     pub start: Vec<Point>,
     /// Updates per run (default 300).
-    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_steps)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse::STEPS)]
     pub steps: Option<usize>,
     /// Gaussian gradient noise σ for every optimizer.
-    #[arg(long, value_name = "SIGMA", allow_hyphen_values = true, value_parser = parse_sigma)]
+    #[arg(long, value_name = "SIGMA", allow_hyphen_values = true, value_parser = parse::NOISE)]
     pub noise: Option<f64>,
     /// Seed of the gradient noise and of the cloud's start points (default 0).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// A cloud of N runs per optimizer (1 to 100000), from starts spread uniformly over the
     /// domain (seeded by --seed), drawn as moving points.
-    #[arg(long, value_name = "N", value_parser = parse_cloud)]
+    #[arg(long, value_name = "N", value_parser = parse::CLOUD)]
     pub cloud: Option<usize>,
     /// The output: .png, .svg or .gif (animated).
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
     /// Figure size in pixels.
-    #[arg(long, value_name = "WxH", default_value = "1200x900", value_parser = parse_size)]
+    #[arg(long, value_name = "WxH", default_value = "1200x900", value_parser = parse::size)]
     pub size: (u32, u32),
     /// Pixel density of PNG and GIF output: 2 gives a sharp 2× image of the same figure.
-    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse_density)]
+    #[arg(long, value_name = "F", default_value_t = 1.0, value_parser = parse::DENSITY)]
     pub density: f32,
     /// Draw the trajectories up to this step only (PNG, SVG).
-    #[arg(long, value_name = "K", value_parser = parse_steps)]
+    #[arg(long, value_name = "K", value_parser = parse::STEPS)]
     pub step: Option<usize>,
     /// Frames of a GIF, evenly spaced over the steps.
     #[arg(long, value_name = "N", default_value_t = 60)]
@@ -86,13 +83,13 @@ pub struct RenderArgs {
     pub title: Option<String>,
     /// The projection: 2d (the map) or 3d (the surface in perspective, runs drawn on it and
     /// hidden behind hills). Default: the scene's.
-    #[arg(long, value_name = "2d|3d", value_parser = parse_view_mode)]
+    #[arg(long, value_name = "2d|3d", value_parser = parse::view_mode)]
     pub view: Option<ViewMode>,
     /// 3-D camera azimuth in degrees: 0 looks from the +x side, 90 from +y (default -60).
-    #[arg(long, value_name = "DEG", allow_hyphen_values = true, value_parser = parse_azimuth)]
+    #[arg(long, value_name = "DEG", allow_hyphen_values = true, value_parser = parse::AZIMUTH)]
     pub azimuth: Option<f64>,
     /// 3-D camera elevation in degrees, -90 to 90: 90 looks straight down (default 30).
-    #[arg(long, value_name = "DEG", allow_hyphen_values = true, value_parser = parse_elevation)]
+    #[arg(long, value_name = "DEG", allow_hyphen_values = true, value_parser = parse::ELEVATION)]
     pub elevation: Option<f64>,
     /// A 3-D GIF of the camera turning a full circle around the finished runs (instead of the
     /// runs growing).
@@ -101,46 +98,6 @@ pub struct RenderArgs {
     /// Leave the legend out (for slides that say what the colours are).
     #[arg(long)]
     pub no_legend: bool,
-}
-
-fn parse_view_mode(s: &str) -> Result<ViewMode, String> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "2d" => Ok(ViewMode::Map),
-        "3d" => Ok(ViewMode::Surface),
-        _ => Err(format!("expected 2d or 3d, got '{s}'")),
-    }
-}
-
-fn parse_azimuth(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(format!("'{s}' is not an angle in degrees")),
-    }
-}
-
-fn parse_elevation(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if (-90.0..=90.0).contains(&v) => Ok(v),
-        Ok(v) => Err(format!("the elevation must be from -90 to 90 degrees, got {v}")),
-        Err(_) => Err(format!("'{s}' is not an angle in degrees")),
-    }
-}
-
-fn parse_cloud(s: &str) -> Result<usize, String> {
-    use crate::sim::run::cloud::MAX_CLOUD;
-    match s.trim().parse::<i128>() {
-        Ok(n) if (1..=MAX_CLOUD as i128).contains(&n) => Ok(n as usize),
-        Ok(n) => Err(format!("a cloud holds 1 to {MAX_CLOUD} runs per optimizer (got {n})")),
-        Err(_) => Err(format!("'{s}' is not a whole number of runs")),
-    }
-}
-
-fn parse_density(s: &str) -> Result<f32, String> {
-    match s.trim().parse::<f32>() {
-        Ok(v) if (0.25..=4.0).contains(&v) => Ok(v),
-        Ok(_) => Err(format!("the density must be from 0.25 to 4, got '{s}'")),
-        Err(_) => Err(format!("'{s}' is not a number")),
-    }
 }
 
 /// The scene `render` draws: the file, or one built from the flags; the view flags apply to

@@ -4,9 +4,7 @@ use std::io::{self, Write};
 
 use clap::{Args, ValueEnum};
 
-use super::{
-    CliError, SurfaceArgs, apply_schedule, parse_point, parse_sigma, parse_steps, resolve,
-};
+use super::{CliError, SurfaceArgs, apply_schedule, parse, resolve};
 use crate::sim::optim::ParamType;
 use crate::sim::{Noise, OptimizerSpec, Param, Point, simulate};
 
@@ -24,15 +22,15 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "SPEC")]
     pub optimizer: String,
     /// The start point X,Y (write --start=-1.5,2 or --start -1.5,2).
-    #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse_point)]
+    #[arg(long, value_name = "X,Y", allow_hyphen_values = true, value_parser = parse::point)]
     pub start: Point,
     /// Number of updates; the trajectory has steps + 1 points.
-    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse_steps)]
+    #[arg(long, value_name = "N", allow_hyphen_values = true, value_parser = parse::STEPS)]
     pub steps: usize,
     #[command(flatten)]
     pub hyper: HyperArgs,
     /// Gaussian gradient noise: standard deviation per component.
-    #[arg(long, value_name = "SIGMA", allow_hyphen_values = true, value_parser = parse_sigma)]
+    #[arg(long, value_name = "SIGMA", allow_hyphen_values = true, value_parser = parse::NOISE)]
     pub noise: Option<f64>,
     /// Seed of the gradient noise (default 0).
     #[arg(long, value_name = "N", requires = "noise")]

@@ -7,46 +7,17 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::data::{DEFAULT_POINTS, DataArgs, parse_train_steps, parse_weight_decay};
+use super::data::{DEFAULT_POINTS, DataArgs};
 use super::landscape::write_file;
-use super::{CliError, out_extension, parse_size};
+use super::{CliError, out_extension, parse};
 use crate::figure;
 use crate::figure::spectrum::{DEFAULT_SIZE, SpectrumFigure, spectrum_svg};
 use crate::sim::OptimizerSpec;
 use crate::sim::net::spectrum::{
-    self, Along, DEFAULT_FLAT, DEFAULT_PROBES, DEFAULT_STEPS, Labelled, Loss, MAX_AT, MAX_LANCZOS,
-    MAX_PROBES, Sample, SpectrumSettings, Widths,
+    self, Along, DEFAULT_FLAT, DEFAULT_PROBES, DEFAULT_STEPS, Labelled, Loss, MAX_AT, Sample,
+    SpectrumSettings, Widths,
 };
 use crate::sim::run::progress::Progress;
-
-/// Parses a whole number from 1 to `max` of `what`.
-fn parse_count(s: &str, max: usize, what: &str) -> Result<usize, String> {
-    match s.trim().parse::<i128>() {
-        Ok(n) if (1..=max as i128).contains(&n) => Ok(n as usize),
-        Ok(n) => Err(format!("from 1 to {max} {what} (got {n})")),
-        Err(_) => Err(format!("'{s}' is not a whole number of {what}")),
-    }
-}
-
-fn parse_lanczos(s: &str) -> Result<usize, String> {
-    parse_count(s, MAX_LANCZOS, "Lanczos steps")
-}
-
-fn parse_probes(s: &str) -> Result<usize, String> {
-    parse_count(s, MAX_PROBES, "probes")
-}
-
-fn parse_step(s: &str) -> Result<usize, String> {
-    parse_train_steps(s).map_err(|e| e.replace("training steps", "a training step"))
-}
-
-fn parse_flat(s: &str) -> Result<f64, String> {
-    match s.trim().parse::<f64>() {
-        Ok(v) if v.is_finite() && (0.0..1.0).contains(&v) => Ok(v),
-        Ok(_) => Err(format!("the flat band ε is a number in [0, 1) (got '{s}')")),
-        Err(_) => Err(format!("'{s}' is not a number")),
-    }
-}
 
 /// `losscape spectrum`.
 #[derive(Debug, Args)]
@@ -61,30 +32,30 @@ pub struct SpectrumArgs {
     #[arg(long, value_name = "D-H-…-K")]
     pub net: String,
     /// Weight decay wd in the loss's (wd/2)·‖θ‖².
-    #[arg(long, value_name = "WD", default_value_t = 0.0, allow_hyphen_values = true, value_parser = parse_weight_decay)]
+    #[arg(long, value_name = "WD", default_value_t = 0.0, allow_hyphen_values = true, value_parser = parse::WEIGHT_DECAY)]
     pub weight_decay: f64,
     /// The training optimizer, NAME[:key=value,...] (element-wise: gd, momentum, adam, …).
     #[arg(long, value_name = "SPEC")]
     pub train: String,
     /// Full-batch training steps.
-    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse_train_steps)]
+    #[arg(long, value_name = "K", allow_hyphen_values = true, value_parser = parse::TRAIN_STEPS)]
     pub train_steps: usize,
     /// Seed of the initialisation, of a drawn 2-D data set and of the probes.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
     /// The steps of training at which to estimate the spectrum (0 = the initialisation),
     /// comma-separated; default the last.
-    #[arg(long, value_name = "STEP,…", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse_step)]
+    #[arg(long, value_name = "STEP,…", value_delimiter = ',', allow_hyphen_values = true, value_parser = parse::TRAIN_STEPS)]
     pub at: Vec<usize>,
     /// Lanczos steps per probe, M.
-    #[arg(long, value_name = "M", default_value_t = DEFAULT_STEPS, allow_hyphen_values = true, value_parser = parse_lanczos)]
+    #[arg(long, value_name = "M", default_value_t = DEFAULT_STEPS, allow_hyphen_values = true, value_parser = parse::LANCZOS)]
     pub lanczos: usize,
     /// Rademacher probes, P (seeded).
-    #[arg(long, value_name = "P", default_value_t = DEFAULT_PROBES, allow_hyphen_values = true, value_parser = parse_probes)]
+    #[arg(long, value_name = "P", default_value_t = DEFAULT_PROBES, allow_hyphen_values = true, value_parser = parse::PROBES)]
     pub probes: usize,
     /// Half-width ε of the flat band ±ε·max|λ|: the negative share is the density's weight
     /// below −ε·max|λ|.
-    #[arg(long, value_name = "EPS", default_value_t = DEFAULT_FLAT, allow_hyphen_values = true, value_parser = parse_flat)]
+    #[arg(long, value_name = "EPS", default_value_t = DEFAULT_FLAT, allow_hyphen_values = true, value_parser = parse::FLAT)]
     pub flat: f64,
     /// Output, may repeat: .csv (step,loss,lambda_min,lambda_max,trace,negative_share,
     /// flat_share), .png or .svg (the densities and the negative share against the loss).
@@ -98,7 +69,7 @@ pub struct SpectrumArgs {
     #[arg(long, value_name = "FILE.csv")]
     pub params_out: Option<PathBuf>,
     /// Size of the PNG or SVG in pixels (default 1200x640).
-    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    #[arg(long, value_name = "WxH", value_parser = parse::size)]
     pub size: Option<(u32, u32)>,
 }
 
