@@ -12,8 +12,8 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{PANEL_TICKS, Panel, TickStyle, escape, ticks_below, ticks_left, wrap};
-use super::ticks;
+use super::svg::{PANEL_TICKS, TickStyle, escape, ticks_below, ticks_left, wrap};
+use super::{Frame, ticks};
 use crate::sim::net::census::{
     Census, EIG_TOL, Found, Histogram, Semicircle, count_negative, low_and_high, spectrum_range,
 };
@@ -212,18 +212,18 @@ fn column(
         c.rejected,
         c.searches,
     );
-    let panel = Panel { x0: x0 + 56.0, y0: top + 26.0, x1: x0 + w, y1: top + 0.52 * h };
+    let panel = Frame::from_sides(x0 + 56.0, top + 26.0, x0 + w, top + 0.52 * h);
     let i0 = -0.03 * index_hi;
-    let x = |i: f64| panel.x0 + (i - i0) / (index_hi - i0) * (panel.x1 - panel.x0);
-    let y = |l: f64| panel.y1 - l / loss_hi * (panel.y1 - panel.y0);
+    let x = |i: f64| panel.x + (i - i0) / (index_hi - i0) * (panel.right() - panel.x);
+    let y = |l: f64| panel.bottom() - l / loss_hi * (panel.bottom() - panel.y);
     scatter(s, c, &panel, x0, (loss_hi, index_hi), (&x, &y));
     // The two spectra, on one eigenvalue axis.
     let Some((lo_i, hi_i)) = low_and_high(c) else {
         let _ = write!(
             s,
             r##"<text x="{:.1}" y="{:.1}" fill="#cccccc" font-size="14">no critical point found: no spectrum to show</text></g>"##,
-            panel.x0,
-            panel.y1 + 80.0
+            panel.x,
+            panel.bottom() + 80.0
         );
         return;
     };
@@ -240,12 +240,12 @@ fn column(
         .fold(1.0_f64, f64::max)
         * 1.1;
     let hgap = 36.0;
-    let hw = (panel.x1 - panel.x0 - hgap) / 2.0;
+    let hw = (panel.right() - panel.x - hgap) / 2.0;
     for (k, (spectrum, (label, p))) in
         spectra.iter().zip([("A: lowest loss", a), ("B: highest loss", b)]).enumerate()
     {
-        let hx0 = panel.x0 + k as f64 * (hw + hgap);
-        let area = Panel { x0: hx0, y0: panel.y1 + 84.0, x1: hx0 + hw, y1: top + h - 40.0 };
+        let hx0 = panel.x + k as f64 * (hw + hgap);
+        let area = Frame::from_sides(hx0, panel.bottom() + 84.0, hx0 + hw, top + h - 40.0);
         histogram(s, spectrum, &area, count_hi, label, p);
     }
     // Mark A and B in the scatter.
@@ -267,13 +267,13 @@ fn column(
 fn scatter(
     s: &mut String,
     c: &Census,
-    panel: &Panel,
+    panel: &Frame,
     x0: f64,
     (loss_hi, index_hi): (f64, f64),
     (x, y): (&dyn Fn(f64) -> f64, &dyn Fn(f64) -> f64),
 ) {
-    let Panel { x0: left, y0: sy0, x1: right, y1: sy1 } = *panel;
-    panel.frame(s);
+    let (left, sy0, right, sy1) = panel.sides();
+    panel.outline(s);
     let axes = [
         Axis { range: (0.0, index_hi), ticks: 6.0, px: x },
         Axis { range: (0.0, loss_hi), ticks: 5.0, px: y },
@@ -345,12 +345,12 @@ fn pairs(s: &mut String, c: &Census, (x, y): (&dyn Fn(f64) -> f64, &dyn Fn(f64) 
 fn histogram(
     s: &mut String,
     (hist, curve): &Spectrum,
-    area: &Panel,
+    area: &Frame,
     count_hi: f64,
     label: &str,
     p: &Found,
 ) {
-    let Panel { x0: hx0, y0: hy0, x1: hx1, y1: hy1 } = *area;
+    let (hx0, hy0, hx1, hy1) = area.sides();
     let hw = hx1 - hx0;
     let hx = |v: f64| hx0 + (v - hist.lo) / (hist.hi() - hist.lo) * hw;
     let hy = |c: f64| hy1 - c / count_hi * (hy1 - hy0);
@@ -378,7 +378,7 @@ fn histogram(
         p.negative,
         p.loss,
     );
-    area.frame(s);
+    area.outline(s);
     bars(s, hist, &hx, &hy, hy1);
     s.push_str("</g>");
     if let Some((_, pts)) = curve {

@@ -93,6 +93,28 @@ pub struct Frame {
     pub h: f64,
 }
 
+impl Frame {
+    /// The rectangle from its left, top, right and bottom sides.
+    pub fn from_sides(left: f64, top: f64, right: f64, bottom: f64) -> Frame {
+        Frame { x: left, y: top, w: right - left, h: bottom - top }
+    }
+
+    /// Its left, top, right and bottom sides.
+    pub fn sides(&self) -> (f64, f64, f64, f64) {
+        (self.x, self.y, self.right(), self.bottom())
+    }
+
+    /// Its right side.
+    pub fn right(&self) -> f64 {
+        self.x + self.w
+    }
+
+    /// Its bottom side.
+    pub fn bottom(&self) -> f64 {
+        self.y + self.h
+    }
+}
+
 /// One trajectory as the figure draws it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Track {

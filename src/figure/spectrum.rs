@@ -16,8 +16,8 @@
 
 use std::fmt::Write as _;
 
-use super::svg::{PANEL_TICKS, Panel, TickStyle, escape, ticks_below, ticks_left, wrap};
-use super::ticks;
+use super::svg::{PANEL_TICKS, TickStyle, escape, ticks_below, ticks_left, wrap};
+use super::{Frame, ticks};
 use crate::field::Colormap;
 use crate::sim::net::spectrum::{Density, Sample};
 
@@ -80,15 +80,15 @@ impl SymLog {
     }
 }
 
-impl Panel {
+impl Frame {
     /// A pixel x for a value in `[lo, hi]`.
     fn x(&self, v: f64, (lo, hi): (f64, f64)) -> f64 {
-        self.x0 + (v - lo) / (hi - lo) * (self.x1 - self.x0)
+        self.x + (v - lo) / (hi - lo) * (self.right() - self.x)
     }
 
     /// A pixel y for a value in `[lo, hi]`.
     fn y(&self, v: f64, (lo, hi): (f64, f64)) -> f64 {
-        self.y1 - (v - lo) / (hi - lo) * (self.y1 - self.y0)
+        self.bottom() - (v - lo) / (hi - lo) * (self.bottom() - self.y)
     }
 }
 
@@ -126,8 +126,8 @@ pub fn spectrum_svg(fig: &SpectrumFigure<'_>, (w, h): (u32, u32)) -> String {
     let bottom = h - caption_h - 56.0;
     let top = 96.0 + legend(&mut s, fig, (24.0, 62.0, w - 48.0));
     let split = 24.0 + 0.62 * (w - 48.0);
-    let left = Panel { x0: 90.0, y0: top, x1: split - 30.0, y1: bottom };
-    let right = Panel { x0: split + 70.0, y0: top, x1: w - 24.0, y1: bottom };
+    let left = Frame::from_sides(90.0, top, split - 30.0, bottom);
+    let right = Frame::from_sides(split + 70.0, top, w - 24.0, bottom);
     for (panel, name) in [
         (&left, "The Hessian's eigenvalue density at each step"),
         (&right, "Negative share against loss, step by step"),
@@ -135,8 +135,8 @@ pub fn spectrum_svg(fig: &SpectrumFigure<'_>, (w, h): (u32, u32)) -> String {
         let _ = write!(
             s,
             r##"<text x="{:.1}" y="{:.1}" fill="{TEXT}" font-size="16">{name}</text>"##,
-            panel.x0,
-            panel.y0 - 10.0
+            panel.x,
+            panel.y - 10.0
         );
     }
     densities(&mut s, fig, &left);
@@ -172,7 +172,7 @@ fn curve(density: &Density, map: SymLog, grid: &[f64], sigma: f64) -> (Vec<[f64;
 }
 
 /// The left panel: every step's density, the flat band, the axes and the legend.
-fn densities(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Panel) {
+fn densities(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Frame) {
     let scale = fig.samples.iter().map(|p| p.density.scale()).fold(0.0, f64::max);
     let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
     let map = SymLog { c: (LINEAR_SHARE * fig.flat * scale).max(scale * 1e-6) };
@@ -191,14 +191,14 @@ fn densities(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Panel) {
     let _ = write!(
         s,
         r##"<rect x="{:.1}" y="{:.1}" width="{:.2}" height="{:.1}" fill="#ff5050" fill-opacity="0.06"/><text x="{:.1}" y="{:.1}" fill="#ff8080" font-size="13">λ &lt; 0: directions down</text>"##,
-        panel.x0,
-        panel.y0,
-        zero - panel.x0,
-        panel.y1 - panel.y0,
-        panel.x0 + 8.0,
-        panel.y0 + 18.0,
+        panel.x,
+        panel.y,
+        zero - panel.x,
+        panel.bottom() - panel.y,
+        panel.x + 8.0,
+        panel.y + 18.0,
     );
-    panel.frame(s);
+    panel.outline(s);
     let count = fig.samples.len();
     for (k, (p, (points, nodes))) in fig.samples.iter().zip(&curves).enumerate() {
         let color = step_color(k, count);
@@ -225,8 +225,8 @@ fn densities(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Panel) {
             let _ = write!(
                 s,
                 r##"<line class="band-edge" x1="{x:.2}" y1="{:.1}" x2="{x:.2}" y2="{:.1}" stroke="{color}" stroke-width="1.5" stroke-dasharray="4 4" stroke-opacity="0.75"/>"##,
-                panel.y0 + 26.0,
-                panel.y1
+                panel.y + 26.0,
+                panel.bottom()
             );
         }
     }
@@ -237,14 +237,14 @@ fn densities(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Panel) {
 /// The nodes of step `k` of `count` as short ticks in a row of their own under the axis.
 fn rug(
     s: &mut String,
-    panel: &Panel,
+    panel: &Frame,
     nodes: &[f64],
     u_range: (f64, f64),
     color: &str,
     (k, count): (usize, usize),
 ) {
     let row = 6.0_f64.min(24.0 / count.max(1) as f64);
-    let y = panel.y1 - 2.0 - row * (count - k) as f64;
+    let y = panel.bottom() - 2.0 - row * (count - k) as f64;
     let mut d = String::new();
     for &u in nodes {
         let _ = write!(d, "M{:.1},{y:.1}v{row:.1}", panel.x(u, u_range));
@@ -267,7 +267,7 @@ fn power_label(k: i32) -> String {
 /// The eigenvalue axis: 0 and ±10ᵏ wherever they are at least 34 pixels apart, and its name.
 fn eigenvalue_axis(
     s: &mut String,
-    panel: &Panel,
+    panel: &Frame,
     map: SymLog,
     (u_range, scale): ((f64, f64), f64),
 ) {
@@ -288,27 +288,33 @@ fn eigenvalue_axis(
     }
     let placed: Vec<(f64, &str)> =
         marks.iter().map(|(u, label)| (panel.x(*u, u_range), label.as_str())).collect();
-    ticks_below(s, &AXIS_TICKS, panel.y1, placed, &format!(r##" fill="{MUTED}" font-size="12""##));
+    ticks_below(
+        s,
+        &AXIS_TICKS,
+        panel.bottom(),
+        placed,
+        &format!(r##" fill="{MUTED}" font-size="12""##),
+    );
     let _ = write!(
         s,
         r##"<line x1="{x:.2}" y1="{:.1}" x2="{x:.2}" y2="{:.1}" stroke="#bbbbbb" stroke-dasharray="4 3"/><text x="{:.1}" y="{:.1}" fill="{MUTED}" font-size="14" text-anchor="middle">Hessian eigenvalue λ (symmetric log scale: linear within ±{}, logarithmic beyond)</text>"##,
-        panel.y0,
-        panel.y1,
-        0.5 * (panel.x0 + panel.x1),
-        panel.y1 + 40.0,
+        panel.y,
+        panel.bottom(),
+        0.5 * (panel.x + panel.right()),
+        panel.bottom() + 40.0,
         super::network::short(map.c),
         x = panel.x(0.0, u_range),
     );
 }
 
 /// The density axis: decades, and its name.
-fn density_axis(s: &mut String, panel: &Panel, y_range: (f64, f64)) {
+fn density_axis(s: &mut String, panel: &Frame, y_range: (f64, f64)) {
     let decades: Vec<(f64, String)> = (y_range.0.ceil() as i32..=y_range.1.floor() as i32)
         .map(|k| (panel.y(f64::from(k), y_range), power_label(k)))
         .collect();
     let placed = decades.iter().map(|(y, label)| (*y, label.as_str()));
-    ticks_left(s, &AXIS_TICKS, panel.x0, placed, &format!(r##" fill="{MUTED}" font-size="12""##));
-    let (x, y) = (panel.x0 - 58.0, 0.5 * (panel.y0 + panel.y1));
+    ticks_left(s, &AXIS_TICKS, panel.x, placed, &format!(r##" fill="{MUTED}" font-size="12""##));
+    let (x, y) = (panel.x - 58.0, 0.5 * (panel.y + panel.bottom()));
     let _ = write!(
         s,
         r##"<text x="{x:.1}" y="{y:.1}" fill="{MUTED}" font-size="14" text-anchor="middle" transform="rotate(-90 {x:.1} {y:.1})">density per unit of the axis (log scale)</text>"##
@@ -342,7 +348,7 @@ fn legend(s: &mut String, fig: &SpectrumFigure<'_>, (x0, y0, width): (f64, f64, 
 
 /// The right panel: each step's negative share against its loss (log scale: training takes
 /// the loss down by decades), joined in the order of training.
-fn shares(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Panel) {
+fn shares(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Frame) {
     let neg_hi = fig.samples.iter().map(|p| p.shares.negative).fold(0.0, f64::max).max(0.02) * 1.15;
     let losses = fig.samples.iter().map(|p| p.loss).filter(|l| l.is_finite() && *l > 0.0);
     let lo = losses.clone().fold(f64::INFINITY, f64::min);
@@ -350,7 +356,7 @@ fn shares(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Panel) {
     let (lo, hi) = if hi > 0.0 { (lo.log10(), hi.log10()) } else { (-1.0, 0.0) };
     let pad = (1.0 - (hi - lo)).max(0.0) / 2.0 + 0.15;
     let (xr, yr) = ((0.0, neg_hi), (lo - pad, hi + pad));
-    panel.frame(s);
+    panel.outline(s);
     let at = |p: &Sample| {
         let loss = if p.loss > 0.0 { p.loss.log10() } else { yr.0 };
         (panel.x(p.shares.negative, xr), panel.y(loss.clamp(yr.0, yr.1), yr))
@@ -386,16 +392,16 @@ fn shares(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Panel) {
     let attrs = format!(r##" fill="{MUTED}" font-size="12""##);
     let x_ticks = ticks(xr.0, xr.1, 5.0);
     let placed = x_ticks.iter().map(|t| (panel.x(t.value, xr), &*t.label));
-    ticks_below(s, &AXIS_TICKS, panel.y1, placed, &attrs);
+    ticks_below(s, &AXIS_TICKS, panel.bottom(), placed, &attrs);
     let y_ticks = log_ticks(yr);
     let placed = y_ticks.iter().map(|(v, label)| (panel.y(*v, yr), label.as_str()));
-    ticks_left(s, &AXIS_TICKS, panel.x0, placed, &attrs);
-    let (lx, ly) = (panel.x0 - 52.0, 0.5 * (panel.y0 + panel.y1));
+    ticks_left(s, &AXIS_TICKS, panel.x, placed, &attrs);
+    let (lx, ly) = (panel.x - 52.0, 0.5 * (panel.y + panel.bottom()));
     let _ = write!(
         s,
         r##"<text x="{:.1}" y="{:.1}" fill="{MUTED}" font-size="14" text-anchor="middle">negative share (weight below −{}·max|λ|)</text><text x="{lx:.1}" y="{ly:.1}" fill="{MUTED}" font-size="14" text-anchor="middle" transform="rotate(-90 {lx:.1} {ly:.1})">loss (log scale)</text>"##,
-        0.5 * (panel.x0 + panel.x1),
-        panel.y1 + 40.0,
+        0.5 * (panel.x + panel.right()),
+        panel.bottom() + 40.0,
         fig.flat,
     );
 }

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use base64::Engine;
 
 use super::decimate::simplify_by;
-use super::{Corner, Figure, FigureError, Track};
+use super::{Corner, Figure, FigureError, Frame, Track};
 use crate::scene::Rgb;
 use crate::sim::{CriticalKind, Point};
 
@@ -599,26 +599,13 @@ pub(crate) const PANEL_TICKS: TickStyle = TickStyle {
     x_class: None,
 };
 
-/// A panel's rectangle in pixels: left, top, right, bottom (the census's and the spectrum's
-/// figures are made of them).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Panel {
-    pub(crate) x0: f64,
-    pub(crate) y0: f64,
-    pub(crate) x1: f64,
-    pub(crate) y1: f64,
-}
-
-impl Panel {
-    /// Its frame.
-    pub(crate) fn frame(&self, s: &mut String) {
+impl Frame {
+    /// Its outline, a thin grey rectangle (the census's and the spectrum's panels).
+    pub(crate) fn outline(&self, s: &mut String) {
         let _ = write!(
             s,
             r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#888888"/>"##,
-            self.x0,
-            self.y0,
-            self.x1 - self.x0,
-            self.y1 - self.y0
+            self.x, self.y, self.w, self.h
         );
     }
 }
