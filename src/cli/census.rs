@@ -3,13 +3,12 @@
 //! al. 2014, Fig. 1a, c, d), as CSV, PNG or SVG.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use clap::Args;
 
 use super::data::{CENSUS_DEFAULT_POINTS, DataArgs, network};
-use super::{CliError, out_extension, parse};
-use crate::figure;
+use super::files::FigureFiles;
+use super::{CliError, parse};
 use crate::figure::census::{Column, census_svg};
 use crate::sim::net::Network;
 use crate::sim::net::census::{self, Census, CensusSettings};
@@ -40,19 +39,8 @@ pub struct CensusArgs {
     /// Seed of the data set and of every start.
     #[arg(long, value_name = "S", default_value_t = 0)]
     pub seed: u64,
-    /// Output, may repeat: .csv (loss,index,negative,grad_norm,min_eig,max_eig; with several
-    /// networks a first column net), .png or .svg (loss against index and two Hessian spectra
-    /// per network).
-    #[arg(long, value_name = "FILE")]
-    pub out: Vec<PathBuf>,
-    /// Also write one row of parameters per critical point (same order as the CSV's rows; with
-    /// several networks a first column net, shorter rows ending in empty cells).
-    #[arg(long, value_name = "FILE.csv")]
-    pub params_out: Option<PathBuf>,
-    /// Size of the PNG or SVG in pixels (default 960x860 for one network, 700 wider for each
-    /// more).
-    #[arg(long, value_name = "WxH", value_parser = parse::size)]
-    pub size: Option<(u32, u32)>,
+    #[command(flatten)]
+    pub files: FigureFiles,
 }
 
 fn io_err(e: impl std::fmt::Display) -> CliError {
@@ -70,7 +58,7 @@ pub fn census_command(
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> Result<(), CliError> {
-    let outputs = check_outputs(args)?;
+    let files = args.files.check(&[])?;
     let (nets, what) = networks(args)?;
     let settings = CensusSettings::new(args.starts, args.seed);
     let mut censuses: Vec<Census> = Vec::new();
@@ -94,48 +82,18 @@ pub fn census_command(
     }
     let named: Vec<(&str, &Census)> =
         nets.iter().map(|(_, name)| name.as_str()).zip(&censuses).collect();
-    for (path, ext) in &outputs {
-        let bytes = match ext.as_str() {
-            "csv" => census_csv_many(&named).into_bytes(),
-            _ => {
-                let columns: Vec<Column<'_>> =
-                    named.iter().map(|&(arch, census)| Column { arch, census }).collect();
-                let size = args.size.unwrap_or_else(|| default_size(columns.len()));
-                let svg = census_svg(&columns, &what, size);
-                if ext == "svg" {
-                    svg.into_bytes()
-                } else {
-                    let pixmap = figure::raster::rasterize_svg(&svg, 1.0).map_err(io_err)?;
-                    figure::raster::png_bytes(&pixmap).map_err(io_err)?
-                }
-            }
-        };
-        figure::write_atomic(path, &bytes).map_err(io_err)?;
-        writeln!(out, "wrote {}", path.display())?;
-    }
-    if let Some(path) = &args.params_out {
-        let widest = nets.iter().map(|(net, _)| net.n_params()).max().unwrap_or(0);
-        figure::write_atomic(path, params_csv(&named, widest).as_bytes()).map_err(io_err)?;
-        writeln!(out, "wrote {}", path.display())?;
-    }
+    let columns: Vec<Column<'_>> =
+        named.iter().map(|&(arch, census)| Column { arch, census }).collect();
+    let widest = nets.iter().map(|(net, _)| net.n_params()).max().unwrap_or(0);
+    files.write(
+        out,
+        || census_csv_many(&named),
+        |size| census_svg(&columns, &what, size),
+        default_size(columns.len()),
+        || params_csv(&named, widest),
+    )?;
     out.flush()?;
     Ok(())
-}
-
-/// The files of `--out` with their extensions, once `--out` and `--params-out` are known to be
-/// files a census can write.
-fn check_outputs(args: &CensusArgs) -> Result<Vec<(&PathBuf, String)>, CliError> {
-    let mut outputs = Vec::new();
-    for path in &args.out {
-        let ext = out_extension(path, &["csv", "png", "svg"])?;
-        outputs.push((path, ext));
-    }
-    if let Some(path) = &args.params_out {
-        out_extension(path, &["csv"]).map_err(|_| {
-            CliError::Input(format!("--params-out {}: the file must end in .csv", path.display()))
-        })?;
-    }
-    Ok(outputs)
 }
 
 /// The networks of `--net` on the data, each with its name, and what the data are.

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::data::{NetArgs, trained};
-use super::landscape::write_file;
+use super::files::save;
 use super::{CliError, out_extension, parse};
 use crate::figure;
 use crate::sim::net;
@@ -47,7 +47,7 @@ pub fn interpolate_command(args: &InterpolateArgs, out: &mut impl Write) -> Resu
             figure::raster::rasterize_svg(&svg, 1.0).map_err(|e| CliError::Input(e.to_string()))?;
         figure::raster::png_bytes(&pixmap).map_err(|e| CliError::Input(e.to_string()))?
     };
-    write_file(&args.out, &bytes)?;
+    save(&args.out, &bytes)?;
     writeln!(out, "wrote {} ({} points, α from -0.5 to 1.5)", args.out.display(), line.len())?;
     out.flush()?;
     Ok(())

@@ -2,11 +2,12 @@
 //! parameters.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::data::{NetArgs, trained};
+use super::files::save;
 use super::{CliError, out_extension, parse};
 use crate::figure;
 use crate::sim::Point;
@@ -56,10 +57,6 @@ struct Saved<'a> {
     eta: &'a [f64],
 }
 
-pub(super) fn write_file(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    figure::write_atomic(path, bytes).map_err(|e| CliError::Input(e.to_string()))
-}
-
 /// `losscape landscape`: trains, prints the loss, maps the slice.
 pub fn landscape_command(args: &LandscapeArgs, out: &mut impl Write) -> Result<(), CliError> {
     let extension = out_extension(&args.out, &["png", "csv"])?;
@@ -87,7 +84,7 @@ pub fn landscape_command(args: &LandscapeArgs, out: &mut impl Write) -> Result<(
                 .map_err(|e| CliError::Input(e.to_string()))?;
         figure::raster::to_png(&fig, None).map_err(|e| CliError::Input(e.to_string()))?
     };
-    write_file(&args.out, &bytes)?;
+    save(&args.out, &bytes)?;
     if let Some(path) = &args.save {
         let doc = Saved {
             theta0: &training.theta0,
@@ -96,7 +93,7 @@ pub fn landscape_command(args: &LandscapeArgs, out: &mut impl Write) -> Result<(
             eta: slice.eta(),
         };
         let json = serde_json::to_string(&doc).map_err(std::io::Error::from)?;
-        write_file(path, json.as_bytes())?;
+        save(path, json.as_bytes())?;
     }
     writeln!(
         out,

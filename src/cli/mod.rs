@@ -17,6 +17,7 @@ mod basins;
 mod census;
 mod critical;
 mod data;
+mod files;
 mod interpolate;
 mod landscape;
 mod model;
@@ -97,7 +98,12 @@ pub enum Subcommand {
     /// ½‖∇L‖², accepted only where ‖∇L‖ < 1e-8) and write each one's loss and index (the share
     /// of negative Hessian eigenvalues): CSV `loss,index,negative,grad_norm,min_eig,max_eig`, or
     /// a PNG or SVG of loss against index and two Hessian spectra (Dauphin et al. 2014, Fig. 1);
-    /// several networks (`--net 2-6-1,2-12-1`) side by side.
+    /// several networks (`--net 2-6-1,2-12-1`) side by side (with several networks the CSV has
+    /// a first column net).
+    ///
+    /// `--params-out` writes one row of parameters per critical point, in the CSV's order (with
+    /// several networks a first column net, shorter rows ending in empty cells). The figure is
+    /// 960x860 for one network and 700 wider for each more, unless `--size` says otherwise.
     Census(Box<CensusArgs>),
     /// Train a network D-H[-H…]-K (tanh hidden layers; K = 1 a logit, K ≥ 2 class logits)
     /// full-batch and estimate its Hessian's eigenvalue density at chosen steps of training by
@@ -106,6 +112,9 @@ pub enum Subcommand {
     /// `step,loss,lambda_min,lambda_max,trace,negative_share,flat_share`, the densities
     /// (`--density-out`), θ (`--params-out`), or a PNG or SVG of the densities and the negative
     /// share against the loss. Networks of 10⁵ parameters on real data (`--dataset digits`).
+    ///
+    /// `--params-out` writes θ at each step of --at, one row each. The figure is 1200x640 unless
+    /// `--size` says otherwise.
     Spectrum(Box<SpectrumArgs>),
 }
 

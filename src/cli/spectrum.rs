@@ -3,13 +3,13 @@
 //! (Ghorbani et al. 2019; PyHessian, Yao et al. 2020), as CSV, PNG or SVG.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::data::{DEFAULT_POINTS, DataArgs};
-use super::landscape::write_file;
-use super::{CliError, out_extension, parse};
+use super::files::{FigureFiles, wrote};
+use super::{CliError, parse};
 use crate::figure;
 use crate::figure::spectrum::{DEFAULT_SIZE, SpectrumFigure, spectrum_svg};
 use crate::sim::OptimizerSpec;
@@ -57,20 +57,12 @@ pub struct SpectrumArgs {
     /// below −ε·max|λ|.
     #[arg(long, value_name = "EPS", default_value_t = DEFAULT_FLAT, allow_hyphen_values = true, value_parser = parse::FLAT)]
     pub flat: f64,
-    /// Output, may repeat: .csv (step,loss,lambda_min,lambda_max,trace,negative_share,
-    /// flat_share), .png or .svg (the densities and the negative share against the loss).
-    #[arg(long, value_name = "FILE")]
-    pub out: Vec<PathBuf>,
     /// Also write the densities: step,eigenvalue,weight, every probe's Ritz values with weight
     /// τ²/P (a step's weights sum to 1).
     #[arg(long, value_name = "FILE.csv")]
     pub density_out: Option<PathBuf>,
-    /// Also write θ at each step of --at, one row each (PyTorch's nn.Linear order).
-    #[arg(long, value_name = "FILE.csv")]
-    pub params_out: Option<PathBuf>,
-    /// Size of the PNG or SVG in pixels (default 1200x640).
-    #[arg(long, value_name = "WxH", value_parser = parse::size)]
-    pub size: Option<(u32, u32)>,
+    #[command(flatten)]
+    pub files: FigureFiles,
 }
 
 /// `losscape spectrum`: trains, estimates the spectra, prints them, writes the files.
@@ -79,7 +71,7 @@ pub fn spectrum_command(
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> Result<(), CliError> {
-    let outputs = check_outputs(args)?;
+    let files = args.files.check(&[("--density-out", args.density_out.as_deref())])?;
     let (loss, what) = loss_of(args)?;
     let settings = settings_of(args, &loss)?;
     let theta0 = spectrum::init(loss.widths(), args.seed);
@@ -111,29 +103,17 @@ pub fn spectrum_command(
     );
     let along = result.map_err(input)?;
     report(out, args, &loss, &what, &along, started.elapsed().as_secs_f64())?;
-    for (path, ext) in &outputs {
-        let bytes = match ext.as_str() {
-            "csv" => spectrum_csv(&along.samples).into_bytes(),
-            _ => {
-                let title = format!("{} ({} parameters) on {what}", loss.widths(), loss.n_params());
-                let fig =
-                    SpectrumFigure { samples: &along.samples, flat: args.flat, title: &title };
-                let svg = spectrum_svg(&fig, args.size.unwrap_or(DEFAULT_SIZE));
-                if ext == "svg" {
-                    svg.into_bytes()
-                } else {
-                    let pixmap = figure::raster::rasterize_svg(&svg, 1.0).map_err(input)?;
-                    figure::raster::png_bytes(&pixmap).map_err(input)?
-                }
-            }
-        };
-        wrote(out, path, &bytes)?;
-    }
+    let title = format!("{} ({} parameters) on {what}", loss.widths(), loss.n_params());
+    let fig = SpectrumFigure { samples: &along.samples, flat: args.flat, title: &title };
+    files.write(
+        out,
+        || spectrum_csv(&along.samples),
+        |size| spectrum_svg(&fig, size),
+        DEFAULT_SIZE,
+        || params_csv(&along.samples, loss.n_params()),
+    )?;
     if let Some(path) = &args.density_out {
         wrote(out, path, density_csv(&along.samples).as_bytes())?;
-    }
-    if let Some(path) = &args.params_out {
-        wrote(out, path, params_csv(&along.samples, loss.n_params()).as_bytes())?;
     }
     out.flush()?;
     Ok(())
@@ -141,30 +121,6 @@ pub fn spectrum_command(
 
 fn input(e: impl std::fmt::Display) -> CliError {
     CliError::Input(e.to_string())
-}
-
-/// Writes `bytes` to `path` and says so.
-fn wrote(out: &mut impl Write, path: &Path, bytes: &[u8]) -> Result<(), CliError> {
-    write_file(path, bytes)?;
-    writeln!(out, "wrote {}", path.display())?;
-    Ok(())
-}
-
-/// The files of `--out` with their extensions, once `--out`, `--density-out` and
-/// `--params-out` are known to be files the spectrum can write.
-fn check_outputs(args: &SpectrumArgs) -> Result<Vec<(&PathBuf, String)>, CliError> {
-    let mut outputs = Vec::new();
-    for path in &args.out {
-        outputs.push((path, out_extension(path, &["csv", "png", "svg"])?));
-    }
-    for (flag, path) in [("--density-out", &args.density_out), ("--params-out", &args.params_out)] {
-        if let Some(path) = path {
-            out_extension(path, &["csv"]).map_err(|_| {
-                CliError::Input(format!("{flag} {}: the file must end in .csv", path.display()))
-            })?;
-        }
-    }
-    Ok(outputs)
 }
 
 /// The loss of `--net` on the data, once the network's D and K are known to fit the data's,
