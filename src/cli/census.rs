@@ -137,7 +137,7 @@ fn report(
         net.architecture(),
         net.n_params(),
         args.weight_decay,
-        c.searches,
+        c.searches(),
         crate::sim::run::parallel::thread_count(),
     )?;
     writeln!(
@@ -151,7 +151,8 @@ fn report(
     writeln!(
         out,
         "rejected {} searches that ended with ‖∇L‖ ≥ 1e-8 (gradient-flat points, stalls or divergence); {} of the searches were descents to a minimum",
-        c.rejected, c.descents
+        c.rejected(),
+        c.descents
     )?;
     for pair in c.pairs.iter().take(3) {
         let (s, m) = (&c.points[pair.saddle], &c.points[pair.minimum]);

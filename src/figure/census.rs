@@ -209,8 +209,8 @@ fn column(
         c.points.len(),
         c.minima(),
         c.saddles(),
-        c.rejected,
-        c.searches,
+        c.rejected(),
+        c.searches(),
     );
     let panel = Frame::from_sides(x0 + 56.0, top + 26.0, x0 + w, top + 0.52 * h);
     let i0 = -0.03 * index_hi;

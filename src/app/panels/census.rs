@@ -346,8 +346,8 @@ impl CensusPanel {
                     census.points.len(),
                     census.minima(),
                     census.saddles(),
-                    census.rejected,
-                    census.searches,
+                    census.rejected(),
+                    census.searches(),
                 ))
                 .strong(),
             );

@@ -220,13 +220,11 @@ impl Found {
 pub struct Census {
     /// The distinct critical points, in the order of the start that first found each.
     pub points: Vec<Found>,
-    /// Searches run.
-    pub searches: usize,
     /// Searches accepted (‖∇L‖ < 1e-8), duplicates included.
     pub accepted: usize,
-    /// Searches rejected: they ended with ‖∇L‖ ≥ 1e-8 (gradient-flat points, stalls, divergence).
-    pub rejected: usize,
-    /// The gradient norms where rejected searches ended (non-finite for a divergence).
+    /// The gradient norms where rejected searches ended (non-finite for a divergence): one per
+    /// search rejected, as it ended with ‖∇L‖ ≥ 1e-8 (gradient-flat points, stalls,
+    /// divergence).
     pub rejected_grad_norms: Vec<f64>,
     /// Of the searches, the descents to a minimum ([`super::descend`]).
     pub descents: usize,
@@ -419,13 +417,21 @@ pub(super) fn examine<O: Objective + ?Sized>(
 }
 
 impl Census {
+    /// Searches run: every one is either accepted or rejected.
+    pub fn searches(&self) -> usize {
+        self.accepted + self.rejected()
+    }
+
+    /// Searches rejected.
+    pub fn rejected(&self) -> usize {
+        self.rejected_grad_norms.len()
+    }
+
     /// The census of searches' `outcomes`, one per start, in the starts' order.
     pub(super) fn of_searches(outcomes: Vec<Result<Found, f64>>) -> Self {
         let mut census = Census {
             points: Vec::new(),
-            searches: outcomes.len(),
             accepted: 0,
-            rejected: 0,
             rejected_grad_norms: Vec::new(),
             descents: 0,
             pairs: Vec::new(),
@@ -450,7 +456,6 @@ impl Census {
                 Some(self.points.len() - 1)
             }
             Err(gn) => {
-                self.rejected += 1;
                 self.rejected_grad_norms.push(gn);
                 None
             }
@@ -515,8 +520,7 @@ impl Census {
         origins: &[(Option<usize>, Vec<f64>)],
         outcomes: Vec<Result<Found, f64>>,
     ) {
-        let first = self.searches;
-        self.searches += origins.len();
+        let first = self.searches();
         self.descents += origins.len();
         for (i, (outcome, (from, _))) in outcomes.into_iter().zip(origins).enumerate() {
             let Some(k) = self.count(outcome, first + i) else { continue };

@@ -130,7 +130,7 @@ mod tests {
         };
         assert_eq!(sliced, whole);
         // Every path, search and descent was a call of its own.
-        assert_eq!(calls, 12 + whole.searches);
+        assert_eq!(calls, 12 + whole.searches());
         assert!(whole.descents > 0, "the census descended");
         // Handed over once.
         assert!(steps.advance(1, &progress).is_err());
