@@ -230,10 +230,10 @@ fn report(
             s.step,
             figure::network::short(s.loss),
             100.0 * accuracy,
-            d.lambda_min,
-            d.lambda_max,
-            d.trace,
-            d.trace_error,
+            d.lambda_min(),
+            d.lambda_max(),
+            d.trace(),
+            d.trace_error(),
             s.shares.negative,
             s.shares.flat,
         )?;
@@ -249,7 +249,9 @@ pub fn spectrum_csv(samples: &[Sample]) -> String {
     for p in samples {
         s.push_str(&p.step.to_string());
         let d = &p.density;
-        for v in [p.loss, d.lambda_min, d.lambda_max, d.trace, p.shares.negative, p.shares.flat] {
+        for v in
+            [p.loss, d.lambda_min(), d.lambda_max(), d.trace(), p.shares.negative, p.shares.flat]
+        {
             s.push(',');
             s.push_str(number.format(v));
         }

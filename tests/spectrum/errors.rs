@@ -90,7 +90,7 @@ fn bad_vectors_and_settings_are_errors() {
     assert_eq!(lanczos(&nan_op, 3, 3, &[1.0; 3], &never), Err(SpectrumError::NotFinite("H·v")));
     assert!(Density::estimate(5, 5, 0, 1, id, |_, _| {}, &never).is_err());
     let d = Density::estimate(5, 5, 1, 1, id, |_, _| {}, &never).unwrap();
-    assert!(d.trace_error.is_nan());
+    assert!(d.trace_error().is_nan());
     assert!(d.shares(-0.1).is_err() && d.shares(f64::NAN).is_err());
     assert!(d.smoothed(&[0.0], 0.0).is_err());
 }

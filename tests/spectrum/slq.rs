@@ -50,20 +50,28 @@ pub fn check_density(d: &Density, eig: &[f64], label: &str) {
     let (lo, hi) = (eig[0], eig[eig.len() - 1]);
     eprintln!(
         "{label}: λ [{lo:.6e}, {hi:.6e}] vs SLQ [{:.6e}, {:.6e}]; trace {:.6e} vs {:.6e} ± {:.2e}",
-        d.lambda_min,
-        d.lambda_max,
+        d.lambda_min(),
+        d.lambda_max(),
         eig.iter().sum::<f64>(),
-        d.trace,
-        d.trace_error
+        d.trace(),
+        d.trace_error()
     );
-    assert!((d.lambda_min - lo).abs() <= 1e-6 * scale, "{label}: λ_min {} vs {lo}", d.lambda_min);
-    assert!((d.lambda_max - hi).abs() <= 1e-6 * scale, "{label}: λ_max {} vs {hi}", d.lambda_max);
-    let trace: f64 = eig.iter().sum();
-    assert!(d.trace_error > 0.0, "{label}: no trace error");
     assert!(
-        (d.trace - trace).abs() <= 4.0 * d.trace_error,
+        (d.lambda_min() - lo).abs() <= 1e-6 * scale,
+        "{label}: λ_min {} vs {lo}",
+        d.lambda_min()
+    );
+    assert!(
+        (d.lambda_max() - hi).abs() <= 1e-6 * scale,
+        "{label}: λ_max {} vs {hi}",
+        d.lambda_max()
+    );
+    let trace: f64 = eig.iter().sum();
+    assert!(d.trace_error() > 0.0, "{label}: no trace error");
+    assert!(
+        (d.trace() - trace).abs() <= 4.0 * d.trace_error(),
         "{label}: trace {} vs {trace}",
-        d.trace
+        d.trace()
     );
     let s = d.shares(DEFAULT_FLAT).unwrap();
     let (neg, flat) = exact_shares(eig, DEFAULT_FLAT);
@@ -82,16 +90,7 @@ pub fn check_density(d: &Density, eig: &[f64], label: &str) {
 #[test]
 fn wasserstein_is_the_distance_of_distributions() {
     // A density with all weight at 1 against eigenvalues {0, 2}: |F − G| = ½ on [0, 2].
-    let d = Density {
-        nodes: vec![(1.0, 1.0)],
-        lambda_min: 1.0,
-        lambda_max: 1.0,
-        trace: 0.0,
-        trace_error: 0.0,
-        probe_traces: vec![],
-        steps: vec![],
-        n: 2,
-    };
+    let d = Density { nodes: vec![(1.0, 1.0)], probe_traces: vec![], steps: vec![], n: 2 };
     assert!((wasserstein(&d, &[0.0, 2.0]) - 1.0).abs() < 1e-15);
     assert!(wasserstein(&d, &[1.0, 1.0]).abs() < 1e-15);
     assert!((wasserstein(&d, &[3.0, 3.0]) - 2.0).abs() < 1e-15);

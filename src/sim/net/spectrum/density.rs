@@ -25,17 +25,9 @@ pub struct Density {
     /// Every probe's Ritz values with weight τ²/P, probe after probe, each probe's values
     /// ascending: the weights sum to 1.
     pub nodes: Vec<(f64, f64)>,
-    /// The smallest Ritz value over all probes (converges to λ_min from above).
-    pub lambda_min: f64,
-    /// The largest Ritz value over all probes (converges to λ_max from below).
-    pub lambda_max: f64,
-    /// Hutchinson's trace estimate: the mean over probes of zᵀHz, z the unnormalised
-    /// Rademacher vector.
-    pub trace: f64,
-    /// zᵀHz of each probe.
+    /// zᵀHz of each probe, z the unnormalised Rademacher vector (their mean is Hutchinson's
+    /// trace estimate, [`Density::trace`]).
     pub probe_traces: Vec<f64>,
-    /// The standard error of their mean (sample deviation / √P); NaN for a single probe.
-    pub trace_error: f64,
     /// The Lanczos steps each probe took (fewer than asked after a breakdown, at most n).
     pub steps: Vec<usize>,
     /// The dimension n.
@@ -98,7 +90,6 @@ impl Density {
             let w = 1.0 / probes as f64;
             density.nodes.extend(ritz.values.iter().zip(&ritz.weights).map(|(&v, &t)| (v, t * w)));
         }
-        density.summarise();
         Ok(density)
     }
 
@@ -119,36 +110,39 @@ impl Density {
     }
 
     fn empty(n: usize) -> Self {
-        Self {
-            nodes: Vec::new(),
-            lambda_min: f64::INFINITY,
-            lambda_max: f64::NEG_INFINITY,
-            trace: 0.0,
-            trace_error: f64::NAN,
-            probe_traces: Vec::new(),
-            steps: Vec::new(),
-            n,
-        }
+        Self { nodes: Vec::new(), probe_traces: Vec::new(), steps: Vec::new(), n }
     }
 
-    /// The extremes, the trace and its standard error from the nodes and probe traces.
-    fn summarise(&mut self) {
-        for &(v, _) in &self.nodes {
-            self.lambda_min = self.lambda_min.min(v);
-            self.lambda_max = self.lambda_max.max(v);
-        }
+    /// The smallest Ritz value over all probes (converges to λ_min from above).
+    pub fn lambda_min(&self) -> f64 {
+        self.nodes.iter().fold(f64::INFINITY, |m, &(v, _)| m.min(v))
+    }
+
+    /// The largest Ritz value over all probes (converges to λ_max from below).
+    pub fn lambda_max(&self) -> f64 {
+        self.nodes.iter().fold(f64::NEG_INFINITY, |m, &(v, _)| m.max(v))
+    }
+
+    /// Hutchinson's trace estimate: the mean over probes of zᵀHz.
+    pub fn trace(&self) -> f64 {
+        self.probe_traces.iter().sum::<f64>() / self.probe_traces.len() as f64
+    }
+
+    /// The standard error of [`Density::trace`] (sample deviation / √P); NaN for a single
+    /// probe.
+    pub fn trace_error(&self) -> f64 {
         let p = self.probe_traces.len() as f64;
-        self.trace = self.probe_traces.iter().sum::<f64>() / p;
-        if self.probe_traces.len() > 1 {
-            let var =
-                self.probe_traces.iter().map(|t| (t - self.trace).powi(2)).sum::<f64>() / (p - 1.0);
-            self.trace_error = (var / p).sqrt();
+        if self.probe_traces.len() < 2 {
+            return f64::NAN;
         }
+        let trace = self.trace();
+        let var = self.probe_traces.iter().map(|t| (t - trace).powi(2)).sum::<f64>() / (p - 1.0);
+        (var / p).sqrt()
     }
 
     /// max(|λ_min|, |λ_max|).
     pub fn scale(&self) -> f64 {
-        self.lambda_min.abs().max(self.lambda_max.abs())
+        self.lambda_min().abs().max(self.lambda_max().abs())
     }
 
     /// The shares of the weight below, within and above ±eps·max|λ| (they sum to 1). An
