@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         }
         return run_main(command);
     }
-    match losscape::app::run(cli.scene) {
+    match losscape::app::session::run(cli.scene) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

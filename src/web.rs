@@ -23,7 +23,7 @@ pub fn start() {
         },
         None => (None, None),
     };
-    if let Err(e) = crate::app::start(scene, status) {
+    if let Err(e) = crate::app::session::start(scene, status) {
         platform::show_failure(&e);
     }
     on_hash_change();

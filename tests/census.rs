@@ -12,10 +12,10 @@ use std::process::{Command, Output};
 use losscape::app::panels::census::CensusInputs;
 use losscape::figure::census::{Column, census_svg};
 use losscape::sim::net::census::{
-    self, Census, CensusSettings, GRAD_TOL, Histogram, Objective, Planar, Semicircle, Start,
-    StartKind,
+    self, Census, CensusSettings, GRAD_TOL, Objective, Planar, Start, StartKind,
 };
 use losscape::sim::net::data::{Columns, Dataset};
+use losscape::sim::net::histogram::{Histogram, Semicircle};
 use losscape::sim::net::model::{Model, ModelKind};
 use losscape::sim::net::{Architecture, Network};
 use losscape::sim::run::progress::Progress;

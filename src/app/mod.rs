@@ -22,6 +22,7 @@ pub mod opening;
 pub mod panels;
 pub mod playback;
 pub mod runs;
+pub mod session;
 pub mod style;
 pub mod tune;
 pub mod windows;
@@ -34,6 +35,7 @@ use egui_plot::{PlotPoint, PlotTransform};
 use crate::jobs::TakesJob;
 use crate::scene::{self, Scene, SurfaceChoice};
 use crate::sim::{Builtin, CriticalPoint, SurfaceDef};
+use session::Session;
 
 pub use command::{Command, Panel};
 pub use component::{Component, Ctx};
@@ -746,11 +748,6 @@ impl LosscapeApp {
     }
 }
 
-/// Keys of the remembered session in eframe's storage.
-const STORAGE_SCENE: &str = "losscape.scene";
-const STORAGE_EXPORT: &str = "losscape.export";
-const STORAGE_THEME: &str = "losscape.theme";
-
 impl eframe::App for LosscapeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
@@ -762,66 +759,27 @@ impl eframe::App for LosscapeApp {
         Some(&mut *self)
     }
 
-    /// Remembers the scene and the export settings, so the next start opens where this one
-    /// left off.
+    /// Remembers the scene, the export settings and the theme, so the next start opens where
+    /// this one left off.
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        storage.set_string(STORAGE_SCENE, self.scene.to_json());
-        if let Ok(json) = serde_json::to_string(&self.exporter.settings) {
-            storage.set_string(STORAGE_EXPORT, json);
-        }
-        storage.set_string(STORAGE_THEME, if self.light { "light" } else { "dark" }.to_owned());
+        let session = Session {
+            scene: self.scene.clone(),
+            status: None,
+            export: Some(self.exporter.settings.clone()),
+            light: self.light,
+        };
+        session.store(storage);
     }
 }
 
-/// The app as the last session left it: its scene (if it still loads: a scene from a newer
-/// losscape, or a damaged one, gives the default lecture and says why) and export settings.
+/// The app as the last session left it ([`Session::load`]), or on `scene` when one is given.
 pub fn restore(storage: Option<&dyn eframe::Storage>, scene: Option<Scene>) -> LosscapeApp {
-    let mut status = None;
-    let scene = scene.unwrap_or_else(|| match storage.and_then(|s| s.get_string(STORAGE_SCENE)) {
-        Some(json) => Scene::from_json(&json, "last session").unwrap_or_else(|e| {
-            status = Some(format!("last session not restored: {e}"));
-            scene::default_scene()
-        }),
-        None => scene::default_scene(),
-    });
-    let mut app = LosscapeApp::new(scene);
-    if let Some(settings) = storage
-        .and_then(|s| s.get_string(STORAGE_EXPORT))
-        .and_then(|json| serde_json::from_str(&json).ok())
-    {
+    let session = Session::load(storage, scene);
+    let mut app = LosscapeApp::new(session.scene);
+    if let Some(settings) = session.export {
         app.exporter.settings = settings;
     }
-    app.light = storage.and_then(|s| s.get_string(STORAGE_THEME)).as_deref() == Some("light");
-    app.status = status;
+    app.light = session.light;
+    app.status = session.status;
     app
-}
-
-/// Opens the app window on `scene_path` (or the last session, or the default lecture scene).
-pub fn run(scene_path: Option<PathBuf>) -> Result<(), String> {
-    let scene = match &scene_path {
-        Some(path) => Some(Scene::load(path).map_err(|e| e.to_string())?),
-        None => None,
-    };
-    start(scene, None)
-}
-
-/// Starts the app (a window on the desktop, the page's canvas in the browser) on `scene`, or
-/// the last session, or the default lecture scene; `status` is the first message it shows.
-pub fn start(scene: Option<Scene>, status: Option<String>) -> Result<(), String> {
-    let window = crate::platform::Window {
-        title: "losscape",
-        size: [1400.0, 900.0],
-        min_size: [800.0, 560.0],
-    };
-    crate::platform::run_app(
-        window,
-        Box::new(move |cc| {
-            setup_style(&cc.egui_ctx);
-            let mut app = restore(cc.storage, scene);
-            if status.is_some() {
-                app.status = status;
-            }
-            Ok(Box::new(app))
-        }),
-    )
 }

@@ -48,12 +48,12 @@ impl Count {
 
 /// A number that `ok` accepts; `rule` says which ones do ("the span must be a number > 0").
 #[derive(Clone, Copy, Debug)]
-pub struct Rule<T> {
+pub struct NumberRule<T> {
     pub ok: fn(T) -> bool,
     pub rule: &'static str,
 }
 
-impl<T: FromStr + Copy> Rule<T> {
+impl<T: FromStr + Copy> NumberRule<T> {
     /// Parses `s`.
     pub fn parse(self, s: &str) -> Result<T, String> {
         match s.trim().parse::<T>() {
@@ -73,7 +73,7 @@ impl TypedValueParser for Count {
     }
 }
 
-impl<T: FromStr + Copy + Send + Sync + 'static> TypedValueParser for Rule<T> {
+impl<T: FromStr + Copy + Send + Sync + 'static> TypedValueParser for NumberRule<T> {
     type Value = T;
 
     fn parse_ref(&self, cmd: &Command, arg: Option<&Arg>, value: &OsStr) -> Result<T, Error> {
@@ -94,21 +94,23 @@ pub const LANCZOS: Count = Count { lo: 1, hi: MAX_LANCZOS, what: "Lanczos steps"
 pub const PROBES: Count = Count { lo: 1, hi: MAX_PROBES, what: "probes" };
 
 // The rules of every number a flag takes.
-pub const NOISE: Rule<f64> =
-    Rule { ok: |v| v.is_finite() && v >= 0.0, rule: "the noise must be a finite number ≥ 0" };
-pub const WEIGHT_DECAY: Rule<f64> = Rule {
+pub const NOISE: NumberRule<f64> = NumberRule {
+    ok: |v| v.is_finite() && v >= 0.0,
+    rule: "the noise must be a finite number ≥ 0",
+};
+pub const WEIGHT_DECAY: NumberRule<f64> = NumberRule {
     ok: |v| v.is_finite() && v >= 0.0,
     rule: "the weight decay must be a finite number ≥ 0",
 };
-pub const SPAN: Rule<f64> =
-    Rule { ok: |v| v > 0.0 && v <= 1e6, rule: "the span must be a number > 0, at most 1e6" };
-pub const FLAT: Rule<f64> =
-    Rule { ok: |v| (0.0..1.0).contains(&v), rule: "the flat band ε is a number in [0, 1)" };
-pub const DENSITY: Rule<f32> =
-    Rule { ok: |v| (0.25..=4.0).contains(&v), rule: "the density must be from 0.25 to 4" };
-pub const AZIMUTH: Rule<f64> =
-    Rule { ok: f64::is_finite, rule: "the azimuth must be a finite angle in degrees" };
-pub const ELEVATION: Rule<f64> = Rule {
+pub const SPAN: NumberRule<f64> =
+    NumberRule { ok: |v| v > 0.0 && v <= 1e6, rule: "the span must be a number > 0, at most 1e6" };
+pub const FLAT: NumberRule<f64> =
+    NumberRule { ok: |v| (0.0..1.0).contains(&v), rule: "the flat band ε is a number in [0, 1)" };
+pub const DENSITY: NumberRule<f32> =
+    NumberRule { ok: |v| (0.25..=4.0).contains(&v), rule: "the density must be from 0.25 to 4" };
+pub const AZIMUTH: NumberRule<f64> =
+    NumberRule { ok: f64::is_finite, rule: "the azimuth must be a finite angle in degrees" };
+pub const ELEVATION: NumberRule<f64> = NumberRule {
     ok: |v| (-90.0..=90.0).contains(&v),
     rule: "the elevation must be from -90 to 90 degrees",
 };

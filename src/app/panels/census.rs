@@ -15,11 +15,10 @@ use crate::app::component::{Component, Ctx};
 use crate::app::{Command, Panel};
 use crate::figure::census::spectrum;
 use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
-use crate::sim::net::census::{
-    Census, CensusSettings, Found, MAX_STARTS, low_and_high, spectrum_range,
-};
+use crate::sim::net::census::{Census, CensusSettings, Found, MAX_STARTS, low_and_high};
 use crate::sim::net::census_steps::CensusSteps;
 use crate::sim::net::data::{Columns, Dataset};
+use crate::sim::net::histogram::spectrum_range;
 use crate::sim::net::{Architecture, Network};
 
 /// What a census depends on.

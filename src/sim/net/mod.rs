@@ -38,6 +38,7 @@ pub mod census_steps;
 pub mod data;
 pub mod descend;
 pub mod goe;
+pub mod histogram;
 pub mod model;
 pub mod spectrum;
 
