@@ -562,29 +562,6 @@ fn path_data(points: impl Iterator<Item = (f64, f64)>, tolerance: f64) -> String
     d
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escape_makes_text_safe() {
-        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
-        assert_eq!(escape("x\u{0}y"), "xy");
-    }
-
-    #[test]
-    fn path_data_skips_what_a_pixel_cannot_show() {
-        // A straight line with a cluster keeps its ends only.
-        let pts = vec![(0.0, 0.0), (0.1, 0.0), (0.2, 0.0), (5.0, 0.0), (5.0, 0.01)];
-        assert_eq!(path_data(pts.into_iter(), 0.25), "M0.00 0.00L5.00 0.01");
-        // A corner is kept.
-        let pts = vec![(0.0, 0.0), (5.0, 0.0), (5.0, 5.0)];
-        assert_eq!(path_data(pts.into_iter(), 0.25), "M0.00 0.00L5.00 0.00L5.00 5.00");
-        assert_eq!(path_data(vec![(1.0, 1.0)].into_iter(), 0.25), "");
-        assert_eq!(path_data(vec![(1.0, f64::NAN), (2.0, 2.0)].into_iter(), 0.25), "");
-    }
-}
-
 /// The ticks of a figure's panels (the census's, the spectrum's): grey, 5 px, labels below and
 /// left, pixel positions to 1 and 2 decimals.
 pub(crate) const PANEL_TICKS: TickStyle = TickStyle {
@@ -607,5 +584,28 @@ impl Frame {
             r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="none" stroke="#888888"/>"##,
             self.x, self.y, self.w, self.h
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_makes_text_safe() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(escape("x\u{0}y"), "xy");
+    }
+
+    #[test]
+    fn path_data_skips_what_a_pixel_cannot_show() {
+        // A straight line with a cluster keeps its ends only.
+        let pts = vec![(0.0, 0.0), (0.1, 0.0), (0.2, 0.0), (5.0, 0.0), (5.0, 0.01)];
+        assert_eq!(path_data(pts.into_iter(), 0.25), "M0.00 0.00L5.00 0.01");
+        // A corner is kept.
+        let pts = vec![(0.0, 0.0), (5.0, 0.0), (5.0, 5.0)];
+        assert_eq!(path_data(pts.into_iter(), 0.25), "M0.00 0.00L5.00 0.00L5.00 5.00");
+        assert_eq!(path_data(vec![(1.0, 1.0)].into_iter(), 0.25), "");
+        assert_eq!(path_data(vec![(1.0, f64::NAN), (2.0, 2.0)].into_iter(), 0.25), "");
     }
 }
