@@ -273,13 +273,9 @@ fn ctrl_s_saves_a_numbered_screenshot_and_csv_holds_every_point() {
     h.run_steps(2);
     h.key_press_modifiers(egui::Modifiers::COMMAND, Key::S);
     // The export runs on its own thread; the status line reports it.
-    for _ in 0..200 {
-        h.run_steps(1);
-        if h.state().status.as_deref().is_some_and(|s| s.starts_with("saved")) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
+    common::frames_until(&mut h, 25, |h| {
+        h.state().status.as_deref().is_some_and(|s| s.starts_with("saved"))
+    });
     let status = h.state().status.clone().unwrap_or_default();
     let png = folder.join("losscape-001.png");
     assert_eq!(status, format!("saved {}", png.display()));
@@ -298,7 +294,7 @@ fn ctrl_s_saves_a_numbered_screenshot_and_csv_holds_every_point() {
     let _ = std::fs::remove_dir_all(&folder);
 }
 
-/// Clicks "File → `item`" and waits (at most ~10 s) for the background export to report; returns
+/// Clicks "File → `item`" and waits (at most two minutes) for the background export to report; returns
 /// the status line.
 fn export_from_the_menu(h: &mut Harness<'_, LosscapeApp>, item: &str) -> String {
     h.state_mut().status = None;
@@ -306,13 +302,9 @@ fn export_from_the_menu(h: &mut Harness<'_, LosscapeApp>, item: &str) -> String 
     h.run_steps(2);
     h.get_by_label(item).click();
     h.run_steps(1);
-    for _ in 0..400 {
-        h.run_steps(1);
-        if h.state().status.as_deref().is_some_and(|s| s.starts_with("saved")) {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(25));
-    }
+    common::frames_until(h, 25, |h| {
+        h.state().status.as_deref().is_some_and(|s| s.starts_with("saved"))
+    });
     h.state().status.clone().unwrap_or_default()
 }
 
@@ -462,15 +454,9 @@ fn the_high_dimensional_window_samples_and_says_where_minima_vanish() {
     assert!(h.state().is_open(Panel::HighDim));
     h.state_mut().panels.highdim.max_n = 12;
     h.state_mut().panels.highdim.samples = 2000;
-    let mut found = false;
-    for _ in 0..400 {
-        h.run_steps(1);
-        if h.query(By::new().label_contains("no minimum in 2000 samples")).is_some() {
-            found = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    let found = common::frames_until(&mut h, 10, |h| {
+        h.query(By::new().label_contains("no minimum in 2000 samples")).is_some()
+    });
     assert!(found, "the window reports where sampling found no minimum");
 }
 

@@ -11,6 +11,7 @@ use losscape::app::LosscapeApp;
 use losscape::scene::{Scene, SurfaceChoice};
 use losscape::sim::net::{Architecture, Directions, NetData, NetSpec};
 use losscape::sim::{Point, Surface, SurfaceDef};
+use std::sync::Arc;
 
 fn lesson(file: &str) -> Scene {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes").join(file);
@@ -154,4 +155,55 @@ fn a_network_scene_trains_in_the_background_and_shows_its_slice() {
     // Optimizers run on it like on any surface.
     let runs: usize = h.state().runs.table.iter().flatten().map(Vec::len).sum();
     assert!(runs > 0, "the scene's runs on the slice");
+}
+
+fn net_spec(h: &Harness<'_, LosscapeApp>) -> NetSpec {
+    match &h.state().scene.surface {
+        SurfaceChoice::Network(spec) => spec.clone(),
+        _ => panic!("a network surface"),
+    }
+}
+
+#[test]
+fn the_data_panel_edits_a_networks_points_and_the_network_retrains_on_a_job() {
+    let mut h = harness_without_settling(small_network_scene());
+    h.state_mut().settle();
+    h.run_steps(2);
+    let before = net_spec(&h).rows().unwrap();
+    let SurfaceDef::Slice(old) = h.state().surface().clone() else { panic!("the slice is shown") };
+    // A click above the data adds a point with the label chosen (1 by default).
+    let x_mid = before.iter().map(|r| r[0]).sum::<f64>() / before.len() as f64;
+    let y_max = before.iter().map(|r| r[1]).fold(f64::NEG_INFINITY, f64::max);
+    let (a, b) = (x_mid, y_max + 0.3);
+    let pos = h.state().panels.data_panel.screen_pos(a, b).expect("the data panel is drawn");
+    click(&mut h, pos, egui::PointerButton::Primary);
+    let spec = net_spec(&h);
+    let NetData::Points(after) = &spec.data else {
+        panic!("the edited points are the scene's: {:?}", h.state().status)
+    };
+    assert_eq!(after.len(), before.len() + 1, "one click, one point");
+    assert_eq!(&after[..before.len()], &before[..], "the other points stay");
+    let tol = 1.5 * data_pixel(&h);
+    let added = after[before.len()];
+    assert!((added[0] - a).abs() <= tol && (added[1] - b).abs() <= tol, "{added:?} vs ({a}, {b})");
+    assert_eq!(added[2], 1.0);
+    // Retraining is the job's: until it is done, the old slice stays on screen (no flat
+    // placeholder between two edits).
+    let SurfaceDef::Slice(shown) = h.state().surface() else { panic!("a slice stays shown") };
+    assert!(h.state().network.busy() || !Arc::ptr_eq(shown, &old), "retrained by a job");
+    // Once built, the slice on screen is the one the new settings rebuild, and it moved.
+    let want = spec.build(None).unwrap();
+    h.state_mut().settle();
+    h.run_steps(2);
+    let SurfaceDef::Slice(now) = h.state().surface() else { panic!("the slice is shown") };
+    let probes = [Point::new(0.0, 0.0), Point::new(0.7, -0.2), Point::new(-1.0, 0.9)];
+    for p in probes {
+        assert_eq!(now.value(p).to_bits(), want.slice.value(p).to_bits());
+    }
+    assert!(probes.iter().any(|&p| (now.value(p) - old.value(p)).abs() > 1e-9), "it follows");
+    // A right-click on the new point removes it again.
+    let at = h.state().panels.data_panel.screen_pos(added[0], added[1]).unwrap();
+    click(&mut h, at, egui::PointerButton::Secondary);
+    let NetData::Points(removed) = net_spec(&h).data else { panic!("points") };
+    assert_eq!(removed, before, "back to the data set's points");
 }

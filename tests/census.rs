@@ -647,13 +647,7 @@ fn the_census_window_runs_a_census_and_shows_its_points() {
     assert!(h.state().panels.census.busy(), "opening the window starts a census");
     h.state_mut().panels.census.inputs = tiny(2);
     h.get(By::new().label_contains("Run census")).click();
-    for _ in 0..3000 {
-        h.run_steps(1);
-        if h.state().panels.census.result().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    common::frames_until(&mut h, 10, |h| h.state().panels.census.result().is_some());
     h.run_steps(2);
     let (inputs, census) = h.state().panels.census.result().expect("a census");
     assert_eq!(inputs.seed, 2, "the newer request won");
@@ -691,13 +685,7 @@ fn the_census_window_compares_two_networks() {
         seed: 5,
     };
     h.get(By::new().label_contains("Census")).click();
-    for _ in 0..3000 {
-        h.run_steps(1);
-        if h.state().panels.census.results().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    common::frames_until(&mut h, 10, |h| h.state().panels.census.results().is_some());
     h.run_steps(2);
     let (inputs, censuses) = h.state().panels.census.results().expect("the censuses");
     let names: Vec<&str> = censuses.iter().map(|(n, _)| n.as_str()).collect();

@@ -34,6 +34,7 @@ use egui_plot::{PlotPoint, PlotTransform};
 
 use crate::jobs::TakesJob;
 use crate::scene::{self, Scene, SurfaceChoice};
+use crate::sim::net::NetData;
 use crate::sim::{Builtin, CriticalPoint, SurfaceDef};
 use session::Session;
 
@@ -422,16 +423,28 @@ impl LosscapeApp {
         }
     }
 
-    /// New data for the model surface; the domain shown stays.
+    /// New data for the model surface (the domain shown stays), or for the network, which
+    /// retrains on a job while the slice on screen stays until the new one is built.
     fn set_model_data(&mut self, rows: Vec<[f64; 3]>) {
-        let SurfaceChoice::Model(model) = &self.scene.surface else { return };
-        match model.with_rows(rows) {
-            Ok(model) => {
-                // The view stays put while the data moves under it.
-                self.scene.domain = Some(self.scene.domain());
-                self.set_surface_quiet(SurfaceChoice::Model(model));
+        match &self.scene.surface {
+            SurfaceChoice::Model(model) => match model.with_rows(rows) {
+                Ok(model) => {
+                    // The view stays put while the data moves under it.
+                    self.scene.domain = Some(self.scene.domain());
+                    self.set_surface_quiet(SurfaceChoice::Model(model));
+                }
+                Err(e) => self.status = Some(format!("data: {e}")),
+            },
+            SurfaceChoice::Network(spec) => {
+                let mut spec = spec.clone();
+                spec.data = NetData::Points(rows);
+                match spec.check() {
+                    // `refresh_network` asks for the new build at the end of the frame.
+                    Ok(()) => self.scene.surface = SurfaceChoice::Network(spec),
+                    Err((field, e)) => self.status = Some(format!("network {field}: {e}")),
+                }
             }
-            Err(e) => self.status = Some(format!("data: {e}")),
+            _ => {}
         }
     }
 

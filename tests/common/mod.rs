@@ -35,3 +35,23 @@ pub fn harness_without_settling(scene: Scene) -> Harness<'static, LosscapeApp> {
         .with_context_setup(losscape::app::setup_style)
         .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), LosscapeApp::new(scene))
 }
+
+/// Runs frames until `done` holds, sleeping `pause_ms` between frames while a background job
+/// (an export, a sampling, a census) works; gives up after two minutes, as on a loaded machine a
+/// job may take many times its usual second. Whether `done` held.
+#[allow(dead_code)] // not every suite needs it
+pub fn frames_until(
+    h: &mut Harness<'_, LosscapeApp>,
+    pause_ms: u64,
+    done: impl Fn(&Harness<'_, LosscapeApp>) -> bool,
+) -> bool {
+    let give_up = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while std::time::Instant::now() < give_up {
+        h.run_steps(1);
+        if done(h) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(pause_ms));
+    }
+    false
+}

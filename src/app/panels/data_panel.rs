@@ -1,8 +1,10 @@
-//! The data panel of a model surface: the model's data points in a small plot that a person
-//! edits — a click adds a point, a drag moves one, a right-click removes one — and the loss
-//! surface follows live (a model surface is a sum over a few hundred points at most, cheap to
-//! rebuild; its heatmap, runs and critical points are recomputed in the background as for any
-//! surface change).
+//! The data panel of a model surface or a network landscape: the data points in a small plot
+//! that a person edits — a click adds a point, a drag moves one, a right-click removes one —
+//! and the loss surface follows. A model's surface follows live (a sum over a few hundred
+//! points at most, cheap to rebuild; its heatmap, runs and critical points are recomputed in
+//! the background as for any surface change); a network retrains on a background job, the
+//! slice on screen staying until the new one is built (as in TensorFlow Playground, but with
+//! the landscape).
 //!
 //! The panel owns its state (the point being dragged, the label of new points, the plot's
 //! bounds) and returns [`Command::SetModelData`] with the edited rows.
@@ -15,6 +17,8 @@ use egui_plot::{
 use crate::app::Command;
 use crate::app::component::{Component, Ctx};
 use crate::scene::SurfaceChoice;
+use crate::sim::net::NetSpec;
+use crate::sim::net::data::Columns;
 use crate::sim::net::model::{Model, ModelKind};
 
 /// Pixels within which the pointer grabs a data point.
@@ -80,50 +84,85 @@ impl DataPanel {
     /// Draws the panel for `model` and returns the edit, if any.
     fn model_ui(&mut self, ui: &mut Ui, model: &Model) -> Vec<Command> {
         let kind = model.kind();
-        let logreg = kind.columns().labelled();
-        let names = kind.columns().names();
+        let line = fit_line(model);
+        let commands = self.points_ui(ui, model.rows(), kind.columns(), line.as_ref());
+        if kind == ModelKind::Linreg {
+            ui.label(RichText::new("grey: the least-squares line").small());
+        }
+        commands
+    }
+
+    /// Draws the panel for a network's data and returns the edit, if any: the points given in
+    /// the scene, or those of the data set or file once the network has been built on them.
+    fn network_ui(&mut self, ui: &mut Ui, spec: &NetSpec, ctx: &Ctx<'_>) -> Vec<Command> {
+        let built = ctx.network.landscape(&ctx.scene.surface).map(|l| l.slice.network().rows());
+        let rows = match &spec.data {
+            crate::sim::net::NetData::Points(rows) => rows.as_slice(),
+            _ => match built {
+                Some(rows) => rows,
+                None => {
+                    ui.heading("Data");
+                    ui.label(
+                        RichText::new("The points appear once the network is trained.").small(),
+                    );
+                    return Vec::new();
+                }
+            },
+        };
+        let commands = self.points_ui(ui, rows, Columns::X1X2Label, None);
+        if ctx.network.busy() {
+            ui.label(RichText::new("retraining on the new points…").small());
+        }
+        commands
+    }
+
+    /// The heading, the hint, the label chooser (labelled data), the plot and its edits.
+    fn points_ui(
+        &mut self,
+        ui: &mut Ui,
+        rows: &[[f64; 3]],
+        columns: Columns,
+        line: Option<&(f64, f64)>,
+    ) -> Vec<Command> {
+        let labelled = columns.labelled();
+        let names = columns.names();
         ui.heading("Data");
         ui.label(
             RichText::new(format!(
                 "{} points ({}, {}). Click: add · drag: move · right-click: remove",
-                model.rows().len(),
+                rows.len(),
                 names[0],
                 names[1]
             ))
             .small(),
         );
-        if logreg {
+        if labelled {
             ui.horizontal(|ui| {
                 ui.label("a click adds label");
                 ui.selectable_value(&mut self.label_one, true, "1");
                 ui.selectable_value(&mut self.label_one, false, "0");
             });
         }
-        let rows = model.rows();
         if self.dragging.is_none() || self.bounds.is_none() {
             self.bounds = Some(bounds_of(rows));
         }
         let bounds = self.bounds.unwrap_or_else(|| bounds_of(rows));
-        let response = data_plot(ui, model, bounds, logreg);
+        let response = data_plot(ui, rows, names, bounds, labelled, line);
         self.transform = Some(response.transform);
-        let commands = self.edits(ui, &response, rows, logreg);
-        if kind == ModelKind::Linreg {
-            ui.label(RichText::new("grey: the least-squares line").small());
-        }
-        commands
+        self.edits(ui, &response, rows, labelled)
     }
 }
 
-/// The data as points (by label for logistic regression, with the least-squares line for
-/// linear regression) in a plot that does not pan or zoom.
+/// The data as points (by label when labelled, with the least-squares line `line` = (slope,
+/// intercept) when given) in a plot that does not pan or zoom.
 fn data_plot(
     ui: &mut Ui,
-    model: &Model,
+    rows: &[[f64; 3]],
+    names: &[&str],
     bounds: PlotBounds,
-    logreg: bool,
+    labelled: bool,
+    line: Option<&(f64, f64)>,
 ) -> egui_plot::PlotResponse<()> {
-    let rows = model.rows();
-    let names = model.kind().columns().names();
     let width = ui.available_width().clamp(160.0, 420.0);
     let plot = Plot::new("model-data")
         .width(width)
@@ -140,7 +179,7 @@ fn data_plot(
         .y_grid_spacer(super::plot::one_five_spacer);
     plot.show(ui, |pui| {
         pui.set_plot_bounds(bounds);
-        if logreg {
+        if labelled {
             for (label, color, shape) in [
                 (1.0, Color32::from_rgb(0xff, 0x70, 0x40), MarkerShape::Circle),
                 (0.0, Color32::from_rgb(0x56, 0xb4, 0xe9), MarkerShape::Square),
@@ -156,9 +195,11 @@ fn data_plot(
                 );
             }
         } else {
-            if let Some(line) = fit_line(model, bounds) {
+            if let Some(&(slope, intercept)) = line {
+                let (lo, hi) = (bounds.min()[0], bounds.max()[0]);
+                let ends = vec![[lo, slope * lo + intercept], [hi, slope * hi + intercept]];
                 pui.line(
-                    Line::new("", PlotPoints::from(line))
+                    Line::new("", PlotPoints::from(ends))
                         .color(Color32::from_gray(140))
                         .width(1.0)
                         .allow_hover(false),
@@ -179,7 +220,7 @@ impl DataPanel {
         ui: &Ui,
         response: &egui_plot::PlotResponse<()>,
         rows: &[[f64; 3]],
-        logreg: bool,
+        labelled: bool,
     ) -> Vec<Command> {
         let mut commands = Vec::new();
         let r = &response.response;
@@ -215,7 +256,7 @@ impl DataPanel {
             && self.row_under(rows, pos).is_none()
         {
             let [a, b] = at(pos);
-            let label = if logreg && self.label_one { 1.0 } else { 0.0 };
+            let label = if labelled && self.label_one { 1.0 } else { 0.0 };
             let mut edited = rows.to_vec();
             edited.push([a, b, label]);
             commands.push(Command::SetModelData(edited));
@@ -239,19 +280,18 @@ impl Component for DataPanel {
     fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
         match &ctx.scene.surface {
             SurfaceChoice::Model(model) => self.model_ui(ui, model),
+            SurfaceChoice::Network(spec) => self.network_ui(ui, spec, ctx),
             _ => Vec::new(),
         }
     }
 }
 
-/// The least-squares line u = x·t + y over the plot's width (linear regression only).
-fn fit_line(model: &Model, bounds: PlotBounds) -> Option<Vec<[f64; 2]>> {
+/// The least-squares line u = x·t + y as (slope, intercept) (linear regression only).
+fn fit_line(model: &Model) -> Option<(f64, f64)> {
     if model.kind() != ModelKind::Linreg {
         return None;
     }
     let d = model.default_domain();
     // The default domain is centred on the least-squares fit (slope, intercept).
-    let (slope, intercept) = (0.5 * (d.x_min + d.x_max), 0.5 * (d.y_min + d.y_max));
-    let (lo, hi) = (bounds.min()[0], bounds.max()[0]);
-    Some(vec![[lo, slope * lo + intercept], [hi, slope * hi + intercept]])
+    Some((0.5 * (d.x_min + d.x_max), 0.5 * (d.y_min + d.y_max)))
 }

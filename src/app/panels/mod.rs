@@ -117,7 +117,7 @@ impl Panels {
     /// The left panel's contents: a model's data, a network's build, the controls.
     fn side_panel(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
         let mut commands = Vec::new();
-        if let SurfaceChoice::Model(_) = &ctx.scene.surface {
+        if let SurfaceChoice::Model(_) | SurfaceChoice::Network(_) = &ctx.scene.surface {
             commands.extend(self.data_panel.ui(ui, ctx));
             ui.separator();
         }
