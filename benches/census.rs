@@ -4,7 +4,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use losscape::sim::net::census::{self, CensusSettings};
+use losscape::sim::net::census::CensusSettings;
+use losscape::sim::net::census_steps;
 use losscape::sim::net::data::Dataset;
 use losscape::sim::net::{Architecture, Network};
 use losscape::sim::run::progress::Progress;
@@ -16,7 +17,9 @@ fn bench_census(c: &mut Criterion) {
     let mut group = c.benchmark_group("census");
     group.sample_size(10);
     group.bench_function("census 2-8-1, 100 points, 200 starts", |b| {
-        b.iter(|| census::network_census(black_box(&net), &settings, &Progress::default()).unwrap())
+        b.iter(|| {
+            census_steps::network_census(black_box(&net), &settings, &Progress::default()).unwrap()
+        })
     });
     group.finish();
 }

@@ -11,12 +11,12 @@ use std::process::{Command, Output};
 
 use losscape::app::panels::census::CensusInputs;
 use losscape::figure::census::{Column, census_svg};
-use losscape::sim::net::census::{
-    self, Census, CensusSettings, GRAD_TOL, Objective, Planar, Start, StartKind,
-};
+use losscape::sim::net::census::{self, Census, CensusSettings, GRAD_TOL, Start, StartKind};
+use losscape::sim::net::census_steps::network_census;
 use losscape::sim::net::data::{Columns, Dataset};
 use losscape::sim::net::histogram::{Histogram, Semicircle};
 use losscape::sim::net::model::{Model, ModelKind};
+use losscape::sim::net::objective::{Objective, Planar, sorted_eigenvalues};
 use losscape::sim::net::{Architecture, Network};
 use losscape::sim::run::progress::Progress;
 use nalgebra::SymmetricEigen;
@@ -28,8 +28,7 @@ fn moons_net(points: usize, width: usize) -> Network {
 
 fn small_census(seed: u64) -> (Network, Census) {
     let net = moons_net(30, 4);
-    let c =
-        census::network_census(&net, &CensusSettings::new(24, seed), &Progress::default()).unwrap();
+    let c = network_census(&net, &CensusSettings::new(24, seed), &Progress::default()).unwrap();
     (net, c)
 }
 
@@ -79,8 +78,7 @@ fn every_accepted_point_is_critical_and_its_index_counts_negative_eigenvalues() 
 fn the_census_finds_minima_and_saddles_and_pairs_a_stuck_saddle_with_its_minimum() {
     let rows = Dataset::Moons.generate(40, Dataset::Moons.default_noise(), 3);
     let net = Network::new(Architecture::parse("2-6-1").unwrap(), rows, 1e-3).unwrap();
-    let c =
-        census::network_census(&net, &CensusSettings::new(80, 3), &Progress::default()).unwrap();
+    let c = network_census(&net, &CensusSettings::new(80, 3), &Progress::default()).unwrap();
     assert!(c.minima() >= 1, "no minimum: {} saddles", c.saddles());
     assert!(c.saddles() >= 3, "{} saddles", c.saddles());
     let n = net.n_params();
@@ -218,7 +216,7 @@ fn cancelling_stops_the_census() {
     let net = moons_net(30, 4);
     let progress = Progress::default();
     progress.cancel();
-    assert!(census::network_census(&net, &CensusSettings::new(10, 0), &progress).is_err());
+    assert!(network_census(&net, &CensusSettings::new(10, 0), &progress).is_err());
 }
 
 fn losscape(args: &[&str]) -> Output {
@@ -483,9 +481,7 @@ fn the_census_figure_shows_every_point_at_its_index_and_whole_spectra() {
     let nets = [moons_net(30, 3), moons_net(30, 5)];
     let censuses: Vec<Census> = nets
         .iter()
-        .map(|net| {
-            census::network_census(net, &CensusSettings::new(24, 2), &Progress::default()).unwrap()
-        })
+        .map(|net| network_census(net, &CensusSettings::new(24, 2), &Progress::default()).unwrap())
         .collect();
     let names = ["2-3-1", "2-5-1"];
     let columns: Vec<Column<'_>> =
@@ -605,7 +601,7 @@ fn the_semicircle_fits_a_goe_spectrum_as_wigner_predicts() {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
     let m = nalgebra::DMatrix::<f64>::from_fn(n, n, |_, _| StandardNormal.sample(&mut rng));
     let goe = (&m + m.transpose()) * 0.5;
-    let eig = census::sorted_eigenvalues(goe);
+    let eig = sorted_eigenvalues(goe);
     let fit = Semicircle::fit(&eig).unwrap();
     let theory = 2.0 * (0.5_f64).sqrt() * (n as f64).sqrt();
     assert!(fit.centre.abs() < 0.05 * theory, "{fit:?}");
@@ -658,8 +654,7 @@ fn the_census_window_runs_a_census_and_shows_its_points() {
     assert!(h.query(By::new().label_contains("B: highest loss")).is_some());
     // The same census as the simulation computes for those inputs.
     let net = inputs.network().unwrap();
-    let direct =
-        census::network_census(&net, &CensusSettings::new(12, 2), &Progress::default()).unwrap();
+    let direct = network_census(&net, &CensusSettings::new(12, 2), &Progress::default()).unwrap();
     assert_eq!(&direct, census);
     // A network too large for a census is refused with a message, not started.
     h.state_mut().panels.census.inputs.net = "2-64-64-1".to_owned();
@@ -694,8 +689,7 @@ fn the_census_window_compares_two_networks() {
         censuses.iter().zip(inputs.networks().unwrap()).enumerate()
     {
         let direct =
-            census::network_census(&net, &CensusSettings::new(12, 5), &Progress::default())
-                .unwrap();
+            network_census(&net, &CensusSettings::new(12, 5), &Progress::default()).unwrap();
         assert_eq!(&direct, census, "{name}");
         let summary = format!("{name} on 24 moons points: {} critical points", census.points.len());
         assert!(h.query(By::new().label_contains(&summary)).is_some(), "{summary}");

@@ -12,6 +12,7 @@ use super::{CliError, parse};
 use crate::figure::census::{Column, census_svg};
 use crate::sim::net::Network;
 use crate::sim::net::census::{self, Census, CensusSettings};
+use crate::sim::net::census_steps;
 use crate::sim::run::progress::Progress;
 
 /// The most networks one census compares.
@@ -68,7 +69,7 @@ pub fn census_command(
         let result = super::with_progress(
             err,
             50,
-            || census::network_census(net, &settings, &progress),
+            || census_steps::network_census(net, &settings, &progress),
             |err| {
                 let done = progress.done() as usize;
                 let (of, starts) = (nets.len(), args.starts);

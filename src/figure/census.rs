@@ -14,8 +14,9 @@ use std::fmt::Write as _;
 
 use super::svg::{PANEL_TICKS, TickStyle, escape, ticks_below, ticks_left, wrap};
 use super::{Frame, ticks};
-use crate::sim::net::census::{Census, EIG_TOL, Found, count_negative, low_and_high};
+use crate::sim::net::census::{Census, Found, low_and_high};
 use crate::sim::net::histogram::{Histogram, Semicircle, spectrum_range};
+use crate::sim::net::objective::{EIG_TOL, count_negative};
 
 /// Bins of each eigenvalue histogram.
 pub const BINS: usize = 24;

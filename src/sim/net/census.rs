@@ -28,11 +28,11 @@
 //! if they share loss and spectrum to that accuracy.
 //!
 //! **Index.** An eigenvalue counts as negative when it is below
-//! `−`[`EIG_TOL`]`·max(1, spectral radius)`, so rounding noise around a zero eigenvalue (a flat
-//! direction, e.g. the hyperbola of minima of a deep-linear model) does not make a minimum a
-//! saddle. The index is negative / n. A point with no negative eigenvalue is a minimum, any
-//! other a saddle (or, with every eigenvalue negative, a maximum; a loss bounded below with
-//! weight decay has none).
+//! `−`[`EIG_TOL`](super::objective::EIG_TOL)`·max(1, spectral radius)`, so rounding noise around a
+//! zero eigenvalue (a flat direction, e.g. the hyperbola of minima of a deep-linear model) does not
+//! make a minimum a saddle. The index is negative / n. A point with no negative eigenvalue is a
+//! minimum, any other a saddle (or, with every eigenvalue negative, a maximum; a loss bounded below
+//! with weight decay has none).
 //!
 //! **Descents.** Levenberg–Marquardt finds saddles whose negative curvature is tiny but never
 //! the minimum beside them, so a census of searches alone can list saddles only. The census
@@ -50,21 +50,19 @@
 //! uniform in [1, 4]). Everything is drawn from the seed; the searches run in parallel on rayon
 //! and come back in start order, so the result is the same on every machine and thread count.
 
-use nalgebra::{DMatrix, DVector, SymmetricEigen};
+use nalgebra::{DVector, SymmetricEigen};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::network::Network;
+use super::objective::{Objective, count_negative, sorted_eigenvalues};
 use super::train::train;
+use crate::sim::OptimizerSpec;
 use crate::sim::run::progress::{Cancelled, Progress};
-use crate::sim::surfaces::surface::Surface;
-use crate::sim::{OptimizerSpec, Point};
 
 /// A search is accepted only where ‖∇L‖ is below this (recomputed at the final point).
 pub const GRAD_TOL: f64 = 1e-8;
-/// An eigenvalue is negative when below `−EIG_TOL·max(1, spectral radius)`.
-pub const EIG_TOL: f64 = 1e-9;
 /// Most Levenberg–Marquardt iterations per search.
 pub const MAX_ITERATIONS: usize = 200;
 /// A search stops when ‖∇L‖ has not halved over this many iterations.
@@ -87,56 +85,6 @@ pub fn check_params(n: usize) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-/// A twice-differentiable objective in n parameters, for the search.
-pub trait Objective: Sync {
-    /// The number of parameters n.
-    fn dim(&self) -> usize;
-    /// L(θ).
-    fn loss(&self, theta: &[f64]) -> f64;
-    /// ∇L(θ).
-    fn gradient(&self, theta: &[f64]) -> Vec<f64>;
-    /// The exact Hessian ∇²L(θ), symmetric.
-    fn hessian(&self, theta: &[f64]) -> DMatrix<f64>;
-}
-
-impl Objective for Network {
-    fn dim(&self) -> usize {
-        self.n_params()
-    }
-    fn loss(&self, theta: &[f64]) -> f64 {
-        Network::loss(self, theta)
-    }
-    fn gradient(&self, theta: &[f64]) -> Vec<f64> {
-        Network::gradient(self, theta)
-    }
-    fn hessian(&self, theta: &[f64]) -> DMatrix<f64> {
-        Network::hessian(self, theta)
-    }
-}
-
-/// A 2-D surface (a built-in, a formula, a model such as deep-linear) as an objective in
-/// θ = (x, y), with the surface's own exact gradient and Hessian.
-#[derive(Clone, Debug)]
-pub struct Planar<S>(pub S);
-
-impl<S: Surface + Sync> Objective for Planar<S> {
-    fn dim(&self) -> usize {
-        2
-    }
-    fn loss(&self, theta: &[f64]) -> f64 {
-        self.0.value(Point::new(theta[0], theta[1]))
-    }
-    fn gradient(&self, theta: &[f64]) -> Vec<f64> {
-        let (_, g) = self.0.value_grad(Point::new(theta[0], theta[1]));
-        vec![g.x, g.y]
-    }
-    fn hessian(&self, theta: &[f64]) -> DMatrix<f64> {
-        let (_, _, h) = self.0.value_grad_hessian(Point::new(theta[0], theta[1]));
-        let off = 0.5 * (h[(0, 1)] + h[(1, 0)]);
-        DMatrix::from_row_slice(2, 2, &[h[(0, 0)], off, off, h[(1, 1)]])
-    }
 }
 
 /// Where a search started.
@@ -257,20 +205,6 @@ impl Census {
     pub fn saddles(&self) -> usize {
         self.points.len() - self.minima()
     }
-}
-
-/// The count of negative eigenvalues, by the census's tolerance.
-pub fn count_negative(eigenvalues: &[f64]) -> usize {
-    let radius = eigenvalues.iter().fold(0.0_f64, |m, v| m.max(v.abs()));
-    let tol = EIG_TOL * radius.max(1.0);
-    eigenvalues.iter().filter(|&&v| v < -tol).count()
-}
-
-/// The eigenvalues of a symmetric matrix, ascending.
-pub fn sorted_eigenvalues(h: DMatrix<f64>) -> Vec<f64> {
-    let mut e: Vec<f64> = SymmetricEigen::new(h).eigenvalues.iter().copied().collect();
-    e.sort_by(f64::total_cmp);
-    e
 }
 
 fn norm(v: &[f64]) -> f64 {
@@ -667,25 +601,6 @@ pub(super) fn starts_on(
             }
         })
         .collect()
-}
-
-/// A census of a network's loss: the searches for critical points of any index from
-/// [`network_starts`] ([`search`]), then the descents to minima from the training paths' ends
-/// and from every saddle found ([`Census::descend`]).
-///
-/// # Errors
-/// [`Cancelled`] when `progress` was cancelled.
-pub fn network_census(
-    net: &Network,
-    settings: &CensusSettings,
-    progress: &Progress,
-) -> Result<Census, Cancelled> {
-    let mut steps = super::census_steps::CensusSteps::new(net.clone(), *settings);
-    loop {
-        if let Some(census) = steps.advance(usize::MAX, progress)? {
-            return Ok(census);
-        }
-    }
 }
 
 /// The critical points a figure shows as spectra: the one of lowest loss and the one of highest

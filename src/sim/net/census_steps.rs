@@ -1,5 +1,5 @@
 //! A census cut into units of work ([`CensusSteps`]): the same census as
-//! [`super::census::network_census`], bit for bit, computed a few units at a time, so that
+//! [`network_census`], bit for bit, computed a few units at a time, so that
 //! where there are no threads (the browser) it runs between frames and the page never freezes.
 //! A unit is one training path, one search or one descent: tens of milliseconds for the
 //! networks of the census window.
@@ -105,11 +105,29 @@ impl CensusSteps {
     }
 }
 
+/// A census of a network's loss: the searches for critical points of any index from
+/// [`network_starts`] ([`search`]), then the descents to minima from the training paths' ends
+/// and from every saddle found ([`Census::descend`]).
+///
+/// # Errors
+/// [`Cancelled`] when `progress` was cancelled.
+pub fn network_census(
+    net: &Network,
+    settings: &CensusSettings,
+    progress: &Progress,
+) -> Result<Census, Cancelled> {
+    let mut steps = CensusSteps::new(net.clone(), *settings);
+    loop {
+        if let Some(census) = steps.advance(usize::MAX, progress)? {
+            return Ok(census);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::sim::net::Architecture;
-    use crate::sim::net::census::network_census;
     use crate::sim::net::data::Dataset;
 
     #[test]

@@ -23,7 +23,7 @@
 
 use nalgebra::{DVector, SymmetricEigen};
 
-use super::census::{EIG_TOL, Objective};
+use super::objective::{EIG_TOL, Objective};
 use crate::sim::run::progress::{Cancelled, Progress};
 
 /// The most iterations of one descent.
@@ -121,7 +121,7 @@ pub fn descend<O: Objective + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::net::census::{Planar, count_negative, sorted_eigenvalues};
+    use crate::sim::net::objective::{Planar, count_negative, sorted_eigenvalues};
     use crate::sim::surfaces::formula::Formula;
 
     fn planar(text: &str) -> Planar<Formula> {

@@ -40,6 +40,7 @@ pub mod descend;
 pub mod goe;
 pub mod histogram;
 pub mod model;
+pub mod objective;
 pub mod spectrum;
 
 pub use architecture::{Architecture, Layer, MAX_HIDDEN_LAYERS, MAX_WIDTH};
