@@ -204,8 +204,6 @@ impl CloudView {
             return;
         }
         self.asked = Some(step);
-        let starts = Arc::clone(&self.starts);
-        let surface = surface.clone();
         let job = FrameJob {
             surface: surface.clone(),
             starts: Arc::clone(&self.starts),
