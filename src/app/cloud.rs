@@ -15,7 +15,7 @@ use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2};
 use egui_plot::{PlotPoint, PlotTransform};
 
-use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
 use crate::scene::Scene;
 use crate::sim::run::cloud::{Cloud, CloudFrame, CloudRuns};
 use crate::sim::{Domain, OptimizerSpec, Point, SurfaceDef};
@@ -41,6 +41,65 @@ type Frames = (usize, Vec<(usize, CloudFrame)>);
 
 /// The runs of each enabled optimizer (index) in flight, between frames.
 type Flights = Vec<(usize, CloudRuns)>;
+
+/// One frame of the cloud: every optimizer's runs brought to the step, one optimizer after the
+/// other, a few pieces at a time between frames where there are no threads (the browser); on a
+/// thread of its own, each optimizer's runs in one go on all cores.
+struct FrameJob {
+    surface: SurfaceDef,
+    starts: Arc<Vec<Point>>,
+    step: usize,
+    /// The optimizers still to bring there (index and spec), the next one last.
+    optimizers: Vec<(usize, OptimizerSpec)>,
+    /// The runs where the last frame left them, taken as each optimizer's turn comes.
+    flights: Flights,
+    /// The optimizer whose runs are under way.
+    now: Option<(usize, CloudRuns)>,
+    /// The frames done and the runs that made them, in the optimizers' order.
+    frames: Vec<(usize, CloudFrame)>,
+    kept: Flights,
+}
+
+impl Sliced for FrameJob {
+    type Output = (Frames, Flights);
+
+    fn slice(
+        &mut self,
+        budget: Budget,
+        progress: &Progress,
+    ) -> Result<Option<Self::Output>, Cancelled> {
+        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+        loop {
+            let Some((i, runs)) = &mut self.now else {
+                let Some((i, spec)) = self.optimizers.pop() else {
+                    let frames = (self.step, std::mem::take(&mut self.frames));
+                    return Ok(Some((frames, std::mem::take(&mut self.kept))));
+                };
+                let starts = &self.starts;
+                let runs = match self
+                    .flights
+                    .iter()
+                    .position(|(j, r)| *j == i && r.is_of(&spec, starts))
+                {
+                    Some(k) => self.flights.swap_remove(k).1,
+                    None => CloudRuns::new(&self.surface, &spec, Arc::clone(starts)),
+                };
+                self.now = Some((i, runs));
+                continue;
+            };
+            if let Some(frame) = runs.advance(&self.surface, self.step, units, progress)? {
+                let i = *i;
+                self.frames.push((i, frame));
+                if let Some((_, runs)) = self.now.take() {
+                    self.kept.push((i, runs));
+                }
+            }
+            if !budget.left() {
+                return Ok(None);
+            }
+        }
+    }
+}
 
 /// The cloud's state.
 pub struct CloudView {
@@ -145,23 +204,17 @@ impl CloudView {
             return;
         }
         self.asked = Some(step);
-        let starts = Arc::clone(&self.starts);
-        let surface = surface.clone();
-        let mut flights = std::mem::take(&mut self.flights);
-        self.job.request(wake, move |progress| {
-            let mut frames = Vec::with_capacity(optimizers.len());
-            let mut kept = Vec::with_capacity(optimizers.len());
-            for (i, spec) in &optimizers {
-                let mut runs =
-                    match flights.iter().position(|(j, r)| j == i && r.is_of(spec, &starts)) {
-                        Some(k) => flights.swap_remove(k).1,
-                        None => CloudRuns::new(&surface, spec, Arc::clone(&starts)),
-                    };
-                frames.push((*i, runs.frame(&surface, step, progress)?));
-                kept.push((*i, runs));
-            }
-            Ok(((step, frames), kept))
-        });
+        let job = FrameJob {
+            surface: surface.clone(),
+            starts: Arc::clone(&self.starts),
+            step,
+            optimizers: optimizers.into_iter().rev().collect(),
+            flights: std::mem::take(&mut self.flights),
+            now: None,
+            frames: Vec::new(),
+            kept: Vec::new(),
+        };
+        self.job.request_sliced(wake, job);
     }
 
     fn clear(&mut self) {
@@ -374,5 +427,41 @@ mod tests {
         let next = view.painted_mesh(&zoomed, &blue, &[]);
         assert!(!Arc::ptr_eq(&recoloured, &next));
         assert!(next.vertices.len() > recoloured.vertices.len(), "heads and a tail now");
+    }
+
+    #[test]
+    fn between_frames_a_cloud_frame_comes_in_pieces_and_is_the_whole_frame() {
+        use crate::jobs::{Runner, run_slices, set_runner};
+        use crate::sim::run::cloud::frame;
+        let mut scene = crate::scene::default_scene();
+        scene.cloud = Some(Cloud::uniform(1100, 2));
+        let surface = scene.surface.resolve().unwrap();
+        let step = 100;
+        let mut whole = CloudView::default();
+        whole.update(&scene, &surface, 1, step, || {});
+        whole.settle();
+        set_runner(Runner::BetweenFrames);
+        let mut view = CloudView::default();
+        view.update(&scene, &surface, 1, step, || {});
+        let mut frames = 0;
+        while view.shown_step().is_none() {
+            frames += 1;
+            assert!(frames < 100_000, "the frame never came");
+            // A frame of no time: one piece of work.
+            run_slices(std::time::Duration::ZERO);
+            view.update(&scene, &surface, 1, step, || {});
+        }
+        set_runner(Runner::Threads);
+        let enabled = scene.optimizers.iter().filter(|e| e.enabled).count();
+        assert!(frames > enabled, "cut into pieces: {frames} frames");
+        let (_, got) = view.newest().unwrap();
+        let (_, want) = whole.newest().unwrap();
+        assert_eq!(got, want);
+        assert_eq!(got.len(), enabled);
+        let progress = crate::jobs::Progress::default();
+        for (i, f) in got {
+            let spec = &scene.optimizers[*i].spec;
+            assert_eq!(*f, frame(&surface, spec, &view.starts, step, &progress).unwrap());
+        }
     }
 }

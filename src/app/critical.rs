@@ -4,8 +4,41 @@
 
 use std::sync::Arc;
 
-use crate::jobs::{JobSlot, Outcome, Priority, TakesJob};
-use crate::sim::{self, CriticalPoint, Domain, SurfaceDef};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced, TakesJob};
+use crate::sim::surfaces::critical::CriticalSteps;
+use crate::sim::{CriticalPoint, Domain, SurfaceDef};
+
+/// A search for critical points: a few seeds at a time between frames where there are no
+/// threads (the browser); whole, on all cores, on a thread of its own.
+struct Search {
+    surface: SurfaceDef,
+    steps: CriticalSteps,
+}
+
+impl Sliced for Search {
+    type Output = Vec<CriticalPoint>;
+
+    fn slice(
+        &mut self,
+        budget: Budget,
+        progress: &Progress,
+    ) -> Result<Option<Self::Output>, Cancelled> {
+        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+        progress.set_total(1000);
+        loop {
+            let found = self.steps.advance(&self.surface, units);
+            progress.check()?;
+            if found.is_some() {
+                return Ok(found);
+            }
+            let done = (1000.0 * self.steps.fraction()) as u64;
+            progress.advance(done.saturating_sub(progress.done()));
+            if !budget.left() {
+                return Ok(None);
+            }
+        }
+    }
+}
 
 /// The critical points found, and the job finding the next ones.
 pub struct CriticalCache {
@@ -45,8 +78,8 @@ impl CriticalCache {
         };
         if self.asked != Some(key) {
             self.asked = Some(key);
-            let surface = surface.clone();
-            self.job.request(wake, move |_| Ok(sim::critical_points(&surface, &domain)));
+            let job = Search { surface: surface.clone(), steps: CriticalSteps::new(&domain) };
+            self.job.request_sliced(wake, job);
         }
         current
     }
@@ -75,5 +108,33 @@ impl TakesJob for CriticalCache {
             (Outcome::Failed(message), _) => Some(format!("critical points: {message}")),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::{Runner, run_slices, set_runner};
+    use crate::sim::{Builtin, critical_points};
+
+    #[test]
+    fn between_frames_the_points_are_found_a_few_seeds_at_a_time() {
+        let surface = SurfaceDef::Builtin(Builtin::Himmelblau);
+        let domain = surface.default_domain();
+        set_runner(Runner::BetweenFrames);
+        let mut cache = CriticalCache::default();
+        assert!(cache.points(&surface, 1, domain, || {}).is_empty(), "none found yet");
+        let mut frames = 0;
+        while cache.busy() {
+            frames += 1;
+            assert!(frames < 100_000, "the search never ended");
+            run_slices(std::time::Duration::ZERO);
+            assert_eq!(cache.poll(), None, "no failure");
+        }
+        set_runner(Runner::Threads);
+        assert!(frames > 100, "cut into units: {frames} frames");
+        let found = cache.points(&surface, 1, domain, || {});
+        assert_eq!(*found, critical_points(&surface, &domain));
+        assert!(!cache.busy(), "found once per surface and domain");
     }
 }

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use crate::jobs::{JobSlot, Outcome, Priority, TakesJob};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced, TakesJob};
 use crate::scene::SurfaceChoice;
-use crate::sim::net::{Landscape, NetData, NetSpec};
+use crate::sim::net::{Landscape, LandscapeSteps, NetData, NetSpec};
 
 /// What the panel asks the app to do with a finished build.
 pub enum Built {
@@ -17,6 +17,47 @@ pub enum Built {
     Done(Arc<Landscape>),
     /// It could not be built; the message says why (and names the field).
     Failed(String),
+}
+
+/// A landscape's build: its training a step at a time between frames where there are no
+/// threads (the browser); whole on a thread of its own.
+struct BuildJob {
+    spec: NetSpec,
+    /// The build under way, once its data are read.
+    steps: Option<LandscapeSteps>,
+}
+
+impl Sliced for BuildJob {
+    type Output = Result<Arc<Landscape>, String>;
+
+    fn slice(
+        &mut self,
+        budget: Budget,
+        progress: &Progress,
+    ) -> Result<Option<Self::Output>, Cancelled> {
+        let steps = match &mut self.steps {
+            Some(steps) => steps,
+            None => match LandscapeSteps::new(&self.spec) {
+                Ok(steps) => {
+                    progress.set_total(self.spec.steps as u64);
+                    self.steps.insert(steps)
+                }
+                Err(e) => return Ok(Some(Err(e.to_string()))),
+            },
+        };
+        let units = if budget.is_whole() { usize::MAX } else { 1 };
+        loop {
+            let built = steps.advance(units, Some(progress));
+            // A cancelled build ends its training early: that landscape is thrown away.
+            progress.check()?;
+            if let Some(landscape) = built {
+                return Ok(Some(Ok(Arc::new(landscape))));
+            }
+            if !budget.left() {
+                return Ok(None);
+            }
+        }
+    }
 }
 
 /// The background build of the scene's network landscape.
@@ -58,12 +99,7 @@ impl NetworkBuild {
             self.job.cancel();
             return Some(Built::Done(Arc::clone(landscape)));
         }
-        let spec = spec.clone();
-        self.job.request(wake, move |progress| {
-            let result = spec.build(Some(progress));
-            progress.check()?;
-            Ok(result.map(Arc::new).map_err(|e| e.to_string()))
-        });
+        self.job.request_sliced(wake, BuildJob { spec: spec.clone(), steps: None });
         None
     }
 
@@ -177,4 +213,45 @@ pub fn draw_path(pui: &mut egui_plot::PlotUi, path: &crate::figure::Track) {
         Points::new("", vec![first]).shape(MarkerShape::Circle).radius(6.0).filled(false).color(c),
     );
     pui.points(Points::new("", vec![last]).radius(4.0).filled(true).color(c));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::{Runner, run_slices, set_runner};
+    use crate::sim::net::data::Dataset;
+
+    #[test]
+    fn between_frames_a_landscape_trains_a_step_at_a_time_and_is_the_whole_build() {
+        let mut spec = NetSpec::on_dataset(Dataset::Moons);
+        spec.data = NetData::Dataset { name: Dataset::Moons, points: 20, noise: None };
+        spec.net = crate::sim::net::Architecture::parse("2-3-1").expect("arch");
+        spec.steps = 30;
+        let whole = spec.build(None).expect("builds");
+        set_runner(Runner::BetweenFrames);
+        let mut build = NetworkBuild::default();
+        let choice = SurfaceChoice::Network(spec.clone());
+        assert!(build.update(&choice, || {}).is_none());
+        let mut frames = 0;
+        let built = loop {
+            frames += 1;
+            assert!(frames < 10_000, "the build never ended");
+            // A frame of no time: one training step.
+            run_slices(std::time::Duration::ZERO);
+            if frames == 10 {
+                let done = build.job.progress().expect("under way");
+                assert!(done > 0.0 && done < 1.0, "progress shows between frames: {done}");
+            }
+            if let Some(built) = build.poll() {
+                break built;
+            }
+        };
+        set_runner(Runner::Threads);
+        assert!(frames > spec.steps, "a step a frame: {frames} frames");
+        match built {
+            Built::Done(landscape) => assert_eq!(*landscape, whole),
+            Built::Failed(e) => panic!("{e}"),
+        }
+        assert!(build.landscape(&choice).is_some());
+    }
 }

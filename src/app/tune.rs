@@ -4,7 +4,7 @@
 //! as a status message.
 
 use super::Command;
-use crate::jobs::{JobSlot, Outcome};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Progress, Sliced};
 use crate::scene::Scene;
 use crate::sim::optim::narrate::num;
 use crate::sim::run::tune;
@@ -12,6 +12,41 @@ use crate::sim::{OptimizerSpec, Param, Point, SurfaceDef};
 
 /// What a tune job hands back: which optimizer, its settings when asked, the search.
 pub type TuneResult = (usize, OptimizerSpec, Option<tune::Tuned>);
+
+/// A search for optimizer `i`'s rate: a piece at a time between frames where there are no
+/// threads (the browser); every rate at once on all cores on a thread of its own.
+struct Search {
+    i: usize,
+    spec: OptimizerSpec,
+    surface: SurfaceDef,
+    starts: Vec<Point>,
+    steps: usize,
+    /// The search, once begun (it sets the progress's total).
+    search: Option<tune::TuneSteps>,
+}
+
+impl Sliced for Search {
+    type Output = TuneResult;
+
+    fn slice(
+        &mut self,
+        budget: Budget,
+        progress: &Progress,
+    ) -> Result<Option<TuneResult>, Cancelled> {
+        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+        let (spec, starts, steps) = (&self.spec, &self.starts, self.steps);
+        let search =
+            self.search.get_or_insert_with(|| tune::TuneSteps::new(spec, starts, steps, progress));
+        loop {
+            if let Some(tuned) = search.advance(&self.surface, units, progress)? {
+                return Ok(Some((self.i, self.spec, tuned)));
+            }
+            if !budget.left() {
+                return Ok(None);
+            }
+        }
+    }
+}
 
 /// The learning-rate search under way.
 #[derive(Default)]
@@ -35,10 +70,15 @@ impl Tuner {
         if starts.is_empty() {
             return Some(Command::Status("tune lr: drop a start point first".to_owned()));
         }
-        let (spec, steps, surface) = (entry.spec, scene.steps, surface.clone());
-        self.job.request(wake, move |progress| {
-            tune::tune_lr_with(&surface, &spec, &starts, steps, progress).map(|t| (i, spec, t))
-        });
+        let job = Search {
+            i,
+            spec: entry.spec,
+            surface: surface.clone(),
+            starts,
+            steps: scene.steps,
+            search: None,
+        };
+        self.job.request_sliced(wake, job);
         Some(Command::Status(format!("tuning the learning rate of {}…", entry.label())))
     }
 
@@ -71,5 +111,40 @@ impl Tuner {
             t.tried.len()
         );
         vec![Command::SetOptimizers(optimizers), Command::Status(message)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::{Runner, run_slices, set_runner};
+
+    #[test]
+    fn between_frames_a_search_comes_in_pieces_and_sets_the_rate_of_the_whole_search() {
+        let scene = crate::scene::default_scene();
+        let surface = scene.surface.resolve().expect("the default surface");
+        let i = scene.optimizers.iter().position(|e| e.enabled).expect("an optimizer");
+        let starts: Vec<Point> = scene.start_points().collect();
+        let want = tune::tune_lr(&surface, &scene.optimizers[i].spec, &starts, scene.steps)
+            .expect("a rate");
+        set_runner(Runner::BetweenFrames);
+        let mut tuner = Tuner::default();
+        assert!(matches!(tuner.request(&scene, &surface, i, || {}), Some(Command::Status(_))));
+        let mut frames = 0;
+        let commands = loop {
+            frames += 1;
+            assert!(frames < 100_000, "the search never ended");
+            run_slices(std::time::Duration::ZERO);
+            let commands = tuner.poll(&scene);
+            if !commands.is_empty() {
+                break commands;
+            }
+        };
+        set_runner(Runner::Threads);
+        assert!(frames > want.tried.len(), "cut into pieces: {frames} frames");
+        let Some(Command::SetOptimizers(optimizers)) = commands.first() else {
+            panic!("expected the new rate, got {commands:?}");
+        };
+        assert_eq!(optimizers[i].spec.lr(), want.lr);
     }
 }

@@ -9,8 +9,8 @@ use egui_plot::{Bar, BarChart, GridMark, Legend, Line, LineStyle, Plot, PlotPoin
 
 use crate::app::component::{Component, Ctx};
 use crate::app::{Command, Panel};
-use crate::jobs::{JobSlot, Outcome, Priority};
-use crate::sim::net::goe::{MinimaFraction, index_distribution, minima_fractions_with};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
+use crate::sim::net::goe::{IndexSteps, MinimaFraction, MinimaSteps};
 
 /// What one sampling gives: the fraction of minima per n, and the index counts for one n.
 type Sampled = (Vec<MinimaFraction>, Vec<usize>);
@@ -24,6 +24,62 @@ const INDEX_SAMPLES: usize = 20_000;
 /// The lowest log₁₀ fraction the plot shows at first: low enough for the sampled points and
 /// 2⁻ⁿ, high enough that they do not crowd into one corner.
 const LOG_FLOOR: f64 = -25.0;
+
+/// A sampling: the fractions of minima, then the index distribution, a few thousand matrices
+/// at a time between frames where there are no threads (the browser); each part in one go on
+/// all cores where there are.
+enum Sampling {
+    /// Not begun.
+    Start(Settings),
+    /// Drawing the matrices of the fractions of minima.
+    Minima(Settings, MinimaSteps),
+    /// Drawing those of the index distribution.
+    Index(Vec<MinimaFraction>, IndexSteps),
+    /// Handed over.
+    Done,
+}
+
+impl Sliced for Sampling {
+    type Output = Sampled;
+
+    fn slice(&mut self, budget: Budget, progress: &Progress) -> Result<Option<Sampled>, Cancelled> {
+        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+        loop {
+            match self {
+                Sampling::Start(key) => {
+                    let (max_n, samples, _, seed) = *key;
+                    *self =
+                        Sampling::Minima(*key, MinimaSteps::new(max_n, samples, seed, progress));
+                }
+                Sampling::Minima(key, steps) => {
+                    if let Some(fractions) = steps.advance(units, progress)? {
+                        let (_, samples, index_n, seed) = *key;
+                        let index = IndexSteps::new(index_n, INDEX_SAMPLES.min(samples), seed);
+                        progress.set_total(progress.done() + index.left() as u64);
+                        *self = Sampling::Index(fractions, index);
+                    }
+                }
+                Sampling::Index(fractions, steps) => {
+                    progress.check()?;
+                    let left = steps.left();
+                    // A piece at a time even on a thread: an eigen-decomposition each, so
+                    // Cancel is heard.
+                    let done = steps.advance(1);
+                    progress.advance((left - steps.left()) as u64);
+                    if let Some(index) = done {
+                        let fractions = std::mem::take(fractions);
+                        *self = Sampling::Done;
+                        return Ok(Some((fractions, index)));
+                    }
+                }
+                Sampling::Done => return Err(Cancelled),
+            }
+            if !budget.left() {
+                return Ok(None);
+            }
+        }
+    }
+}
 
 /// The settings and the last result.
 pub struct HighDim {
@@ -78,14 +134,7 @@ impl HighDim {
         }
         self.asked = Some(key);
         let ctx = ctx.clone();
-        self.job.request(
-            move || ctx.request_repaint(),
-            move |progress| {
-                let fractions = minima_fractions_with(key.0, key.1, key.3, progress)?;
-                let index = index_distribution(key.2, INDEX_SAMPLES.min(key.1), key.3);
-                Ok((fractions, index))
-            },
-        );
+        self.job.request_sliced(move || ctx.request_repaint(), Sampling::Start(key));
     }
 
     /// Whether a sampling is under way.
@@ -238,6 +287,30 @@ fn index_plot(ui: &mut Ui, index: &[usize]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn between_frames_the_sampling_comes_in_pieces_and_is_the_whole_sampling() {
+        use crate::jobs::{Runner, run_slices, set_runner};
+        use crate::sim::net::goe::{index_distribution, minima_fractions};
+        let ctx = egui::Context::default();
+        set_runner(Runner::BetweenFrames);
+        let mut panel =
+            HighDim { max_n: 4, samples: 3000, index_n: 6, seed: 5, ..HighDim::default() };
+        let mut frames = 0;
+        while panel.result.is_none() {
+            frames += 1;
+            assert!(frames < 100_000, "the sampling never ended");
+            panel.refresh(&ctx);
+            // A frame of no time: one piece of work.
+            run_slices(std::time::Duration::ZERO);
+        }
+        set_runner(Runner::Threads);
+        assert!(frames > 5, "cut into pieces: {frames} frames");
+        let (key, (fractions, index)) = panel.result.clone().expect("sampled");
+        assert_eq!(key, (4, 3000, 6, 5));
+        assert_eq!(fractions, minima_fractions(4, 3000, 5));
+        assert_eq!(index, index_distribution(6, 3000, 5));
+    }
 
     #[test]
     fn every_sampled_dimension_has_a_tick() {

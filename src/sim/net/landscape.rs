@@ -7,7 +7,7 @@ use super::data::{self, Columns, Dataset};
 use super::error::NetError;
 use super::network::Network;
 use super::slice::{Directions, Slice};
-use super::train::{NdOptimizer, Training, train_observed};
+use super::train::{NdOptimizer, TrainSteps, Training};
 use crate::sim::OptimizerSpec;
 use crate::sim::run::progress::Progress;
 
@@ -276,30 +276,112 @@ impl NetSpec {
 
     /// Trains from the seed's initialisation and slices: the same steps as `losscape
     /// landscape`. `progress` (if any) gets the total and counts steps; cancelling it stops the
-    /// training early (the caller throws the result away).
+    /// training early (the caller throws the result away). [`LandscapeSteps`] run whole.
     ///
     /// # Errors
     /// [`NetSpec::check`]'s problems as [`NetError::Data`] naming the field, a CSV that cannot
     /// be read, or an optimizer that cannot train a network.
     pub fn build(&self, progress: Option<&Progress>) -> Result<Landscape, NetError> {
-        self.check().map_err(|(field, message)| NetError::Data(format!("{field}: {message}")))?;
-        let net = Arc::new(self.network()?);
-        let spec = self.optimizer_spec()?;
-        let theta0 = net.architecture().init(self.seed);
+        let mut steps = LandscapeSteps::new(self)?;
         if let Some(p) = progress {
             p.set_total(self.steps as u64);
         }
-        let mut done = 0usize;
-        let training = train_observed(&net, &theta0, spec, self.steps, &mut |k| {
+        loop {
+            if let Some(landscape) = steps.advance(usize::MAX, progress) {
+                return Ok(landscape);
+            }
+        }
+    }
+}
+
+/// A landscape's build cut into training steps: [`NetSpec::build`] a few steps at a time, so
+/// that where there are no threads (the browser) the training runs between frames. The same
+/// landscape, bit for bit, however it is cut.
+#[derive(Clone, Debug)]
+pub struct LandscapeSteps {
+    spec: NetSpec,
+    net: Arc<Network>,
+    training: TrainSteps,
+    /// Training steps counted to the progress so far.
+    counted: usize,
+}
+
+impl LandscapeSteps {
+    /// The build of `spec`, not started: checks it, reads its data, draws θ₀.
+    ///
+    /// # Errors
+    /// As [`NetSpec::build`].
+    pub fn new(spec: &NetSpec) -> Result<Self, NetError> {
+        spec.check().map_err(|(field, message)| NetError::Data(format!("{field}: {message}")))?;
+        let net = Arc::new(spec.network()?);
+        let optimizer = spec.optimizer_spec()?;
+        let theta0 = net.architecture().init(spec.seed);
+        let training = TrainSteps::new(&net, &theta0, optimizer, spec.steps)?;
+        Ok(Self { spec: spec.clone(), net, training, counted: 0 })
+    }
+
+    /// Trains at most `units` more steps (at least one); once the training has ended, slices
+    /// and hands over the landscape (once). `progress` (if any) counts the steps, and
+    /// cancelling it ends the training early, as in [`NetSpec::build`].
+    pub fn advance(&mut self, units: usize, progress: Option<&Progress>) -> Option<Landscape> {
+        let counted = &mut self.counted;
+        let training = self.training.advance(&self.net, units, &mut |k| {
             if let Some(p) = progress {
-                p.advance((k - done.min(k)) as u64);
-                done = k;
+                p.advance((k - (*counted).min(k)) as u64);
+                *counted = k;
                 return !p.is_cancelled();
             }
             true
         })?;
+        let net = Arc::clone(&self.net);
         let accuracy = net.accuracy(&training.theta);
-        let slice = Slice::of_training(net, &training, self.directions, self.seed, self.span);
-        Ok(Landscape { slice, training, accuracy })
+        let spec = &self.spec;
+        let slice = Slice::of_training(net, &training, spec.directions, spec.seed, spec.span);
+        Some(Landscape { slice, training, accuracy })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Point, Surface};
+
+    #[test]
+    fn a_landscape_built_a_step_at_a_time_is_the_landscape_built_whole() {
+        let mut spec = NetSpec::on_dataset(Dataset::Moons);
+        spec.net = Architecture::parse("2-5-1").expect("arch");
+        spec.data = NetData::Dataset { name: Dataset::Moons, points: 30, noise: None };
+        spec.steps = 40;
+        for directions in [Directions::Filter, Directions::Pca] {
+            spec.directions = directions;
+            let whole = spec.build(Some(&Progress::default())).expect("builds");
+            let progress = Progress::default();
+            progress.set_total(spec.steps as u64);
+            let mut steps = LandscapeSteps::new(&spec).expect("builds");
+            let mut calls = 0;
+            let sliced = loop {
+                calls += 1;
+                if let Some(landscape) = steps.advance(3, Some(&progress)) {
+                    break landscape;
+                }
+            };
+            assert_eq!(sliced, whole, "{directions:?}");
+            assert_eq!(calls, (spec.steps + 1).div_ceil(3));
+            assert_eq!(progress.done(), spec.steps as u64, "every step counted once");
+            let p = Point::new(0.3, -0.2);
+            assert_eq!(sliced.slice.value(p).to_bits(), whole.slice.value(p).to_bits());
+        }
+    }
+
+    #[test]
+    fn a_cancelled_build_stops_its_training() {
+        let mut spec = NetSpec::on_dataset(Dataset::Moons);
+        spec.data = NetData::Dataset { name: Dataset::Moons, points: 30, noise: None };
+        let progress = Progress::default();
+        let mut steps = LandscapeSteps::new(&spec).expect("builds");
+        assert!(steps.advance(5, Some(&progress)).is_none());
+        progress.cancel();
+        let stopped = steps.advance(5, Some(&progress)).expect("ends when cancelled");
+        assert!(stopped.training.path.len() < spec.steps, "stopped early");
     }
 }

@@ -47,8 +47,9 @@ pub use architecture::{Architecture, Layer, MAX_HIDDEN_LAYERS, MAX_WIDTH};
 pub use error::NetError;
 pub use interpolate::interpolate;
 pub use landscape::{
-    Landscape, MAX_PATH_NUMBERS, MAX_SCENE_POINTS, MAX_SCENE_STEPS, NetData, NetSpec,
+    Landscape, LandscapeSteps, MAX_PATH_NUMBERS, MAX_SCENE_POINTS, MAX_SCENE_STEPS, NetData,
+    NetSpec,
 };
 pub use network::{Network, Scratch, sigmoid, softplus};
 pub use slice::{Directions, SLICE_EXACT_SIDE, Slice, filter_normalise, pca_directions};
-pub use train::{NdOptimizer, Training, train, train_observed};
+pub use train::{NdOptimizer, TrainSteps, Training, train, train_observed};

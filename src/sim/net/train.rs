@@ -146,7 +146,7 @@ pub fn train(
 }
 
 /// [`train`], calling `observe(k)` after step k (and with 0 before the first); training stops
-/// early, keeping the path so far, when it returns `false`.
+/// early, keeping the path so far, when it returns `false`. [`TrainSteps`] run whole.
 ///
 /// # Errors
 /// As [`train`].
@@ -157,27 +157,83 @@ pub fn train_observed(
     steps: usize,
     observe: &mut dyn FnMut(usize) -> bool,
 ) -> Result<Training, NetError> {
-    if theta0.len() != net.n_params() {
-        return Err(NetError::Length { got: theta0.len(), want: net.n_params() });
+    let mut training = TrainSteps::new(net, theta0, spec, steps)?;
+    loop {
+        if let Some(done) = training.advance(net, usize::MAX, observe) {
+            return Ok(done);
+        }
     }
-    let mut path = Vec::with_capacity(steps + 1);
-    let mut losses = Vec::with_capacity(steps + 1);
-    let mut grad_norms = Vec::with_capacity(steps + 1);
-    let diverged_at = descend(
-        theta0,
-        spec,
-        steps,
-        &mut |theta, grad| net.loss_grad_generic(theta, grad),
-        Some(&|theta| net.hessian(theta)),
-        &mut |_, theta, loss, grad| {
-            path.push(theta.to_vec());
-            losses.push(loss);
-            grad_norms.push(grad.iter().map(|g| g * g).sum::<f64>().sqrt());
-        },
-        observe,
-    )?;
-    let theta = path.last().cloned().unwrap_or_else(|| theta0.to_vec());
-    Ok(Training { theta0: theta0.to_vec(), theta, path, losses, grad_norms, diverged_at })
+}
+
+/// A training run cut into steps: [`train_observed`] a few steps at a time, so that where
+/// there are no threads (the browser) it runs between frames. The same run, bit for bit,
+/// however it is cut.
+#[derive(Clone, Debug)]
+pub struct TrainSteps {
+    descent: Descent,
+    theta0: Vec<f64>,
+    path: Vec<Vec<f64>>,
+    losses: Vec<f64>,
+    grad_norms: Vec<f64>,
+}
+
+impl TrainSteps {
+    /// The training of `net` from θ₀ for `steps` steps of `spec`, not started.
+    ///
+    /// # Errors
+    /// As [`train`].
+    pub fn new(
+        net: &Network,
+        theta0: &[f64],
+        spec: OptimizerSpec,
+        steps: usize,
+    ) -> Result<Self, NetError> {
+        if theta0.len() != net.n_params() {
+            return Err(NetError::Length { got: theta0.len(), want: net.n_params() });
+        }
+        // What is stored grows with the steps done: a run stopped early holds no more.
+        let room = steps.saturating_add(1).min(4096);
+        Ok(Self {
+            descent: Descent::new(theta0, spec, steps, true)?,
+            theta0: theta0.to_vec(),
+            path: Vec::with_capacity(room),
+            losses: Vec::with_capacity(room),
+            grad_norms: Vec::with_capacity(room),
+        })
+    }
+
+    /// Trains at most `units` more steps of `net` (the network it was made for), calling
+    /// `observe` as [`train_observed`] does; the run once it has ended (handed over once:
+    /// later calls give an empty run).
+    pub fn advance(
+        &mut self,
+        net: &Network,
+        units: usize,
+        observe: &mut dyn FnMut(usize) -> bool,
+    ) -> Option<Training> {
+        let (path, losses, grad_norms) = (&mut self.path, &mut self.losses, &mut self.grad_norms);
+        let diverged_at = self.descent.advance(
+            units,
+            &mut |theta, grad| net.loss_grad_generic(theta, grad),
+            Some(&|theta| net.hessian(theta)),
+            &mut |_, theta, loss, grad| {
+                path.push(theta.to_vec());
+                losses.push(loss);
+                grad_norms.push(grad.iter().map(|g| g * g).sum::<f64>().sqrt());
+            },
+            observe,
+        )?;
+        let path = std::mem::take(&mut self.path);
+        let theta = path.last().cloned().unwrap_or_else(|| self.theta0.clone());
+        Some(Training {
+            theta0: self.theta0.clone(),
+            theta,
+            path,
+            losses: std::mem::take(&mut self.losses),
+            grad_norms: std::mem::take(&mut self.grad_norms),
+            diverged_at,
+        })
+    }
 }
 
 /// `loss_grad(θ, g)`: L(θ), writing ∇L(θ) into g.
@@ -193,7 +249,7 @@ pub(crate) type Visit<'a> = dyn FnMut(usize, &[f64], f64, &[f64]) + 'a;
 /// θ₀ first, is handed to `visit(k, θ, L, ∇L)`; `observe(k)` is called with 0 before the
 /// first step and with k + 1 after step k, and training stops (the point after that step still
 /// visited) when it returns `false`. Returns the step at which the loss or θ stopped being
-/// finite, if it did (that point is not visited).
+/// finite, if it did (that point is not visited). [`Descent`] run whole.
 ///
 /// # Errors
 /// [`NetError::Optimizer`] for an optimizer that cannot train a network, or a Newton method
@@ -207,29 +263,154 @@ pub(crate) fn descend(
     visit: &mut Visit<'_>,
     observe: &mut dyn FnMut(usize) -> bool,
 ) -> Result<Option<usize>, NetError> {
-    let mut opt = NdOptimizer::new(spec, theta0.len())?;
-    if opt.needs_hessian() && hessian.is_none() {
-        return Err(NetError::Optimizer(format!(
-            "{} needs the exact n × n Hessian at every step, which this network is too large \
-             for: train it with a first-order optimizer (gd, momentum, adam, …)",
-            spec.kind().name()
-        )));
-    }
-    let mut theta = theta0.to_vec();
-    let mut grad = vec![0.0; theta.len()];
-    let mut go_on = observe(0);
-    for k in 0..=steps {
-        let loss = loss_grad(&theta, &mut grad);
-        if !loss.is_finite() || theta.iter().any(|t| !t.is_finite()) {
-            return Ok(Some(k));
+    let mut descent = Descent::new(theta0, spec, steps, hessian.is_some())?;
+    loop {
+        if let Some(end) = descent.advance(usize::MAX, loss_grad, hessian, visit, observe) {
+            return Ok(end);
         }
-        visit(k, &theta, loss, &grad);
-        if k == steps || !go_on {
-            break;
-        }
-        let h = hessian.filter(|_| opt.needs_hessian()).map(|hessian| hessian(&theta));
-        opt.step(&mut theta, &grad, h.as_ref());
-        go_on = observe(k + 1);
     }
-    Ok(None)
+}
+
+/// [`descend`]'s loop, resumable: [`advance`](Self::advance) goes a few points further each
+/// call, with what the loop was given.
+#[derive(Clone, Debug)]
+pub(crate) struct Descent {
+    opt: NdOptimizer,
+    theta: Vec<f64>,
+    grad: Vec<f64>,
+    steps: usize,
+    /// The next point to reach (0: θ₀).
+    k: usize,
+    /// `observe`'s last answer; `None` before it was first asked.
+    go_on: Option<bool>,
+    /// Whether the loop has ended.
+    ended: bool,
+}
+
+impl Descent {
+    /// The loop from θ₀, not started; `hessian` says whether the Hessian will be given.
+    ///
+    /// # Errors
+    /// As [`descend`].
+    pub(crate) fn new(
+        theta0: &[f64],
+        spec: OptimizerSpec,
+        steps: usize,
+        hessian: bool,
+    ) -> Result<Self, NetError> {
+        let opt = NdOptimizer::new(spec, theta0.len())?;
+        if opt.needs_hessian() && !hessian {
+            return Err(NetError::Optimizer(format!(
+                "{} needs the exact n × n Hessian at every step, which this network is too large \
+                 for: train it with a first-order optimizer (gd, momentum, adam, …)",
+                spec.kind().name()
+            )));
+        }
+        Ok(Self {
+            opt,
+            theta: theta0.to_vec(),
+            grad: vec![0.0; theta0.len()],
+            steps,
+            k: 0,
+            go_on: None,
+            ended: false,
+        })
+    }
+
+    /// Reaches at most `units` more points (each one step; at least one), as [`descend`]
+    /// describes; once the loop has ended, `Some` of what [`descend`] returns (and `Some(None)`
+    /// on every call after).
+    pub(crate) fn advance(
+        &mut self,
+        units: usize,
+        loss_grad: &mut LossGrad<'_>,
+        hessian: Option<&HessianAt<'_>>,
+        visit: &mut Visit<'_>,
+        observe: &mut dyn FnMut(usize) -> bool,
+    ) -> Option<Option<usize>> {
+        if self.ended {
+            return Some(None);
+        }
+        let mut go_on = match self.go_on {
+            Some(go_on) => go_on,
+            None => observe(0),
+        };
+        for _ in 0..units.max(1) {
+            let k = self.k;
+            let loss = loss_grad(&self.theta, &mut self.grad);
+            if !loss.is_finite() || self.theta.iter().any(|t| !t.is_finite()) {
+                self.ended = true;
+                return Some(Some(k));
+            }
+            visit(k, &self.theta, loss, &self.grad);
+            if k == self.steps || !go_on {
+                self.ended = true;
+                return Some(None);
+            }
+            let h =
+                hessian.filter(|_| self.opt.needs_hessian()).map(|hessian| hessian(&self.theta));
+            self.opt.step(&mut self.theta, &self.grad, h.as_ref());
+            go_on = observe(k + 1);
+            self.k = k + 1;
+        }
+        self.go_on = Some(go_on);
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::net::Architecture;
+    use crate::sim::net::data::Dataset;
+
+    fn network() -> Network {
+        let rows = Dataset::Moons.generate(40, 0.1, 2);
+        Network::new(Architecture::parse("2-4-1").expect("arch"), rows, 1e-3).expect("a network")
+    }
+
+    /// Trains `steps` steps `units` at a time, the observer stopping after step `stop`; the run
+    /// and how many calls it took.
+    fn stepped(spec: &str, steps: usize, units: usize, stop: usize) -> (Training, usize) {
+        let net = network();
+        let theta0 = net.architecture().init(4);
+        let spec: OptimizerSpec = spec.parse().expect("a spec");
+        let mut training = TrainSteps::new(&net, &theta0, spec, steps).expect("trainable");
+        let mut calls = 0;
+        loop {
+            calls += 1;
+            if let Some(done) = training.advance(&net, units, &mut |k| k < stop) {
+                return (done, calls);
+            }
+        }
+    }
+
+    #[test]
+    fn a_training_a_step_at_a_time_is_the_training_in_one_go() {
+        for (spec, steps, stop) in
+            [("adam:lr=0.05", 60, usize::MAX), ("newton:lr=0.5", 12, usize::MAX), ("gd", 50, 20)]
+        {
+            let net = network();
+            let theta0 = net.architecture().init(4);
+            let parsed: OptimizerSpec = spec.parse().expect("a spec");
+            let whole =
+                train_observed(&net, &theta0, parsed, steps, &mut |k| k < stop).expect("trains");
+            let reached = steps.min(stop) + 1;
+            assert_eq!(whole.path.len(), reached, "{spec}");
+            for units in [1, 7] {
+                let (sliced, calls) = stepped(spec, steps, units, stop);
+                assert_eq!(sliced, whole, "{spec}, {units} step(s) a call");
+                // One call per `units` points, the last one ending the run.
+                assert_eq!(calls, reached.div_ceil(units).max(1), "{spec}, {units}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_diverging_training_ends_where_it_diverged_however_it_is_cut() {
+        let whole = stepped("gd:lr=1e15", 60, usize::MAX, usize::MAX).0;
+        let at = whole.diverged_at.expect("a rate of 1e15 diverges");
+        assert_eq!(whole.path.len(), at);
+        assert_eq!(stepped("gd:lr=1e15", 60, 1, usize::MAX).0, whole);
+    }
 }

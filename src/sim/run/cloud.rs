@@ -147,6 +147,10 @@ impl CloudFrame {
 /// Runs per unit of parallel work.
 const CHUNK: usize = 1024;
 
+/// Steps one piece of [`CloudRuns::advance`] takes a chunk of runs: a few milliseconds in the
+/// browser.
+pub const PIECE: usize = 64;
+
 /// Where the runs of `spec` from `starts` are after `step` steps, computed from step 0 on all
 /// cores of the calling pool, checking for cancellation between chunks.
 ///
@@ -207,29 +211,65 @@ impl CloudRuns {
 
     /// Where the runs are at `step` on `surface` (the one they started on), on the calling
     /// thread's rayon pool; `progress` counts the runs brought there and may cancel (the runs
-    /// then stay at a consistent step, from which a later call goes on).
+    /// then stay at a consistent step, from which a later call goes on). [`advance`](Self::advance)
+    /// without a limit.
     pub fn frame(
         &mut self,
         surface: &SurfaceDef,
         step: usize,
         progress: &Progress,
     ) -> Result<CloudFrame, Cancelled> {
+        loop {
+            if let Some(frame) = self.advance(surface, step, usize::MAX, progress)? {
+                return Ok(frame);
+            }
+        }
+    }
+
+    /// Brings the runs towards `step` by at most `units` pieces of work, then, once every run
+    /// is there, says where they are: the same frame as [`frame`](Self::frame), bit for bit,
+    /// however the work was cut (where there are no threads, the browser does a few pieces per
+    /// frame). A piece is one chunk of runs taken up to [`PIECE`] steps further; the chunks go
+    /// in order, the pieces of one call in parallel on the calling thread's rayon pool, and
+    /// `units` beyond the number of chunks behind take each of them further. A `step` before
+    /// where some run already is replays from step 0. `progress` counts the runs brought to
+    /// `step` and may cancel (the runs then stay where they are, from which a later call goes
+    /// on).
+    ///
+    /// # Errors
+    /// [`Cancelled`] when `progress` was cancelled.
+    pub fn advance(
+        &mut self,
+        surface: &SurfaceDef,
+        step: usize,
+        units: usize,
+        progress: &Progress,
+    ) -> Result<Option<CloudFrame>, Cancelled> {
         use rayon::prelude::*;
-        if step < self.step() {
+        if self.flights.iter().any(|f| f.step() > step) {
             *self = Self::new(surface, &self.spec, std::sync::Arc::clone(&self.starts));
         }
-        let ends = self
-            .flights
-            .par_iter_mut()
-            .with_max_len(1)
-            .map(|flight| {
-                flight.advance(surface, step, || progress.check())?;
-                let ends = flight.ends(surface);
-                progress.advance(ends.len() as u64);
-                Ok(ends)
-            })
-            .collect::<Result<Vec<_>, Cancelled>>()?;
-        Ok(CloudFrame::gather(step, ends))
+        let mut behind: Vec<&mut batch::Flight> =
+            self.flights.iter_mut().filter(|f| f.step() < step).collect();
+        if !behind.is_empty() {
+            let units = units.max(1);
+            behind.truncate(units);
+            let reach = PIECE.saturating_mul(units / behind.len());
+            behind.par_iter_mut().with_max_len(1).try_for_each(|flight| {
+                let to = step.min(flight.step().saturating_add(reach));
+                flight.advance(surface, to, || progress.check())?;
+                if flight.step() == step {
+                    progress.advance(flight.len() as u64);
+                }
+                Ok(())
+            })?;
+            if self.flights.iter().any(|f| f.step() < step) {
+                return Ok(None);
+            }
+        }
+        let ends: Vec<Vec<batch::End>> =
+            self.flights.par_iter().with_max_len(1).map(|f| f.ends(surface)).collect();
+        Ok(Some(CloudFrame::gather(step, ends)))
     }
 }
 
@@ -333,5 +373,54 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_frame_one_piece_at_a_time_is_the_frame_in_one_go_bit_for_bit() {
+        use std::sync::Arc;
+        let d = Domain::new(-2.0, 2.0, -2.0, 2.0).unwrap();
+        // Three chunks, the last one partial, and a start that diverges at once.
+        let mut starts = Cloud::uniform(2 * CHUNK + 37, 5).starts(&d);
+        starts.push(Point::new(1e200, 1e200));
+        let starts = Arc::new(starts);
+        let surface = SurfaceDef::Builtin(Builtin::EscapeSaddle);
+        let progress = Progress::default();
+        let bits = |f: &CloudFrame| -> Vec<[u64; 2]> {
+            f.points.iter().map(|p| [p.x.to_bits(), p.y.to_bits()]).collect()
+        };
+        for spec in ["adam:lr=0.05", "newton:lr=0.1"] {
+            let spec: OptimizerSpec = spec.parse().unwrap();
+            let mut sliced = CloudRuns::new(&surface, &spec, Arc::clone(&starts));
+            // Forward past several pieces, on a little, then back (a replay from step 0).
+            for (step, units) in [(3 * PIECE + 7, 1), (3 * PIECE + 9, 2), (PIECE + 1, 4)] {
+                let want = frame(&surface, &spec, &starts, step, &progress).unwrap();
+                let mut calls = 0;
+                let got = loop {
+                    calls += 1;
+                    if let Some(f) = sliced.advance(&surface, step, units, &progress).unwrap() {
+                        break f;
+                    }
+                };
+                assert_eq!(bits(&got), bits(&want), "{spec} at step {step}");
+                assert_eq!((got.step, got.diverged), (want.step, want.diverged));
+                assert!(got.diverged >= 1, "the start at 1e200 diverged");
+                assert!(calls > 1, "cut into pieces: {calls} calls to step {step}");
+                assert_eq!(sliced.step(), step);
+            }
+        }
+        // A piece goes at most PIECE steps on at most `units` chunks: the first call of a frame
+        // 5 pieces ahead on one chunk leaves the others at step 0.
+        let spec: OptimizerSpec = "gd:lr=0.02".parse().unwrap();
+        let mut runs = CloudRuns::new(&surface, &spec, Arc::clone(&starts));
+        assert!(runs.advance(&surface, 5 * PIECE, 1, &progress).unwrap().is_none());
+        let steps: Vec<usize> = runs.flights.iter().map(batch::Flight::step).collect();
+        assert_eq!(steps, [PIECE, 0, 0]);
+        // A cancelled frame stops between pieces, and goes on from there.
+        let cancelled = Progress::default();
+        cancelled.cancel();
+        assert!(runs.advance(&surface, 5 * PIECE, 1, &cancelled).is_err());
+        let got = runs.frame(&surface, 5 * PIECE, &progress).unwrap();
+        let want = frame(&surface, &spec, &starts, 5 * PIECE, &progress).unwrap();
+        assert_eq!(bits(&got), bits(&want));
     }
 }

@@ -41,7 +41,7 @@ pub fn tune_lr(
 }
 
 /// [`tune_lr`], the rates tried in parallel, reporting each rate tried to `progress` and
-/// stopping when it is cancelled.
+/// stopping when it is cancelled. [`TuneSteps`] run whole.
 ///
 /// # Errors
 /// [`Cancelled`] when `progress` was cancelled.
@@ -52,32 +52,189 @@ pub fn tune_lr_with(
     steps: usize,
     progress: &Progress,
 ) -> Result<Option<Tuned>, Cancelled> {
-    if starts.is_empty() {
-        return Ok(None);
+    let mut search = TuneSteps::new(spec, starts, steps, progress);
+    loop {
+        if let Some(tuned) = search.advance(surface, usize::MAX, progress)? {
+            return Ok(tuned);
+        }
     }
-    let (lo, hi) = range(spec);
-    let decades = (hi / lo).log10();
-    let count = (decades * PER_DECADE as f64).round() as usize + 1;
-    progress.set_total(count as u64);
-    let rates: Vec<f64> =
-        (0..count).map(|k| lo * 10f64.powf(decades * k as f64 / (count - 1) as f64)).collect();
-    let tried = crate::sim::run::parallel::par_map(&rates, 2, |&lr| {
+}
+
+/// Steps one piece of [`TuneSteps::advance`] takes the runs of one rate further.
+pub const PIECE: usize = 64;
+
+/// A learning-rate search cut into pieces of work (the runs of one rate, [`PIECE`] steps
+/// further), so that where there are no threads (the browser) it runs between frames. The same
+/// search however it is cut: the runs of each rate continue where they were
+/// ([`batch::Flight`]), bit for bit the runs of [`batch::final_points`].
+pub struct TuneSteps {
+    spec: OptimizerSpec,
+    starts: Vec<Point>,
+    steps: usize,
+    rates: Vec<f64>,
+    /// The rates from `next` on are not begun.
+    next: usize,
+    /// The runs of the rates begun and not finished: (rate's index, runs).
+    active: Vec<(usize, batch::Flight)>,
+    /// Per rate, its mean final loss once its runs ended (`None` for a rate the optimizer
+    /// refuses).
+    tried: Vec<Option<Option<(f64, f64)>>>,
+}
+
+impl TuneSteps {
+    /// The search of [`tune_lr`], not started; sets `progress`'s total (one per rate).
+    pub fn new(spec: &OptimizerSpec, starts: &[Point], steps: usize, progress: &Progress) -> Self {
+        let (lo, hi) = range(spec);
+        let decades = (hi / lo).log10();
+        let count = (decades * PER_DECADE as f64).round() as usize + 1;
+        let rates: Vec<f64> = if starts.is_empty() {
+            Vec::new()
+        } else {
+            (0..count).map(|k| lo * 10f64.powf(decades * k as f64 / (count - 1) as f64)).collect()
+        };
+        progress.set_total(rates.len() as u64);
+        Self {
+            spec: *spec,
+            starts: starts.to_vec(),
+            steps,
+            tried: vec![None; rates.len()],
+            rates,
+            next: 0,
+            active: Vec::new(),
+        }
+    }
+
+    /// Does at most `units` pieces of work on `surface` (the same every call; the rates in
+    /// order, up to `units` of them at once, in parallel where there are threads); the outcome
+    /// of [`tune_lr`] once every rate is tried.
+    ///
+    /// # Errors
+    /// [`Cancelled`] when `progress` was cancelled.
+    pub fn advance(
+        &mut self,
+        surface: &SurfaceDef,
+        units: usize,
+        progress: &Progress,
+    ) -> Result<Option<Option<Tuned>>, Cancelled> {
+        use rayon::prelude::*;
         progress.check()?;
-        let mut candidate = *spec;
-        if candidate.set(Param::Lr, lr).is_err() {
+        let units = units.max(1);
+        while self.active.len() < units && self.next < self.rates.len() {
+            let k = self.next;
+            self.next += 1;
+            let mut candidate = self.spec;
+            if candidate.set(Param::Lr, self.rates[k]).is_err() {
+                self.tried[k] = Some(None);
+                progress.advance(1);
+                continue;
+            }
+            self.active.push((k, batch::Flight::new(surface, &candidate, &self.starts)));
+        }
+        let reach = PIECE.saturating_mul(units / self.active.len().max(1));
+        let steps = self.steps;
+        self.active.par_iter_mut().with_max_len(1).try_for_each(|(_, flight)| {
+            let to = steps.min(flight.step().saturating_add(reach));
+            flight.advance(surface, to, || progress.check())
+        })?;
+        let (rates, tried, starts) = (&self.rates, &mut self.tried, self.starts.len());
+        self.active.retain(|(k, flight)| {
+            if flight.step() < steps {
+                return true;
+            }
+            let mut total = 0.0;
+            for (p, diverged) in flight.ends(surface) {
+                let loss = surface.value(p);
+                total += if diverged.is_some() || !loss.is_finite() { f64::INFINITY } else { loss };
+            }
+            tried[*k] = Some(Some((rates[*k], total / starts as f64)));
+            progress.advance(1);
+            false
+        });
+        if !self.active.is_empty() || self.next < self.rates.len() {
             return Ok(None);
         }
-        let ends = batch::final_points(surface, &candidate, starts, steps);
-        let mut total = 0.0;
-        for (p, diverged) in ends {
-            let loss = surface.value(p);
-            total += if diverged.is_some() || !loss.is_finite() { f64::INFINITY } else { loss };
+        let tried: Vec<(f64, f64)> = self.tried.iter().flatten().flatten().copied().collect();
+        let best =
+            tried.iter().filter(|(_, loss)| loss.is_finite()).min_by(|a, b| a.1.total_cmp(&b.1));
+        Ok(Some(best.map(|&(lr, mean_loss)| Tuned { lr, mean_loss, tried: tried.clone() })))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Builtin;
+
+    /// The search as it was written before it was cut: every rate's runs in one go.
+    fn reference(
+        surface: &SurfaceDef,
+        spec: &OptimizerSpec,
+        starts: &[Point],
+        steps: usize,
+    ) -> Vec<(f64, f64)> {
+        let mut search = TuneSteps::new(spec, starts, steps, &Progress::default());
+        search
+            .rates
+            .iter()
+            .map(|&lr| {
+                let mut candidate = *spec;
+                candidate.set(Param::Lr, lr).expect("a rate in range");
+                let ends = batch::final_points(surface, &candidate, starts, steps);
+                let total: f64 = ends
+                    .iter()
+                    .map(|&(p, diverged)| {
+                        let loss = surface.value(p);
+                        if diverged.is_some() || !loss.is_finite() { f64::INFINITY } else { loss }
+                    })
+                    .sum();
+                search.next += 1;
+                (lr, total / starts.len() as f64)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_search_a_piece_at_a_time_is_the_search_in_one_go() {
+        let surface = SurfaceDef::Builtin(Builtin::Rosenbrock);
+        let starts = [Point::new(-1.2, 1.0), Point::new(0.5, -0.5), Point::new(1.5, 2.0)];
+        let steps = 2 * PIECE + 5;
+        for spec in ["gd", "adam", "newton"] {
+            let spec: OptimizerSpec = spec.parse().expect("a spec");
+            let want = reference(&surface, &spec, &starts, steps);
+            let whole = tune_lr(&surface, &spec, &starts, steps).expect("a rate that converges");
+            assert_eq!(whole.tried, want, "{spec}");
+            if spec.kind() == crate::sim::OptimizerKind::Gd {
+                assert!(whole.tried.iter().any(|(_, l)| l.is_infinite()), "some rates diverge");
+            }
+            let progress = Progress::default();
+            let mut search = TuneSteps::new(&spec, &starts, steps, &progress);
+            let mut calls = 0;
+            let sliced = loop {
+                calls += 1;
+                if let Some(tuned) = search.advance(&surface, 1, &progress).expect("not cancelled")
+                {
+                    break tuned;
+                }
+            };
+            assert_eq!(sliced, Some(whole), "{spec}");
+            assert_eq!(progress.done(), want.len() as u64);
+            // Each rate three pieces (a diverged run still runs its steps).
+            assert_eq!(calls, 3 * want.len(), "{spec}");
         }
-        progress.advance(1);
-        Ok(Some((lr, total / starts.len() as f64)))
-    });
-    let tried: Vec<(f64, f64)> =
-        tried.into_iter().collect::<Result<Vec<_>, Cancelled>>()?.into_iter().flatten().collect();
-    let best = tried.iter().filter(|(_, loss)| loss.is_finite()).min_by(|a, b| a.1.total_cmp(&b.1));
-    Ok(best.map(|&(lr, mean_loss)| Tuned { lr, mean_loss, tried: tried.clone() }))
+    }
+
+    #[test]
+    fn a_search_without_starts_finds_nothing_and_a_cancelled_one_stops() {
+        let surface = SurfaceDef::Builtin(Builtin::Rosenbrock);
+        let spec = OptimizerSpec::new(crate::sim::OptimizerKind::Gd);
+        let progress = Progress::default();
+        assert_eq!(
+            TuneSteps::new(&spec, &[], 10, &progress).advance(&surface, 1, &progress),
+            Ok(Some(None))
+        );
+        let mut search = TuneSteps::new(&spec, &[Point::new(0.0, 0.0)], 1000, &progress);
+        assert_eq!(search.advance(&surface, 1, &progress), Ok(None));
+        progress.cancel();
+        assert!(search.advance(&surface, 1, &progress).is_err());
+    }
 }

@@ -76,27 +76,142 @@ const DEGENERATE: f64 = 1e-7;
 ///
 /// Deterministic, never panics, never returns a non-finite number, and returns at most
 /// [`MAX_POINTS`] points (a surface flat along a line or everywhere has infinitely many).
+/// [`CriticalSteps`] run whole.
 pub fn critical_points<S: Surface + Sync + ?Sized>(
     surface: &S,
     domain: &Domain,
 ) -> Vec<CriticalPoint> {
+    let mut steps = CriticalSteps::new(domain);
+    loop {
+        if let Some(points) = steps.advance(surface, usize::MAX) {
+            return points;
+        }
+    }
+}
+
+/// Seeds whose gradient one unit of [`CriticalSteps::advance`] evaluates (to judge the
+/// gradient's scale).
+const NORMS_PER_UNIT: usize = 64;
+
+/// Where a search for critical points is.
+#[derive(Clone, Debug)]
+enum Phase {
+    /// Evaluating the gradient at the seeds, to judge what "zero" is.
+    Norms(Vec<f64>),
+    /// Newton's method from each seed: the roots so far, in seed order.
+    Roots { tolerance: f64, roots: Vec<Option<(Point, f64)>> },
+    /// Classifying the roots kept, in order.
+    Classify { found: Vec<Point>, points: Vec<Option<CriticalPoint>> },
+    /// Handed over.
+    Done,
+}
+
+/// [`critical_points`] cut into units of work (64 gradients, one seed's Newton run, or one
+/// point's classification), so that where there are no threads (the browser) it runs between
+/// frames. The same points however it is cut: every seed's run is its own, and what is kept is
+/// decided in seed order.
+#[derive(Clone, Debug)]
+pub struct CriticalSteps {
+    domain: Domain,
+    seeds: Vec<Point>,
+    phase: Phase,
+}
+
+impl CriticalSteps {
+    /// The search over `domain`, not started.
+    pub fn new(domain: &Domain) -> Self {
+        // Seeds on a grid slightly larger than the domain, so roots on its edges are found too.
+        let margin = 0.02;
+        let seeds = (0..SEEDS)
+            .flat_map(|i| (0..SEEDS).map(move |j| (i, j)))
+            .map(|(i, j)| {
+                let u = -margin + (1.0 + 2.0 * margin) * (i as f64 + 0.5) / SEEDS as f64;
+                let v = -margin + (1.0 + 2.0 * margin) * (j as f64 + 0.5) / SEEDS as f64;
+                domain.lerp(u, v)
+            })
+            .collect();
+        Self { domain: *domain, seeds, phase: Phase::Norms(Vec::new()) }
+    }
+
+    /// The fraction of the work done, roughly (each seed's Newton run counts as one unit).
+    pub fn fraction(&self) -> f32 {
+        let n = self.seeds.len() as f32;
+        match &self.phase {
+            Phase::Norms(norms) => 0.1 * norms.len() as f32 / n,
+            Phase::Roots { roots, .. } => 0.1 + 0.8 * roots.len() as f32 / n,
+            Phase::Classify { found, points } => {
+                0.9 + 0.1 * points.len() as f32 / found.len().max(1) as f32
+            }
+            Phase::Done => 1.0,
+        }
+    }
+
+    /// Does at most `units` units of work on `surface` (the same surface every call), in
+    /// parallel where there are threads; the points once the search is complete (handed over
+    /// once: later calls give none).
+    pub fn advance<S: Surface + Sync + ?Sized>(
+        &mut self,
+        surface: &S,
+        units: usize,
+    ) -> Option<Vec<CriticalPoint>> {
+        use crate::sim::run::parallel::par_map;
+        let units = units.max(1);
+        let domain = self.domain;
+        let diag = domain.width().hypot(domain.height());
+        let seeds = &self.seeds;
+        let next = |done: usize, per: usize| {
+            &seeds[done..done.saturating_add(units.saturating_mul(per)).min(seeds.len())]
+        };
+        match &mut self.phase {
+            Phase::Norms(norms) => {
+                let more = par_map(next(norms.len(), NORMS_PER_UNIT), 64, |&p| {
+                    surface.value_grad(p).1.norm()
+                });
+                norms.extend(more);
+                if norms.len() == seeds.len() {
+                    // The gradient's typical size, to judge what "zero" is on this surface.
+                    let mut finite: Vec<f64> =
+                        norms.iter().copied().filter(|n| n.is_finite()).collect();
+                    finite.sort_by(f64::total_cmp);
+                    let scale = finite.get(finite.len() / 2).copied().unwrap_or(1.0).max(1.0);
+                    self.phase = Phase::Roots { tolerance: 1e-9 * scale, roots: Vec::new() };
+                }
+            }
+            Phase::Roots { tolerance, roots } => {
+                // The Newton runs, on all cores; de-duplicated below in seed order, so the
+                // result does not depend on the number of threads.
+                let more =
+                    par_map(next(roots.len(), 1), 64, |&seed| newton_root(surface, seed, diag));
+                roots.extend(more);
+                if roots.len() == seeds.len() {
+                    let found = keep(std::mem::take(roots), *tolerance, &domain);
+                    self.phase = Phase::Classify { found, points: Vec::new() };
+                }
+            }
+            Phase::Classify { found, points } => {
+                let from = points.len();
+                let to = from.saturating_add(units).min(found.len());
+                points.extend(par_map(&found[from..to], 64, |&p| classify(surface, p)));
+                if points.len() == found.len() {
+                    let mut points: Vec<CriticalPoint> =
+                        std::mem::take(points).into_iter().flatten().collect();
+                    points.sort_by(|a, b| {
+                        a.point.x.total_cmp(&b.point.x).then(a.point.y.total_cmp(&b.point.y))
+                    });
+                    self.phase = Phase::Done;
+                    return Some(points);
+                }
+            }
+            Phase::Done => return Some(Vec::new()),
+        }
+        None
+    }
+}
+
+/// The roots (point, ‖∇f‖ there) that are zeros of the gradient inside `domain`, one per
+/// place (the one with the smallest gradient), in seed order, at most [`MAX_POINTS`].
+fn keep(roots: Vec<Option<(Point, f64)>>, tolerance: f64, domain: &Domain) -> Vec<Point> {
     let diag = domain.width().hypot(domain.height());
-    // Seeds on a grid slightly larger than the domain, so roots on its edges are found too.
-    let margin = 0.02;
-    let seeds: Vec<Point> = (0..SEEDS)
-        .flat_map(|i| (0..SEEDS).map(move |j| (i, j)))
-        .map(|(i, j)| {
-            let u = -margin + (1.0 + 2.0 * margin) * (i as f64 + 0.5) / SEEDS as f64;
-            let v = -margin + (1.0 + 2.0 * margin) * (j as f64 + 0.5) / SEEDS as f64;
-            domain.lerp(u, v)
-        })
-        .collect();
-    // The gradient's typical size, to judge what "zero" is on this surface.
-    let mut norms: Vec<f64> =
-        seeds.iter().map(|&p| surface.value_grad(p).1.norm()).filter(|n| n.is_finite()).collect();
-    norms.sort_by(f64::total_cmp);
-    let scale = norms.get(norms.len() / 2).copied().unwrap_or(1.0).max(1.0);
-    let tolerance = 1e-9 * scale;
     let same = 1e-6 * diag;
     let slack = 1e-9 * diag;
     let inside = |p: Point| {
@@ -105,11 +220,6 @@ pub fn critical_points<S: Surface + Sync + ?Sized>(
             && p.y >= domain.y_min - slack
             && p.y <= domain.y_max + slack
     };
-
-    // The Newton runs, on all cores; de-duplicated below in seed order, so the result does not
-    // depend on the number of threads.
-    let roots =
-        crate::sim::run::parallel::par_map(&seeds, 64, |&seed| newton_root(surface, seed, diag));
     let mut found: Vec<(Point, f64)> = Vec::new();
     for root in roots {
         let Some((p, g)) = root else { continue };
@@ -127,11 +237,7 @@ pub fn critical_points<S: Surface + Sync + ?Sized>(
             }
         }
     }
-
-    let mut points: Vec<CriticalPoint> =
-        found.into_iter().filter_map(|(p, _)| classify(surface, p)).collect();
-    points.sort_by(|a, b| a.point.x.total_cmp(&b.point.x).then(a.point.y.total_cmp(&b.point.y)));
-    points
+    found.into_iter().map(|(p, _)| p).collect()
 }
 
 /// Newton's method on ∇f from `seed`, shortened along the Newton direction and then
@@ -244,4 +350,44 @@ fn classify<S: Surface + ?Sized>(surface: &S, p: Point) -> Option<CriticalPoint>
         CriticalKind::Saddle
     };
     Some(CriticalPoint { point: p, value, kind, eigenvalues, eigenvectors })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Builtin, Formula, SurfaceDef};
+
+    #[test]
+    fn a_search_a_unit_at_a_time_finds_the_points_of_the_search_in_one_go() {
+        let surfaces = [
+            (SurfaceDef::Builtin(Builtin::Himmelblau), 9),
+            (
+                SurfaceDef::Formula(std::sync::Arc::new(
+                    Formula::parse("x^3 - 3*x*y^2 + 0.5*(x^2 + y^2)^2").expect("a formula"),
+                )),
+                4,
+            ),
+        ];
+        for (surface, count) in surfaces {
+            let domain = surface.default_domain();
+            let whole = critical_points(&surface, &domain);
+            assert_eq!(whole.len(), count, "{surface:?}: {whole:?}");
+            let mut steps = CriticalSteps::new(&domain);
+            let mut calls = 0;
+            let mut fraction = 0.0;
+            let sliced = loop {
+                calls += 1;
+                if let Some(points) = steps.advance(&surface, 1) {
+                    break points;
+                }
+                assert!(steps.fraction() >= fraction, "progress never goes back");
+                fraction = steps.fraction();
+            };
+            assert_eq!(sliced, whole);
+            // 64 gradients a unit, then a seed's run, then a point's classification.
+            let seeds = SEEDS * SEEDS;
+            assert_eq!(calls, seeds / NORMS_PER_UNIT + seeds + count);
+            assert!(steps.advance(&surface, 1).is_some_and(|p| p.is_empty()), "handed over once");
+        }
+    }
 }

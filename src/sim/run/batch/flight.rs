@@ -46,6 +46,16 @@ impl Flight {
         flight
     }
 
+    /// How many runs.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no runs.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
     /// The updates done so far.
     pub fn step(&self) -> usize {
         match &self.state {
