@@ -59,7 +59,18 @@ impl Budget {
     pub fn is_whole(&self) -> bool {
         matches!(self, Budget::Whole)
     }
+
+    /// How many units of parallel work (runs, searches, rows) to hand out at a time: all that
+    /// is left when the slice is whole, otherwise one per core of the pool, so that a piece
+    /// keeps every core busy and is done well within a frame.
+    pub fn units(&self) -> usize {
+        if self.is_whole() { usize::MAX } else { rayon::current_num_threads() }
+    }
 }
+
+/// What a slice of a [`Sliced`] job gives: `Ok(Some(output))` once the job is done,
+/// `Ok(None)` while work is left, `Err(Cancelled)` when it was cancelled.
+pub type SliceResult<T> = Result<Option<T>, Cancelled>;
 
 /// A job cut into resumable slices: its state lives in the value, and each call of
 /// [`Sliced::slice`] carries it further. Running it slice by slice gives exactly the result of
@@ -75,11 +86,7 @@ pub trait Sliced: Send + 'static {
     ///
     /// # Errors
     /// [`Cancelled`] when `progress` was cancelled.
-    fn slice(
-        &mut self,
-        budget: Budget,
-        progress: &Progress,
-    ) -> Result<Option<Self::Output>, Cancelled>;
+    fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output>;
 }
 
 /// Runs `job` to its end on the calling thread, in slices of [`Budget::Whole`].
@@ -108,7 +115,7 @@ where
 {
     type Output = T;
 
-    fn slice(&mut self, _: Budget, progress: &Progress) -> Result<Option<T>, Cancelled> {
+    fn slice(&mut self, _: Budget, progress: &Progress) -> SliceResult<T> {
         // Taken on the first slice, which always ends the job: there is no second.
         match self.work.take() {
             Some(work) => work(progress).map(Some),
@@ -550,7 +557,7 @@ mod tests {
     impl Sliced for SumOfSquares {
         type Output = u64;
 
-        fn slice(&mut self, budget: Budget, progress: &Progress) -> Result<Option<u64>, Cancelled> {
+        fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output> {
             progress.set_total(self.end);
             loop {
                 progress.check()?;

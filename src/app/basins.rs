@@ -8,7 +8,7 @@ use egui::Color32;
 use egui_plot::{PlotImage, PlotPoint, PlotUi};
 
 use super::style::color;
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
 use crate::sim::run::basins::{BasinError, BasinJob, BasinMap, BasinSteps};
 use crate::sim::{Domain, Dtype};
 
@@ -103,7 +103,7 @@ impl BasinWork {
 impl Sliced for BasinWork {
     type Output = Result<Maps, String>;
 
-    fn slice(&mut self, budget: Budget, p: &Progress) -> Result<Option<Self::Output>, Cancelled> {
+    fn slice(&mut self, budget: Budget, p: &Progress) -> SliceResult<Self::Output> {
         let said = |e: BasinError| match e {
             BasinError::Cancelled => Err(Cancelled),
             e => Ok(Some(Err(e.to_string()))),

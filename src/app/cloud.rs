@@ -15,7 +15,7 @@ use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2};
 use egui_plot::{PlotPoint, PlotTransform};
 
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
+use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
 use crate::scene::Scene;
 use crate::sim::run::cloud::{Cloud, CloudFrame, CloudRuns};
 use crate::sim::{Domain, OptimizerSpec, Point, SurfaceDef};
@@ -63,12 +63,8 @@ struct FrameJob {
 impl Sliced for FrameJob {
     type Output = (Frames, Flights);
 
-    fn slice(
-        &mut self,
-        budget: Budget,
-        progress: &Progress,
-    ) -> Result<Option<Self::Output>, Cancelled> {
-        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+    fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output> {
+        let units = budget.units();
         loop {
             let Some((i, runs)) = &mut self.now else {
                 let Some((i, spec)) = self.optimizers.pop() else {

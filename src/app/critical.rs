@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced, TakesJob};
+use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced, TakesJob};
 use crate::sim::surfaces::critical::CriticalSteps;
 use crate::sim::{CriticalPoint, Domain, SurfaceDef};
 
@@ -18,12 +18,8 @@ struct Search {
 impl Sliced for Search {
     type Output = Vec<CriticalPoint>;
 
-    fn slice(
-        &mut self,
-        budget: Budget,
-        progress: &Progress,
-    ) -> Result<Option<Self::Output>, Cancelled> {
-        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+    fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output> {
+        let units = budget.units();
         progress.set_total(1000);
         loop {
             let found = self.steps.advance(&self.surface, units);

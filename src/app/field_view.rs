@@ -7,7 +7,7 @@ use egui_plot::{Line, PlotBounds, PlotImage, PlotPoint, PlotPoints, PlotUi};
 use super::style::contour_stroke;
 use crate::field::{FieldLayers, FieldStyle, LayerSteps};
 use crate::figure::decimate::simplify_by;
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
+use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
 use crate::scene::View;
 use crate::sim::{Domain, SurfaceDef};
 
@@ -61,7 +61,7 @@ struct FieldJob {
 impl Sliced for FieldJob {
     type Output = SampledField;
 
-    fn slice(&mut self, budget: Budget, _: &Progress) -> Result<Option<SampledField>, Cancelled> {
+    fn slice(&mut self, budget: Budget, _: &Progress) -> SliceResult<Self::Output> {
         let r = &self.request;
         let done = |layers| Ok(Some(SampledField { request: r.clone(), layers }));
         if budget.is_whole() {

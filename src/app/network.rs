@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use egui::{RichText, Ui};
 
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced, TakesJob};
+use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced, TakesJob};
 use crate::scene::SurfaceChoice;
 use crate::sim::net::{Landscape, LandscapeSteps, NetData, NetSpec};
 
@@ -30,11 +30,7 @@ struct BuildJob {
 impl Sliced for BuildJob {
     type Output = Result<Arc<Landscape>, String>;
 
-    fn slice(
-        &mut self,
-        budget: Budget,
-        progress: &Progress,
-    ) -> Result<Option<Self::Output>, Cancelled> {
+    fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output> {
         let steps = match &mut self.steps {
             Some(steps) => steps,
             None => match LandscapeSteps::new(&self.spec) {

@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use crate::budget::{self, Plan};
 use crate::figure::decimate::simplify_by;
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
 use crate::scene::Scene;
 use crate::sim::{Noise, OptimizerSpec, Point, SurfaceDef, Trajectory, simulate_many_thinned};
 
@@ -508,11 +508,7 @@ impl ComputeRuns {
 impl Sliced for ComputeRuns {
     type Output = ComputedRuns;
 
-    fn slice(
-        &mut self,
-        budget: Budget,
-        progress: &Progress,
-    ) -> Result<Option<ComputedRuns>, Cancelled> {
+    fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output> {
         let tasks = match self.tasks.take() {
             Some(tasks) => tasks,
             None => {

@@ -4,7 +4,7 @@
 //! as a status message.
 
 use super::Command;
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Progress, Sliced};
+use crate::jobs::{Budget, JobSlot, Outcome, Progress, SliceResult, Sliced};
 use crate::scene::Scene;
 use crate::sim::optim::narrate::num;
 use crate::sim::run::tune;
@@ -28,12 +28,8 @@ struct Search {
 impl Sliced for Search {
     type Output = TuneResult;
 
-    fn slice(
-        &mut self,
-        budget: Budget,
-        progress: &Progress,
-    ) -> Result<Option<TuneResult>, Cancelled> {
-        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+    fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output> {
+        let units = budget.units();
         let (spec, starts, steps) = (&self.spec, &self.starts, self.steps);
         let search =
             self.search.get_or_insert_with(|| tune::TuneSteps::new(spec, starts, steps, progress));

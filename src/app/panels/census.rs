@@ -14,7 +14,7 @@ use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Poin
 use crate::app::component::{Component, Ctx};
 use crate::app::{Command, Panel};
 use crate::figure::census::spectrum;
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
+use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
 use crate::sim::net::census::{Census, CensusSettings, Found, MAX_STARTS, low_and_high};
 use crate::sim::net::census_steps::CensusSteps;
 use crate::sim::net::data::{Columns, Dataset};
@@ -108,12 +108,8 @@ struct CensusJob {
 impl Sliced for CensusJob {
     type Output = Censuses;
 
-    fn slice(
-        &mut self,
-        budget: Budget,
-        progress: &Progress,
-    ) -> Result<Option<Censuses>, Cancelled> {
-        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+    fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output> {
+        let units = budget.units();
         loop {
             let Some((name, steps)) = &mut self.now else {
                 match self.nets.pop() {

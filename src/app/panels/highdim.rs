@@ -9,7 +9,7 @@ use egui_plot::{Bar, BarChart, GridMark, Legend, Line, LineStyle, Plot, PlotPoin
 
 use crate::app::component::{Component, Ctx};
 use crate::app::{Command, Panel};
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
 use crate::sim::net::goe::{IndexSteps, MinimaFraction, MinimaSteps};
 
 /// What one sampling gives: the fraction of minima per n, and the index counts for one n.
@@ -34,7 +34,7 @@ enum Sampling {
     /// Drawing the matrices of the fractions of minima.
     Minima(Settings, MinimaSteps),
     /// Drawing those of the index distribution.
-    Index(Vec<MinimaFraction>, IndexSteps),
+    Index(Vec<MinimaFraction>, Box<IndexSteps>),
     /// Handed over.
     Done,
 }
@@ -42,8 +42,8 @@ enum Sampling {
 impl Sliced for Sampling {
     type Output = Sampled;
 
-    fn slice(&mut self, budget: Budget, progress: &Progress) -> Result<Option<Sampled>, Cancelled> {
-        let units = if budget.is_whole() { usize::MAX } else { rayon::current_num_threads() };
+    fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output> {
+        let units = budget.units();
         loop {
             match self {
                 Sampling::Start(key) => {
@@ -56,7 +56,7 @@ impl Sliced for Sampling {
                         let (_, samples, index_n, seed) = *key;
                         let index = IndexSteps::new(index_n, INDEX_SAMPLES.min(samples), seed);
                         progress.set_total(progress.done() + index.left() as u64);
-                        *self = Sampling::Index(fractions, index);
+                        *self = Sampling::Index(fractions, Box::new(index));
                     }
                 }
                 Sampling::Index(fractions, steps) => {
