@@ -7,7 +7,7 @@ use super::{loss_on_blobs, max_abs, random_vector};
 use losscape::sim::net::spectrum::{Curvature, Labelled, Loss, Widths, init};
 
 /// The Hessian assembled from H·eᵢ.
-fn hessian_by_columns(c: &Curvature<'_>) -> DMatrix<f64> {
+fn hessian_by_columns(c: &Curvature) -> DMatrix<f64> {
     let n = c.n_params();
     let mut h = DMatrix::zeros(n, n);
     for j in 0..n {

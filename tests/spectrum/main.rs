@@ -13,6 +13,7 @@ mod hvp;
 mod lanczos;
 mod reference;
 mod slq;
+mod steps;
 mod torch;
 
 use losscape::sim::net::spectrum::{Labelled, Loss, Widths};

@@ -7,7 +7,7 @@ use nalgebra::DMatrix;
 use losscape::sim::net::spectrum::{Curvature, DEFAULT_FLAT, Density};
 
 /// The dense Hessian from H·eⱼ, checked symmetric, symmetrised.
-pub fn dense_hessian(c: &Curvature<'_>) -> DMatrix<f64> {
+pub fn dense_hessian(c: &Curvature) -> DMatrix<f64> {
     let n = c.n_params();
     let mut h = DMatrix::zeros(n, n);
     let mut e = vec![0.0; n];

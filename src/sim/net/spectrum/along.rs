@@ -6,10 +6,11 @@
 
 use std::cell::Cell;
 
+use super::density::DensitySteps;
+use super::{Curvature, Density, Loss, Shares, SpectrumError};
 use super::{DEFAULT_FLAT, DEFAULT_PROBES, DEFAULT_STEPS};
-use super::{Density, Loss, Shares, SpectrumError};
 use crate::sim::OptimizerSpec;
-use crate::sim::net::train::descend;
+use crate::sim::net::train::{Descent, descend};
 use crate::sim::run::progress::Progress;
 
 /// The most steps of training at which a spectrum may be asked for.
@@ -172,23 +173,153 @@ pub fn spectra_along_training(
     settings: &SpectrumSettings,
     progress: &Progress,
 ) -> Result<Along, SpectrumError> {
-    let at = settings.check(loss)?;
-    progress.set_total(settings.work(loss.n_params(), at.len()));
-    let trained = train(loss, theta0, settings.optimizer, settings.train_steps, &at, progress)?;
-    let last = at[at.len() - 1];
-    if let Some(step) = trained.diverged_at.filter(|&step| step <= last) {
-        return Err(SpectrumError::Diverged { step, wanted: last });
+    let mut steps = SpectrumSteps::new(loss, theta0, settings, progress)?;
+    loop {
+        if let Some(along) = steps.advance(usize::MAX, progress)? {
+            return Ok(along);
+        }
     }
-    let mut samples = Vec::with_capacity(at.len());
-    for (step, theta) in trained.kept {
-        samples.push(sample(loss, step, theta, settings, progress)?);
+}
+
+/// [`spectra_along_training`], resumable: [`advance`](Self::advance) takes a few units of work
+/// at a time (a training step, or a Lanczos step: one Hessian-vector product), so that the
+/// page can train a network and estimate its spectra between frames. Run whole, it is
+/// [`spectra_along_training`], bit for bit.
+pub struct SpectrumSteps {
+    /// The loss (a clone: its data are shared).
+    loss: Loss,
+    settings: SpectrumSettings,
+    theta0: Vec<f64>,
+    /// The steps asked for, ascending and distinct.
+    at: Vec<usize>,
+    /// Training, while it runs.
+    descent: Option<Descent>,
+    losses: Vec<f64>,
+    /// θ at the steps asked for, the next one last.
+    kept: Vec<(usize, Vec<f64>)>,
+    diverged_at: Option<usize>,
+    /// The spectrum under way: its step, θ, the curvature there, the quadrature, and how
+    /// many of its Lanczos steps `progress` has been told of.
+    now: Option<(usize, Vec<f64>, Curvature, DensitySteps, usize)>,
+    samples: Vec<Sample>,
+}
+
+impl SpectrumSteps {
+    /// The work of [`spectra_along_training`], nothing done yet; `progress` gets its total.
+    ///
+    /// # Errors
+    /// As [`spectra_along_training`], for the settings, the optimizer and θ₀.
+    pub fn new(
+        loss: &Loss,
+        theta0: &[f64],
+        settings: &SpectrumSettings,
+        progress: &Progress,
+    ) -> Result<Self, SpectrumError> {
+        let at = settings.check(loss)?;
+        progress.set_total(settings.work(loss.n_params(), at.len()));
+        loss.value(theta0)?;
+        let descent = Descent::new(theta0, settings.optimizer, settings.train_steps, false)
+            .map_err(|e| SpectrumError::Settings(e.to_string()))?;
+        Ok(Self {
+            loss: loss.clone(),
+            settings: settings.clone(),
+            theta0: theta0.to_vec(),
+            at,
+            descent: Some(descent),
+            losses: Vec::with_capacity(settings.train_steps + 1),
+            kept: Vec::new(),
+            diverged_at: None,
+            now: None,
+            samples: Vec::new(),
+        })
     }
-    Ok(Along {
-        theta0: theta0.to_vec(),
-        losses: trained.losses,
-        samples,
-        diverged_at: trained.diverged_at,
-    })
+
+    /// Does at most `units` more units of work (at least one; a spectrum finished, or training,
+    /// ends the call early); the training and its spectra once all are done.
+    ///
+    /// # Errors
+    /// As [`spectra_along_training`].
+    pub fn advance(
+        &mut self,
+        units: usize,
+        progress: &Progress,
+    ) -> Result<Option<Along>, SpectrumError> {
+        if let Some(descent) = &mut self.descent {
+            let (loss, at) = (&self.loss, &self.at);
+            let (losses, kept) = (&mut self.losses, &mut self.kept);
+            let ended = descent.advance(
+                units,
+                &mut |theta, grad| match loss.value_and_gradient(theta) {
+                    Ok((value, g)) => {
+                        grad.copy_from_slice(&g);
+                        value
+                    }
+                    // θ₀ is checked, so θ is only refused once it stopped being finite.
+                    Err(_) => f64::NAN,
+                },
+                None,
+                &mut |k, theta, value, _| {
+                    losses.push(value);
+                    if at.contains(&k) {
+                        kept.push((k, theta.to_vec()));
+                    }
+                },
+                &mut |k| {
+                    if k > 0 {
+                        progress.advance(1);
+                    }
+                    !progress.is_cancelled()
+                },
+            );
+            progress.check()?;
+            let Some(diverged_at) = ended else { return Ok(None) };
+            self.descent = None;
+            self.diverged_at = diverged_at;
+            let last = self.at[self.at.len() - 1];
+            if let Some(step) = diverged_at.filter(|&step| step <= last) {
+                return Err(SpectrumError::Diverged { step, wanted: last });
+            }
+            self.kept.reverse();
+            return Ok(None);
+        }
+        loop {
+            if self.now.is_none() {
+                let Some((step, theta)) = self.kept.pop() else {
+                    return Ok(Some(Along {
+                        theta0: std::mem::take(&mut self.theta0),
+                        losses: std::mem::take(&mut self.losses),
+                        samples: std::mem::take(&mut self.samples),
+                        diverged_at: self.diverged_at,
+                    }));
+                };
+                let curvature = self.loss.curvature(&theta)?;
+                let s = &self.settings;
+                let density = DensitySteps::new(curvature.n_params(), s.lanczos, s.probes, s.seed)?;
+                self.now = Some((step, theta, curvature, density, 0));
+            }
+            let Some((_, _, curvature, density, told)) = &mut self.now else { unreachable!() };
+            let reported = Cell::new(*told);
+            let done = density.advance(
+                units,
+                &|v| curvature.hvp(v),
+                &|done, _| {
+                    progress.advance((done - reported.get()) as u64);
+                    reported.set(done);
+                },
+                &|| progress.is_cancelled(),
+            )?;
+            *told = reported.get();
+            let Some(density) = done else { return Ok(None) };
+            let Some((step, theta, curvature, _, _)) = self.now.take() else { unreachable!() };
+            let shares = density.shares(self.settings.flat)?;
+            let grad_norm = curvature.gradient().iter().map(|g| g * g).sum::<f64>().sqrt();
+            let loss = curvature.value();
+            self.samples.push(Sample { step, loss, grad_norm, theta, density, shares });
+            if units != usize::MAX {
+                return Ok(None);
+            }
+        }
+    }
 }
 
 /// A full-batch training run of a [`Loss`], keeping θ at chosen steps only (θ of a large
@@ -254,29 +385,4 @@ pub fn train(
     .map_err(|e| SpectrumError::Settings(e.to_string()))?;
     progress.check()?;
     Ok(Trained { losses, kept, diverged_at })
-}
-/// The spectrum at θ, step `step` of training.
-fn sample(
-    loss: &Loss,
-    step: usize,
-    theta: Vec<f64>,
-    settings: &SpectrumSettings,
-    progress: &Progress,
-) -> Result<Sample, SpectrumError> {
-    let curvature = loss.curvature(&theta)?;
-    let reported = Cell::new(0);
-    let density = Density::of(
-        &curvature,
-        settings.lanczos,
-        settings.probes,
-        settings.seed,
-        |done, _| {
-            progress.advance((done - reported.get()) as u64);
-            reported.set(done);
-        },
-        &|| progress.is_cancelled(),
-    )?;
-    let shares = density.shares(settings.flat)?;
-    let grad_norm = curvature.gradient().iter().map(|g| g * g).sum::<f64>().sqrt();
-    Ok(Sample { step, loss: curvature.value(), grad_norm, theta, density, shares })
 }

@@ -9,7 +9,7 @@
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
-use super::lanczos::lanczos_observed;
+use super::lanczos::LanczosRun;
 use super::{Curvature, SpectrumError, rademacher};
 
 /// Lanczos steps per probe by default.
@@ -32,6 +32,96 @@ pub struct Density {
     pub steps: Vec<usize>,
     /// The dimension n.
     pub n: usize,
+}
+
+/// [`Density::estimate`], resumable: [`advance`](Self::advance) takes a few Lanczos steps at a
+/// time (one Hessian-vector product each), so that the page can estimate a spectrum between
+/// frames. Run whole, it is [`Density::estimate`].
+pub struct DensitySteps {
+    n: usize,
+    steps: usize,
+    probes: usize,
+    seed: u64,
+    /// The probe under way.
+    probe: usize,
+    run: Option<LanczosRun>,
+    density: Density,
+}
+
+impl DensitySteps {
+    /// The estimate of an n × n operator's density, no step taken.
+    ///
+    /// # Errors
+    /// [`SpectrumError::Settings`] for n, steps or probes of 0.
+    pub fn new(n: usize, steps: usize, probes: usize, seed: u64) -> Result<Self, SpectrumError> {
+        if n == 0 || steps == 0 || probes == 0 {
+            return Err(SpectrumError::Settings(format!(
+                "the spectrum needs n, steps and probes ≥ 1, not {n}, {steps} and {probes}"
+            )));
+        }
+        let density = Density { nodes: Vec::new(), probe_traces: Vec::new(), steps: Vec::new(), n };
+        Ok(Self { n, steps, probes, seed, probe: 0, run: None, density })
+    }
+
+    /// The Lanczos steps in all: probes · min(steps, n).
+    pub fn total(&self) -> usize {
+        self.probes * self.steps.min(self.n)
+    }
+
+    /// Takes at most `units` more Lanczos steps (at least one) of the operator `hvp`, calling
+    /// `progress(done, total)` after each and asking `cancelled` before each product; the
+    /// density once the last probe is done.
+    ///
+    /// # Errors
+    /// As [`Density::estimate`].
+    pub fn advance(
+        &mut self,
+        units: usize,
+        hvp: &dyn Fn(&[f64]) -> Vec<f64>,
+        progress: &dyn Fn(usize, usize),
+        cancelled: &dyn Fn() -> bool,
+    ) -> Result<Option<Density>, SpectrumError> {
+        let (n, per_probe, total) = (self.n, self.steps.min(self.n), self.total());
+        for _ in 0..units.max(1) {
+            if cancelled() {
+                return Err(SpectrumError::Cancelled);
+            }
+            let p = self.probe;
+            let run = match &mut self.run {
+                Some(run) => run,
+                None => {
+                    let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+                    rng.set_stream(p as u64);
+                    let z = rademacher(n, &mut rng);
+                    self.run.insert(LanczosRun::new(n, self.steps, &z)?)
+                }
+            };
+            let finished = run.step(hvp)?;
+            progress(p * per_probe + run.len(), total);
+            if !finished {
+                continue;
+            }
+            let t = run.tridiagonal()?;
+            self.run = None;
+            if t.len() < per_probe {
+                progress((p + 1) * per_probe, total);
+            }
+            let ritz = t.ritz();
+            let density = &mut self.density;
+            density.probe_traces.push(n as f64 * t.alpha()[0]);
+            density.steps.push(t.len());
+            let w = 1.0 / self.probes as f64;
+            density.nodes.extend(ritz.values.iter().zip(&ritz.weights).map(|(&v, &t)| (v, t * w)));
+            self.probe += 1;
+            if self.probe == self.probes {
+                return Ok(Some(std::mem::replace(
+                    &mut self.density,
+                    Density { nodes: Vec::new(), probe_traces: Vec::new(), steps: Vec::new(), n },
+                )));
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// The shares of a density's weight below, within and above the flat band ±ε·max|λ|.
@@ -64,33 +154,12 @@ impl Density {
         progress: impl Fn(usize, usize),
         cancelled: &dyn Fn() -> bool,
     ) -> Result<Self, SpectrumError> {
-        if n == 0 || steps == 0 || probes == 0 {
-            return Err(SpectrumError::Settings(format!(
-                "the spectrum needs n, steps and probes ≥ 1, not {n}, {steps} and {probes}"
-            )));
-        }
-        let per_probe = steps.min(n);
-        let total = probes * per_probe;
-        let mut density = Self::empty(n);
-        for p in 0..probes {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed);
-            rng.set_stream(p as u64);
-            let z = rademacher(n, &mut rng);
-            let mut done = p * per_probe;
-            let t = lanczos_observed(&hvp, n, steps, &z, cancelled, &mut || {
-                done += 1;
-                progress(done, total);
-            })?;
-            if t.len() < per_probe {
-                progress((p + 1) * per_probe, total);
+        let mut run = DensitySteps::new(n, steps, probes, seed)?;
+        loop {
+            if let Some(density) = run.advance(usize::MAX, &hvp, &progress, cancelled)? {
+                return Ok(density);
             }
-            let ritz = t.ritz();
-            density.probe_traces.push(n as f64 * t.alpha()[0]);
-            density.steps.push(t.len());
-            let w = 1.0 / probes as f64;
-            density.nodes.extend(ritz.values.iter().zip(&ritz.weights).map(|(&v, &t)| (v, t * w)));
         }
-        Ok(density)
     }
 
     /// The density of a network's Hessian at one θ.
@@ -98,7 +167,7 @@ impl Density {
     /// # Errors
     /// As [`Density::estimate`].
     pub fn of(
-        curvature: &Curvature<'_>,
+        curvature: &Curvature,
         steps: usize,
         probes: usize,
         seed: u64,
@@ -107,10 +176,6 @@ impl Density {
     ) -> Result<Self, SpectrumError> {
         let n = curvature.n_params();
         Self::estimate(n, steps, probes, seed, |v| curvature.hvp(v), progress, cancelled)
-    }
-
-    fn empty(n: usize) -> Self {
-        Self { nodes: Vec::new(), probe_traces: Vec::new(), steps: Vec::new(), n }
     }
 
     /// The smallest Ritz value over all probes (converges to λ_min from above).

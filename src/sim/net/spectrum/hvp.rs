@@ -20,6 +20,8 @@
 //! depend only on the row count and the block size, so the result is bit-identical whatever
 //! the number of threads.
 
+use std::sync::Arc;
+
 use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut, Dyn};
 use rayon::prelude::*;
 
@@ -45,8 +47,9 @@ pub(super) const WAVE: usize = 16;
 pub struct Loss {
     widths: Widths,
     layers: Vec<Layer>,
-    data: Labelled,
-    blocks: Vec<Labelled>,
+    /// The data and its row blocks, shared by the loss's clones (a [`Curvature`] keeps one).
+    data: Arc<Labelled>,
+    blocks: Arc<Vec<Labelled>>,
     wd: f64,
     block_rows: usize,
 }
@@ -97,7 +100,8 @@ impl Loss {
             )));
         }
         let layers = widths.layers();
-        let blocks = split(&data, DEFAULT_BLOCK_ROWS);
+        let blocks = Arc::new(split(&data, DEFAULT_BLOCK_ROWS));
+        let data = Arc::new(data);
         Ok(Self { widths, layers, data, blocks, wd, block_rows: DEFAULT_BLOCK_ROWS })
     }
 
@@ -110,7 +114,7 @@ impl Loss {
         if rows == 0 {
             return Err(SpectrumError::Settings("a block has at least one row".into()));
         }
-        self.blocks = split(&self.data, rows);
+        self.blocks = Arc::new(split(&self.data, rows));
         self.block_rows = rows;
         Ok(self)
     }
@@ -206,7 +210,7 @@ impl Loss {
     ///
     /// # Errors
     /// As [`Curvature::at`].
-    pub fn curvature(&self, theta: &[f64]) -> Result<Curvature<'_>, SpectrumError> {
+    pub fn curvature(&self, theta: &[f64]) -> Result<Curvature, SpectrumError> {
         Curvature::at(self, theta)
     }
 
@@ -314,30 +318,31 @@ fn in_waves<T: Send>(count: usize, map: impl Fn(usize) -> T + Sync, mut fold: im
 /// The exact curvature of a [`Loss`] at one θ: one forward and backward pass over the data,
 /// kept so that each Hessian-vector product costs one R-forward and one R-backward pass.
 #[derive(Clone, Debug)]
-pub struct Curvature<'a> {
-    loss: &'a Loss,
+pub struct Curvature {
+    /// The loss (a clone: its data are shared, not copied).
+    loss: Loss,
     theta: Vec<f64>,
     value: f64,
     gradient: Vec<f64>,
     states: Vec<BlockState>,
 }
 
-impl<'a> Curvature<'a> {
+impl Curvature {
     /// Runs the forward and backward passes at θ and keeps their activations.
     ///
     /// # Errors
     /// [`SpectrumError::Length`] if θ is not [`Loss::n_params`] long,
     /// [`SpectrumError::NotFinite`] if a number of θ is not finite.
-    pub fn at(loss: &'a Loss, theta: &[f64]) -> Result<Self, SpectrumError> {
+    pub fn at(loss: &Loss, theta: &[f64]) -> Result<Self, SpectrumError> {
         loss.check(theta)?;
         let (sum, gradient, states) = loss.passes(theta, true);
         let value = loss.total(theta, sum);
-        Ok(Self { loss, theta: theta.to_vec(), value, gradient, states })
+        Ok(Self { loss: loss.clone(), theta: theta.to_vec(), value, gradient, states })
     }
 
     /// The loss.
-    pub fn loss(&self) -> &'a Loss {
-        self.loss
+    pub fn loss(&self) -> &Loss {
+        &self.loss
     }
 
     /// θ.
@@ -372,7 +377,7 @@ impl<'a> Curvature<'a> {
 
     /// H·v for a v of the right length.
     pub(crate) fn hvp(&self, v: &[f64]) -> Vec<f64> {
-        let loss = self.loss;
+        let loss = &self.loss;
         let mut out = vec![0.0; self.n_params()];
         in_waves(
             loss.blocks.len(),

@@ -125,7 +125,7 @@ pub fn lanczos(
     lanczos_observed(op, n, steps, start, cancelled, &mut || {})
 }
 
-/// [`lanczos`] calling `step()` after each product.
+/// [`lanczos`] calling `step()` after each product: a [`LanczosRun`] run whole.
 pub(crate) fn lanczos_observed(
     op: &dyn Fn(&[f64]) -> Vec<f64>,
     n: usize,
@@ -134,42 +134,106 @@ pub(crate) fn lanczos_observed(
     cancelled: &dyn Fn() -> bool,
     step: &mut dyn FnMut(),
 ) -> Result<Tridiagonal, SpectrumError> {
-    let mut q = first_vector(n, steps, start)?;
-    let steps = steps.min(n);
-    let mut basis = Basis::new(n, steps);
-    let (mut alpha, mut beta) = (Vec::with_capacity(steps), Vec::with_capacity(steps));
-    let mut scale = 0.0f64;
+    let mut run = LanczosRun::new(n, steps, start)?;
     loop {
         if cancelled() {
             return Err(SpectrumError::Cancelled);
         }
-        basis.push(&q);
-        let mut w = op(&q);
+        let finished = run.step(op)?;
+        step();
+        if finished {
+            return run.tridiagonal();
+        }
+    }
+}
+
+/// [`lanczos`]'s loop, resumable: each [`step`](Self::step) is one product and its
+/// reorthogonalisation, so a caller can spread the steps over frames.
+pub(crate) struct LanczosRun {
+    n: usize,
+    /// The steps to take at most (≤ n).
+    steps: usize,
+    /// The next Lanczos vector.
+    q: Vec<f64>,
+    basis: Basis,
+    alpha: Vec<f64>,
+    beta: Vec<f64>,
+    /// The largest ‖H·q‖ seen: the scale of a breakdown.
+    scale: f64,
+    finished: bool,
+}
+
+impl LanczosRun {
+    /// The run from `start`, no step taken.
+    ///
+    /// # Errors
+    /// As [`lanczos`], for the start.
+    pub(crate) fn new(n: usize, steps: usize, start: &[f64]) -> Result<Self, SpectrumError> {
+        let q = first_vector(n, steps, start)?;
+        let steps = steps.min(n);
+        Ok(Self {
+            n,
+            steps,
+            q,
+            basis: Basis::new(n, steps),
+            alpha: Vec::with_capacity(steps),
+            beta: Vec::with_capacity(steps),
+            scale: 0.0,
+            finished: false,
+        })
+    }
+
+    /// One step: H·q, α, the new vector reorthogonalised twice, β. Whether the run has
+    /// finished (all its steps taken, or a breakdown).
+    ///
+    /// # Errors
+    /// [`SpectrumError::Length`] or [`SpectrumError::NotFinite`] for a bad product.
+    pub(crate) fn step(&mut self, op: &dyn Fn(&[f64]) -> Vec<f64>) -> Result<bool, SpectrumError> {
+        if self.finished {
+            return Ok(true);
+        }
+        let n = self.n;
+        self.basis.push(&self.q);
+        let mut w = op(&self.q);
         if w.len() != n {
             return Err(SpectrumError::Length { what: "H·v", got: w.len(), want: n });
         }
         if w.iter().any(|x| !x.is_finite()) {
             return Err(SpectrumError::NotFinite("H·v"));
         }
-        let a: f64 = w.iter().zip(&q).map(|(x, y)| x * y).sum();
-        alpha.push(a);
+        let a: f64 = w.iter().zip(&self.q).map(|(x, y)| x * y).sum();
+        self.alpha.push(a);
         // ‖H·q‖ ≥ |α| and ≥ β: a lower bound on ‖H‖ that is zero only for H·q = 0.
-        scale = scale.max(w.iter().map(|x| x * x).sum::<f64>().sqrt());
-        basis.orthogonalise(&mut w);
-        basis.orthogonalise(&mut w);
-        step();
-        if alpha.len() == steps {
-            break;
+        self.scale = self.scale.max(w.iter().map(|x| x * x).sum::<f64>().sqrt());
+        self.basis.orthogonalise(&mut w);
+        self.basis.orthogonalise(&mut w);
+        if self.alpha.len() == self.steps {
+            self.finished = true;
+            return Ok(true);
         }
         let b = w.iter().map(|x| x * x).sum::<f64>().sqrt();
-        if b <= BREAKDOWN * scale || b == 0.0 {
-            break;
+        if b <= BREAKDOWN * self.scale || b == 0.0 {
+            self.finished = true;
+            return Ok(true);
         }
-        beta.push(b);
+        self.beta.push(b);
         w.iter_mut().for_each(|x| *x /= b);
-        q = w;
+        self.q = w;
+        Ok(false)
     }
-    Tridiagonal::new(alpha, beta)
+
+    /// The steps taken.
+    pub(crate) fn len(&self) -> usize {
+        self.alpha.len()
+    }
+
+    /// T of the steps taken.
+    ///
+    /// # Errors
+    /// As [`Tridiagonal::new`] (none once a step was taken).
+    pub(crate) fn tridiagonal(&self) -> Result<Tridiagonal, SpectrumError> {
+        Tridiagonal::new(self.alpha.clone(), self.beta.clone())
+    }
 }
 
 /// The start vector, checked and normalised.

@@ -27,11 +27,11 @@ mod lanczos;
 mod widths;
 
 pub use along::{
-    Along, MAX_AT, MAX_LANCZOS, MAX_PROBES, MEMORY_BYTES, Sample, SpectrumSettings, Trained,
-    memory_bytes, spectra_along_training, train,
+    Along, MAX_AT, MAX_LANCZOS, MAX_PROBES, MEMORY_BYTES, Sample, SpectrumSettings, SpectrumSteps,
+    Trained, memory_bytes, spectra_along_training, train,
 };
 pub use data::{DIGITS_CLASSES, DIGITS_FEATURES, DIGITS_ROWS, Labelled, digits, parse_labelled};
-pub use density::{DEFAULT_FLAT, DEFAULT_PROBES, DEFAULT_STEPS, Density, Shares};
+pub use density::{DEFAULT_FLAT, DEFAULT_PROBES, DEFAULT_STEPS, Density, DensitySteps, Shares};
 pub use error::SpectrumError;
 pub use hvp::{Curvature, DEFAULT_BLOCK_ROWS, Loss};
 pub use lanczos::{BREAKDOWN, Ritz, Tridiagonal, lanczos, rademacher};
