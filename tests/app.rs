@@ -494,3 +494,50 @@ fn the_side_panel_changes_the_scene_only_through_commands() {
     h.state_mut().apply(Command::Toggle(Panel::Narrate));
     assert!(!h.state().is_open(Panel::Narrate));
 }
+
+/// The Spectrum window opens from the title bar, computes on its job (sliced between frames in
+/// the browser) exactly what the simulation computes for its inputs, and says what is wrong
+/// with a bad network instead of running.
+#[test]
+fn the_spectrum_window_shows_the_simulations_spectra_and_refuses_a_bad_network() {
+    use losscape::app::panels::spectrum::SpectrumInputs;
+    use losscape::sim::net::spectrum::spectra_along_training;
+    use losscape::sim::run::progress::Progress;
+
+    let mut h = harness(default_scene());
+    h.get(By::new().label_contains("Spectrum")).click();
+    // The window opens at the end of that frame and lays itself out invisibly in its first.
+    h.run_steps(3);
+    assert!(h.state().is_open(Panel::Spectrum));
+    assert!(h.state().panels.spectrum.busy(), "opening the window starts the lesson's spectra");
+    let inputs = SpectrumInputs {
+        net: "64-6-10".to_owned(),
+        train_steps: 15,
+        at: "15,0".to_owned(),
+        lanczos: 12,
+        probes: 2,
+        seed: 3,
+        ..SpectrumInputs::default()
+    };
+    h.state_mut().panels.spectrum.inputs = inputs.clone();
+    h.get(By::new().label_contains("Train and estimate")).click();
+    let done = common::frames_until(&mut h, 10, |h| {
+        h.state().panels.spectrum.result().is_some_and(|(i, _)| *i == inputs)
+    });
+    assert!(done, "the spectra arrive");
+    let (loss, theta0, settings) = inputs.problem().unwrap();
+    let want = spectra_along_training(&loss, &theta0, &settings, &Progress::default()).unwrap();
+    let (_, along) = h.state().panels.spectrum.result().unwrap();
+    assert_eq!(along, &want, "the window's spectra are the simulation's, bit for bit");
+    assert_eq!(along.samples.iter().map(|s| s.step).collect::<Vec<_>>(), [0, 15]);
+    h.run_steps(2);
+    assert!(h.query(By::new().label("λ_min")).is_some(), "the table is drawn");
+
+    // A network that does not fit the digits: a message, the last spectra kept.
+    h.state_mut().panels.spectrum.inputs.net = "2-6-1".to_owned();
+    h.get(By::new().label_contains("Train and estimate")).click();
+    h.run_steps(2);
+    let error = h.state().panels.spectrum.error().unwrap_or_default().to_owned();
+    assert!(error.contains("64") && error.contains("10"), "{error}");
+    assert!(h.state().panels.spectrum.result().is_some());
+}

@@ -140,4 +140,6 @@ pub enum Panel {
     SidePanels,
     /// The saddle census window.
     Census,
+    /// The Hessian spectrum of a real network along training.
+    Spectrum,
 }

@@ -18,6 +18,8 @@ pub struct Windows {
     pub high_dim: bool,
     /// The saddle census window.
     pub census: bool,
+    /// The spectrum window.
+    pub spectrum: bool,
     /// The keyboard shortcuts overlay.
     pub help: bool,
     /// The side and bottom panels.
@@ -32,6 +34,7 @@ impl Default for Windows {
             basins: false,
             high_dim: false,
             census: false,
+            spectrum: false,
             help: false,
             side_panels: true,
         }
@@ -49,6 +52,7 @@ impl Windows {
             Panel::Help => self.help,
             Panel::SidePanels => self.side_panels,
             Panel::Census => self.census,
+            Panel::Spectrum => self.spectrum,
         }
     }
 
@@ -62,6 +66,7 @@ impl Windows {
             Panel::Help => &mut self.help,
             Panel::SidePanels => &mut self.side_panels,
             Panel::Census => &mut self.census,
+            Panel::Spectrum => &mut self.spectrum,
         };
         *flag = open;
     }

@@ -171,21 +171,43 @@ fn curve(density: &Density, map: SymLog, grid: &[f64], sigma: f64) -> (Vec<[f64;
     (points, moved.nodes.iter().map(|n| n.0).collect())
 }
 
-/// The left panel: every step's density, the flat band, the axes and the legend.
-fn densities(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Frame) {
-    let scale = fig.samples.iter().map(|p| p.density.scale()).fold(0.0, f64::max);
+/// The density panel's numbers, whatever draws them (the SVG here, the app's Spectrum window):
+/// the axis map, the ranges shown, and each step's curve and nodes on the axis.
+#[derive(Clone, Debug)]
+pub struct DensityCurves {
+    /// The symmetric-log map of the eigenvalue axis.
+    pub map: SymLog,
+    /// The largest max|λ| over the steps.
+    pub scale: f64,
+    /// The axis range shown (symmetric).
+    pub u_range: (f64, f64),
+    /// log₁₀ density range shown.
+    pub y_range: (f64, f64),
+    /// Each step's curve (u, log₁₀ density; NaN where too low to show) and nodes on the axis.
+    pub curves: Vec<(Vec<[f64; 2]>, Vec<f64>)>,
+}
+
+/// The curves of `samples` with the flat band ±`flat`·max|λ|.
+pub fn density_curves(samples: &[Sample], flat: f64) -> DensityCurves {
+    let scale = samples.iter().map(|p| p.density.scale()).fold(0.0, f64::max);
     let scale = if scale > 0.0 && scale.is_finite() { scale } else { 1.0 };
-    let map = SymLog { c: (LINEAR_SHARE * fig.flat * scale).max(scale * 1e-6) };
+    let map = SymLog { c: (LINEAR_SHARE * flat * scale).max(scale * 1e-6) };
     let reach = map.to_axis(scale) * 1.04;
     let u_range = (-reach, reach);
     let grid: Vec<f64> = (0..CURVE_POINTS)
         .map(|i| -reach + 2.0 * reach * i as f64 / (CURVE_POINTS - 1) as f64)
         .collect();
     let sigma = 2.0 * reach / 160.0;
-    let curves: Vec<_> = fig.samples.iter().map(|p| curve(&p.density, map, &grid, sigma)).collect();
+    let curves: Vec<_> = samples.iter().map(|p| curve(&p.density, map, &grid, sigma)).collect();
     let top = curves.iter().flat_map(|c| c.0.iter().map(|p| p[1])).fold(f64::MIN, f64::max);
     let top = if top.is_finite() { top.ceil() } else { 0.0 };
-    let y_range = (top - DECADES - 0.5, top + 0.2);
+    DensityCurves { map, scale, u_range, y_range: (top - DECADES - 0.5, top + 0.2), curves }
+}
+
+/// The left panel: every step's density, the flat band, the axes and the legend.
+fn densities(s: &mut String, fig: &SpectrumFigure<'_>, panel: &Frame) {
+    let DensityCurves { map, scale, u_range, y_range, curves } =
+        density_curves(fig.samples, fig.flat);
     // The side where directions lead down, tinted.
     let zero = panel.x(0.0, u_range);
     let _ = write!(

@@ -11,6 +11,7 @@ pub mod file_menu;
 pub mod help;
 pub mod highdim;
 pub mod plot;
+pub mod spectrum;
 pub mod teach;
 pub mod timeline;
 pub mod title_bar;
@@ -29,6 +30,7 @@ use file_menu::FileMenu;
 use help::Help;
 use highdim::HighDim;
 use plot::PlotPanel;
+use spectrum::SpectrumPanel;
 use teach::Teach;
 use timeline::Timeline;
 use title_bar::TitleBar;
@@ -61,6 +63,8 @@ pub struct Panels {
     pub highdim: HighDim,
     /// The saddle census window.
     pub census: CensusPanel,
+    /// The spectrum window.
+    pub spectrum: SpectrumPanel,
 }
 
 impl Panels {
@@ -111,6 +115,7 @@ impl Panels {
         commands.extend(self.help.ui(ui, ctx));
         commands.extend(self.highdim.ui(ui, ctx));
         commands.extend(self.census.ui(ui, ctx));
+        commands.extend(self.spectrum.ui(ui, ctx));
         commands
     }
 

@@ -45,6 +45,12 @@ fn lessons_menu(ui: &mut Ui, commands: &mut Vec<Command>) {
                 }
             }
         }
+        ui.separator();
+        let real = format!("{}  A real network's Hessian", PRESETS.len() + 1);
+        if ui.button(real).on_hover_text(super::spectrum::CAPTION).clicked() {
+            commands.push(Command::Open(Panel::Spectrum));
+            ui.close();
+        }
     });
 }
 
@@ -78,6 +84,11 @@ fn window_toggles(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) {
             Panel::Census,
             "📊 Census",
             "Saddle census: the critical points of a real network, loss against index",
+        ),
+        (
+            Panel::Spectrum,
+            "🔬 Spectrum",
+            "A real network's Hessian: its eigenvalue density along training",
         ),
     ];
     for (panel, text, hint) in toggles {
