@@ -91,9 +91,13 @@ fn window_toggles(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) {
             "A real network's Hessian: its eigenvalue density along training",
         ),
     ];
+    // Below 1 500 points of width (a 1280 × 800 projector) the toggles take the body's size, so
+    // that the scene's title and the progress still fit on the bar.
+    let roomy = ui.ctx().content_rect().width() >= 1500.0;
     for (panel, text, hint) in toggles {
         let open = ctx.windows.is_open(panel);
-        if ui.selectable_label(open, RichText::new(text).heading()).on_hover_text(hint).clicked() {
+        let text = if roomy { RichText::new(text).heading() } else { RichText::new(text).strong() };
+        if ui.selectable_label(open, text).on_hover_text(hint).clicked() {
             commands.push(Command::Toggle(panel));
         }
     }
