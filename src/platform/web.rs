@@ -26,6 +26,12 @@ pub const HAS_THREADS: bool = false;
 /// Whether files are named by paths a person types (in the browser: no; pickers and downloads).
 pub const HAS_FILE_SYSTEM: bool = false;
 
+/// The most points of many runs (a cloud's heads) drawn in one frame. WebGL copies a frame's
+/// vertices into a buffer, and where it is rendered in software (SwiftShader, common on
+/// laptops without a usable GPU) a cloud of 3 × 30 000 runs took 3 s a frame in that copy
+/// alone; 3 × 10 000 takes a few milliseconds. Beyond this an even share of the runs is drawn.
+pub const DRAWN_POINTS: usize = 30_000;
+
 /// The id of the canvas in `web/index.html` that the app draws on.
 pub const CANVAS_ID: &str = "losscape_canvas";
 
