@@ -28,9 +28,11 @@ pub const HAS_FILE_SYSTEM: bool = false;
 
 /// The most points of many runs (a cloud's heads) drawn in one frame. WebGL copies a frame's
 /// vertices into a buffer, and where it is rendered in software (SwiftShader, common on
-/// laptops without a usable GPU) a cloud of 3 × 30 000 runs took 3 s a frame in that copy
-/// alone; 3 × 10 000 takes a few milliseconds. Beyond this an even share of the runs is drawn.
-pub const DRAWN_POINTS: usize = 30_000;
+/// laptops without a usable GPU) that copy falls off a cliff past about 250 000 vertices in a
+/// mesh: a cloud of 3 × 3 500 runs (230 000 vertices, heads and tails) drew 23 frames a
+/// second, 3 × 5 000 (330 000) two, 3 × 10 000 one every 1.2 s. Beyond this an even share of
+/// the runs is drawn (about 180 000 vertices).
+pub const DRAWN_POINTS: usize = 8_000;
 
 /// The id of the canvas in `web/index.html` that the app draws on.
 pub const CANVAS_ID: &str = "losscape_canvas";
