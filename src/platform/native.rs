@@ -17,6 +17,10 @@ pub const HAS_FILE_SYSTEM: bool = true;
 /// GPU takes any mesh).
 pub const DRAWN_POINTS: usize = usize::MAX;
 
+/// The most points of the runs' paths drawn in one frame (the map and each curve plot): here,
+/// every point their simplification keeps.
+pub const DRAWN_PATH_POINTS: usize = usize::MAX;
+
 thread_local! {
     /// Files dropped on the window, read, waiting for the app.
     static OPENED: std::cell::RefCell<Vec<OpenedFile>> = const { std::cell::RefCell::new(Vec::new()) };
