@@ -291,6 +291,27 @@ fn a_gif_has_one_frame_per_step_range() {
     assert!(to_gif(&fig, &Animation { frames: 0, ..anim }, &mut Vec::new()).is_err());
 }
 
+#[test]
+fn a_gif_written_a_frame_at_a_time_is_the_gif_written_whole() {
+    use losscape::figure::anim::GifSteps;
+    let scene = preset("plateau.json");
+    let fig = Figure::of_scene(&scene, Canvas::new(320, 240)).unwrap();
+    let anim = Animation { from: 0, to: 120, frames: 7, fps: 10.0 };
+    let mut whole = Vec::new();
+    to_gif(&fig, &anim, &mut whole).unwrap();
+    let mut gif = GifSteps::new(&fig, &anim, Vec::new()).unwrap();
+    assert_eq!(gif.count(), 7);
+    let mut calls = 0;
+    while !gif.advance(&fig, 1).unwrap() {
+        calls += 1;
+        assert_eq!(gif.written(), calls, "one frame a call");
+    }
+    assert_eq!(calls + 1, 7);
+    let sliced = gif.finish().unwrap();
+    assert!(sliced.len() > 1000, "frames were written: {} bytes", sliced.len());
+    assert!(sliced == whole, "the same bytes however the GIF is cut");
+}
+
 fn losscape(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_losscape")).args(args).output().expect("the binary runs")
 }

@@ -308,25 +308,32 @@ impl CloudView {
         match painted.as_ref() {
             Some((k, mesh)) if *k == key => Arc::clone(mesh),
             _ => {
-                let mesh = Arc::new(self.mesh(transform, colors, only));
+                let mesh =
+                    Arc::new(self.mesh(transform, colors, only, crate::platform::DRAWN_POINTS));
                 *painted = Some((key, Arc::clone(&mesh)));
                 mesh
             }
         }
     }
 
-    /// The mesh of [`paint`](Self::paint).
+    /// The mesh of [`paint`](Self::paint), of at most about `drawn` heads: beyond that, every
+    /// k-th run of each cloud (the runs start at random, so any even share of them is spread
+    /// as the whole cloud is).
     fn mesh(
         &self,
         transform: &PlotTransform,
         colors: &dyn Fn(usize) -> Color32,
         only: &[usize],
+        drawn: usize,
     ) -> Mesh {
         let Some((_, newest)) = self.history.back() else { return Mesh::default() };
         let frame_rect = *transform.frame();
         let mut mesh = Mesh::default();
+        let shown = |i: &usize| only.is_empty() || only.contains(i);
+        let all: usize = newest.iter().filter(|(i, _)| shown(i)).map(|(_, c)| c.points.len()).sum();
+        let every = all.div_ceil(drawn.max(1)).max(1);
         // At most: a head is two hexagon fans (14 vertices, 12 triangles), a tail dot a quad.
-        let heads: usize = newest.iter().map(|(_, c)| c.points.len()).sum();
+        let heads = all.div_ceil(every);
         let tails = heads * self.history.len().saturating_sub(1);
         mesh.reserve_vertices(14 * heads + 4 * tails);
         mesh.reserve_triangles(12 * heads + 2 * tails);
@@ -334,7 +341,7 @@ impl CloudView {
         // The first optimizer of the scene is painted last, on top: the optimizers a lesson
         // lists first are the ones it talks about.
         for (i, _) in newest.iter().rev() {
-            if !only.is_empty() && !only.contains(i) {
+            if !shown(i) {
                 continue;
             }
             for (age, (_, frames)) in self.history.iter().rev().enumerate().rev() {
@@ -343,7 +350,7 @@ impl CloudView {
                 let head = age == 0;
                 let radius = if head { HEAD_RADIUS } else { HEAD_RADIUS * (0.45 + 0.4 * fade) };
                 let color = colors(*i).gamma_multiply(if head { 1.0 } else { 0.55 * fade });
-                for p in &cloud.points {
+                for p in cloud.points.iter().step_by(every) {
                     let at = transform.position_from_point(&PlotPoint::new(p.x, p.y));
                     if frame_rect.expand(radius).contains(at) {
                         if head {
@@ -423,6 +430,32 @@ mod tests {
         let next = view.painted_mesh(&zoomed, &blue, &[]);
         assert!(!Arc::ptr_eq(&recoloured, &next));
         assert!(next.vertices.len() > recoloured.vertices.len(), "heads and a tail now");
+    }
+
+    #[test]
+    fn beyond_the_points_drawn_an_even_share_of_each_cloud_is_meshed() {
+        let mut scene = crate::scene::default_scene();
+        scene.cloud = Some(Cloud::uniform(1000, 3));
+        let surface = scene.surface.resolve().unwrap();
+        let mut view = CloudView::default();
+        view.update(&scene, &surface, 1, 0, || {});
+        view.settle();
+        let (_, frames) = view.newest().unwrap();
+        let clouds = frames.len();
+        assert!(clouds >= 2, "several optimizers' clouds");
+        // Bounds far wider than the domain: every point is inside the frame.
+        let frame = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(400.0, 300.0));
+        let t = PlotTransform::new(frame, PlotBounds::from_min_max([-1e3; 2], [1e3; 2]), false);
+        let red = |_: usize| Color32::RED;
+        // A head is 14 vertices (one frame: no tails).
+        let heads = |drawn: usize| view.mesh(&t, &red, &[], drawn).vertices.len() / 14;
+        assert_eq!(heads(usize::MAX), 1000 * clouds);
+        // Half the budget: every other run of each cloud.
+        assert_eq!(heads(500 * clouds), 500 * clouds);
+        // A third: every third run, the first of each cloud included.
+        assert_eq!(heads(334 * clouds - 1), 334 * clouds);
+        // Only one cloud shown: the budget is its alone.
+        assert_eq!(view.mesh(&t, &red, &[frames[0].0], 1000).vertices.len() / 14, 1000);
     }
 
     #[test]

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use super::runs::Runs;
-use crate::figure::anim::Animation;
+use crate::figure::anim::{Animation, GifSteps};
 use crate::figure::svg::Layers;
 use crate::figure::{self, Canvas, Figure, Track, legend_labels, raster};
-use crate::jobs::{JobSlot, Outcome, Priority};
+use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
 use crate::scene::Scene;
 use crate::sim::{Domain, SurfaceDef};
 
@@ -80,8 +80,8 @@ pub struct Exporter {
     /// The settings.
     pub settings: ExportSettings,
     outbox: Arc<Mutex<Outbox>>,
-    /// The exports under way.
-    jobs: Vec<JobSlot<()>>,
+    /// The exports under way, each saying what it did (or why it failed).
+    jobs: Vec<JobSlot<Result<String, String>>>,
 }
 
 /// What to export.
@@ -116,45 +116,44 @@ impl Exporter {
 
     /// Takes the finished jobs' messages, and puts a copied image on the clipboard.
     pub fn poll(&mut self, ctx: &egui::Context) -> Vec<String> {
-        let mut failures = Vec::new();
+        let mut done = Vec::new();
         self.jobs.retain_mut(|job| match job.poll() {
             None => true,
-            Some((Outcome::Failed(e), _)) => {
-                failures.push(format!("export failed: {e}"));
+            Some((Outcome::Done(Ok(message)), _)) => {
+                done.push(message);
                 false
             }
-            Some(_) => false,
+            Some((Outcome::Done(Err(e)) | Outcome::Failed(e), _)) => {
+                done.push(format!("export failed: {e}"));
+                false
+            }
+            Some((Outcome::Cancelled, _)) => false,
         });
         if !self.jobs.is_empty() {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
-        let Ok(mut outbox) = self.outbox.lock() else { return failures };
+        let Ok(mut outbox) = self.outbox.lock() else { return done };
         if let Some(image) = outbox.clipboard.take() {
             crate::platform::copy_image(ctx, image);
         }
         let mut messages = std::mem::take(&mut outbox.messages);
-        messages.extend(failures);
+        messages.extend(done);
         messages
     }
 
     /// Runs `job` in the background (exports do not supersede each other: each has its own
     /// slot); its message, or its failure (a panic included), reaches the status line.
     fn spawn(&mut self, job: impl FnOnce() -> Result<String, String> + Send + 'static) {
-        let outbox = Arc::clone(&self.outbox);
         let mut slot = JobSlot::new("export", Priority::Background);
-        slot.request(
-            || {},
-            move |_| {
-                let message = match job() {
-                    Ok(m) => m,
-                    Err(e) => format!("export failed: {e}"),
-                };
-                if let Ok(mut o) = outbox.lock() {
-                    o.messages.push(message);
-                }
-                Ok(())
-            },
-        );
+        slot.request(|| {}, move |_| Ok(job()));
+        self.jobs.push(slot);
+    }
+
+    /// Runs the export `job` in the background, a piece at a time between frames where there
+    /// are no threads (the browser); as [`spawn`](Self::spawn).
+    fn spawn_sliced(&mut self, job: FigureExport) {
+        let mut slot = JobSlot::new("export", Priority::Background);
+        slot.request_sliced(|| {}, job);
         self.jobs.push(slot);
     }
 }
@@ -273,10 +272,14 @@ impl Exporter {
                 } else {
                     f32::from(self.settings.scale.clamp(1, 2))
                 };
-                let snap = snapshot(shown, density);
-                let outbox = Arc::clone(&self.outbox);
-                let settings = self.settings.clone();
-                self.spawn(move || export_figure(snap, what, &settings, &folder, &outbox));
+                let job = FigureExport {
+                    what,
+                    settings: self.settings.clone(),
+                    folder,
+                    outbox: Arc::clone(&self.outbox),
+                    phase: Phase::Layout(Box::new(snapshot(shown, density))),
+                };
+                self.spawn_sliced(job);
             }
             Export::Csv => {
                 let csv = tracks_csv(shown.scene, shown.runs);
@@ -309,51 +312,110 @@ impl Exporter {
     }
 }
 
-/// Paints the figure of `snap` and writes it to the next free file in `folder` (or puts it on
-/// the clipboard): what an export thread does.
-fn export_figure(
-    snap: Snapshot,
+/// A figure export: laid out, painted, encoded and written, each a piece of work of its own
+/// and a GIF a frame at a time, so that where there are no threads (the browser) the page
+/// goes on between them. On a thread of its own, all in one go.
+struct FigureExport {
     what: Export,
-    settings: &ExportSettings,
-    folder: &Path,
-    outbox: &Mutex<Outbox>,
-) -> Result<String, String> {
-    let err = |e: figure::FigureError| e.to_string();
-    // The cloud at the steps this export shows, as the command line does.
-    let last = snap.scene.steps;
-    let shown = match what {
-        Export::Gif => figure::Shown::Animation(animation(settings, last, 20.0)),
-        _ => figure::Shown::Still(snap.step),
-    };
-    let fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)
-        .map_err(err)?
-        .with_cloud_for(&snap.scene, &snap.surface, shown)
-        .map_err(err)?;
-    let (ext, bytes) = match what {
-        Export::CopyImage => {
-            let pixmap = raster::render(&fig, Some(snap.step)).map_err(err)?;
-            let size = [pixmap.width() as usize, pixmap.height() as usize];
-            let image = egui::ColorImage::from_rgba_premultiplied(size, pixmap.data());
-            if let Ok(mut o) = outbox.lock() {
-                o.clipboard = Some(image);
+    settings: ExportSettings,
+    folder: PathBuf,
+    outbox: Arc<Mutex<Outbox>>,
+    phase: Phase,
+}
+
+/// Where a figure export is.
+enum Phase {
+    /// The figure to lay out (heatmap, contours, critical points, the cloud at the steps shown).
+    Layout(Box<Snapshot>),
+    /// Laid out: to paint at the step.
+    Paint(Box<Figure>, usize),
+    /// Painted: to encode as PNG.
+    Encode(resvg::tiny_skia::Pixmap),
+    /// A GIF being written.
+    Frames(Box<Figure>, Box<GifSteps<Vec<u8>>>),
+    /// Written.
+    Done,
+}
+
+impl Sliced for FigureExport {
+    type Output = Result<String, String>;
+
+    fn slice(&mut self, budget: Budget, _: &Progress) -> Result<Option<Self::Output>, Cancelled> {
+        loop {
+            match self.step() {
+                Ok(None) => {}
+                Ok(Some(message)) => return Ok(Some(Ok(message))),
+                Err(e) => return Ok(Some(Err(e.to_string()))),
             }
-            return Ok("image copied to the clipboard".to_owned());
+            if !budget.left() {
+                return Ok(None);
+            }
         }
-        Export::Svg => (
-            "svg",
-            figure::svg::to_svg(&fig, Some(snap.step), Layers::ALL).map_err(err)?.into_bytes(),
-        ),
-        Export::Gif => {
-            let anim = animation(settings, fig.last_step(), settings.gif_fps.clamp(0.5, 60.0));
-            let mut bytes = Vec::new();
-            figure::anim::to_gif(&fig, &anim, &mut bytes).map_err(err)?;
-            ("gif", bytes)
+    }
+}
+
+impl FigureExport {
+    /// Does the next piece of the export; what was done once it is written.
+    fn step(&mut self) -> Result<Option<String>, figure::FigureError> {
+        match std::mem::replace(&mut self.phase, Phase::Done) {
+            Phase::Layout(snap) => {
+                // The cloud at the steps this export shows, as the command line does.
+                let shown = match self.what {
+                    Export::Gif => {
+                        figure::Shown::Animation(animation(&self.settings, snap.scene.steps, 20.0))
+                    }
+                    _ => figure::Shown::Still(snap.step),
+                };
+                let fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)?
+                    .with_cloud_for(&snap.scene, &snap.surface, shown)?;
+                self.phase = Phase::Paint(Box::new(fig), snap.step);
+            }
+            Phase::Paint(fig, step) => match self.what {
+                Export::Svg => {
+                    let svg = figure::svg::to_svg(&fig, Some(step), Layers::ALL)?;
+                    return self.save("svg", svg.as_bytes()).map(Some);
+                }
+                Export::Gif => {
+                    let fps = self.settings.gif_fps.clamp(0.5, 60.0);
+                    let anim = animation(&self.settings, fig.last_step(), fps);
+                    let gif = GifSteps::new(&fig, &anim, Vec::new())?;
+                    self.phase = Phase::Frames(fig, Box::new(gif));
+                }
+                _ => {
+                    let pixmap = raster::render(&fig, Some(step))?;
+                    if self.what == Export::CopyImage {
+                        let size = [pixmap.width() as usize, pixmap.height() as usize];
+                        let image = egui::ColorImage::from_rgba_premultiplied(size, pixmap.data());
+                        if let Ok(mut o) = self.outbox.lock() {
+                            o.clipboard = Some(image);
+                        }
+                        return Ok(Some("image copied to the clipboard".to_owned()));
+                    }
+                    self.phase = Phase::Encode(pixmap);
+                }
+            },
+            Phase::Encode(pixmap) => {
+                return self.save("png", &raster::png_bytes(&pixmap)?).map(Some);
+            }
+            Phase::Frames(fig, mut gif) => {
+                if gif.advance(&fig, 1)? {
+                    return self.save("gif", &gif.finish()?).map(Some);
+                }
+                self.phase = Phase::Frames(fig, gif);
+            }
+            Phase::Done => {
+                return Err(figure::FigureError::Paint("the export was already written".into()));
+            }
         }
-        _ => ("png", raster::to_png(&fig, Some(snap.step)).map_err(err)?),
-    };
-    let path = next_file(folder, ext)?;
-    figure::write_atomic(&path, &bytes).map_err(err)?;
-    Ok(format!("saved {}", path.display()))
+        Ok(None)
+    }
+
+    /// Writes `bytes` to the next free `losscape-NNN.ext` of the folder; what was done.
+    fn save(&self, ext: &str, bytes: &[u8]) -> Result<String, figure::FigureError> {
+        let path = next_file(&self.folder, ext).map_err(figure::FigureError::Paint)?;
+        figure::write_atomic(&path, bytes)?;
+        Ok(format!("saved {}", path.display()))
+    }
 }
 
 /// Saves `scene` atomically to `path`; what happened, for the status line.
@@ -366,5 +428,62 @@ pub fn save_scene(scene: &Scene, path: &Path) -> String {
     match scene.save(path) {
         Ok(()) => format!("saved {}", path.display()),
         Err(e) => format!("scene not saved: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::{Runner, run_slices, set_runner};
+
+    #[test]
+    fn between_frames_a_gif_is_written_a_frame_at_a_time_and_is_the_gif_written_whole() {
+        let folder =
+            std::env::temp_dir().join(format!("losscape-sliced-gif-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&folder);
+        let scene = crate::scene::default_scene();
+        let surface = scene.surface.resolve().expect("the default surface");
+        let tracks = figure::simulate_scene(&scene, &surface).expect("runs");
+        let layout = Canvas { width: 320, height: 240, density: 1.0, view: None };
+        let settings = ExportSettings {
+            folder: folder.display().to_string(),
+            gif_frames: 5,
+            ..ExportSettings::default()
+        };
+        let snap =
+            Snapshot { scene: scene.clone(), surface: surface.clone(), tracks, layout, step: 0 };
+        let fig =
+            Figure::new(&snap.scene, &surface, snap.tracks.clone(), layout).expect("a figure");
+        let anim = animation(&settings, fig.last_step(), settings.gif_fps);
+        let mut whole = Vec::new();
+        figure::anim::to_gif(&fig, &anim, &mut whole).expect("a GIF");
+
+        set_runner(Runner::BetweenFrames);
+        let mut exporter = Exporter { settings: settings.clone(), ..Exporter::default() };
+        exporter.spawn_sliced(FigureExport {
+            what: Export::Gif,
+            settings,
+            folder: folder.clone(),
+            outbox: Arc::clone(&exporter.outbox),
+            phase: Phase::Layout(Box::new(snap)),
+        });
+        let ctx = egui::Context::default();
+        let mut frames = 0;
+        let messages = loop {
+            frames += 1;
+            assert!(frames < 1000, "the export never ended");
+            run_slices(std::time::Duration::ZERO);
+            let messages = exporter.poll(&ctx);
+            if !messages.is_empty() {
+                break messages;
+            }
+        };
+        set_runner(Runner::Threads);
+        let path = folder.join("losscape-001.gif");
+        assert_eq!(messages, [format!("saved {}", path.display())]);
+        // Laid out, painted (still, palette), then one frame a slice.
+        assert_eq!(frames, 2 + 5);
+        assert!(std::fs::read(&path).expect("the GIF") == whole, "the same bytes as in one go");
+        let _ = std::fs::remove_dir_all(&folder);
     }
 }

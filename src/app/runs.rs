@@ -95,6 +95,27 @@ fn strided(n: usize, most: usize) -> Vec<u32> {
     kept
 }
 
+/// How coarsely to draw runs whose simplified paths hold `total` points together, at most
+/// `most` drawn: every `thinning(total, most)`-th point of each.
+pub fn thinning(total: usize, most: usize) -> usize {
+    total.div_ceil(most.max(1)).max(1)
+}
+
+/// Every `every`-th of the `kept` indices, the last one included: a coarser path, where more
+/// runs are drawn than the platform draws points of ([`crate::platform::DRAWN_PATH_POINTS`]).
+pub fn thinned(kept: &[u32], every: usize) -> std::borrow::Cow<'_, [u32]> {
+    if every <= 1 {
+        return std::borrow::Cow::Borrowed(kept);
+    }
+    let mut out: Vec<u32> = kept.iter().copied().step_by(every).collect();
+    if let Some(&last) = kept.last()
+        && out.last() != Some(&last)
+    {
+        out.push(last);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Starts a new frame's simplification allowance.
 pub fn new_frame() {
     SIMPLIFY_ALLOWANCE.store(SIMPLIFY_POINTS_PER_FRAME, Ordering::Relaxed);
@@ -530,5 +551,24 @@ impl Sliced for ComputeRuns {
         let finished = self.done == tasks.len();
         self.tasks = Some(tasks);
         Ok(finished.then(|| self.finish()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_thinned_path_keeps_every_kth_point_and_its_last() {
+        let kept: Vec<u32> = vec![0, 3, 4, 9, 12, 20, 21];
+        assert!(matches!(thinned(&kept, 1), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(&*thinned(&kept, 2), [0, 4, 12, 21]);
+        assert_eq!(&*thinned(&kept, 3), [0, 9, 21]);
+        assert_eq!(&*thinned(&kept, 100), [0, 21]);
+        assert!(thinned(&[], 5).is_empty());
+        // 2 560 runs of 50 kept points, at most 40 000 drawn: every 4th.
+        assert_eq!(thinning(2560 * 50, 40_000), 4);
+        assert_eq!(thinning(1000, usize::MAX), 1, "the desktop draws every point");
+        assert_eq!(thinning(0, 40_000), 1);
     }
 }

@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use super::gif::{GifFrames, check_request, encode};
+use resvg::tiny_skia::Pixmap;
+
+use super::gif::{GifFrames, GifWriter, check_request};
 use super::raster::{base, draw_cloud, draw_svg};
 use super::svg::{Layers, to_svg};
 use super::{Figure, FigureError};
@@ -57,26 +59,86 @@ pub use super::gif::MAX_FRAMES;
 /// [`FigureError::Paint`] for a GIF larger than 65 535 pixels a side, no frames or more than
 /// [`MAX_FRAMES`], or a frame rate outside 0.1 to 100; [`FigureError::Io`] if writing fails.
 pub fn to_gif<W: Write>(fig: &Figure, anim: &Animation, out: W) -> Result<usize, FigureError> {
-    check_request(anim.frames, anim.fps)?;
-    let mut still = base(fig)?;
-    draw_svg(&mut still, &to_svg(fig, None, Layers::STILL)?, fig.sheet.density)?;
-    let steps = anim.steps(fig.last_step());
-    let keys: Vec<Rgb> = fig.sheet.tracks.iter().map(|t| t.color).collect();
-    let frames = GifFrames {
-        size: (still.width(), still.height()),
-        count: steps.len(),
-        fps: anim.fps,
-        keys: &keys,
-        hold_last: true,
-        still: Some(&still),
-    };
-    encode(out, &frames, |i| {
-        let step = steps[i];
-        let mut pixmap = still.clone();
-        draw_svg(&mut pixmap, &to_svg(fig, Some(step), Layers::TRACKS)?, fig.sheet.density)?;
-        draw_cloud(&mut pixmap, fig, step);
-        Ok(pixmap)
-    })
+    let mut gif = GifSteps::new(fig, anim, out)?;
+    while !gif.advance(fig, usize::MAX)? {}
+    let count = gif.count();
+    gif.finish()?;
+    Ok(count)
+}
+
+/// An animation's GIF written a few frames at a time: [`to_gif`] cut into frames (a frame is a
+/// few tens of milliseconds in the browser), so that where there are no threads it is written
+/// between frames of the page. The same bytes however it is cut.
+pub struct GifSteps<W: Write> {
+    steps: Vec<usize>,
+    still: Pixmap,
+    writer: GifWriter<W>,
+}
+
+impl<W: Write> GifSteps<W> {
+    /// Paints the still layers and the last frame, learns the palette, writes the header.
+    ///
+    /// # Errors
+    /// As [`to_gif`].
+    pub fn new(fig: &Figure, anim: &Animation, out: W) -> Result<Self, FigureError> {
+        check_request(anim.frames, anim.fps)?;
+        let mut still = base(fig)?;
+        draw_svg(&mut still, &to_svg(fig, None, Layers::STILL)?, fig.sheet.density)?;
+        let steps = anim.steps(fig.last_step());
+        let keys: Vec<Rgb> = fig.sheet.tracks.iter().map(|t| t.color).collect();
+        let frames = GifFrames {
+            size: (still.width(), still.height()),
+            count: steps.len(),
+            fps: anim.fps,
+            keys: &keys,
+            hold_last: true,
+            still: Some(&still),
+        };
+        let last = frame(fig, &still, steps[steps.len() - 1])?;
+        let writer = GifWriter::new(out, &frames, last)?;
+        Ok(Self { steps, still, writer })
+    }
+
+    /// How many frames the GIF has.
+    pub fn count(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Frames written so far.
+    pub fn written(&self) -> usize {
+        self.writer.next()
+    }
+
+    /// Paints and writes at most `units` more frames (at least one) of `fig` (the figure it was
+    /// made for); whether every frame is written.
+    ///
+    /// # Errors
+    /// As [`to_gif`].
+    pub fn advance(&mut self, fig: &Figure, units: usize) -> Result<bool, FigureError> {
+        for _ in 0..units.max(1) {
+            let (steps, still) = (&self.steps, &self.still);
+            if self.writer.write_next(|i| frame(fig, still, steps[i]))? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// Ends the GIF; what it was written to.
+    ///
+    /// # Errors
+    /// [`FigureError::Io`] if writing fails.
+    pub fn finish(self) -> Result<W, FigureError> {
+        self.writer.finish()
+    }
+}
+
+/// The frame at `step`: the trajectories up to it (and the cloud there) over the still layers.
+fn frame(fig: &Figure, still: &Pixmap, step: usize) -> Result<Pixmap, FigureError> {
+    let mut pixmap = still.clone();
+    draw_svg(&mut pixmap, &to_svg(fig, Some(step), Layers::TRACKS)?, fig.sheet.density)?;
+    draw_cloud(&mut pixmap, fig, step);
+    Ok(pixmap)
 }
 
 #[cfg(test)]

@@ -55,7 +55,7 @@ pub fn check_request(frames: usize, fps: f64) -> Result<(), FigureError> {
 }
 
 /// Writes the looping GIF of `frames.count` frames, frame `i` painted by `frame(i)` (opaque, so
-/// premultiplied RGBA is plain RGBA); returns the number of frames.
+/// premultiplied RGBA is plain RGBA); returns the number of frames. [`GifWriter`] run whole.
 ///
 /// # Errors
 /// [`FigureError::Paint`] for a GIF larger than 65 535 pixels a side, what `frame` returns, and
@@ -65,44 +65,115 @@ pub fn encode<W: Write>(
     frames: &GifFrames<'_>,
     mut frame: impl FnMut(usize) -> Result<Pixmap, FigureError>,
 ) -> Result<usize, FigureError> {
-    let io =
-        |e: gif::EncodingError| FigureError::Io { path: "GIF".to_owned(), message: e.to_string() };
-    let (w, h) = frames.size;
-    let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
-        return Err(FigureError::Paint(format!(
-            "a GIF is at most 65535 pixels a side, not {w}×{h}"
-        )));
-    };
     let count = frames.count.max(1);
     let last = frame(count - 1)?;
-    let quant = palette(&last, frames.keys);
-    let mut encoder = gif::Encoder::new(out, w16, h16, &quant.color_map_rgb()).map_err(io)?;
-    encoder.set_repeat(gif::Repeat::Infinite).map_err(io)?;
-    let mut indexer = Indexer::new(&quant, frames.still);
-    let delay = (100.0 / frames.fps).round().clamp(1.0, 65535.0) as u16;
-    for i in 0..count {
-        let drawn;
-        let pixmap = if i + 1 == count {
-            &last
-        } else {
-            drawn = frame(i)?;
-            &drawn
+    let mut writer = GifWriter::new(out, frames, last)?;
+    while !writer.write_next(&mut frame)? {}
+    writer.finish()?;
+    Ok(count)
+}
+
+fn io(e: gif::EncodingError) -> FigureError {
+    FigureError::Io { path: "GIF".to_owned(), message: e.to_string() }
+}
+
+/// A GIF being written a frame at a time: [`encode`] cut into frames, so that where there are
+/// no threads (the browser) an animation is written between frames of the page. The same
+/// bytes however it is cut.
+pub struct GifWriter<W: Write> {
+    encoder: gif::Encoder<W>,
+    quant: NeuQuant,
+    indexer: Indexer,
+    size: (u16, u16),
+    delay: u16,
+    hold_last: bool,
+    count: usize,
+    /// The next frame to write.
+    next: usize,
+    /// The last frame, painted first (the palette is learnt from it).
+    last: Option<Pixmap>,
+}
+
+impl<W: Write> GifWriter<W> {
+    /// Learns the palette from the `last` frame (and the keys), writes the GIF's header.
+    ///
+    /// # Errors
+    /// As [`encode`].
+    pub fn new(out: W, frames: &GifFrames<'_>, last: Pixmap) -> Result<Self, FigureError> {
+        let (w, h) = frames.size;
+        let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
+            return Err(FigureError::Paint(format!(
+                "a GIF is at most 65535 pixels a side, not {w}×{h}"
+            )));
         };
-        let delay = if i + 1 == count && frames.hold_last {
-            delay.saturating_mul(3).max(150)
+        let quant = palette(&last, frames.keys);
+        let mut encoder = gif::Encoder::new(out, w16, h16, &quant.color_map_rgb()).map_err(io)?;
+        encoder.set_repeat(gif::Repeat::Infinite).map_err(io)?;
+        let indexer = Indexer::new(&quant, frames.still);
+        Ok(Self {
+            encoder,
+            quant,
+            indexer,
+            size: (w16, h16),
+            delay: (100.0 / frames.fps).round().clamp(1.0, 65535.0) as u16,
+            hold_last: frames.hold_last,
+            count: frames.count.max(1),
+            next: 0,
+            last: Some(last),
+        })
+    }
+
+    /// The frame [`write_next`](Self::write_next) writes.
+    pub fn next(&self) -> usize {
+        self.next
+    }
+
+    /// Writes the next frame, painted by `frame(i)` (the last one was painted already);
+    /// whether every frame is written.
+    ///
+    /// # Errors
+    /// What `frame` returns; [`FigureError::Io`] if writing fails.
+    pub fn write_next(
+        &mut self,
+        frame: impl FnOnce(usize) -> Result<Pixmap, FigureError>,
+    ) -> Result<bool, FigureError> {
+        let i = self.next;
+        if i >= self.count {
+            return Ok(true);
+        }
+        let is_last = i + 1 == self.count;
+        let drawn;
+        let pixmap = match (is_last, &self.last) {
+            (true, Some(last)) => last,
+            _ => {
+                drawn = frame(i)?;
+                &drawn
+            }
+        };
+        let delay = if is_last && self.hold_last {
+            self.delay.saturating_mul(3).max(150)
         } else {
-            delay
+            self.delay
         };
         let frame = gif::Frame {
-            width: w16,
-            height: h16,
+            width: self.size.0,
+            height: self.size.1,
             delay,
-            buffer: std::borrow::Cow::Owned(indexer.index(pixmap)),
+            buffer: std::borrow::Cow::Owned(self.indexer.index(&self.quant, pixmap)),
             ..gif::Frame::default()
         };
-        encoder.write_frame(&frame).map_err(io)?;
+        self.encoder.write_frame(&frame).map_err(io)?;
+        self.next += 1;
+        Ok(self.next == self.count)
     }
-    Ok(count)
+
+    /// Ends the GIF; what it was written to.
+    ///
+    /// # Errors
+    /// [`FigureError::Io`] if writing fails.
+    pub fn finish(self) -> Result<W, FigureError> {
+        self.encoder.into_inner().map_err(io)
+    }
 }
 
 /// The palette learnt from `last` plus a swatch of every key colour and critical-point marker
@@ -123,23 +194,21 @@ fn palette(last: &Pixmap, keys: &[Rgb]) -> NeuQuant {
 
 /// Pixels to palette indices: the still layer's indexed once and reused where a frame keeps
 /// them; otherwise each colour looked up once.
-struct Indexer<'a> {
-    quant: &'a NeuQuant,
-    still: Option<(&'a [u8], Vec<u8>)>,
+struct Indexer {
+    still: Option<(Vec<u8>, Vec<u8>)>,
     cache: HashMap<[u8; 4], u8>,
 }
 
-impl<'a> Indexer<'a> {
-    fn new(quant: &'a NeuQuant, still: Option<&'a Pixmap>) -> Self {
+impl Indexer {
+    fn new(quant: &NeuQuant, still: Option<&Pixmap>) -> Self {
         let still = still.map(|p| {
             let index = p.data().chunks_exact(4).map(|p| quant.index_of(p) as u8).collect();
-            (p.data(), index)
+            (p.data().to_vec(), index)
         });
-        Self { quant, still, cache: HashMap::new() }
+        Self { still, cache: HashMap::new() }
     }
 
-    fn index(&mut self, pixmap: &Pixmap) -> Vec<u8> {
-        let quant = self.quant;
+    fn index(&mut self, quant: &NeuQuant, pixmap: &Pixmap) -> Vec<u8> {
         match &self.still {
             Some((pixels, still_index)) => {
                 let mut index = still_index.clone();

@@ -13,6 +13,14 @@ pub const HAS_THREADS: bool = true;
 /// Whether files are named by paths a person types (here: yes; the File menu's fields).
 pub const HAS_FILE_SYSTEM: bool = true;
 
+/// The most points of many runs (a cloud's heads) drawn in one frame: here, all of them (the
+/// GPU takes any mesh).
+pub const DRAWN_POINTS: usize = usize::MAX;
+
+/// The most points of the runs' paths drawn in one frame (the map and each curve plot): here,
+/// every point their simplification keeps.
+pub const DRAWN_PATH_POINTS: usize = usize::MAX;
+
 thread_local! {
     /// Files dropped on the window, read, waiting for the app.
     static OPENED: std::cell::RefCell<Vec<OpenedFile>> = const { std::cell::RefCell::new(Vec::new()) };

@@ -26,6 +26,19 @@ pub const HAS_THREADS: bool = false;
 /// Whether files are named by paths a person types (in the browser: no; pickers and downloads).
 pub const HAS_FILE_SYSTEM: bool = false;
 
+/// The most points of many runs (a cloud's heads) drawn in one frame. Where WebGL is rendered
+/// in software (SwiftShader, common on laptops without a usable GPU), a frame's small
+/// overlapping triangles cost the GPU process far more than the page's own work, and the page
+/// waits for it (in the next frame's buffer upload): a cloud of 3 × 3 500 runs (two hexagons
+/// a head, a quad a tail dot) drew 23 frames a second, 3 × 5 000 two, 3 × 10 000 one every
+/// 1.2 s. Beyond this an even share of the runs is drawn.
+pub const DRAWN_POINTS: usize = 8_000;
+
+/// The most points of the runs' paths drawn in one frame (the map and each curve plot); beyond
+/// it each run is drawn coarser (every k-th of the points its simplification keeps). For the
+/// reason of [`DRAWN_POINTS`]: 2 560 landed runs took 0.5–2 s a frame in SwiftShader.
+pub const DRAWN_PATH_POINTS: usize = 40_000;
+
 /// The id of the canvas in `web/index.html` that the app draws on.
 pub const CANVAS_ID: &str = "losscape_canvas";
 

@@ -301,6 +301,63 @@ class Page(unittest.TestCase):
             setTimeout(beat, 0);
         })""", [seconds * 1000, settle * 1000])
 
+    def computes_without_freezing(self, page, what, start, box=(400, 120, 1270, 500), seconds=4):
+        """Starts a computation with `start()` and holds every main-thread gap of the next
+        `seconds` to 250 ms (SPEC §7); the picture in `box` must change meanwhile, or the test
+        would pass on a page that computes nothing."""
+        before = page.screenshot()
+        start()
+        gap, _ = self.heartbeat_gap(page, seconds)
+        print(f"\n    {what}: longest main-thread gap {gap:.0f} ms over {seconds} s")
+        self.assertLessEqual(gap, 250.0, what)
+        changed = changed_fraction(before, page.screenshot(), box)
+        self.assertGreater(changed, 0.01, f"{what}: the picture did not change")
+
+    def preset(self, name):
+        return json.loads((ROOT / "assets" / "scenes" / f"{name}.json").read_text())
+
+    def test_the_largest_cloud_scrubbed_to_its_end_never_freezes_the_page(self):
+        page, errors, _ = self.open()
+        cloud = self.preset("cloud")
+        cloud["cloud"]["count"] = 100_000  # the most a cloud holds: 3 × 100 000 runs
+        time.sleep(1.5)
+        page.evaluate("(json) => window.losscape.open(json)", json.dumps(cloud))
+        time.sleep(1.0)
+        # Every run replayed from step 0 to the end: 60 million updates.
+        self.computes_without_freezing(page, "cloud of 3 x 100 000 runs to step 200",
+                                       lambda: page.evaluate("window.losscape.step(200)"))
+        self.assertEqual(self.scene(page)["cloud"]["count"], 100_000)
+        self.assertEqual(errors, [])
+
+    def test_a_network_landscape_trains_without_freezing_the_page(self):
+        page, errors, _ = self.open()
+        time.sleep(1.5)
+        landscape = json.dumps(self.preset("network-landscape"))
+        # A 2-16-16-1 network trained 2000 steps on 200 points, then its slice drawn.
+        self.computes_without_freezing(page, "network landscape lesson",
+                                       lambda: page.evaluate("(json) => window.losscape.open(json)", landscape))
+        self.assertEqual(errors, [])
+
+    def test_the_high_d_window_samples_without_freezing_the_page(self):
+        page, errors, _ = self.open()
+        time.sleep(1.5)
+        # "High-D" in the title bar: 12 million random Hessians sampled, then 20 000 decomposed.
+        self.computes_without_freezing(page, "High-D window", lambda: page.mouse.click(755, 18),
+                                       box=(300, 100, 1000, 700))
+        self.assertEqual(errors, [])
+
+    def test_critical_points_of_a_network_slice_are_found_without_freezing_the_page(self):
+        page, errors, _ = self.open()
+        time.sleep(1.5)
+        landscape = self.preset("network-landscape")
+        landscape["view"]["critical_points"] = True
+        landscape["surface"]["network"]["steps"] = 200  # trained quickly: the search is what is measured
+        opened = json.dumps(landscape)
+        self.computes_without_freezing(page, "critical points of a network slice",
+                                       lambda: page.evaluate("(json) => window.losscape.open(json)", opened),
+                                       seconds=8)
+        self.assertEqual(errors, [])
+
     def test_the_census_window_computes_without_freezing_the_page(self):
         page, errors, _ = self.open()
         time.sleep(1.0)

@@ -175,10 +175,15 @@ impl Curves {
         });
         let key = (identity, colors);
         if self.cache[k].as_ref().is_none_or(|c| c.key != key) {
+            // Where more runs are drawn than the platform draws points of (the browser), each
+            // a coarser curve.
+            let total = kept.iter().map(|(_, k)| k.len()).sum();
+            let every = crate::app::runs::thinning(total, crate::platform::DRAWN_PATH_POINTS);
             let lines: Lines = kept
                 .iter()
                 .zip(&key.1)
                 .map(|((run, kept), c)| {
+                    let kept = crate::app::runs::thinned(kept, every);
                     (*c, kept.iter().map(|&i| run.point(series, i as usize)).collect())
                 })
                 .collect();

@@ -458,6 +458,15 @@ fn draw_layers<'p>(
 fn draw_runs(pui: &mut PlotUi<'_>, frame: &Frame<'_, '_>, optimizers: &[usize], px: [f64; 2]) {
     let ctx = frame.ctx;
     let step = ctx.playback.step;
+    // Where more runs are drawn than the platform draws points of (the browser), each a
+    // coarser path.
+    let total: usize = optimizers
+        .iter()
+        .filter_map(|&i| ctx.runs.table.get(i).and_then(Option::as_ref))
+        .flat_map(|runs| runs.iter().filter(|r| !r.is_empty()))
+        .map(|run| run.simplified(Series::Path, px).len())
+        .sum();
+    let every = crate::app::runs::thinning(total, crate::platform::DRAWN_PATH_POINTS);
     for &i in optimizers {
         let entry = &ctx.scene.optimizers[i];
         let Some(Some(runs_of)) = ctx.runs.table.get(i) else { continue };
@@ -477,7 +486,7 @@ fn draw_runs(pui: &mut PlotUi<'_>, frame: &Frame<'_, '_>, optimizers: &[usize], 
         for run in runs_of.iter().filter(|r| !r.is_empty()) {
             let head = run.head(step);
             let kept = run.simplified(Series::Path, px);
-            let path = run.prefix(Series::Path, &kept, head);
+            let path = run.prefix(Series::Path, &crate::app::runs::thinned(&kept, every), head);
             pui.line(
                 Line::new(label.as_str(), PlotPoints::Owned(path))
                     .color(c)
