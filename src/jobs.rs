@@ -89,6 +89,24 @@ pub trait Sliced: Send + 'static {
     fn slice(&mut self, budget: Budget, progress: &Progress) -> SliceResult<Self::Output>;
 }
 
+/// For tests of the jobs run between frames: frames of no time (one piece of work each) until
+/// `done(frame)` gives the result, which comes back with the number of frames it took; `what`
+/// never ending within `limit` frames is a failure.
+#[cfg(test)]
+pub(crate) fn frames_until<T>(
+    limit: usize,
+    what: &str,
+    mut done: impl FnMut(usize) -> Option<T>,
+) -> (T, usize) {
+    for frame in 1..=limit {
+        run_slices(Duration::ZERO);
+        if let Some(result) = done(frame) {
+            return (result, frame);
+        }
+    }
+    panic!("{what} never ended within {limit} frames");
+}
+
 /// Runs `job` to its end on the calling thread, in slices of [`Budget::Whole`].
 ///
 /// # Errors
@@ -432,19 +450,20 @@ pub trait TakesJob {
     /// The job.
     fn slot(&mut self) -> &mut JobSlot<Self::Output>;
 
-    /// Takes the job's outcome in.
-    fn take(&mut self, outcome: Outcome<Self::Output>) -> Option<Self::Taken>;
+    /// Takes the job's outcome in, `elapsed` after it was asked for.
+    fn take(&mut self, outcome: Outcome<Self::Output>, elapsed: Duration) -> Option<Self::Taken>;
 
     /// Takes in what the job delivered, if it has finished.
     fn poll(&mut self) -> Option<Self::Taken> {
-        let (outcome, _) = self.slot().poll()?;
-        self.take(outcome)
+        let (outcome, elapsed) = self.slot().poll()?;
+        self.take(outcome, elapsed)
     }
 
     /// Waits for the job under way and takes in what it delivers.
     fn wait(&mut self) -> Option<Self::Taken> {
+        let started = crate::platform::Instant::now();
         let outcome = self.slot().wait()?;
-        self.take(outcome)
+        self.take(outcome, started.elapsed())
     }
 }
 

@@ -402,14 +402,21 @@ mod tests {
     use super::*;
     use egui_plot::PlotBounds;
 
-    #[test]
-    fn a_cloud_is_meshed_again_only_when_its_frames_view_or_colours_change() {
+    /// The lesson's scene with a uniform cloud of `runs` runs per optimizer from `seed`, its
+    /// surface, and the cloud's view with the frame at `step` in.
+    fn settled(runs: usize, seed: u64, step: usize) -> (Scene, SurfaceDef, CloudView) {
         let mut scene = crate::scene::default_scene();
-        scene.cloud = Some(Cloud::uniform(200, 1));
+        scene.cloud = Some(Cloud::uniform(runs, seed));
         let surface = scene.surface.resolve().unwrap();
         let mut view = CloudView::default();
-        view.update(&scene, &surface, 1, 5, || {});
+        view.update(&scene, &surface, 1, step, || {});
         view.settle();
+        (scene, surface, view)
+    }
+
+    #[test]
+    fn a_cloud_is_meshed_again_only_when_its_frames_view_or_colours_change() {
+        let (scene, surface, mut view) = settled(200, 1, 5);
         assert_eq!(view.shown_step(), Some(5));
         let frame = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(400.0, 300.0));
         let t = PlotTransform::new(frame, PlotBounds::from_min_max([-2.0; 2], [2.0; 2]), false);
@@ -434,12 +441,7 @@ mod tests {
 
     #[test]
     fn beyond_the_points_drawn_an_even_share_of_each_cloud_is_meshed() {
-        let mut scene = crate::scene::default_scene();
-        scene.cloud = Some(Cloud::uniform(1000, 3));
-        let surface = scene.surface.resolve().unwrap();
-        let mut view = CloudView::default();
-        view.update(&scene, &surface, 1, 0, || {});
-        view.settle();
+        let (_, _, view) = settled(1000, 3, 0);
         let (_, frames) = view.newest().unwrap();
         let clouds = frames.len();
         assert!(clouds >= 2, "several optimizers' clouds");
@@ -460,7 +462,7 @@ mod tests {
 
     #[test]
     fn between_frames_a_cloud_frame_comes_in_pieces_and_is_the_whole_frame() {
-        use crate::jobs::{Runner, run_slices, set_runner};
+        use crate::jobs::{Runner, frames_until, set_runner};
         use crate::sim::run::cloud::frame;
         let mut scene = crate::scene::default_scene();
         scene.cloud = Some(Cloud::uniform(1100, 2));
@@ -472,14 +474,11 @@ mod tests {
         set_runner(Runner::BetweenFrames);
         let mut view = CloudView::default();
         view.update(&scene, &surface, 1, step, || {});
-        let mut frames = 0;
-        while view.shown_step().is_none() {
-            frames += 1;
-            assert!(frames < 100_000, "the frame never came");
-            // A frame of no time: one piece of work.
-            run_slices(std::time::Duration::ZERO);
+        // Frames of no time: one piece of work each.
+        let ((), frames) = frames_until(100_000, "the frame", |_| {
             view.update(&scene, &surface, 1, step, || {});
-        }
+            view.shown_step().map(|_| ())
+        });
         set_runner(Runner::Threads);
         let enabled = scene.optimizers.iter().filter(|e| e.enabled).count();
         assert!(frames > enabled, "cut into pieces: {frames} frames");

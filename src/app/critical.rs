@@ -95,7 +95,11 @@ impl TakesJob for CriticalCache {
     }
 
     /// Keeps the points found; a message when the job failed.
-    fn take(&mut self, outcome: Outcome<Vec<CriticalPoint>>) -> Option<String> {
+    fn take(
+        &mut self,
+        outcome: Outcome<Vec<CriticalPoint>>,
+        _: std::time::Duration,
+    ) -> Option<String> {
         match (outcome, self.asked) {
             (Outcome::Done(points), Some((id, domain))) => {
                 self.found = Some((id, domain, Arc::new(points)));
@@ -110,7 +114,7 @@ impl TakesJob for CriticalCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobs::{Runner, run_slices, set_runner};
+    use crate::jobs::{Runner, frames_until, set_runner};
     use crate::sim::{Builtin, critical_points};
 
     #[test]
@@ -120,13 +124,10 @@ mod tests {
         set_runner(Runner::BetweenFrames);
         let mut cache = CriticalCache::default();
         assert!(cache.points(&surface, 1, domain, || {}).is_empty(), "none found yet");
-        let mut frames = 0;
-        while cache.busy() {
-            frames += 1;
-            assert!(frames < 100_000, "the search never ended");
-            run_slices(std::time::Duration::ZERO);
+        let ((), frames) = frames_until(100_000, "the search", |_| {
             assert_eq!(cache.poll(), None, "no failure");
-        }
+            (!cache.busy()).then_some(())
+        });
         set_runner(Runner::Threads);
         assert!(frames > 100, "cut into units: {frames} frames");
         let found = cache.points(&surface, 1, domain, || {});

@@ -13,7 +13,7 @@ use super::runs::Runs;
 use crate::figure::anim::{Animation, GifSteps};
 use crate::figure::svg::Layers;
 use crate::figure::{self, Canvas, Figure, Track, legend_labels, raster};
-use crate::jobs::{Budget, Cancelled, JobSlot, Outcome, Priority, Progress, Sliced};
+use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
 use crate::scene::Scene;
 use crate::sim::{Domain, SurfaceDef};
 
@@ -340,7 +340,7 @@ enum Phase {
 impl Sliced for FigureExport {
     type Output = Result<String, String>;
 
-    fn slice(&mut self, budget: Budget, _: &Progress) -> Result<Option<Self::Output>, Cancelled> {
+    fn slice(&mut self, budget: Budget, _: &Progress) -> SliceResult<Self::Output> {
         loop {
             match self.step() {
                 Ok(None) => {}
@@ -434,7 +434,7 @@ pub fn save_scene(scene: &Scene, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobs::{Runner, run_slices, set_runner};
+    use crate::jobs::{Runner, frames_until, set_runner};
 
     #[test]
     fn between_frames_a_gif_is_written_a_frame_at_a_time_and_is_the_gif_written_whole() {
@@ -468,16 +468,9 @@ mod tests {
             phase: Phase::Layout(Box::new(snap)),
         });
         let ctx = egui::Context::default();
-        let mut frames = 0;
-        let messages = loop {
-            frames += 1;
-            assert!(frames < 1000, "the export never ended");
-            run_slices(std::time::Duration::ZERO);
-            let messages = exporter.poll(&ctx);
-            if !messages.is_empty() {
-                break messages;
-            }
-        };
+        let (messages, frames) = frames_until(1000, "the export", |_| {
+            Some(exporter.poll(&ctx)).filter(|m| !m.is_empty())
+        });
         set_runner(Runner::Threads);
         let path = folder.join("losscape-001.gif");
         assert_eq!(messages, [format!("saved {}", path.display())]);

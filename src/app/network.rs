@@ -170,7 +170,11 @@ impl TakesJob for NetworkBuild {
     }
 
     /// Keeps a finished build; what became of it (nothing when cancelled).
-    fn take(&mut self, outcome: Outcome<Result<Arc<Landscape>, String>>) -> Option<Built> {
+    fn take(
+        &mut self,
+        outcome: Outcome<Result<Arc<Landscape>, String>>,
+        _: std::time::Duration,
+    ) -> Option<Built> {
         match outcome {
             Outcome::Done(Ok(landscape)) => {
                 let spec = self.asked.clone()?;
@@ -214,7 +218,7 @@ pub fn draw_path(pui: &mut egui_plot::PlotUi, path: &crate::figure::Track) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobs::{Runner, run_slices, set_runner};
+    use crate::jobs::{Runner, frames_until, set_runner};
     use crate::sim::net::data::Dataset;
 
     #[test]
@@ -228,20 +232,14 @@ mod tests {
         let mut build = NetworkBuild::default();
         let choice = SurfaceChoice::Network(spec.clone());
         assert!(build.update(&choice, || {}).is_none());
-        let mut frames = 0;
-        let built = loop {
-            frames += 1;
-            assert!(frames < 10_000, "the build never ended");
-            // A frame of no time: one training step.
-            run_slices(std::time::Duration::ZERO);
-            if frames == 10 {
+        // A frame of no time: one training step.
+        let (built, frames) = frames_until(10_000, "the build", |frame| {
+            if frame == 10 {
                 let done = build.job.progress().expect("under way");
                 assert!(done > 0.0 && done < 1.0, "progress shows between frames: {done}");
             }
-            if let Some(built) = build.poll() {
-                break built;
-            }
-        };
+            build.poll()
+        });
         set_runner(Runner::Threads);
         assert!(frames > spec.steps, "a step a frame: {frames} frames");
         match built {

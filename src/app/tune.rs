@@ -113,7 +113,7 @@ impl Tuner {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::jobs::{Runner, run_slices, set_runner};
+    use crate::jobs::{Runner, frames_until, set_runner};
 
     #[test]
     fn between_frames_a_search_comes_in_pieces_and_sets_the_rate_of_the_whole_search() {
@@ -126,16 +126,9 @@ mod tests {
         set_runner(Runner::BetweenFrames);
         let mut tuner = Tuner::default();
         assert!(matches!(tuner.request(&scene, &surface, i, || {}), Some(Command::Status(_))));
-        let mut frames = 0;
-        let commands = loop {
-            frames += 1;
-            assert!(frames < 100_000, "the search never ended");
-            run_slices(std::time::Duration::ZERO);
-            let commands = tuner.poll(&scene);
-            if !commands.is_empty() {
-                break commands;
-            }
-        };
+        let (commands, frames) = frames_until(100_000, "the search", |_| {
+            Some(tuner.poll(&scene)).filter(|c| !c.is_empty())
+        });
         set_runner(Runner::Threads);
         assert!(frames > want.tried.len(), "cut into pieces: {frames} frames");
         let Some(Command::SetOptimizers(optimizers)) = commands.first() else {

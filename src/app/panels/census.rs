@@ -14,12 +14,13 @@ use egui_plot::{Bar, BarChart, Legend, Line, MarkerShape, Plot, PlotPoints, Poin
 use crate::app::component::{Component, Ctx};
 use crate::app::{Command, Panel};
 use crate::figure::census::spectrum;
-use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
+use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced, TakesJob};
 use crate::sim::net::census::{Census, CensusSettings, Found, MAX_STARTS, low_and_high};
 use crate::sim::net::census_steps::CensusSteps;
 use crate::sim::net::data::{Columns, Dataset};
 use crate::sim::net::histogram::spectrum_range;
 use crate::sim::net::{Architecture, Network};
+use std::time::Duration;
 
 /// What a census depends on.
 #[derive(Clone, Debug, PartialEq)]
@@ -173,9 +174,52 @@ impl CensusPanel {
     pub fn busy(&self) -> bool {
         self.job.busy()
     }
+}
+
+impl TakesJob for CensusPanel {
+    type Output = Censuses;
+    type Taken = ();
+
+    fn slot(&mut self) -> &mut JobSlot<Censuses> {
+        &mut self.job
+    }
+
+    fn take(&mut self, outcome: Outcome<Censuses>, elapsed: Duration) -> Option<()> {
+        let seconds = elapsed.as_secs_f64();
+        match outcome {
+            Outcome::Done(census) => {
+                if let Some(inputs) = self.asked.take() {
+                    self.result = Some((inputs, census, seconds));
+                }
+            }
+            Outcome::Cancelled => self.asked = None,
+            Outcome::Failed(e) => {
+                self.asked = None;
+                self.error = Some(e);
+            }
+        }
+        None
+    }
+}
+
+impl Component for CensusPanel {
+    /// The window, when open; what it asks of the app.
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+        super::show_job_window(self, ui, ctx.windows.census)
+    }
+}
+
+impl super::JobWindow for CensusPanel {
+    const PANEL: Panel = Panel::Census;
+    const TITLE: &'static str = "Saddle census: critical points of a real network";
+    const MAX_SIZE: [f32; 2] = [1100.0, 860.0];
+
+    fn shows(&self) -> bool {
+        self.result.is_some() || self.error.is_some()
+    }
 
     /// Starts a census of the current inputs in the background (superseding one under way).
-    pub fn run(&mut self, ctx: &egui::Context) {
+    fn start(&mut self, ctx: &egui::Context) {
         let nets = match self.inputs.networks() {
             Ok(nets) => nets,
             Err(e) => {
@@ -196,100 +240,6 @@ impl CensusPanel {
         self.job.request_sliced(move || ctx.request_repaint(), job);
     }
 
-    fn take(&mut self, outcome: Outcome<Censuses>, seconds: f64) {
-        match outcome {
-            Outcome::Done(census) => {
-                if let Some(inputs) = self.asked.take() {
-                    self.result = Some((inputs, census, seconds));
-                }
-            }
-            Outcome::Cancelled => self.asked = None,
-            Outcome::Failed(e) => {
-                self.asked = None;
-                self.error = Some(e);
-            }
-        }
-    }
-
-    /// Takes a finished census, if one finished.
-    fn poll(&mut self) {
-        if let Some((outcome, elapsed)) = self.job.poll() {
-            self.take(outcome, elapsed.as_secs_f64());
-        }
-    }
-
-    /// Waits for the census under way (tests only; a frame never waits).
-    pub fn settle(&mut self) {
-        let started = crate::platform::Instant::now();
-        if let Some(outcome) = self.job.wait() {
-            self.take(outcome, started.elapsed().as_secs_f64());
-        }
-    }
-}
-
-impl Component for CensusPanel {
-    /// The window, when open; what it asks of the app.
-    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
-        let mut commands = Vec::new();
-        if !ctx.windows.census {
-            return commands;
-        }
-        let egui = ui.ctx().clone();
-        self.poll();
-        if self.result.is_none() && !self.job.busy() && self.error.is_none() {
-            // Opened for the first time: show the default census without a click.
-            self.run(&egui);
-        }
-        if self.job.busy() {
-            egui.request_repaint_after(std::time::Duration::from_millis(100));
-        }
-        let mut open = true;
-        let screen = egui.content_rect();
-        egui::Window::new("Saddle census: critical points of a real network")
-            .open(&mut open)
-            // Below the title bar, whose buttons stay reachable.
-            .default_pos(screen.left_top() + egui::vec2(24.0, 56.0))
-            .default_size([(0.8 * screen.width()).min(1100.0), (0.85 * screen.height()).min(860.0)])
-            .show(&egui, |ui| self.contents(ui, &mut commands));
-        if !open {
-            commands.push(Command::Toggle(Panel::Census));
-        }
-        commands
-    }
-}
-
-impl CensusPanel {
-    fn settings_row(&mut self, ui: &mut Ui) {
-        ui.horizontal_wrapped(|ui| {
-            ui.label("data");
-            egui::ComboBox::from_id_salt("census-data")
-                .selected_text(self.inputs.dataset.name())
-                .show_ui(ui, |ui| {
-                    for d in Dataset::ALL.into_iter().filter(|d| d.columns() == Columns::X1X2Label)
-                    {
-                        ui.selectable_value(&mut self.inputs.dataset, d, d.name());
-                    }
-                });
-            ui.add(egui::DragValue::new(&mut self.inputs.points).range(4..=2000).suffix(" points"));
-            ui.label("net");
-            ui.add(egui::TextEdit::singleline(&mut self.inputs.net).desired_width(110.0))
-                .on_hover_text(
-                    "2-H[-H…]-1: tanh hidden layers, one logit out; 2-6-1,2-12-1 compares two",
-                );
-            ui.label("starts");
-            ui.add(egui::DragValue::new(&mut self.inputs.starts).range(1..=MAX_STARTS).speed(1.0));
-            ui.label("weight decay");
-            ui.add(
-                egui::DragValue::new(&mut self.inputs.weight_decay)
-                    .range(0.0..=1.0)
-                    .speed(1e-4)
-                    .max_decimals(5),
-            );
-            ui.label("seed");
-            ui.add(egui::DragValue::new(&mut self.inputs.seed));
-        });
-    }
-
     fn contents(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
         ui.label(
             RichText::new(
@@ -303,7 +253,7 @@ impl CensusPanel {
             let stale = self.result.as_ref().is_none_or(|(i, ..)| *i != self.inputs);
             let run = egui::Button::new(RichText::new("▶ Run census").strong());
             if ui.add_enabled(stale || !self.job.busy(), run).clicked() {
-                self.run(ui.ctx());
+                self.start(ui.ctx());
             }
             if let Some(done) = self.job.progress()
                 && super::progress_with_cancel(ui, done, 200.0, "searching")
@@ -370,6 +320,39 @@ impl CensusPanel {
             )
             .italics(),
         );
+    }
+}
+
+impl CensusPanel {
+    fn settings_row(&mut self, ui: &mut Ui) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("data");
+            egui::ComboBox::from_id_salt("census-data")
+                .selected_text(self.inputs.dataset.name())
+                .show_ui(ui, |ui| {
+                    for d in Dataset::ALL.into_iter().filter(|d| d.columns() == Columns::X1X2Label)
+                    {
+                        ui.selectable_value(&mut self.inputs.dataset, d, d.name());
+                    }
+                });
+            ui.add(egui::DragValue::new(&mut self.inputs.points).range(4..=2000).suffix(" points"));
+            ui.label("net");
+            ui.add(egui::TextEdit::singleline(&mut self.inputs.net).desired_width(110.0))
+                .on_hover_text(
+                    "2-H[-H…]-1: tanh hidden layers, one logit out; 2-6-1,2-12-1 compares two",
+                );
+            ui.label("starts");
+            ui.add(egui::DragValue::new(&mut self.inputs.starts).range(1..=MAX_STARTS).speed(1.0));
+            ui.label("weight decay");
+            ui.add(
+                egui::DragValue::new(&mut self.inputs.weight_decay)
+                    .range(0.0..=1.0)
+                    .speed(1e-4)
+                    .max_decimals(5),
+            );
+            ui.label("seed");
+            ui.add(egui::DragValue::new(&mut self.inputs.seed));
+        });
     }
 }
 

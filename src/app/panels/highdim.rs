@@ -290,20 +290,17 @@ mod tests {
 
     #[test]
     fn between_frames_the_sampling_comes_in_pieces_and_is_the_whole_sampling() {
-        use crate::jobs::{Runner, run_slices, set_runner};
+        use crate::jobs::{Runner, frames_until, set_runner};
         use crate::sim::net::goe::{index_distribution, minima_fractions};
         let ctx = egui::Context::default();
         set_runner(Runner::BetweenFrames);
         let mut panel =
             HighDim { max_n: 4, samples: 3000, index_n: 6, seed: 5, ..HighDim::default() };
-        let mut frames = 0;
-        while panel.result.is_none() {
-            frames += 1;
-            assert!(frames < 100_000, "the sampling never ended");
+        // Frames of no time: one piece of work each.
+        let ((), frames) = frames_until(100_000, "the sampling", |_| {
             panel.refresh(&ctx);
-            // A frame of no time: one piece of work.
-            run_slices(std::time::Duration::ZERO);
-        }
+            panel.result.as_ref().map(|_| ())
+        });
         set_runner(Runner::Threads);
         assert!(frames > 5, "cut into pieces: {frames} frames");
         let (key, (fractions, index)) = panel.result.clone().expect("sampled");

@@ -19,8 +19,9 @@ pub mod view3d;
 
 use egui::Ui;
 
-use super::Command;
 use super::component::{Component, Ctx};
+use super::{Command, Panel};
+use crate::jobs::TakesJob;
 use crate::scene::SurfaceChoice;
 use census::CensusPanel;
 use controls::Controls;
@@ -157,4 +158,53 @@ fn progress_with_cancel(ui: &mut Ui, done: f32, width: f32, what: &str) -> bool 
             .text(format!("{what} {:.0}%", 100.0 * done)),
     );
     ui.button("Cancel").clicked()
+}
+
+/// A window of its own over the app whose contents a background job computes (the census, the
+/// spectrum): the job starts when the window first opens, and the window redraws every 100 ms
+/// while it computes so its progress moves.
+trait JobWindow: TakesJob {
+    /// Which window it is.
+    const PANEL: Panel;
+    /// Its title.
+    const TITLE: &'static str;
+    /// Its largest default size in points.
+    const MAX_SIZE: [f32; 2];
+
+    /// Whether it shows a result or why there is none.
+    fn shows(&self) -> bool;
+    /// Starts the job of the window's inputs (superseding one under way).
+    fn start(&mut self, egui: &egui::Context);
+    /// The window's contents; what they ask of the app.
+    fn contents(&mut self, ui: &mut Ui, commands: &mut Vec<Command>);
+}
+
+/// `window` when `open`: below the title bar, whose buttons stay reachable, at most its
+/// `MAX_SIZE` and most of the screen; closing it asks the app to.
+fn show_job_window<W: JobWindow>(window: &mut W, ui: &Ui, open: bool) -> Vec<Command> {
+    let mut commands = Vec::new();
+    if !open {
+        return commands;
+    }
+    let egui = ui.ctx().clone();
+    let _ = window.poll();
+    if !window.shows() && !window.slot().busy() {
+        // Opened for the first time: the default computation without a click.
+        window.start(&egui);
+    }
+    if window.slot().busy() {
+        egui.request_repaint_after(std::time::Duration::from_millis(100));
+    }
+    let mut still_open = true;
+    let screen = egui.content_rect();
+    let max = W::MAX_SIZE;
+    egui::Window::new(W::TITLE)
+        .open(&mut still_open)
+        .default_pos(screen.left_top() + egui::vec2(24.0, 56.0))
+        .default_size([(0.85 * screen.width()).min(max[0]), (0.85 * screen.height()).min(max[1])])
+        .show(&egui, |ui| window.contents(ui, &mut commands));
+    if !still_open {
+        commands.push(Command::Toggle(W::PANEL));
+    }
+    commands
 }

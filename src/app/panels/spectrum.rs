@@ -17,11 +17,12 @@ use egui_plot::{
 use crate::app::component::{Component, Ctx};
 use crate::app::{Command, Panel};
 use crate::figure::spectrum::{DensityCurves, density_curves, step_color};
-use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
+use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced, TakesJob};
 use crate::sim::OptimizerSpec;
 use crate::sim::net::spectrum::{
     Along, Loss, Sample, SpectrumError, SpectrumSettings, SpectrumSteps, Widths, digits, init,
 };
+use std::time::Duration;
 
 /// What a spectrum along training depends on (the data are the digits).
 #[derive(Clone, Debug, PartialEq)]
@@ -179,9 +180,50 @@ impl SpectrumPanel {
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
+}
+
+impl TakesJob for SpectrumPanel {
+    type Output = Result<Along, String>;
+    type Taken = ();
+
+    fn slot(&mut self) -> &mut JobSlot<Result<Along, String>> {
+        &mut self.job
+    }
+
+    fn take(&mut self, outcome: Outcome<Result<Along, String>>, elapsed: Duration) -> Option<()> {
+        let seconds = elapsed.as_secs_f64();
+        let asked = self.asked.take();
+        match outcome {
+            Outcome::Done(Ok(along)) => {
+                if let Some((inputs, title)) = asked {
+                    self.result = Some((inputs, along, title, seconds));
+                }
+            }
+            Outcome::Done(Err(e)) | Outcome::Failed(e) => self.error = Some(e),
+            Outcome::Cancelled => {}
+        }
+        None
+    }
+}
+
+impl Component for SpectrumPanel {
+    /// The window, when open; what it asks of the app.
+    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
+        super::show_job_window(self, ui, ctx.windows.spectrum)
+    }
+}
+
+impl super::JobWindow for SpectrumPanel {
+    const PANEL: Panel = Panel::Spectrum;
+    const TITLE: &'static str = "A real network's Hessian: its spectrum along training";
+    const MAX_SIZE: [f32; 2] = [1200.0, 860.0];
+
+    fn shows(&self) -> bool {
+        self.result.is_some() || self.error.is_some()
+    }
 
     /// Starts the computation of the current inputs (superseding one under way).
-    pub fn run(&mut self, ctx: &egui::Context) {
+    fn start(&mut self, ctx: &egui::Context) {
         let (loss, theta0, settings) = match self.inputs.problem() {
             Ok(problem) => problem,
             Err(e) => {
@@ -204,90 +246,6 @@ impl SpectrumPanel {
         self.job.request_sliced(move || ctx.request_repaint(), SpectrumJob { steps });
     }
 
-    fn take(&mut self, outcome: Outcome<Result<Along, String>>, seconds: f64) {
-        let asked = self.asked.take();
-        match outcome {
-            Outcome::Done(Ok(along)) => {
-                if let Some((inputs, title)) = asked {
-                    self.result = Some((inputs, along, title, seconds));
-                }
-            }
-            Outcome::Done(Err(e)) | Outcome::Failed(e) => self.error = Some(e),
-            Outcome::Cancelled => {}
-        }
-    }
-
-    fn poll(&mut self) {
-        if let Some((outcome, elapsed)) = self.job.poll() {
-            self.take(outcome, elapsed.as_secs_f64());
-        }
-    }
-
-    /// Waits for the computation under way (tests only; a frame never waits).
-    pub fn settle(&mut self) {
-        let started = crate::platform::Instant::now();
-        if let Some(outcome) = self.job.wait() {
-            self.take(outcome, started.elapsed().as_secs_f64());
-        }
-    }
-}
-
-impl Component for SpectrumPanel {
-    /// The window, when open; what it asks of the app.
-    fn ui(&mut self, ui: &mut Ui, ctx: &Ctx<'_>) -> Vec<Command> {
-        let mut commands = Vec::new();
-        if !ctx.windows.spectrum {
-            return commands;
-        }
-        let egui = ui.ctx().clone();
-        self.poll();
-        if self.result.is_none() && !self.job.busy() && self.error.is_none() {
-            // Opened for the first time: the lesson's spectra without a click.
-            self.run(&egui);
-        }
-        if self.job.busy() {
-            egui.request_repaint_after(std::time::Duration::from_millis(100));
-        }
-        let mut open = true;
-        let screen = egui.content_rect();
-        egui::Window::new("A real network's Hessian: its spectrum along training")
-            .open(&mut open)
-            .default_pos(screen.left_top() + egui::vec2(24.0, 56.0))
-            .default_size([
-                (0.85 * screen.width()).min(1200.0),
-                (0.85 * screen.height()).min(860.0),
-            ])
-            .show(&egui, |ui| self.contents(ui, &mut commands));
-        if !open {
-            commands.push(Command::Toggle(Panel::Spectrum));
-        }
-        commands
-    }
-}
-
-impl SpectrumPanel {
-    fn settings_row(&mut self, ui: &mut Ui) {
-        let i = &mut self.inputs;
-        ui.horizontal_wrapped(|ui| {
-            ui.label("data: digits (1 797 × 64, 10 classes)   net");
-            ui.add(egui::TextEdit::singleline(&mut i.net).desired_width(110.0))
-                .on_hover_text("64-H[-H…]-10: tanh hidden layers, one logit per digit");
-            ui.label("train");
-            ui.add(egui::TextEdit::singleline(&mut i.optimizer).desired_width(120.0))
-                .on_hover_text("gd, momentum, adam, … with its parameters: adam:lr=0.01");
-            ui.add(egui::DragValue::new(&mut i.train_steps).range(0..=100_000).suffix(" steps"));
-            ui.label("spectra at steps");
-            ui.add(egui::TextEdit::singleline(&mut i.at).desired_width(110.0))
-                .on_hover_text("steps of training, comma-separated; 0 is the initialisation");
-            ui.label("Lanczos");
-            ui.add(egui::DragValue::new(&mut i.lanczos).range(1..=1000));
-            ui.label("probes");
-            ui.add(egui::DragValue::new(&mut i.probes).range(1..=100));
-            ui.label("seed");
-            ui.add(egui::DragValue::new(&mut i.seed));
-        });
-    }
-
     fn contents(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
         ui.label(RichText::new(CAPTION).size(16.0));
         self.settings_row(ui);
@@ -295,7 +253,7 @@ impl SpectrumPanel {
             let stale = self.result.as_ref().is_none_or(|(i, ..)| *i != self.inputs);
             let run = egui::Button::new(RichText::new("▶ Train and estimate").strong());
             if ui.add_enabled(stale || !self.job.busy(), run).clicked() {
-                self.run(ui.ctx());
+                self.start(ui.ctx());
             }
             if let Some(done) = self.job.progress()
                 && super::progress_with_cancel(ui, done, 200.0, "training and estimating")
@@ -336,6 +294,30 @@ impl SpectrumPanel {
             });
         });
         samples_table(ui, samples);
+    }
+}
+
+impl SpectrumPanel {
+    fn settings_row(&mut self, ui: &mut Ui) {
+        let i = &mut self.inputs;
+        ui.horizontal_wrapped(|ui| {
+            ui.label("data: digits (1 797 × 64, 10 classes)   net");
+            ui.add(egui::TextEdit::singleline(&mut i.net).desired_width(110.0))
+                .on_hover_text("64-H[-H…]-10: tanh hidden layers, one logit per digit");
+            ui.label("train");
+            ui.add(egui::TextEdit::singleline(&mut i.optimizer).desired_width(120.0))
+                .on_hover_text("gd, momentum, adam, … with its parameters: adam:lr=0.01");
+            ui.add(egui::DragValue::new(&mut i.train_steps).range(0..=100_000).suffix(" steps"));
+            ui.label("spectra at steps");
+            ui.add(egui::TextEdit::singleline(&mut i.at).desired_width(110.0))
+                .on_hover_text("steps of training, comma-separated; 0 is the initialisation");
+            ui.label("Lanczos");
+            ui.add(egui::DragValue::new(&mut i.lanczos).range(1..=1000));
+            ui.label("probes");
+            ui.add(egui::DragValue::new(&mut i.probes).range(1..=100));
+            ui.label("seed");
+            ui.add(egui::DragValue::new(&mut i.seed));
+        });
     }
 }
 

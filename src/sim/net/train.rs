@@ -243,36 +243,14 @@ pub(crate) type HessianAt<'a> = dyn Fn(&[f64]) -> DMatrix<f64> + 'a;
 /// `visit(k, θ, L, ∇L)`: a point of training reached.
 pub(crate) type Visit<'a> = dyn FnMut(usize, &[f64], f64, &[f64]) + 'a;
 
-/// The training loop every full-batch trainer shares: from θ₀, `steps` steps of `spec`.
+/// The training loop every full-batch trainer shares, resumable ([`advance`](Self::advance) goes
+/// a few points further each call): from θ₀, `steps` steps of `spec`.
 /// `loss_grad(θ, g)` returns L(θ) and writes ∇L(θ) into g; `hessian(θ)` is the n × n Hessian
 /// (asked for only by the Newton methods; without it they are refused). Each point reached,
 /// θ₀ first, is handed to `visit(k, θ, L, ∇L)`; `observe(k)` is called with 0 before the
 /// first step and with k + 1 after step k, and training stops (the point after that step still
-/// visited) when it returns `false`. Returns the step at which the loss or θ stopped being
-/// finite, if it did (that point is not visited). [`Descent`] run whole.
-///
-/// # Errors
-/// [`NetError::Optimizer`] for an optimizer that cannot train a network, or a Newton method
-/// without a Hessian.
-pub(crate) fn descend(
-    theta0: &[f64],
-    spec: OptimizerSpec,
-    steps: usize,
-    loss_grad: &mut LossGrad<'_>,
-    hessian: Option<&HessianAt<'_>>,
-    visit: &mut Visit<'_>,
-    observe: &mut dyn FnMut(usize) -> bool,
-) -> Result<Option<usize>, NetError> {
-    let mut descent = Descent::new(theta0, spec, steps, hessian.is_some())?;
-    loop {
-        if let Some(end) = descent.advance(usize::MAX, loss_grad, hessian, visit, observe) {
-            return Ok(end);
-        }
-    }
-}
-
-/// [`descend`]'s loop, resumable: [`advance`](Self::advance) goes a few points further each
-/// call, with what the loop was given.
+/// visited) when it returns `false`. It ends at the step at which the loss or θ stopped being
+/// finite, if it did (that point is not visited).
 #[derive(Clone, Debug)]
 pub(crate) struct Descent {
     opt: NdOptimizer,
@@ -291,7 +269,8 @@ impl Descent {
     /// The loop from θ₀, not started; `hessian` says whether the Hessian will be given.
     ///
     /// # Errors
-    /// As [`descend`].
+    /// [`NetError::Optimizer`] for an optimizer that cannot train a network, or a Newton
+    /// method without a Hessian.
     pub(crate) fn new(
         theta0: &[f64],
         spec: OptimizerSpec,
@@ -317,9 +296,9 @@ impl Descent {
         })
     }
 
-    /// Reaches at most `units` more points (each one step; at least one), as [`descend`]
-    /// describes; once the loop has ended, `Some` of what [`descend`] returns (and `Some(None)`
-    /// on every call after).
+    /// Reaches at most `units` more points (each one step; at least one), as the type
+    /// describes; once the loop has ended, `Some` of the divergence step, if any (and
+    /// `Some(None)` on every call after).
     pub(crate) fn advance(
         &mut self,
         units: usize,

@@ -10,7 +10,7 @@ use super::density::DensitySteps;
 use super::{Curvature, Density, Loss, Shares, SpectrumError};
 use super::{DEFAULT_FLAT, DEFAULT_PROBES, DEFAULT_STEPS};
 use crate::sim::OptimizerSpec;
-use crate::sim::net::train::{Descent, descend};
+use crate::sim::net::train::Descent;
 use crate::sim::run::progress::Progress;
 
 /// The most steps of training at which a spectrum may be asked for.
@@ -193,7 +193,7 @@ pub struct SpectrumSteps {
     /// The steps asked for, ascending and distinct.
     at: Vec<usize>,
     /// Training, while it runs.
-    descent: Option<Descent>,
+    training: Option<TrainRun>,
     losses: Vec<f64>,
     /// θ at the steps asked for, the next one last.
     kept: Vec<(usize, Vec<f64>)>,
@@ -217,16 +217,14 @@ impl SpectrumSteps {
     ) -> Result<Self, SpectrumError> {
         let at = settings.check(loss)?;
         progress.set_total(settings.work(loss.n_params(), at.len()));
-        loss.value(theta0)?;
-        let descent = Descent::new(theta0, settings.optimizer, settings.train_steps, false)
-            .map_err(|e| SpectrumError::Settings(e.to_string()))?;
+        let training = TrainRun::new(loss, theta0, settings.optimizer, settings.train_steps)?;
         Ok(Self {
             loss: loss.clone(),
             settings: settings.clone(),
             theta0: theta0.to_vec(),
             at,
-            descent: Some(descent),
-            losses: Vec::with_capacity(settings.train_steps + 1),
+            training: Some(training),
+            losses: Vec::new(),
             kept: Vec::new(),
             diverged_at: None,
             now: None,
@@ -244,36 +242,11 @@ impl SpectrumSteps {
         units: usize,
         progress: &Progress,
     ) -> Result<Option<Along>, SpectrumError> {
-        if let Some(descent) = &mut self.descent {
-            let (loss, at) = (&self.loss, &self.at);
-            let (losses, kept) = (&mut self.losses, &mut self.kept);
-            let ended = descent.advance(
-                units,
-                &mut |theta, grad| match loss.value_and_gradient(theta) {
-                    Ok((value, g)) => {
-                        grad.copy_from_slice(&g);
-                        value
-                    }
-                    // θ₀ is checked, so θ is only refused once it stopped being finite.
-                    Err(_) => f64::NAN,
-                },
-                None,
-                &mut |k, theta, value, _| {
-                    losses.push(value);
-                    if at.contains(&k) {
-                        kept.push((k, theta.to_vec()));
-                    }
-                },
-                &mut |k| {
-                    if k > 0 {
-                        progress.advance(1);
-                    }
-                    !progress.is_cancelled()
-                },
-            );
-            progress.check()?;
+        if let Some(training) = &mut self.training {
+            let ended = training.advance(&self.loss, &self.at, units, progress)?;
             let Some(diverged_at) = ended else { return Ok(None) };
-            self.descent = None;
+            let TrainRun { losses, kept, .. } = self.training.take().expect("training");
+            (self.losses, self.kept) = (losses, kept);
             self.diverged_at = diverged_at;
             let last = self.at[self.at.len() - 1];
             if let Some(step) = diverged_at.filter(|&step| step <= last) {
@@ -353,36 +326,70 @@ pub fn train(
     keep: &[usize],
     progress: &Progress,
 ) -> Result<Trained, SpectrumError> {
-    loss.value(theta0)?;
-    let mut losses = Vec::with_capacity(steps + 1);
-    let mut kept: Vec<(usize, Vec<f64>)> = Vec::new();
-    let diverged_at = descend(
-        theta0,
-        optimizer,
-        steps,
-        &mut |theta, grad| match loss.value_and_gradient(theta) {
-            Ok((value, g)) => {
-                grad.copy_from_slice(&g);
-                value
-            }
-            // θ₀ is checked above, so θ is only refused once it stopped being finite.
-            Err(_) => f64::NAN,
-        },
-        None,
-        &mut |k, theta, value, _| {
-            losses.push(value);
-            if keep.contains(&k) {
-                kept.push((k, theta.to_vec()));
-            }
-        },
-        &mut |k| {
-            if k > 0 {
-                progress.advance(1);
-            }
-            !progress.is_cancelled()
-        },
-    )
-    .map_err(|e| SpectrumError::Settings(e.to_string()))?;
-    progress.check()?;
-    Ok(Trained { losses, kept, diverged_at })
+    let mut run = TrainRun::new(loss, theta0, optimizer, steps)?;
+    loop {
+        if let Some(diverged_at) = run.advance(loss, keep, usize::MAX, progress)? {
+            return Ok(Trained { losses: run.losses, kept: run.kept, diverged_at });
+        }
+    }
+}
+
+/// [`train`], resumable: the losses so far and θ at the steps kept.
+struct TrainRun {
+    descent: Descent,
+    losses: Vec<f64>,
+    kept: Vec<(usize, Vec<f64>)>,
+}
+
+impl TrainRun {
+    /// Training from θ₀, not started.
+    fn new(
+        loss: &Loss,
+        theta0: &[f64],
+        optimizer: OptimizerSpec,
+        steps: usize,
+    ) -> Result<Self, SpectrumError> {
+        loss.value(theta0)?;
+        let descent = Descent::new(theta0, optimizer, steps, false)
+            .map_err(|e| SpectrumError::Settings(e.to_string()))?;
+        Ok(Self { descent, losses: Vec::with_capacity(steps + 1), kept: Vec::new() })
+    }
+
+    /// At most `units` more steps, keeping θ at the steps of `keep`; once training has ended,
+    /// `Some` of the step at which it diverged, if it did.
+    fn advance(
+        &mut self,
+        loss: &Loss,
+        keep: &[usize],
+        units: usize,
+        progress: &Progress,
+    ) -> Result<Option<Option<usize>>, SpectrumError> {
+        let (losses, kept) = (&mut self.losses, &mut self.kept);
+        let ended = self.descent.advance(
+            units,
+            &mut |theta, grad| match loss.value_and_gradient(theta) {
+                Ok((value, g)) => {
+                    grad.copy_from_slice(&g);
+                    value
+                }
+                // θ₀ is checked, so θ is only refused once it stopped being finite.
+                Err(_) => f64::NAN,
+            },
+            None,
+            &mut |k, theta, value, _| {
+                losses.push(value);
+                if keep.contains(&k) {
+                    kept.push((k, theta.to_vec()));
+                }
+            },
+            &mut |k| {
+                if k > 0 {
+                    progress.advance(1);
+                }
+                !progress.is_cancelled()
+            },
+        );
+        progress.check()?;
+        Ok(ended)
+    }
 }
