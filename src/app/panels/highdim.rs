@@ -34,7 +34,7 @@ enum Sampling {
     /// Drawing the matrices of the fractions of minima.
     Minima(Settings, MinimaSteps),
     /// Drawing those of the index distribution.
-    Index(Vec<MinimaFraction>, IndexSteps),
+    Index(Vec<MinimaFraction>, Box<IndexSteps>),
     /// Handed over.
     Done,
 }
@@ -56,7 +56,7 @@ impl Sliced for Sampling {
                         let (_, samples, index_n, seed) = *key;
                         let index = IndexSteps::new(index_n, INDEX_SAMPLES.min(samples), seed);
                         progress.set_total(progress.done() + index.left() as u64);
-                        *self = Sampling::Index(fractions, index);
+                        *self = Sampling::Index(fractions, Box::new(index));
                     }
                 }
                 Sampling::Index(fractions, steps) => {
