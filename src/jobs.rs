@@ -693,9 +693,10 @@ mod tests {
             idle += 1;
             assert!(idle < 1000, "idle slices never stopped");
         }
+        // How many calls it took depends on how the machine schedules this thread (one call
+        // that overran the budget is enough); what counts is that the idle time was used.
         let spent = started.elapsed();
-        assert!(spent >= IDLE_BUDGET, "the idle time was used: {spent:?}");
-        assert!(idle >= 1, "more than one idle slice: {idle}");
+        assert!(spent >= IDLE_BUDGET, "the idle time was used: {spent:?} in {idle} more calls");
         assert!(!run_idle_slices(), "none until the next frame");
         let before = slot.progress().expect("under way");
         run_slices(Duration::ZERO);
