@@ -137,6 +137,17 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def ten_optimizers_from_256_starts(page, steps):
+    """The page's scene with ten optimizers from a 16 x 16 grid of starts: 2 560 runs."""
+    scene = json.loads(page.evaluate("window.losscape.scene()"))
+    kinds = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "nadam", "newton", "sfn"]
+    scene["optimizers"] = [{"optimizer": k, "params": {"lr": 0.01}, "color": c}
+                           for k, c in zip(kinds, PALETTE)]
+    scene["starts"] = [[-4 + 8 * (i % 16) / 15, -1.5 + 3 * (i // 16) / 15] for i in range(256)]
+    scene["steps"] = steps
+    return scene
+
+
 class Page(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -378,12 +389,7 @@ class Page(unittest.TestCase):
 
     def test_thousands_of_landed_runs_play_without_freezing_the_page(self):
         page, errors, _ = self.open()
-        many = json.loads(page.evaluate("window.losscape.scene()"))
-        kinds = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "nadam", "newton", "sfn"]
-        many["optimizers"] = [{"optimizer": k, "params": {"lr": 0.01}, "color": c}
-                              for k, c in zip(kinds, PALETTE)]
-        many["starts"] = [[-4 + 8 * (i % 16) / 15, -1.5 + 3 * (i // 16) / 15] for i in range(256)]
-        many["steps"] = 2000
+        many = ten_optimizers_from_256_starts(page, 2000)
         time.sleep(1.5)
         page.evaluate("(json) => window.losscape.open(json)", json.dumps(many))
         time.sleep(20)  # 2 560 runs land, then are drawn every frame as they play
@@ -403,12 +409,7 @@ class Page(unittest.TestCase):
 
     def test_a_heavy_scene_never_freezes_the_page(self):
         page, errors, _ = self.open()
-        heavy = json.loads(page.evaluate("window.losscape.scene()"))
-        kinds = ["gd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "nadam", "newton", "sfn"]
-        heavy["optimizers"] = [{"optimizer": k, "params": {"lr": 0.01}, "color": c}
-                               for k, c in zip(kinds, PALETTE)]
-        heavy["starts"] = [[-4 + 8 * (i % 16) / 15, -1.5 + 3 * (i // 16) / 15] for i in range(256)]
-        heavy["steps"] = 20_000
+        heavy = ten_optimizers_from_256_starts(page, 20_000)
         # The page's own first frames (shaders compiled, the first heatmap and fonts uploaded)
         # are over before the scene opens, as for a person who opens it; then every gap counts.
         time.sleep(1.5)

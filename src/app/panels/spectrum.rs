@@ -20,7 +20,8 @@ use crate::figure::spectrum::{DensityCurves, density_curves, step_color};
 use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced, TakesJob};
 use crate::sim::OptimizerSpec;
 use crate::sim::net::spectrum::{
-    Along, Loss, Sample, SpectrumError, SpectrumSettings, SpectrumSteps, Widths, digits, init,
+    Along, DEFAULT_FLAT, Loss, Sample, SpectrumError, SpectrumSettings, SpectrumSteps, Widths,
+    digits, init,
 };
 use std::time::Duration;
 
@@ -145,7 +146,8 @@ pub struct SpectrumPanel {
     /// The settings being edited.
     pub inputs: SpectrumInputs,
     /// The last spectra that finished, with their inputs, title and seconds.
-    result: Option<(SpectrumInputs, Along, String, f64)>,
+    /// The densities' curves are computed once, when the spectra arrive, not every frame.
+    result: Option<(SpectrumInputs, Along, String, f64, DensityCurves)>,
     job: JobSlot<Result<Along, String>>,
     /// The inputs of the job under way, and the title they give.
     asked: Option<(SpectrumInputs, String)>,
@@ -196,7 +198,8 @@ impl TakesJob for SpectrumPanel {
         match outcome {
             Outcome::Done(Ok(along)) => {
                 if let Some((inputs, title)) = asked {
-                    self.result = Some((inputs, along, title, seconds));
+                    let curves = density_curves(&along.samples, DEFAULT_FLAT);
+                    self.result = Some((inputs, along, title, seconds, curves));
                 }
             }
             Outcome::Done(Err(e)) | Outcome::Failed(e) => self.error = Some(e),
@@ -266,7 +269,7 @@ impl super::JobWindow for SpectrumPanel {
         if let Some(e) = &self.error {
             ui.colored_label(Color32::LIGHT_RED, e);
         }
-        let Some((_, along, title, seconds)) = &self.result else {
+        let Some((_, along, title, seconds, curves)) = &self.result else {
             ui.label("training the network and estimating its spectra…");
             return;
         };
@@ -279,14 +282,13 @@ impl super::JobWindow for SpectrumPanel {
             ))
             .strong(),
         );
-        let flat = crate::sim::net::spectrum::DEFAULT_FLAT;
-        let curves = density_curves(samples, flat);
+        let flat = DEFAULT_FLAT;
         let height = (ui.available_height() - 150.0).max(220.0);
         let width = ui.available_width();
         ui.horizontal(|ui| {
             ui.vertical(|ui| {
                 ui.label("The Hessian's eigenvalue density at each step (log scale both ways)");
-                density_plot(ui, samples, &curves, flat, [0.62 * width, height]);
+                density_plot(ui, samples, curves, flat, [0.62 * width, height]);
             });
             ui.vertical(|ui| {
                 ui.label("Negative share against loss, step by step");
