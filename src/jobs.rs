@@ -149,46 +149,10 @@ pub fn runner() -> Runner {
 /// 250 ms, painting included.
 pub const FRAME_BUDGET: Duration = Duration::from_millis(30);
 
-/// How much more time the jobs waiting for slices may take between two frames, in the page's
-/// idle time ([`run_idle_slices`]): where WebGL is rendered in software a frame waits
-/// ~150 ms on the GPU process with the page idle, and the jobs' slices would otherwise get a
-/// sixth of the time; more than this would take the processor from the rendering itself.
-pub const IDLE_BUDGET: Duration = Duration::from_millis(60);
-
-thread_local! {
-    /// What is left of [`IDLE_BUDGET`] until the next frame.
-    static IDLE_LEFT: Cell<Duration> = const { Cell::new(Duration::ZERO) };
-}
-
 /// Runs slices of the jobs waiting on this thread (round robin, each slice at least one unit of
-/// work) until `budget` is spent or none is left: what a frame does. Returns whether work is
-/// left: then the caller should come back next frame (meanwhile the platform may run more in
-/// its idle time, [`run_idle_slices`]). Does nothing where jobs have threads of their own.
+/// work) until `budget` is spent or none is left. Returns whether work is left: then the caller
+/// should come back next frame. Does nothing where jobs have threads of their own.
 pub fn run_slices(budget: Duration) -> bool {
-    IDLE_LEFT.set(IDLE_BUDGET);
-    let left = run_for(budget);
-    if left {
-        platform::jobs_waiting();
-    }
-    left
-}
-
-/// Runs slices in the idle time between frames: at most [`FRAME_BUDGET`], and no more than
-/// what is left of [`IDLE_BUDGET`] since the last frame. Whether to come back before the next
-/// frame (work and idle time are left).
-pub fn run_idle_slices() -> bool {
-    let budget = IDLE_LEFT.get().min(FRAME_BUDGET);
-    if budget.is_zero() {
-        return false;
-    }
-    let started = Instant::now();
-    let left = run_for(budget);
-    IDLE_LEFT.set(IDLE_LEFT.get().saturating_sub(started.elapsed()));
-    left && !IDLE_LEFT.get().is_zero()
-}
-
-/// Runs slices until `budget` is spent or none is left; whether work is left.
-fn run_for(budget: Duration) -> bool {
     let deadline = Instant::now() + budget;
     loop {
         // Out of the queue while it runs: a job may request another.
@@ -323,7 +287,6 @@ impl<T: Send + 'static> JobSlot<T> {
             Runner::Threads => start_thread(self.name, queued, receiver),
             Runner::BetweenFrames => {
                 QUEUE.with_borrow_mut(|queue| queue.push_back(Box::new(queued)));
-                platform::jobs_waiting();
                 receiver
             }
         };
@@ -652,33 +615,6 @@ mod tests {
         slot.cancel();
         assert!(!run_slices(Duration::from_secs(1)), "a cancelled job is dropped at once");
         assert!(slot.poll().is_none() && !slot.busy(), "a cancelled job is never handed back");
-    }
-
-    #[test]
-    fn idle_slices_take_at_most_the_idle_budget_between_two_frames() {
-        set_runner(Runner::BetweenFrames);
-        let mut slot = JobSlot::new("test", Priority::Background);
-        slot.request_sliced(|| {}, SumOfSquares::new(u64::MAX / 2));
-        // A frame of no time, then idle slices until they say to wait for the next frame.
-        run_slices(Duration::ZERO);
-        let started = Instant::now();
-        let mut idle = 0;
-        while run_idle_slices() {
-            idle += 1;
-            assert!(idle < 1000, "idle slices never stopped");
-        }
-        let spent = started.elapsed();
-        assert!(spent >= IDLE_BUDGET, "the idle time was used: {spent:?}");
-        assert!(idle >= 1, "more than one idle slice: {idle}");
-        assert!(!run_idle_slices(), "none until the next frame");
-        let before = slot.progress().expect("under way");
-        run_slices(Duration::ZERO);
-        assert!(run_idle_slices(), "a frame gives idle time again");
-        assert!(slot.progress().expect("under way") > before);
-        slot.cancel();
-        assert!(!run_slices(Duration::ZERO));
-        assert!(!run_idle_slices(), "nothing left to run");
-        set_runner(Runner::Threads);
     }
 
     #[test]

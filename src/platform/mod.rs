@@ -4,9 +4,8 @@
 //!
 //! What is behind it, and what each side does:
 //!
-//! - **Background work** ([`spawn`], [`HAS_THREADS`], [`jobs_waiting`]). Desktop: an OS thread
-//!   per job. Browser: no threads; jobs run in slices between frames
-//!   ([`crate::jobs::run_slices`]), and in the page's idle time while any is waiting.
+//! - **Background work** ([`spawn`], [`HAS_THREADS`]). Desktop: an OS thread per job. Browser:
+//!   no threads; jobs run in slices between frames ([`crate::jobs::run_slices`]).
 //! - **Data-parallel work** ([`install`], [`Priority`]). Desktop: two rayon pools, the background
 //!   one at a lower OS priority. Browser: the calling thread.
 //! - **Clock** ([`Instant`], [`SystemTime`]). Desktop: `std::time`. Browser: `performance.now()`
@@ -50,8 +49,8 @@ use web as side;
 pub use side::{CANVAS_ID, with_app};
 pub use side::{
     DRAWN_PATH_POINTS, DRAWN_POINTS, HAS_FILE_SYSTEM, HAS_THREADS, create_dir_all, file_names,
-    install, jobs_waiting, page_fragment, page_url, pick_file, read_to_string, receive_dropped,
-    run_app, show_failure, spawn, take_opened, write_atomic,
+    install, page_fragment, page_url, pick_file, read_to_string, receive_dropped, run_app,
+    show_failure, spawn, take_opened, write_atomic,
 };
 /// Monotonic time (jobs' timings, the formula box's pause) and wall-clock time: `std::time` on
 /// the desktop, the browser's clocks on the web.

@@ -38,10 +38,6 @@ pub fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), Str
         .map_err(|e| format!("no thread: {e}"))
 }
 
-/// Jobs wait for slices on this thread (tests run them between frames): the frames run them;
-/// nothing else to do here.
-pub fn jobs_waiting() {}
-
 /// Runs `work` with `priority`'s pool as the pool of its data-parallel work (rayon's
 /// `par_iter`s inside it use that pool's threads).
 pub fn install<R: Send>(priority: Priority, work: impl FnOnce() -> R + Send) -> R {

@@ -2,7 +2,7 @@
 //! as `native.rs`.
 //!
 //! - No threads: [`HAS_THREADS`] is false, so every [`crate::jobs::JobSlot`] runs its jobs in
-//!   slices between frames (and in the page's idle time, [`jobs_waiting`]), and [`install`] runs data-parallel work on the calling thread (rayon's
+//!   slices between frames, and [`install`] runs data-parallel work on the calling thread (rayon's
 //!   global pool falls back to the calling thread on `wasm32`).
 //! - Files: a save or an export is a download named as the file would be; opening a scene or a
 //!   CSV is a file picker ([`pick_file`]) or a drop on the page, whose contents arrive a frame or
@@ -59,40 +59,6 @@ thread_local! {
 /// Always.
 pub fn spawn(_name: &str, _work: impl FnOnce() + Send + 'static) -> Result<(), String> {
     Err("no threads in the browser".to_owned())
-}
-
-thread_local! {
-    /// Whether a timer is set to run the waiting jobs' slices.
-    static IDLE_SLICES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Jobs wait for slices: besides those each frame runs, slices also run in the page's idle
-/// time, a timer after another ([`crate::jobs::run_idle_slices`]: each at most
-/// [`crate::jobs::FRAME_BUDGET`], so the page answers between them, and at most
-/// [`crate::jobs::IDLE_BUDGET`] between two frames), until the next frame. Where WebGL is
-/// rendered in software, a frame of the app waits ~150 ms on the GPU process with the page
-/// idle: without this, jobs got about a sixth of the time.
-pub fn jobs_waiting() {
-    if !IDLE_SLICES.replace(true) {
-        slices_later();
-    }
-}
-
-/// Sets the timer of the next idle slices.
-fn slices_later() {
-    let run = Closure::once_into_js(|| {
-        if crate::jobs::run_idle_slices() {
-            slices_later();
-        } else {
-            IDLE_SLICES.set(false);
-        }
-    });
-    let set = web_sys::window()
-        .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(run.unchecked_ref(), 0));
-    if !matches!(set, Some(Ok(_))) {
-        // No timer: the frames run the slices alone.
-        IDLE_SLICES.set(false);
-    }
 }
 
 /// Runs `work` on the calling thread.
