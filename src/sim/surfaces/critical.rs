@@ -314,7 +314,7 @@ impl NewtonRun {
         // Stalled: less than 1% better in ten iterations. Near a root Newton converges
         // quadratically; this is a seed sliding into a minimum of ‖∇f‖² that is not a zero
         // (where ∇²f is singular, as along Rosenbrock's valley floor), and would only crawl on.
-        if iteration % STALL_WINDOW == 0 && iteration > 0 {
+        if iteration.is_multiple_of(STALL_WINDOW) && iteration > 0 {
             if self.norm > 0.99 * self.checkpoint {
                 return true;
             }
