@@ -301,12 +301,13 @@ fn a_gif_written_a_frame_at_a_time_is_the_gif_written_whole() {
     to_gif(&fig, &anim, &mut whole).unwrap();
     let mut gif = GifSteps::new(&fig, &anim, Vec::new()).unwrap();
     assert_eq!(gif.count(), 7);
-    let mut calls = 0;
+    let mut calls: usize = 1;
     while !gif.advance(&fig, 1).unwrap() {
         calls += 1;
-        assert_eq!(gif.written(), calls, "one frame a call");
+        // The still layers, the last frame, the palette, the header; then a frame a call.
+        assert_eq!(gif.written(), calls.saturating_sub(5), "call {calls}");
     }
-    assert_eq!(calls + 1, 7);
+    assert_eq!(calls, 4 + 7);
     let sliced = gif.finish().unwrap();
     assert!(sliced.len() > 1000, "frames were written: {} bytes", sliced.len());
     assert!(sliced == whole, "the same bytes however the GIF is cut");

@@ -8,7 +8,7 @@ use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sli
 use crate::sim::surfaces::critical::CriticalSteps;
 use crate::sim::{CriticalPoint, Domain, SurfaceDef};
 
-/// A search for critical points: a few seeds at a time between frames where there are no
+/// A search for critical points: a few Newton iterations at a time between frames where there are no
 /// threads (the browser); whole, on all cores, on a thread of its own.
 struct Search {
     surface: SurfaceDef,
@@ -118,7 +118,7 @@ mod tests {
     use crate::sim::{Builtin, critical_points};
 
     #[test]
-    fn between_frames_the_points_are_found_a_few_seeds_at_a_time() {
+    fn between_frames_the_points_are_found_a_newton_iteration_at_a_time() {
         let surface = SurfaceDef::Builtin(Builtin::Himmelblau);
         let domain = surface.default_domain();
         set_runner(Runner::BetweenFrames);

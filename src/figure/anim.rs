@@ -5,7 +5,7 @@ use std::io::Write;
 
 use resvg::tiny_skia::Pixmap;
 
-use super::gif::{GifFrames, GifWriter, check_request};
+use super::gif::{GifFrames, GifWriter, Palette, check_request};
 use super::raster::{base, draw_cloud, draw_svg};
 use super::svg::{Layers, to_svg};
 use super::{Figure, FigureError};
@@ -66,37 +66,41 @@ pub fn to_gif<W: Write>(fig: &Figure, anim: &Animation, out: W) -> Result<usize,
     Ok(count)
 }
 
-/// An animation's GIF written a few frames at a time: [`to_gif`] cut into frames (a frame is a
-/// few tens of milliseconds in the browser), so that where there are no threads it is written
-/// between frames of the page. The same bytes however it is cut.
+/// An animation's GIF written a piece at a time: [`to_gif`] cut into pieces of work (the still
+/// layers, the last frame, the palette, the header, then each frame: tens of milliseconds each
+/// in the browser), so that where there are no threads it is written between frames of the
+/// page. The same bytes however it is cut.
 pub struct GifSteps<W: Write> {
     steps: Vec<usize>,
-    still: Pixmap,
-    writer: GifWriter<W>,
+    fps: f64,
+    phase: GifPhase<W>,
+}
+
+/// Where a GIF being written is.
+enum GifPhase<W: Write> {
+    /// Nothing painted yet.
+    Start(W),
+    /// The still layers painted.
+    Still(W, Pixmap),
+    /// The last frame painted (the palette is learnt from it).
+    Last(W, Pixmap, Pixmap),
+    /// The palette learnt.
+    Palette(W, Pixmap, Pixmap, Box<Palette>),
+    /// The header written: the frames.
+    Frames(Pixmap, Box<GifWriter<W>>),
+    /// Handed over (or failed).
+    Taken,
 }
 
 impl<W: Write> GifSteps<W> {
-    /// Paints the still layers and the last frame, learns the palette, writes the header.
+    /// The GIF of `anim` of `fig`, to `out`: checks the request, paints nothing yet.
     ///
     /// # Errors
     /// As [`to_gif`].
     pub fn new(fig: &Figure, anim: &Animation, out: W) -> Result<Self, FigureError> {
         check_request(anim.frames, anim.fps)?;
-        let mut still = base(fig)?;
-        draw_svg(&mut still, &to_svg(fig, None, Layers::STILL)?, fig.sheet.density)?;
         let steps = anim.steps(fig.last_step());
-        let keys: Vec<Rgb> = fig.sheet.tracks.iter().map(|t| t.color).collect();
-        let frames = GifFrames {
-            size: (still.width(), still.height()),
-            count: steps.len(),
-            fps: anim.fps,
-            keys: &keys,
-            hold_last: true,
-            still: Some(&still),
-        };
-        let last = frame(fig, &still, steps[steps.len() - 1])?;
-        let writer = GifWriter::new(out, &frames, last)?;
-        Ok(Self { steps, still, writer })
+        Ok(Self { steps, fps: anim.fps, phase: GifPhase::Start(out) })
     }
 
     /// How many frames the GIF has.
@@ -106,30 +110,79 @@ impl<W: Write> GifSteps<W> {
 
     /// Frames written so far.
     pub fn written(&self) -> usize {
-        self.writer.next()
+        match &self.phase {
+            GifPhase::Frames(_, writer) => writer.next(),
+            _ => 0,
+        }
     }
 
-    /// Paints and writes at most `units` more frames (at least one) of `fig` (the figure it was
+    /// Does at most `units` more pieces of work (at least one) on `fig` (the figure it was
     /// made for); whether every frame is written.
     ///
     /// # Errors
     /// As [`to_gif`].
     pub fn advance(&mut self, fig: &Figure, units: usize) -> Result<bool, FigureError> {
         for _ in 0..units.max(1) {
-            let (steps, still) = (&self.steps, &self.still);
-            if self.writer.write_next(|i| frame(fig, still, steps[i]))? {
-                return Ok(true);
-            }
+            let last = self.steps[self.steps.len() - 1];
+            self.phase = match std::mem::replace(&mut self.phase, GifPhase::Taken) {
+                GifPhase::Start(out) => {
+                    let mut still = base(fig)?;
+                    draw_svg(&mut still, &to_svg(fig, None, Layers::STILL)?, fig.sheet.density)?;
+                    GifPhase::Still(out, still)
+                }
+                GifPhase::Still(out, still) => {
+                    let last = frame(fig, &still, last)?;
+                    GifPhase::Last(out, still, last)
+                }
+                GifPhase::Last(out, still, last) => {
+                    let palette = Palette::learn(&last, &self.keys(fig));
+                    GifPhase::Palette(out, still, last, Box::new(palette))
+                }
+                GifPhase::Palette(out, still, last, palette) => {
+                    let keys = self.keys(fig);
+                    let frames = GifFrames {
+                        size: (still.width(), still.height()),
+                        count: self.steps.len(),
+                        fps: self.fps,
+                        keys: &keys,
+                        hold_last: true,
+                        still: Some(&still),
+                    };
+                    let writer = GifWriter::new(out, &frames, last, *palette)?;
+                    GifPhase::Frames(still, Box::new(writer))
+                }
+                GifPhase::Frames(still, mut writer) => {
+                    let steps = &self.steps;
+                    let done = writer.write_next(|i| frame(fig, &still, steps[i]))?;
+                    self.phase = GifPhase::Frames(still, writer);
+                    if done {
+                        return Ok(true);
+                    }
+                    continue;
+                }
+                GifPhase::Taken => {
+                    return Err(FigureError::Paint("the GIF was already handed over".into()));
+                }
+            };
         }
         Ok(false)
     }
 
-    /// Ends the GIF; what it was written to.
+    /// The colours a few pixels wide that keep a palette entry of their own: the tracks'.
+    fn keys(&self, fig: &Figure) -> Vec<Rgb> {
+        fig.sheet.tracks.iter().map(|t| t.color).collect()
+    }
+
+    /// Ends the GIF once every frame is written; what it was written to.
     ///
     /// # Errors
-    /// [`FigureError::Io`] if writing fails.
+    /// [`FigureError::Io`] if writing fails; [`FigureError::Paint`] before every frame is
+    /// written.
     pub fn finish(self) -> Result<W, FigureError> {
-        self.writer.finish()
+        match self.phase {
+            GifPhase::Frames(_, writer) if writer.next() == self.steps.len() => writer.finish(),
+            _ => Err(FigureError::Paint("the GIF is not written yet".into())),
+        }
     }
 }
 

@@ -67,7 +67,8 @@ pub fn encode<W: Write>(
 ) -> Result<usize, FigureError> {
     let count = frames.count.max(1);
     let last = frame(count - 1)?;
-    let mut writer = GifWriter::new(out, frames, last)?;
+    let palette = Palette::learn(&last, frames.keys);
+    let mut writer = GifWriter::new(out, frames, last, palette)?;
     while !writer.write_next(&mut frame)? {}
     writer.finish()?;
     Ok(count)
@@ -75,6 +76,19 @@ pub fn encode<W: Write>(
 
 fn io(e: gif::EncodingError) -> FigureError {
     FigureError::Io { path: "GIF".to_owned(), message: e.to_string() }
+}
+
+/// The 256 colours every frame of a GIF is drawn in.
+pub struct Palette(NeuQuant);
+
+impl Palette {
+    /// The palette learnt from the `last` frame (which holds every colour the animation
+    /// shows; from an even share of its pixels, at most about 2¹⁸, when it is larger) plus a
+    /// swatch of every key colour and critical-point marker colour, so that colours a few
+    /// pixels wide keep their own palette entry.
+    pub fn learn(last: &Pixmap, keys: &[Rgb]) -> Self {
+        Self(palette(last, keys))
+    }
 }
 
 /// A GIF being written a frame at a time: [`encode`] cut into frames, so that where there are
@@ -95,18 +109,24 @@ pub struct GifWriter<W: Write> {
 }
 
 impl<W: Write> GifWriter<W> {
-    /// Learns the palette from the `last` frame (and the keys), writes the GIF's header.
+    /// Writes the GIF's header with `palette` (learnt from the `last` frame), and indexes the
+    /// still layers.
     ///
     /// # Errors
     /// As [`encode`].
-    pub fn new(out: W, frames: &GifFrames<'_>, last: Pixmap) -> Result<Self, FigureError> {
+    pub fn new(
+        out: W,
+        frames: &GifFrames<'_>,
+        last: Pixmap,
+        palette: Palette,
+    ) -> Result<Self, FigureError> {
         let (w, h) = frames.size;
         let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
             return Err(FigureError::Paint(format!(
                 "a GIF is at most 65535 pixels a side, not {w}×{h}"
             )));
         };
-        let quant = palette(&last, frames.keys);
+        let Palette(quant) = palette;
         let mut encoder = gif::Encoder::new(out, w16, h16, &quant.color_map_rgb()).map_err(io)?;
         encoder.set_repeat(gif::Repeat::Infinite).map_err(io)?;
         let indexer = Indexer::new(&quant, frames.still);
@@ -176,10 +196,28 @@ impl<W: Write> GifWriter<W> {
     }
 }
 
+/// Pixels the palette is learnt from, at most about (an even share of a larger frame's).
+const PALETTE_PIXELS: usize = 1 << 18;
+
 /// The palette learnt from `last` plus a swatch of every key colour and critical-point marker
-/// colour, so that colours a few pixels wide keep their own palette entry.
+/// colour, so that colours a few pixels wide keep their own palette entry. A frame of more than
+/// [`PALETTE_PIXELS`] is sampled every k-th pixel of every k-th row (learning from every pixel
+/// of a 2× figure took half a second in the browser, a piece of work that cannot be cut).
 fn palette(last: &Pixmap, keys: &[Rgb]) -> NeuQuant {
-    let mut sample = last.data().to_vec();
+    let (w, h) = (last.width() as usize, last.height() as usize);
+    let k = (((w * h) as f64 / PALETTE_PIXELS as f64).sqrt().ceil() as usize).max(1);
+    let mut sample = if k == 1 {
+        last.data().to_vec()
+    } else {
+        let data = last.data();
+        let mut sample = Vec::with_capacity(4 * w.div_ceil(k) * h.div_ceil(k));
+        for y in (0..h).step_by(k) {
+            for x in (0..w).step_by(k) {
+                sample.extend_from_slice(&data[4 * (y * w + x)..4 * (y * w + x) + 4]);
+            }
+        }
+        sample
+    };
     let swatch = (sample.len() / 4 / 200).max(64);
     let markers =
         [CriticalKind::Min, CriticalKind::Max, CriticalKind::Saddle, CriticalKind::Degenerate]

@@ -98,17 +98,18 @@ const NORMS_PER_UNIT: usize = 64;
 enum Phase {
     /// Evaluating the gradient at the seeds, to judge what "zero" is.
     Norms(Vec<f64>),
-    /// Newton's method from each seed: the roots so far, in seed order.
-    Roots { tolerance: f64, roots: Vec<Option<(Point, f64)>> },
+    /// Newton's method from each seed: the roots so far, in seed order, and the run under way
+    /// when the search goes an iteration at a time.
+    Roots { tolerance: f64, roots: Vec<Option<(Point, f64)>>, running: Option<NewtonRun> },
     /// Classifying the roots kept, in order.
     Classify { found: Vec<Point>, points: Vec<Option<CriticalPoint>> },
     /// Handed over.
     Done,
 }
 
-/// [`critical_points`] cut into units of work (64 gradients, one seed's Newton run, or one
-/// point's classification), so that where there are no threads (the browser) it runs between
-/// frames. The same points however it is cut: every seed's run is its own, and what is kept is
+/// [`critical_points`] cut into units of work (64 gradients, one Newton iteration from a seed,
+/// or one point's classification), so that where there are no threads (the browser) it runs
+/// between frames. The same points however it is cut: every seed's run is its own, and what is kept is
 /// decided in seed order.
 #[derive(Clone, Debug)]
 pub struct CriticalSteps {
@@ -174,15 +175,39 @@ impl CriticalSteps {
                         norms.iter().copied().filter(|n| n.is_finite()).collect();
                     finite.sort_by(f64::total_cmp);
                     let scale = finite.get(finite.len() / 2).copied().unwrap_or(1.0).max(1.0);
-                    self.phase = Phase::Roots { tolerance: 1e-9 * scale, roots: Vec::new() };
+                    let tolerance = 1e-9 * scale;
+                    self.phase = Phase::Roots { tolerance, roots: Vec::new(), running: None };
                 }
             }
-            Phase::Roots { tolerance, roots } => {
-                // The Newton runs, on all cores; de-duplicated below in seed order, so the
-                // result does not depend on the number of threads.
-                let more =
-                    par_map(next(roots.len(), 1), 64, |&seed| newton_root(surface, seed, diag));
-                roots.extend(more);
+            Phase::Roots { tolerance, roots, running } => {
+                let left = seeds.len() - roots.len();
+                if running.is_none() && units / (MAX_ITERATIONS + 1) >= left {
+                    // Enough for every run left: on all cores, each seed's run whole;
+                    // de-duplicated below in seed order, so the result does not depend on the
+                    // number of threads.
+                    roots.extend(par_map(&seeds[roots.len()..], 64, |&seed| {
+                        newton_root(surface, seed, diag)
+                    }));
+                } else {
+                    // An iteration a unit (a run's start, its first evaluation, counts as one).
+                    for _ in 0..units {
+                        match running {
+                            None => match NewtonRun::new(surface, seeds[roots.len()]) {
+                                Some(run) => *running = Some(run),
+                                None => roots.push(None),
+                            },
+                            Some(run) => {
+                                if run.step(surface, diag) {
+                                    roots.push(run.root());
+                                    *running = None;
+                                }
+                            }
+                        }
+                        if roots.len() == seeds.len() {
+                            break;
+                        }
+                    }
+                }
                 if roots.len() == seeds.len() {
                     let found = keep(std::mem::take(roots), *tolerance, &domain);
                     self.phase = Phase::Classify { found, points: Vec::new() };
@@ -241,30 +266,61 @@ fn keep(roots: Vec<Option<(Point, f64)>>, tolerance: f64, domain: &Domain) -> Ve
 }
 
 /// Newton's method on ∇f from `seed`, shortened along the Newton direction and then
-/// Levenberg–Marquardt-damped when a full step does not shrink the gradient. Returns the last point and its ‖∇f‖, or `None` if it left the finite
-/// numbers or wandered far from the domain (more than a diagonal `reach` from the seed).
+/// Levenberg–Marquardt-damped when a full step does not shrink the gradient. Returns the last
+/// point and its ‖∇f‖, or `None` if it left the finite numbers or wandered far from the domain
+/// (more than a diagonal `reach` from the seed). [`NewtonRun`] run whole.
 fn newton_root<S: Surface + ?Sized>(surface: &S, seed: Point, reach: f64) -> Option<(Point, f64)> {
-    let mut p = seed;
-    let (_, mut g, mut h) = surface.value_grad_hessian(p);
-    let mut norm = g.norm();
-    if !norm.is_finite() {
-        return None;
+    let mut run = NewtonRun::new(surface, seed)?;
+    while !run.step(surface, reach) {}
+    run.root()
+}
+
+/// [`newton_root`] an iteration at a time (on a network slice an iteration is a few
+/// evaluations of a network, and a seed up to a hundred iterations).
+#[derive(Clone, Debug)]
+struct NewtonRun {
+    seed: Point,
+    p: Point,
+    g: Gradient,
+    h: Hessian,
+    norm: f64,
+    lambda: f64,
+    checkpoint: f64,
+    iteration: usize,
+}
+
+impl NewtonRun {
+    /// The run from `seed` (one evaluation); `None` where the gradient is not finite.
+    fn new<S: Surface + ?Sized>(surface: &S, seed: Point) -> Option<Self> {
+        let (_, g, h) = surface.value_grad_hessian(seed);
+        let norm = g.norm();
+        if !norm.is_finite() {
+            return None;
+        }
+        Some(Self { seed, p: seed, g, h, norm, lambda: 1e-3, checkpoint: norm, iteration: 0 })
     }
-    let mut lambda = 1e-3;
-    let mut checkpoint = norm;
-    for iteration in 0..MAX_ITERATIONS {
-        if norm == 0.0 {
-            break;
+
+    /// The root found: the last point and its ‖∇f‖, if the Hessian there is finite.
+    fn root(&self) -> Option<(Point, f64)> {
+        self.h.iter().all(|v| v.is_finite()).then_some((self.p, self.norm))
+    }
+
+    /// One iteration; whether the run has ended.
+    fn step<S: Surface + ?Sized>(&mut self, surface: &S, reach: f64) -> bool {
+        let iteration = self.iteration;
+        if iteration >= MAX_ITERATIONS || self.norm == 0.0 {
+            return true;
         }
         // Stalled: less than 1% better in ten iterations. Near a root Newton converges
         // quadratically; this is a seed sliding into a minimum of ‖∇f‖² that is not a zero
         // (where ∇²f is singular, as along Rosenbrock's valley floor), and would only crawl on.
-        if iteration % STALL_WINDOW == 0 && iteration > 0 {
-            if norm > 0.99 * checkpoint {
-                break;
+        if iteration.is_multiple_of(STALL_WINDOW) && iteration > 0 {
+            if self.norm > 0.99 * self.checkpoint {
+                return true;
             }
-            checkpoint = norm;
+            self.checkpoint = self.norm;
         }
+        let (seed, p, g, h) = (self.seed, self.p, self.g, self.h);
         // A full Newton step, then shorter ones along it (the Newton direction always lowers
         // ‖∇f‖² for a short enough step: in Rosenbrock's valley a full step raises it, and
         // without the line search the damped steps below crawl for a hundred iterations), then
@@ -275,39 +331,37 @@ fn newton_root<S: Surface + ?Sized>(surface: &S, seed: Point, reach: f64) -> Opt
             let d = match (attempt, newton) {
                 (0..4, Some(d)) => Some(d * 0.25f64.powi(attempt)),
                 (0..4, None) => continue,
-                _ => damped(&h, &g, lambda),
+                _ => damped(&h, &g, self.lambda),
             };
             let Some(d) = d else {
-                lambda *= 10.0;
+                self.lambda *= 10.0;
                 continue;
             };
             let q = p + d;
             if !(q.x.is_finite() && q.y.is_finite()) || (q - seed).norm() > reach {
                 if attempt >= 4 {
-                    lambda *= 10.0;
+                    self.lambda *= 10.0;
                 }
                 continue;
             }
             let (_, gq, hq) = surface.value_grad_hessian(q);
             let nq = gq.norm();
-            if nq < norm {
+            if nq < self.norm {
                 let step = d.norm();
-                (p, g, h, norm) = (q, gq, hq, nq);
+                (self.p, self.g, self.h, self.norm) = (q, gq, hq, nq);
                 if attempt >= 4 {
-                    lambda = (lambda / 10.0).max(1e-12);
+                    self.lambda = (self.lambda / 10.0).max(1e-12);
                 }
-                improved = step > 1e-15 * (1.0 + p.norm());
+                improved = step > 1e-15 * (1.0 + self.p.norm());
                 break;
             }
             if attempt >= 4 {
-                lambda *= 10.0;
+                self.lambda *= 10.0;
             }
         }
-        if !improved {
-            break;
-        }
+        self.iteration += 1;
+        !improved || self.iteration >= MAX_ITERATIONS
     }
-    h.iter().all(|v| v.is_finite()).then_some((p, norm))
 }
 
 /// The Newton step −H⁻¹g, if H is safely invertible.
@@ -384,9 +438,11 @@ mod tests {
                 fraction = steps.fraction();
             };
             assert_eq!(sliced, whole);
-            // 64 gradients a unit, then a seed's run, then a point's classification.
+            // 64 gradients a unit, then a seed's start and each of its Newton iterations (one
+            // at least), then a point's classification.
             let seeds = SEEDS * SEEDS;
-            assert_eq!(calls, seeds / NORMS_PER_UNIT + seeds + count);
+            assert!(calls >= seeds / NORMS_PER_UNIT + 2 * seeds + count, "{calls} calls");
+            assert!(calls > seeds / NORMS_PER_UNIT + 3 * seeds, "runs cut: {calls} calls");
             assert!(steps.advance(&surface, 1).is_some_and(|p| p.is_empty()), "handed over once");
         }
     }
