@@ -3,10 +3,12 @@
 //! draw (batched, interpolated on fine grids) stays the loss; figures of a slice say α and β and
 //! carry the projected training path.
 
+use losscape::field::{Field, FieldLayers, FieldStyle, LayerSteps};
 use losscape::figure::{Canvas, Figure, axis_names};
 use losscape::scene::{Scene, SceneError, SurfaceChoice};
 use losscape::sim::net::data::Dataset;
 use losscape::sim::net::{Architecture, Directions, NetData, NetSpec, Network, Scratch};
+use losscape::sim::surfaces::Lattice;
 use losscape::sim::{Point, Surface, SurfaceDef};
 
 /// A small landscape that trains in a few milliseconds.
@@ -260,6 +262,42 @@ fn a_slices_map_is_its_loss_exact_on_small_grids_and_close_on_fine_ones() {
     }
     assert!(worst <= 0.01 * (hi - lo), "worst {worst} over a range of {}", hi - lo);
     assert!(out.iter().all(|v| v.is_finite()));
+}
+
+#[test]
+fn a_slices_heatmap_made_a_row_of_knots_at_a_time_is_the_heatmap_made_whole() {
+    // The browser makes a heatmap between frames; on a slice the exact points must be the
+    // lattice of the whole grid (not of each band), on one thread or several.
+    let scene = scene_of(small_spec());
+    let surface = SurfaceDef::Slice(slice_of(&scene));
+    let domain = losscape::sim::Domain { x_min: -1.0, x_max: 1.2, y_min: -0.8, y_max: 1.0 };
+    let (nx, ny) = (230, 150);
+    let stride = surface.grid_stride(nx, ny);
+    assert_eq!(stride, 3, "a window-sized grid is sampled on a lattice");
+    let style = FieldStyle { contour_count: 10, ..FieldStyle::default() };
+    let whole = FieldLayers::compute(&surface, domain, nx, ny, &style).expect("layers");
+    let one = Field::sample_with_threads(&surface, domain, nx, ny, 1).expect("field");
+    let three = Field::sample_with_threads(&surface, domain, nx, ny, 3).expect("field");
+    assert_eq!(one, whole.field, "one thread");
+    assert_eq!(three, whole.field, "three threads");
+    let mut steps = LayerSteps::new(Box::new(surface.clone()), domain, nx, ny, style).unwrap();
+    let mut calls = 0;
+    let sliced = loop {
+        calls += 1;
+        if let Some(layers) = steps.advance(16).expect("no error") {
+            break layers;
+        }
+    };
+    let knot_rows = Lattice::new(nx, ny, stride).rows().len();
+    assert_eq!(calls, knot_rows + 3, "a call a row of knots, the filling, colours, contours");
+    assert_eq!(sliced.field, whole.field);
+    assert_eq!(sliced.rgba, whole.rgba);
+    assert_eq!(sliced.contours, whole.contours);
+    // At a knot the map is the loss there.
+    let (i, j) = (3 * 7, 3 * 11);
+    let p = Point::new(whole.field.x(i), whole.field.y(j));
+    let (got, want) = (whole.field.get(i, j).expect("in the grid"), surface.value(p));
+    assert!((got - want).abs() <= 1e-12 * want.max(1.0), "{got} vs {want}");
 }
 
 #[test]

@@ -95,6 +95,10 @@ impl Field {
     ) -> Result<Self, FieldError> {
         let (len, xs) = Self::check_with_columns(domain, nx, ny)?;
         let mut values = vec![0.0; len];
+        // A surface sampled on a lattice of the whole grid is given the whole grid (its knots
+        // are computed in parallel by the surface itself): bands would each have knots of
+        // their own.
+        let threads = if surface.grid_stride(nx, ny) > 1 { 1 } else { threads };
         let ranges = par_row_bands_on(threads, &mut values, nx, |first_row, band| {
             let ys: Vec<f64> = (0..band.len() / nx)
                 .map(|r| centre(domain.y_min, domain.height(), ny, first_row + r))

@@ -39,6 +39,7 @@ pub use colormap::{
 pub use contour::{ContourLine, contour_levels, contours, contours_with_threads};
 pub use grid::{Field, FieldError, MAX_SAMPLES};
 
+use crate::sim::surfaces::Lattice;
 use crate::sim::{Domain, Surface};
 
 /// How a field is drawn: colour map, colour scale and number of contour lines.
@@ -102,6 +103,11 @@ impl FieldLayers {
 /// [`FieldLayers::compute`] cut into units of work (a band of rows, the colours, the contours),
 /// so that where there are no threads (the browser) a heatmap is made between frames. The same
 /// layers, bit for bit.
+///
+/// A surface sampled on a lattice ([`Surface::grid_stride`] > 1, a network slice) is sampled a
+/// row of knots a unit (a row of knots stands for `stride` rows of the grid, but each knot is
+/// an exact evaluation and costs more than a plain point), then filled in (one unit): the knots
+/// of the whole grid, as the whole computation has them.
 pub struct LayerSteps<S> {
     surface: S,
     domain: Domain,
@@ -109,7 +115,11 @@ pub struct LayerSteps<S> {
     ny: usize,
     style: FieldStyle,
     xs: Vec<f64>,
+    /// The lattice, with its knots' coordinates, when the surface is sampled on one.
+    lattice: Option<(Lattice, Vec<f64>, Vec<f64>)>,
+    /// The samples so far: rows of the grid, or rows of knots on a lattice.
     values: Vec<f64>,
+    field: Option<Field>,
     coloured: Option<(Field, ColorScale, Vec<u8>)>,
 }
 
@@ -126,36 +136,78 @@ impl<S: Surface + ?Sized> LayerSteps<Box<S>> {
         style: FieldStyle,
     ) -> Result<Self, FieldError> {
         let (len, xs) = Field::check_with_columns(domain, nx, ny)?;
-        let values = Vec::with_capacity(len);
-        Ok(Self { surface, domain, nx, ny, style, xs, values, coloured: None })
+        let stride = surface.grid_stride(nx, ny);
+        let lattice = (stride > 1).then(|| {
+            let lattice = Lattice::new(nx, ny, stride);
+            let ys: Vec<f64> =
+                (0..ny).map(|j| grid::centre(domain.y_min, domain.height(), ny, j)).collect();
+            let (cx, cy) = (lattice.knots_x(&xs), lattice.knots_y(&ys));
+            (lattice, cx, cy)
+        });
+        let values =
+            Vec::with_capacity(lattice.as_ref().map_or(len, |(_, cx, cy)| cx.len() * cy.len()));
+        Ok(Self {
+            surface,
+            domain,
+            nx,
+            ny,
+            style,
+            xs,
+            lattice,
+            values,
+            field: None,
+            coloured: None,
+        })
     }
 
-    /// Samples up to `rows` more rows; once all are in, colours them (one call), then traces
-    /// the contours (one call) and hands over the layers.
+    /// Samples up to `rows` more rows (on a lattice: one more row of knots, then the filling
+    /// in); once all are in, colours them (one call), then traces the contours (one call) and
+    /// hands over the layers.
     ///
     /// # Errors
     /// As [`FieldLayers::compute`].
     pub fn advance(&mut self, rows: usize) -> Result<Option<FieldLayers>, FieldError> {
-        let (nx, ny) = (self.nx, self.ny);
+        let (nx, ny, d) = (self.nx, self.ny, self.domain);
         if let Some((field, scale, rgba)) = self.coloured.take() {
             let contours = contours(&field, &scale.levels(self.style.contour_count));
             return Ok(Some(FieldLayers { field, scale, rgba, contours }));
         }
-        let done = self.values.len() / nx.max(1);
-        if done < ny {
-            let end = done.saturating_add(rows.max(1)).min(ny);
-            let d = self.domain;
-            let ys: Vec<f64> =
-                (done..end).map(|j| grid::centre(d.y_min, d.height(), ny, j)).collect();
-            let mut band = vec![0.0; ys.len() * nx];
-            self.surface.sample_grid(&self.xs, &ys, &mut band);
-            self.values.extend(band);
+        if let Some(field) = self.field.take() {
+            let scale = ColorScale::for_field(&field, self.style.log_scale);
+            let rgba = colorize(&field, self.style.colormap, &scale);
+            self.coloured = Some((field, scale, rgba));
             return Ok(None);
         }
-        let field = Field::from_values(self.domain, nx, ny, std::mem::take(&mut self.values))?;
-        let scale = ColorScale::for_field(&field, self.style.log_scale);
-        let rgba = colorize(&field, self.style.colormap, &scale);
-        self.coloured = Some((field, scale, rgba));
+        let values = match &self.lattice {
+            Some((lattice, cx, cy)) => {
+                let done = self.values.len() / cx.len();
+                if done < cy.len() {
+                    let mut row = vec![0.0; cx.len()];
+                    self.surface.sample_grid(cx, &cy[done..=done], &mut row);
+                    self.values.extend(row);
+                    return Ok(None);
+                }
+                let ys: Vec<f64> =
+                    (0..ny).map(|j| grid::centre(d.y_min, d.height(), ny, j)).collect();
+                let mut values = vec![0.0; nx * ny];
+                lattice.fill(&self.values, &self.xs, &ys, &mut values);
+                values
+            }
+            None => {
+                let done = self.values.len() / nx.max(1);
+                if done < ny {
+                    let end = done.saturating_add(rows.max(1)).min(ny);
+                    let ys: Vec<f64> =
+                        (done..end).map(|j| grid::centre(d.y_min, d.height(), ny, j)).collect();
+                    let mut band = vec![0.0; ys.len() * nx];
+                    self.surface.sample_grid(&self.xs, &ys, &mut band);
+                    self.values.extend(band);
+                    return Ok(None);
+                }
+                std::mem::take(&mut self.values)
+            }
+        };
+        self.field = Some(Field::from_values(d, nx, ny, values)?);
         Ok(None)
     }
 }
@@ -214,8 +266,8 @@ mod tests {
                 break layers;
             }
         };
-        // 13 bands of rows, the colours, the contours.
-        assert_eq!(calls, 13 + 2);
+        // 13 bands of rows, the field, the colours, the contours.
+        assert_eq!(calls, 13 + 3);
         assert_eq!(sliced.field, whole.field);
         assert_eq!(sliced.rgba, whole.rgba);
         assert_eq!(sliced.contours, whole.contours);

@@ -15,6 +15,7 @@ use super::network::{Network, Scratch};
 use super::train::Training;
 use crate::sim::surfaces::domain::Domain;
 use crate::sim::surfaces::dual::Scalar;
+use crate::sim::surfaces::lattice::Lattice;
 use crate::sim::surfaces::surface::Surface;
 use crate::sim::{Gradient, Hessian, Point};
 
@@ -268,93 +269,41 @@ impl Surface for Slice {
         (r.re, g, r.v2.unwrap_generic(Const::<2>, Const::<2>))
     }
 
-    /// The map of the slice, row by row (in parallel). Up to [`SLICE_EXACT_SIDE`] points a side
-    /// every point is the loss there (a batched forward pass, [`Network::loss_batched`]); a
-    /// finer grid (a heatmap the size of a window) is computed exactly at every k-th point of
-    /// each axis (k the smallest step that keeps at most [`SLICE_EXACT_SIDE`] across) and
-    /// filled in between by cubic Hermite interpolation: a network's loss is smooth, and a
-    /// window of exact forward passes would take a minute.
+    /// The map of the slice, row by row (in parallel). Up to [`SLICE_EXACT_SIDE`] + 1 points a
+    /// side every point is the loss there (a batched forward pass, [`Network::loss_batched`]);
+    /// a finer grid (a heatmap the size of a window) is computed exactly at the knots of a
+    /// [`Lattice`] ([`Surface::grid_stride`]: every k-th point of each axis, k the smallest
+    /// that keeps at most [`SLICE_EXACT_SIDE`] + 1 across) and filled in between by cubic
+    /// Hermite interpolation: a network's loss is smooth, and a window of exact forward passes
+    /// would take a minute.
     fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
         assert_eq!(out.len(), xs.len() * ys.len(), "grid output of the wrong length");
         if xs.is_empty() || ys.is_empty() {
             return;
         }
-        let k = xs.len().max(ys.len()).div_ceil(SLICE_EXACT_SIDE).max(1);
+        let k = self.grid_stride(xs.len(), ys.len());
         if k == 1 {
             self.sample_exact(xs, ys, out);
             return;
         }
-        let knots = |n: usize| -> Vec<usize> {
-            let mut v: Vec<usize> = (0..n).step_by(k).collect();
-            if v.last() != Some(&(n - 1)) {
-                v.push(n - 1);
-            }
-            v
-        };
-        let (ix, iy) = (knots(xs.len()), knots(ys.len()));
-        let cx: Vec<f64> = ix.iter().map(|&i| xs[i]).collect();
-        let cy: Vec<f64> = iy.iter().map(|&j| ys[j]).collect();
+        let lattice = Lattice::new(xs.len(), ys.len(), k);
+        let (cx, cy) = (lattice.knots_x(xs), lattice.knots_y(ys));
         let mut coarse = vec![0.0; cx.len() * cy.len()];
         self.sample_exact(&cx, &cy, &mut coarse);
-        // Along x for each coarse row, then along y for each column.
-        let mut rows = vec![0.0; xs.len() * cy.len()];
-        for (row, c) in rows.chunks_exact_mut(xs.len()).zip(coarse.chunks_exact(cx.len())) {
-            hermite(&cx, c, xs, |i, v| row[i] = v);
-        }
-        let mut column = vec![0.0; cy.len()];
-        for i in 0..xs.len() {
-            for (j, c) in column.iter_mut().enumerate() {
-                *c = rows[j * xs.len() + i];
-            }
-            hermite(&cy, &column, ys, |j, v| out[j * xs.len() + i] = v);
-        }
+        lattice.fill(&coarse, xs, ys, out);
+    }
+
+    /// 1 up to [`SLICE_EXACT_SIDE`] + 1 points a side, else the smallest stride that keeps at
+    /// most [`SLICE_EXACT_SIDE`] + 1 knots a side (so a grid of knots is exact).
+    fn grid_stride(&self, nx: usize, ny: usize) -> usize {
+        let n = nx.max(ny);
+        if n <= SLICE_EXACT_SIDE + 1 { 1 } else { n.div_ceil(SLICE_EXACT_SIDE) }
     }
 }
 
-/// The most points a side of a slice's map computed point by point; finer maps interpolate.
+/// The most points a side of a slice's map computed point by point (one more is allowed: the
+/// last point of a lattice); finer maps interpolate.
 pub const SLICE_EXACT_SIDE: usize = 96;
-
-/// Cubic Hermite interpolation of the values `v` at the ascending knots `t` (tangents from
-/// centred differences, one-sided at the ends), at each of `at`; `put(i, value)` receives them.
-fn hermite(t: &[f64], v: &[f64], at: &[f64], mut put: impl FnMut(usize, f64)) {
-    let n = t.len();
-    if n < 2 {
-        for i in 0..at.len() {
-            put(i, v.first().copied().unwrap_or(f64::NAN));
-        }
-        return;
-    }
-    let slope = |a: usize, b: usize| (v[b] - v[a]) / (t[b] - t[a]);
-    let tangent = |i: usize| match i {
-        0 => slope(0, 1),
-        i if i == n - 1 => slope(n - 2, n - 1),
-        i => slope(i - 1, i + 1),
-    };
-    let mut seg = 0;
-    for (i, &x) in at.iter().enumerate() {
-        while seg + 2 < n && x > t[seg + 1] {
-            seg += 1;
-        }
-        let h = t[seg + 1] - t[seg];
-        let s = ((x - t[seg]) / h).clamp(0.0, 1.0);
-        let (s2, s3) = (s * s, s * s * s);
-        let value = (2.0 * s3 - 3.0 * s2 + 1.0) * v[seg]
-            + (s3 - 2.0 * s2 + s) * h * tangent(seg)
-            + (-2.0 * s3 + 3.0 * s2) * v[seg + 1]
-            + (s3 - s2) * h * tangent(seg + 1);
-        // At a knot the value is the exact one.
-        put(
-            i,
-            if s == 0.0 {
-                v[seg]
-            } else if s == 1.0 {
-                v[seg + 1]
-            } else {
-                value
-            },
-        );
-    }
-}
 
 impl Slice {
     /// Every point of the grid exactly, rows in parallel, one θ buffer and one set of

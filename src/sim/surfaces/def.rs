@@ -93,4 +93,10 @@ impl Surface for SurfaceDef {
             SurfaceDef::Slice(s) => s.sample_grid(xs, ys, out),
         }
     }
+    fn grid_stride(&self, nx: usize, ny: usize) -> usize {
+        match self {
+            SurfaceDef::Slice(s) => s.grid_stride(nx, ny),
+            SurfaceDef::Builtin(_) | SurfaceDef::Formula(_) | SurfaceDef::Model(_) => 1,
+        }
+    }
 }

@@ -26,6 +26,16 @@ pub trait Surface {
     fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
         sample_pointwise(self, xs, ys, out);
     }
+
+    /// The stride of the [`Lattice`](super::Lattice) of exact points when an `nx × ny` grid is
+    /// sampled: 1 (the default) when [`Surface::sample_grid`] computes every point; `k > 1`
+    /// when it computes only the knots of `Lattice::new(nx, ny, k)` and fills in the rest
+    /// ([`Lattice::fill`](super::Lattice::fill)) — a surface whose every value is expensive (a
+    /// network slice). The stride of a grid of knots is 1, so a caller may sample the knots in
+    /// pieces with `sample_grid` and fill the grid itself: the same values as one call.
+    fn grid_stride(&self, _nx: usize, _ny: usize) -> usize {
+        1
+    }
 }
 
 /// [`Surface::sample_grid`] point by point: the default, and what a surface that overrides it
@@ -68,5 +78,8 @@ impl<S: Surface + ?Sized> Surface for &S {
     }
     fn sample_grid(&self, xs: &[f64], ys: &[f64], out: &mut [f64]) {
         (**self).sample_grid(xs, ys, out)
+    }
+    fn grid_stride(&self, nx: usize, ny: usize) -> usize {
+        (**self).grid_stride(nx, ny)
     }
 }
