@@ -474,9 +474,10 @@ mod tests {
         set_runner(Runner::Threads);
         let path = folder.join("losscape-001.gif");
         assert_eq!(messages, [format!("saved {}", path.display())]);
-        // Laid out, begun, the still layers, the last frame, the palette, the header, then one
-        // frame a slice.
-        assert_eq!(frames, 6 + 5);
+        // Laid out, begun, the still layers, the last frame, the palette, the header, then each
+        // of the first four frames painted, indexed and encoded a slice each, and the last
+        // (painted before the palette) indexed and encoded.
+        assert_eq!(frames, 6 + 3 * 4 + 2);
         assert!(std::fs::read(&path).expect("the GIF") == whole, "the same bytes as in one go");
         let _ = std::fs::remove_dir_all(&folder);
     }

@@ -67,8 +67,8 @@ pub fn to_gif<W: Write>(fig: &Figure, anim: &Animation, out: W) -> Result<usize,
 }
 
 /// An animation's GIF written a piece at a time: [`to_gif`] cut into pieces of work (the still
-/// layers, the last frame, the palette, the header, then each frame: tens of milliseconds each
-/// in the browser), so that where there are no threads it is written between frames of the
+/// layers, the last frame, the palette, the header, then each frame painted, indexed and
+/// encoded: tens of milliseconds each natively, up to ten times that in the browser), so that where there are no threads it is written between frames of the
 /// page. The same bytes however it is cut.
 pub struct GifSteps<W: Write> {
     steps: Vec<usize>,
@@ -153,7 +153,7 @@ impl<W: Write> GifSteps<W> {
                 }
                 GifPhase::Frames(still, mut writer) => {
                     let steps = &self.steps;
-                    let done = writer.write_next(|i| frame(fig, &still, steps[i]))?;
+                    let (done, _) = writer.next_piece(|i| frame(fig, &still, steps[i]))?;
                     self.phase = GifPhase::Frames(still, writer);
                     if done {
                         return Ok(true);

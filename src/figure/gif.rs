@@ -106,6 +106,19 @@ pub struct GifWriter<W: Write> {
     next: usize,
     /// The last frame, painted first (the palette is learnt from it).
     last: Option<Pixmap>,
+    /// The next frame, painted or indexed ahead of its writing ([`GifWriter::next_piece`]).
+    ahead: Option<Ahead>,
+}
+
+/// How far the next frame is made.
+enum Ahead {
+    Painted(Pixmap),
+    Indexed(Vec<u8>),
+}
+
+/// The error of a frame painted twice (cannot happen: a frame is painted once).
+fn spent() -> FigureError {
+    FigureError::Paint("a GIF frame was asked for twice".into())
 }
 
 impl<W: Write> GifWriter<W> {
@@ -140,6 +153,7 @@ impl<W: Write> GifWriter<W> {
             count: frames.count.max(1),
             next: 0,
             last: Some(last),
+            ahead: None,
         })
     }
 
@@ -157,34 +171,60 @@ impl<W: Write> GifWriter<W> {
         &mut self,
         frame: impl FnOnce(usize) -> Result<Pixmap, FigureError>,
     ) -> Result<bool, FigureError> {
+        let mut frame = Some(frame);
+        loop {
+            let paint = |i| frame.take().map_or_else(|| Err(spent()), |f| f(i));
+            let (done, wrote) = self.next_piece(paint)?;
+            if wrote || done {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// One piece of writing the next frame: painting it with `frame(i)` (the last one was
+    /// painted already), indexing its pixels to the palette, or encoding it — at twice the size
+    /// each is tens of milliseconds, where there are no threads three pieces of work between
+    /// frames of the page. Whether every frame is written, and whether this piece wrote one.
+    ///
+    /// # Errors
+    /// What `frame` returns; [`FigureError::Io`] if writing fails.
+    pub fn next_piece(
+        &mut self,
+        frame: impl FnOnce(usize) -> Result<Pixmap, FigureError>,
+    ) -> Result<(bool, bool), FigureError> {
         let i = self.next;
         if i >= self.count {
-            return Ok(true);
+            return Ok((true, false));
         }
         let is_last = i + 1 == self.count;
-        let drawn;
-        let pixmap = match (is_last, &self.last) {
-            (true, Some(last)) => last,
-            _ => {
-                drawn = frame(i)?;
-                &drawn
+        match self.ahead.take() {
+            None if is_last && self.last.is_some() => {
+                let last = self.last.as_ref().map(|p| self.indexer.index(&self.quant, p));
+                self.ahead = last.map(Ahead::Indexed);
             }
-        };
-        let delay = if is_last && self.hold_last {
-            self.delay.saturating_mul(3).max(150)
-        } else {
-            self.delay
-        };
-        let frame = gif::Frame {
-            width: self.size.0,
-            height: self.size.1,
-            delay,
-            buffer: std::borrow::Cow::Owned(self.indexer.index(&self.quant, pixmap)),
-            ..gif::Frame::default()
-        };
-        self.encoder.write_frame(&frame).map_err(io)?;
-        self.next += 1;
-        Ok(self.next == self.count)
+            None => self.ahead = Some(Ahead::Painted(frame(i)?)),
+            Some(Ahead::Painted(pixmap)) => {
+                self.ahead = Some(Ahead::Indexed(self.indexer.index(&self.quant, &pixmap)));
+            }
+            Some(Ahead::Indexed(buffer)) => {
+                let delay = if is_last && self.hold_last {
+                    self.delay.saturating_mul(3).max(150)
+                } else {
+                    self.delay
+                };
+                let frame = gif::Frame {
+                    width: self.size.0,
+                    height: self.size.1,
+                    delay,
+                    buffer: std::borrow::Cow::Owned(buffer),
+                    ..gif::Frame::default()
+                };
+                self.encoder.write_frame(&frame).map_err(io)?;
+                self.next += 1;
+                return Ok((self.next == self.count, true));
+            }
+        }
+        Ok((false, false))
     }
 
     /// Ends the GIF; what it was written to.
