@@ -11,8 +11,8 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use egui::epaint::{Mesh, Vertex, WHITE_UV};
-use egui::{Color32, Pos2};
+use egui::Color32;
+use egui::epaint::Mesh;
 use egui_plot::{PlotPoint, PlotTransform};
 
 use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
@@ -355,8 +355,13 @@ impl CloudView {
                     if frame_rect.expand(radius).contains(at) {
                         if head {
                             // A dark rim, so that clouds of light colours read over each other.
-                            disc(&mut mesh, at, radius + 0.9, Color32::from_black_alpha(170));
-                            disc(&mut mesh, at, radius, color);
+                            crate::app::mesh::disc(
+                                &mut mesh,
+                                at,
+                                radius + 0.9,
+                                Color32::from_black_alpha(170),
+                            );
+                            crate::app::mesh::disc(&mut mesh, at, radius, color);
                         } else {
                             // A tail dot is a pixel or two: a square is as good and cheaper.
                             let half = egui::vec2(radius, radius) * 0.8;
@@ -370,30 +375,6 @@ impl CloudView {
             }
         }
         mesh
-    }
-}
-
-/// A disc as a hexagon fan: seven vertices, six triangles.
-fn disc(mesh: &mut Mesh, centre: Pos2, r: f32, color: Color32) {
-    const HEX: [(f32, f32); 6] = [
-        (1.0, 0.0),
-        (0.5, 0.866_025_4),
-        (-0.5, 0.866_025_4),
-        (-1.0, 0.0),
-        (-0.5, -0.866_025_4),
-        (0.5, -0.866_025_4),
-    ];
-    let base = mesh.vertices.len() as u32;
-    mesh.vertices.push(Vertex { pos: centre, uv: WHITE_UV, color });
-    for (dx, dy) in HEX {
-        mesh.vertices.push(Vertex {
-            pos: Pos2::new(centre.x + r * dx, centre.y + r * dy),
-            uv: WHITE_UV,
-            color,
-        });
-    }
-    for k in 0..6 {
-        mesh.indices.extend([base, base + 1 + k, base + 1 + (k + 1) % 6]);
     }
 }
 
@@ -418,7 +399,7 @@ mod tests {
     fn a_cloud_is_meshed_again_only_when_its_frames_view_or_colours_change() {
         let (scene, surface, mut view) = settled(200, 1, 5);
         assert_eq!(view.shown_step(), Some(5));
-        let frame = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(400.0, 300.0));
+        let frame = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(400.0, 300.0));
         let t = PlotTransform::new(frame, PlotBounds::from_min_max([-2.0; 2], [2.0; 2]), false);
         let red = |_: usize| Color32::RED;
         let first = view.painted_mesh(&t, &red, &[]);
@@ -446,7 +427,7 @@ mod tests {
         let clouds = frames.len();
         assert!(clouds >= 2, "several optimizers' clouds");
         // Bounds far wider than the domain: every point is inside the frame.
-        let frame = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(400.0, 300.0));
+        let frame = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(400.0, 300.0));
         let t = PlotTransform::new(frame, PlotBounds::from_min_max([-1e3; 2], [1e3; 2]), false);
         let red = |_: usize| Color32::RED;
         // A head is 14 vertices (one frame: no tails).

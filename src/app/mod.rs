@@ -16,6 +16,7 @@ pub mod export;
 pub mod field_view;
 pub mod formula_box;
 pub mod keys;
+pub mod mesh;
 pub mod narration;
 pub mod network;
 pub mod opening;
@@ -37,6 +38,10 @@ use crate::scene::{self, Scene, SurfaceChoice};
 use crate::sim::net::NetData;
 use crate::sim::{Builtin, CriticalPoint, SurfaceDef};
 use session::Session;
+
+/// The time between frames while many runs play where they are drawn as one mesh (the
+/// browser): about eight frames a second.
+const PACED_FRAME: std::time::Duration = std::time::Duration::from_millis(120);
 
 pub use command::{Command, Panel};
 pub use component::{Component, Ctx};
@@ -656,7 +661,13 @@ impl LosscapeApp {
         let last = self.last_step();
         self.playback.advance(dt, self.scene.speed, last);
         if self.playback.playing {
-            ctx.request_repaint();
+            // Many runs in software WebGL (the browser, beyond MESHED_RUNS) keep the GPU process
+            // busy for much of a frame: frames are paced so that the page is not starved.
+            if self.runs.len() > crate::platform::MESHED_RUNS {
+                ctx.request_repaint_after(PACED_FRAME);
+            } else {
+                ctx.request_repaint();
+            }
         }
         if self.runs.progress().is_some() || self.critical.busy() {
             // Progress notes move while a job runs.

@@ -21,10 +21,11 @@
 //!   Desktop: no address; failures go to the terminal.
 //! - **Clipboard, URLs** ([`copy_text`], [`copy_image`], [`open_url`]). egui's output commands on
 //!   both sides: eframe's desktop and web runners carry them out.
-//! - **Drawing** ([`DRAWN_POINTS`], [`DRAWN_PATH_POINTS`]). Desktop: every point of a cloud, every
-//!   point of a path its simplification keeps. Browser: at most so many a frame (an even share
-//!   of a cloud's runs, coarser paths), since WebGL in software (SwiftShader) takes seconds a
-//!   frame for the triangles of hundreds of thousands of points.
+//! - **Drawing** ([`DRAWN_POINTS`], [`DRAWN_PATH_POINTS`], [`MESHED_RUNS`]). Desktop: every
+//!   point of a cloud, every point of a path its simplification keeps, every run a plot item.
+//!   Browser: at most so many a frame (an even share of a cloud's runs, coarser paths, many runs
+//!   as one plain mesh), since WebGL in software (SwiftShader) takes seconds a frame for the
+//!   triangles of hundreds of thousands of points.
 //! - **The app's entry** ([`run_app`]). Desktop: `eframe::run_native`, a window. Browser:
 //!   `eframe::WebRunner` on a canvas.
 //!
@@ -49,9 +50,9 @@ use web as side;
 #[cfg(target_arch = "wasm32")]
 pub use side::{CANVAS_ID, with_app};
 pub use side::{
-    DRAWN_PATH_POINTS, DRAWN_POINTS, HAS_FILE_SYSTEM, HAS_THREADS, create_dir_all, file_names,
-    install, jobs_waiting, page_fragment, page_url, pick_file, read_to_string, receive_dropped,
-    run_app, show_failure, spawn, take_opened, write_atomic,
+    DRAWN_PATH_POINTS, DRAWN_POINTS, HAS_FILE_SYSTEM, HAS_THREADS, MESHED_RUNS, create_dir_all,
+    file_names, install, jobs_waiting, page_fragment, page_url, pick_file, read_to_string,
+    receive_dropped, run_app, show_failure, spawn, take_opened, write_atomic,
 };
 /// Monotonic time (jobs' timings, the formula box's pause) and wall-clock time: `std::time` on
 /// the desktop, the browser's clocks on the web.

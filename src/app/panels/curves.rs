@@ -4,12 +4,13 @@
 
 use std::sync::Arc;
 
-use egui::epaint::{Mesh, Vertex, WHITE_UV};
-use egui::{Color32, Pos2, Ui};
+use egui::epaint::Mesh;
+use egui::{Color32, Ui};
 use egui_plot::{Line, Plot, PlotPoint, PlotPoints, PlotTransform, VLine};
 
 use crate::app::Command;
 use crate::app::component::{Component, Ctx};
+use crate::app::mesh::polyline;
 use crate::app::runs::{Runs, Series};
 use crate::app::style::ink;
 use crate::scene::Scene;
@@ -319,45 +320,13 @@ fn paint_curves(
     }
 }
 
-/// The mesh of `lines` on screen: a quad per segment that may cross the plot's frame (none for
-/// the segments wholly outside it, none across a non-finite point).
+/// The mesh of `lines` on screen, each a [`CURVE_WIDTH`] wide [`polyline`].
 fn curves_mesh(transform: &PlotTransform, lines: &[(Color32, Vec<PlotPoint>)]) -> Mesh {
-    let frame = *transform.frame();
     let mut mesh = Mesh::default();
     for (color, points) in lines {
-        let mut previous: Option<Pos2> = None;
-        for p in points {
-            if !(p.x.is_finite() && p.y.is_finite()) {
-                previous = None;
-                continue;
-            }
-            let at = transform.position_from_point(p);
-            if let Some(from) = previous
-                && frame.intersects(egui::Rect::from_two_pos(from, at))
-            {
-                segment(&mut mesh, from, at, *color);
-            }
-            previous = Some(at);
-        }
+        polyline(&mut mesh, transform, points, CURVE_WIDTH, *color);
     }
     mesh
-}
-
-/// A segment as a quad [`CURVE_WIDTH`] wide (no feathering: at this width a join or an edge
-/// cannot be told apart).
-fn segment(mesh: &mut Mesh, a: Pos2, b: Pos2, color: Color32) {
-    let d = b - a;
-    let length = d.length();
-    let n = if length > 1e-6 {
-        egui::vec2(-d.y, d.x) * (0.5 * CURVE_WIDTH / length)
-    } else {
-        egui::vec2(0.0, 0.5 * CURVE_WIDTH)
-    };
-    let base = mesh.vertices.len() as u32;
-    for pos in [a + n, a - n, b - n, b + n] {
-        mesh.vertices.push(Vertex { pos, uv: WHITE_UV, color });
-    }
-    mesh.indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
 }
 
 #[derive(Clone, Copy)]
@@ -372,7 +341,8 @@ mod tests {
     use egui_plot::PlotBounds;
 
     fn transform() -> PlotTransform {
-        let frame = egui::Rect::from_min_size(Pos2::new(10.0, 20.0), egui::vec2(200.0, 100.0));
+        let frame =
+            egui::Rect::from_min_size(egui::Pos2::new(10.0, 20.0), egui::vec2(200.0, 100.0));
         PlotTransform::new(frame, PlotBounds::from_min_max([0.0, 0.0], [10.0, 1.0]), false)
     }
 
@@ -403,18 +373,6 @@ mod tests {
         assert!(curves_mesh(&transform(), &above).vertices.is_empty());
         let across = [(Color32::RED, vec![PlotPoint::new(1.0, 0.5), PlotPoint::new(2.0, 60.0)])];
         assert_eq!(curves_mesh(&transform(), &across).vertices.len(), 4);
-    }
-
-    #[test]
-    fn a_segment_is_as_wide_as_a_curve_and_lies_along_it() {
-        let mut mesh = Mesh::default();
-        segment(&mut mesh, Pos2::new(0.0, 0.0), Pos2::new(10.0, 0.0), Color32::RED);
-        let ys: Vec<f32> = mesh.vertices.iter().map(|v| v.pos.y).collect();
-        let width = ys.iter().copied().fold(f32::MIN, f32::max)
-            - ys.iter().copied().fold(f32::MAX, f32::min);
-        assert!((width - CURVE_WIDTH).abs() < 1e-5, "{ys:?}");
-        let xs: Vec<f32> = mesh.vertices.iter().map(|v| v.pos.x).collect();
-        assert_eq!(xs, [0.0, 0.0, 10.0, 10.0]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod data_panel;
 pub mod file_menu;
 pub mod help;
 pub mod highdim;
+mod many_runs;
 pub mod plot;
 pub mod spectrum;
 pub mod teach;

@@ -8,6 +8,7 @@ use egui_plot::{
     PlotUi, Points, Text,
 };
 
+use super::many_runs;
 use crate::app::Command;
 use crate::app::component::{Component, Ctx};
 use crate::app::runs::Series;
@@ -458,15 +459,13 @@ fn draw_layers<'p>(
 fn draw_runs(pui: &mut PlotUi<'_>, frame: &Frame<'_, '_>, optimizers: &[usize], px: [f64; 2]) {
     let ctx = frame.ctx;
     let step = ctx.playback.step;
-    // Where more runs are drawn than the platform draws points of (the browser), each a
-    // coarser path.
-    let total: usize = optimizers
-        .iter()
-        .filter_map(|&i| ctx.runs.table.get(i).and_then(Option::as_ref))
-        .flat_map(|runs| runs.iter().filter(|r| !r.is_empty()))
-        .map(|run| run.simplified(Series::Path, px).len())
-        .sum();
-    let every = crate::app::runs::thinning(total, crate::platform::DRAWN_PATH_POINTS);
+    // More runs than the platform draws as plot items (the browser) are one mesh item; their
+    // legend entries are still made here.
+    let meshed = many_runs::meshed(ctx, optimizers);
+    if meshed {
+        pui.add(many_runs::item(ctx, optimizers, px));
+    }
+    let every = if meshed { 1 } else { many_runs::path_thinning(ctx, optimizers, px) };
     for &i in optimizers {
         let entry = &ctx.scene.optimizers[i];
         let Some(Some(runs_of)) = ctx.runs.table.get(i) else { continue };
@@ -482,6 +481,9 @@ fn draw_runs(pui: &mut PlotUi<'_>, frame: &Frame<'_, '_>, optimizers: &[usize], 
                     .radius(0.0)
                     .color(ink(entry.color, dark)),
             );
+        }
+        if meshed {
+            continue;
         }
         for run in runs_of.iter().filter(|r| !r.is_empty()) {
             let head = run.head(step);
