@@ -541,3 +541,27 @@ fn the_spectrum_window_shows_the_simulations_spectra_and_refuses_a_bad_network()
     assert!(error.contains("64") && error.contains("10"), "{error}");
     assert!(h.state().panels.spectrum.result().is_some());
 }
+
+#[test]
+fn a_long_status_message_stays_right_of_the_title_on_a_projector() {
+    // At 1280 × 800 a Tune-lr report ran over the title and the window toggles.
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .with_context_setup(losscape::app::setup_style)
+        .build_ui_state(
+            |ui, app: &mut LosscapeApp| {
+                app.show(ui);
+                app.settle();
+            },
+            LosscapeApp::new(PRESETS[0].scene().expect("the saddle lesson")),
+        );
+    let long = "lr 0.05 → 0.4642 (mean final loss 0 over 3 starts) after 300 steps; 31 rates tried";
+    h.state_mut().status = Some(long.to_owned());
+    h.run_steps(3);
+    let title = h.get_by_label(&h.state().scene.title.clone()).rect();
+    let spectrum = h.get_by_label_contains("Spectrum").rect();
+    let status = h.get_by_label(long).rect();
+    assert!(status.left() >= title.right(), "status {status:?} starts after the title {title:?}");
+    assert!(spectrum.right() <= title.left(), "the toggles are left of the title");
+    assert!(status.right() <= 1280.0, "within the window: {status:?}");
+}

@@ -120,8 +120,12 @@ fn progress_and_status(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) 
         );
     }
     if let Some(status) = ctx.status {
-        ui.colored_label(status_color(status, ui.visuals().dark_mode), status)
-            .on_hover_text("The last thing losscape did or could not do");
+        // In the room the title leaves (a long message is cut with "…", whole on hover), never
+        // over the title and the toggles.
+        let text = RichText::new(status).color(status_color(status, ui.visuals().dark_mode));
+        ui.add(egui::Label::new(text).truncate()).on_hover_text(format!(
+            "The last thing losscape did or could not do:\n{status}"
+        ));
     }
 }
 
