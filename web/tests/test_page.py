@@ -298,6 +298,30 @@ class Page(unittest.TestCase):
         self.assertGreater(colours(png), 100, "a drawn figure, not a blank image")
         self.assertEqual(errors, [])
 
+    def test_copy_image_puts_the_figure_on_the_clipboard_as_a_png(self):
+        page, errors, _ = self.open()
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        time.sleep(1.0)
+        page.evaluate("navigator.clipboard.writeText('')")  # no image left from before
+        page.mouse.click(50, 18)  # File
+        time.sleep(0.5)
+        page.mouse.click(66, 77)  # Copy image
+        read = """() => navigator.clipboard.read().then(async (items) => {
+            const item = items.find((i) => i.types.includes("image/png"));
+            return item ? Array.from(new Uint8Array(await (await item.getType("image/png")).arrayBuffer())) : null;
+        }).catch(() => null)"""
+        deadline = time.monotonic() + 30
+        png = None
+        while png is None:
+            self.assertLess(time.monotonic(), deadline, "no PNG on the clipboard in 30 s")
+            time.sleep(0.5)
+            png = page.evaluate(read)
+        png = bytes(png)
+        width, height, _, _ = png_pixels(png)
+        self.assertGreater(width * height, 240 * 160)
+        self.assertGreater(colours(png), 100, "a drawn figure, not a blank image")
+        self.assertEqual(errors, [])
+
     def heartbeat_gap(self, page, seconds, settle=0.0):
         """The longest gap of a setTimeout heartbeat over the next `seconds` (SPEC §7), counting
         only the gaps that end `settle` seconds or more from now; and the longest before that."""
@@ -417,6 +441,22 @@ class Page(unittest.TestCase):
         # digits and three spectra estimated by Lanczos, a Hessian-vector product a unit.
         self.computes_without_freezing(page, "Spectrum window", lambda: page.mouse.click(SPECTRUM_X, 18),
                                        box=(300, 100, 1000, 700), seconds=6)
+        self.assertEqual(errors, [])
+
+    def test_tune_lr_searches_without_freezing_the_page(self):
+        page, errors, _ = self.open()
+        time.sleep(1.5)
+        page.mouse.click(80, 659)  # GD's "hyper-parameters"
+        time.sleep(0.5)
+        page.mouse.move(150, 600)
+        page.mouse.wheel(0, 150)  # the side panel scrolled to GD's buttons
+        time.sleep(1.0)
+        before = self.scene(page)["optimizers"][0]["params"]["lr"]
+        # "Tune lr": 31 rates, each run from the three starts for the scene's 300 steps.
+        self.computes_without_freezing(page, "Tune lr", lambda: page.mouse.click(50, 651),
+                                       box=(20, 540, 320, 700))
+        after = self.scene(page)["optimizers"][0]["params"]["lr"]
+        self.assertNotEqual(before, after, "the tuned rate is GD's")
         self.assertEqual(errors, [])
 
     def test_the_census_window_computes_without_freezing_the_page(self):
