@@ -301,6 +301,34 @@ fn a_slices_heatmap_made_a_row_of_knots_at_a_time_is_the_heatmap_made_whole() {
 }
 
 #[test]
+fn a_slices_figure_laid_out_a_piece_at_a_time_is_the_figure_laid_out_whole() {
+    // An export in the browser lays a figure out between frames: at twice a plot's size the
+    // slice's heatmap alone took about a second in one piece.
+    use losscape::figure::FigureSteps;
+    use losscape::figure::svg::{Layers, to_svg};
+    // (Critical points in pieces: the export's test, on a built-in surface; on a slice the
+    // search takes minutes in a debug build.)
+    let mut scene = scene_of(small_spec());
+    scene.view.critical_points = false;
+    let surface = SurfaceDef::Slice(slice_of(&scene));
+    let canvas = Canvas { density: 2.0, ..Canvas::new(300, 220) };
+    let whole = Figure::new(&scene, &surface, Vec::new(), canvas).unwrap();
+    let mut steps = FigureSteps::new(&scene, &surface, Vec::new(), canvas).unwrap();
+    let mut pieces = 1;
+    let sliced = loop {
+        if let Some(fig) = steps.advance(&surface, false).unwrap() {
+            break fig;
+        }
+        pieces += 1;
+    };
+    assert!(pieces > 20, "rows of knots, the filling in, colours, contours: {pieces}");
+    let svg = |f: &Figure| to_svg(f, None, Layers::ALL).unwrap();
+    assert!(svg(&sliced) == svg(&whole), "the same figure");
+    let rgba = |f: &Figure| f.heatmap.as_ref().map(|h| h.rgba.clone());
+    assert!(rgba(&sliced) == rgba(&whole), "the same heatmap");
+}
+
+#[test]
 fn figures_of_a_slice_name_alpha_and_beta_and_show_the_training_path() {
     let mut scene = scene_of(small_spec());
     scene.view.critical_points = false;

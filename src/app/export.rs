@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use super::runs::Runs;
 use crate::figure::anim::{Animation, GifSteps};
 use crate::figure::svg::Layers;
-use crate::figure::{self, Canvas, Figure, Track, legend_labels, raster};
+use crate::figure::{self, Canvas, Figure, FigureSteps, Track, legend_labels, raster};
 use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced};
 use crate::scene::Scene;
 use crate::sim::{Domain, SurfaceDef};
@@ -327,6 +327,8 @@ struct FigureExport {
 enum Phase {
     /// The figure to lay out (heatmap, contours, critical points, the cloud at the steps shown).
     Layout(Box<Snapshot>),
+    /// Being laid out, a piece at a time.
+    Laying(Box<Snapshot>, Box<FigureSteps>),
     /// Laid out: to paint at the step.
     Paint(Box<Figure>, usize),
     /// Painted: to encode as PNG.
@@ -342,7 +344,7 @@ impl Sliced for FigureExport {
 
     fn slice(&mut self, budget: Budget, _: &Progress) -> SliceResult<Self::Output> {
         loop {
-            match self.step() {
+            match self.step(budget.is_whole()) {
                 Ok(None) => {}
                 Ok(Some(message)) => return Ok(Some(Ok(message))),
                 Err(e) => return Ok(Some(Err(e.to_string()))),
@@ -355,21 +357,31 @@ impl Sliced for FigureExport {
 }
 
 impl FigureExport {
-    /// Does the next piece of the export; what was done once it is written.
-    fn step(&mut self) -> Result<Option<String>, figure::FigureError> {
+    /// Does the next piece of the export (the whole layout at once when `whole`: on a thread
+    /// of its own); what was done once it is written.
+    fn step(&mut self, whole: bool) -> Result<Option<String>, figure::FigureError> {
         match std::mem::replace(&mut self.phase, Phase::Done) {
-            Phase::Layout(snap) => {
-                // The cloud at the steps this export shows, as the command line does.
-                let shown = match self.what {
-                    Export::Gif => {
-                        figure::Shown::Animation(animation(&self.settings, snap.scene.steps, 20.0))
-                    }
-                    _ => figure::Shown::Still(snap.step),
-                };
-                let fig = Figure::new(&snap.scene, &snap.surface, snap.tracks, snap.layout)?
-                    .with_cloud_for(&snap.scene, &snap.surface, shown)?;
-                self.phase = Phase::Paint(Box::new(fig), snap.step);
+            Phase::Layout(mut snap) => {
+                let tracks = std::mem::take(&mut snap.tracks);
+                let steps = FigureSteps::new(&snap.scene, &snap.surface, tracks, snap.layout)?;
+                self.phase = Phase::Laying(snap, Box::new(steps));
             }
+            Phase::Laying(snap, mut steps) => match steps.advance(&snap.surface, whole)? {
+                Some(fig) => {
+                    // The cloud at the steps this export shows, as the command line does.
+                    let shown = match self.what {
+                        Export::Gif => figure::Shown::Animation(animation(
+                            &self.settings,
+                            snap.scene.steps,
+                            20.0,
+                        )),
+                        _ => figure::Shown::Still(snap.step),
+                    };
+                    let fig = fig.with_cloud_for(&snap.scene, &snap.surface, shown)?;
+                    self.phase = Phase::Paint(Box::new(fig), snap.step);
+                }
+                None => self.phase = Phase::Laying(snap, steps),
+            },
             Phase::Paint(fig, step) => match self.what {
                 Export::Svg => {
                     let svg = figure::svg::to_svg(&fig, Some(step), Layers::ALL)?;
@@ -457,6 +469,15 @@ mod tests {
         let anim = animation(&settings, fig.last_step(), settings.gif_fps);
         let mut whole = Vec::new();
         figure::anim::to_gif(&fig, &anim, &mut whole).expect("a GIF");
+        // The pieces of its layout: bands of the heatmap, colours, contours, critical points.
+        let mut steps =
+            FigureSteps::new(&snap.scene, &surface, snap.tracks.clone(), layout).expect("steps");
+        let mut pieces = 1;
+        while steps.advance(&surface, false).expect("a piece").is_none() {
+            pieces += 1;
+        }
+        assert!(pieces > 10, "the layout is cut into pieces: {pieces}");
+        assert!(!fig.sheet.critical.is_empty(), "critical points found a piece at a time too");
 
         set_runner(Runner::BetweenFrames);
         let mut exporter = Exporter { settings: settings.clone(), ..Exporter::default() };
@@ -468,16 +489,16 @@ mod tests {
             phase: Phase::Layout(Box::new(snap)),
         });
         let ctx = egui::Context::default();
-        let (messages, frames) = frames_until(1000, "the export", |_| {
+        let (messages, frames) = frames_until(10_000, "the export", |_| {
             Some(exporter.poll(&ctx)).filter(|m| !m.is_empty())
         });
         set_runner(Runner::Threads);
         let path = folder.join("losscape-001.gif");
         assert_eq!(messages, [format!("saved {}", path.display())]);
-        // Laid out, begun, the still layers, the last frame, the palette, the header, then each
-        // of the first four frames painted, indexed and encoded a slice each, and the last
-        // (painted before the palette) indexed and encoded.
-        assert_eq!(frames, 6 + 3 * 4 + 2);
+        // Begun, laid out a piece a slice; the GIF begun, the still layers, the last frame, the
+        // palette, the header, then each of the first four frames painted, indexed and encoded
+        // a slice each, and the last (painted before the palette) indexed and encoded.
+        assert_eq!(frames, 1 + pieces + 5 + 3 * 4 + 2);
         assert!(std::fs::read(&path).expect("the GIF") == whole, "the same bytes as in one go");
         let _ = std::fs::remove_dir_all(&folder);
     }

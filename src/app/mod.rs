@@ -663,7 +663,7 @@ impl LosscapeApp {
         if self.playback.playing {
             // Many runs in software WebGL (the browser, beyond MESHED_RUNS) keep the GPU process
             // busy for much of a frame: frames are paced so that the page is not starved.
-            if self.runs.len() > crate::platform::MESHED_RUNS {
+            if crate::platform::MESHED_RUNS.is_some_and(|most| self.runs.len() > most) {
                 ctx.request_repaint_after(PACED_FRAME);
             } else {
                 ctx.request_repaint();

@@ -20,18 +20,20 @@ pub mod network;
 pub mod png;
 pub mod raster;
 pub mod spectrum;
+pub mod steps;
 pub mod style;
 pub mod svg;
 pub mod view3d;
 
 pub use cloud::{CLOUD_TAIL, CloudFrames, Shown};
+pub use steps::FigureSteps;
 
 use crate::budget::BudgetError;
-use crate::field::{ContourLine, FieldError, FieldLayers, FieldStyle};
+use crate::field::{ContourLine, FieldError};
 use crate::scene::{Rgb, Scene};
 use crate::sim::{
     CriticalKind, CriticalPoint, Domain, FormulaError, Point, SurfaceDef, Trajectory,
-    critical_points, simulate_many_thinned,
+    simulate_many_thinned,
 };
 
 /// The largest figure side in pixels (after the density scale).
@@ -515,33 +517,12 @@ impl Figure {
         tracks: Vec<Track>,
         canvas: Canvas,
     ) -> Result<Self, FigureError> {
-        let title = scene_title(scene, Some(canvas.width));
-        let margins = [MARGIN_LEFT, MARGIN_RIGHT, MARGIN_BOTTOM];
-        let mut sheet = Sheet::new(scene, surface, &canvas, title, tracks, margins)?;
-        let frame = sheet.frame;
-        let view = fit(canvas.view.unwrap_or_else(|| scene.domain()), frame.w / frame.h);
-        let style = FieldStyle {
-            colormap: scene.view.colormap,
-            log_scale: scene.view.log_scale,
-            contour_count: if scene.view.contour_lines { scene.view.contours } else { 0 },
-        };
-        let nx = (frame.w * f64::from(canvas.density)).round().max(1.0) as usize;
-        let ny = (frame.h * f64::from(canvas.density)).round().max(1.0) as usize;
-        let layers = FieldLayers::compute(surface, view, nx, ny, &style)?;
-        let heatmap = scene.view.heatmap.then_some(Heatmap { nx, ny, rgba: layers.rgba });
-        if scene.view.critical_points {
-            // As `losscape critical` finds them over the scene's domain, those in view.
-            sheet.critical = critical_points(surface, &scene.domain());
-            sheet.critical.retain(|c| view.contains(c.point));
+        let mut steps = FigureSteps::new(scene, surface, tracks, canvas)?;
+        loop {
+            if let Some(fig) = steps.advance(surface, true)? {
+                return Ok(fig);
+            }
         }
-        Ok(Self {
-            sheet,
-            view,
-            heatmap,
-            contours: layers.contours,
-            x_ticks: ticks(view.x_min, view.x_max, (frame.w / 90.0).max(2.0)),
-            y_ticks: ticks(view.y_min, view.y_max, (frame.h / 70.0).max(2.0)),
-        })
     }
 
     /// The figure of `scene` as the command line draws it: simulate, then lay out.

@@ -17,8 +17,8 @@ pub const HAS_FILE_SYSTEM: bool = true;
 /// GPU takes any mesh).
 pub const DRAWN_POINTS: usize = usize::MAX;
 
-/// The most runs drawn on a map as plot items: on the desktop, all (a GPU draws them).
-pub const MESHED_RUNS: usize = usize::MAX;
+/// The most runs drawn on a map as plot items: on the desktop, no limit (a GPU draws them).
+pub const MESHED_RUNS: Option<usize> = None;
 
 /// The most points of the runs' paths drawn in one frame (the map and each curve plot): here,
 /// every point their simplification keeps.

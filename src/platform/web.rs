@@ -37,7 +37,7 @@ pub const DRAWN_POINTS: usize = 8_000;
 /// The most runs drawn on a map as plot items (a feathered line and a 32-sided head each);
 /// beyond it they are painted as one mesh of plain quads and hexagons (`app::panels::many_runs`):
 /// 2 560 runs as items made software WebGL take 0.7–1.5 s a frame while they played.
-pub const MESHED_RUNS: usize = 200;
+pub const MESHED_RUNS: Option<usize> = Some(200);
 
 /// The most points of the runs' paths drawn in one frame (the map and each curve plot); beyond
 /// it each run is drawn coarser (every k-th of the points its simplification keeps). For the

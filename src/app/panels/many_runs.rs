@@ -27,7 +27,7 @@ pub(super) fn meshed(ctx: &Ctx<'_>, optimizers: &[usize]) -> bool {
         .filter_map(|&i| ctx.runs.table.get(i).and_then(Option::as_ref))
         .map(Vec::len)
         .sum();
-    runs > crate::platform::MESHED_RUNS
+    crate::platform::MESHED_RUNS.is_some_and(|most| runs > most)
 }
 
 /// Every how many of its kept points each run's path is drawn: where more points are drawn than

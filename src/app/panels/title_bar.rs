@@ -123,9 +123,8 @@ fn progress_and_status(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) 
         // In the room the title leaves (a long message is cut with "…", whole on hover), never
         // over the title and the toggles.
         let text = RichText::new(status).color(status_color(status, ui.visuals().dark_mode));
-        ui.add(egui::Label::new(text).truncate()).on_hover_text(format!(
-            "The last thing losscape did or could not do:\n{status}"
-        ));
+        ui.add(egui::Label::new(text).truncate())
+            .on_hover_text(format!("The last thing losscape did or could not do:\n{status}"));
     }
 }
 
