@@ -175,6 +175,7 @@ fn bad_values_are_errors_naming_the_field() {
             "surface.network.data.points[1]",
         ),
         (serde_json::json!({"net": "3-4-1"}), "surface.network.net"),
+        (serde_json::json!({"net": "2-4-3"}), "surface.network.net"),
         (serde_json::json!({"directions": "sideways"}), "surface.network.directions"),
         (serde_json::json!({"stepz": 3}), "surface.network"),
     ];

@@ -21,14 +21,16 @@ pub const MAX_NETS: usize = 4;
 /// `losscape census`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  losscape census --dataset moons --points 40 --net 2-6-1 --weight-decay 0.001 --starts 80 --seed 3 --out census.csv --params-out params.csv"
+    after_help = "Examples:\n  losscape census --dataset moons --points 40 --net 2-6-1 --weight-decay 0.001 --starts 80 --seed 3 --out census.csv --params-out params.csv\n  losscape census --data points3d.csv --net 3-4-3 --starts 60 --seed 1 --out census.png"
 )]
 pub struct CensusArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// The network: 2-H[-H…]-1 (tanh hidden layers, one logit out). Several, comma-separated or
-    /// repeated (e.g. 2-6-1,2-12-1), are censused on the same data and drawn side by side.
-    #[arg(long, value_name = "2-H-…-1", required = true, value_delimiter = ',')]
+    /// The network D-H[-H…]-K: D inputs (the data's features), tanh hidden layers, K outputs
+    /// (K = 1 the logit of a 0/1 label, K ≥ 2 the logits of K classes), at most 400 parameters
+    /// (a census needs the whole Hessian). Several, comma-separated or repeated (e.g.
+    /// 2-6-1,2-12-1), are censused on the same data and drawn side by side.
+    #[arg(long, value_name = "D-H-…-K", required = true, value_delimiter = ',')]
     pub net: Vec<String>,
     /// Weight decay wd in the loss's (wd/2)·‖θ‖².
     #[arg(long, value_name = "WD", default_value_t = 1e-3, allow_hyphen_values = true, value_parser = parse::WEIGHT_DECAY)]
@@ -114,8 +116,13 @@ fn networks(args: &CensusArgs) -> Result<(Vec<(Network, String)>, String), CliEr
             (args.seed, args.weight_decay),
             CENSUS_DEFAULT_POINTS,
         )?;
-        census::check_params(net.n_params())
-            .map_err(|e| CliError::Input(format!("--net {}: {e}", arch.trim())))?;
+        census::check_params(net.n_params()).map_err(|e| {
+            CliError::Input(format!(
+                "--net {}: {e}; `losscape spectrum` estimates the Hessian's spectrum of larger \
+                 networks",
+                arch.trim()
+            ))
+        })?;
         what = w;
         let name = net.architecture().to_string();
         nets.push((net, name));

@@ -1,7 +1,8 @@
 //! The data-set and network flags shared by `landscape`, `interpolate`, `census` and
-//! `spectrum`: one flattened clap struct, one default and one bound for each. The 2-D networks
-//! read `x1,x2,label` rows ([`DataArgs::rows`]); `spectrum` reads tables of D features and a
-//! class label, and the digits ([`DataArgs::labelled`]).
+//! `spectrum`: one flattened clap struct, one default and one bound for each. Every network
+//! `D-H[-H…]-K` reads a table of D features and a class label per row: a CSV `x1,…,xD,label`,
+//! the digits (D = 64, 10 classes) or a built-in 2-D set ([`DataArgs::for_network`],
+//! [`DataArgs::labelled`]).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -30,8 +31,8 @@ const DIGITS: &str = "digits";
 /// `spectrum`.
 #[derive(Clone, Debug, Args)]
 pub struct DataArgs {
-    /// Training data: a CSV file with the header x1,x2,label (label 0 or 1); for spectrum
-    /// x1,…,xD,label (labels 0…K−1; a file without a header has the label last).
+    /// Training data: a CSV file with the header x1,…,xD,label, D the network's inputs (labels
+    /// 0 or 1 for one output, 0…K−1 for K outputs; a file without a header has the label last).
     #[arg(
         long,
         value_name = "FILE.csv",
@@ -39,8 +40,9 @@ pub struct DataArgs {
         required_unless_present = "dataset"
     )]
     pub data: Option<PathBuf>,
-    /// A built-in data set: moons, circles, xor, spirals; for spectrum also digits (1797 8×8
-    /// images of handwritten digits, 64 features scaled to [0, 1], 10 classes).
+    /// A built-in data set: moons, circles, xor, spirals (2 features, labels 0/1), or digits
+    /// (1797 8×8 images of handwritten digits, 64 features scaled to [0, 1], 10 classes: for
+    /// --net 64-H[-H…]-10).
     #[arg(long, value_name = "NAME")]
     pub dataset: Option<String>,
     /// Points of the built-in data set (default 200; census 100).
@@ -52,41 +54,79 @@ pub struct DataArgs {
 }
 
 impl DataArgs {
-    /// The rows `x1,x2,label` of the file or of the data set drawn with `seed` (`default_points`
-    /// of them unless `--points` says), and what they are for a message ("moons (200 points)").
+    /// The rows `x1,x2,label` of the built-in 2-D data set drawn with `seed` (`default_points`
+    /// of them unless `--points` says), and its name.
     ///
     /// # Errors
-    /// An unknown data set, or a data file that cannot be used (file, line, column).
-    pub fn rows(
+    /// An unknown data set.
+    fn planar_rows(
         &self,
         seed: u64,
         default_points: usize,
     ) -> Result<(Vec<[f64; 3]>, String), CliError> {
-        if let Some(path) = &self.data {
-            let rows = data::read_csv(path, Columns::X1X2Label)
-                .map_err(|e| CliError::Input(format!("--data {e}")))?;
-            let what = format!("{} ({} points)", path.display(), rows.len());
-            return Ok((rows, what));
-        }
         let name = self.dataset.as_deref().unwrap_or("moons");
-        if name.trim().eq_ignore_ascii_case(DIGITS) {
-            return Err(CliError::Input(format!(
-                "--dataset digits has 64 features and 10 classes: it is for `losscape spectrum` \
-                 (--net 64-H-…-10); a 2-H[-H…]-1 network takes a 2-D data set: {}",
-                data::names_with(Columns::X1X2Label)
-            )));
-        }
         let dataset = Dataset::from_name(name)
             .filter(|d| d.columns() == Columns::X1X2Label)
             .ok_or_else(|| {
                 CliError::Input(format!(
-                    "--dataset: unknown data set '{name}'; for a network the data sets are: {}",
+                    "--dataset: unknown data set '{name}'; for a network the data sets are: {}, \
+                     {DIGITS}",
                     data::names_with(Columns::X1X2Label)
                 ))
             })?;
         let noise = self.noise.unwrap_or(dataset.default_noise());
         let points = self.points.unwrap_or(default_points);
-        Ok((dataset.generate(points, noise, seed), format!("{dataset} ({points} points)")))
+        Ok((dataset.generate(points, noise, seed), dataset.to_string()))
+    }
+
+    /// The labelled table of the file (`x1,…,xD,label`, each label checked against `outputs`
+    /// where it is read, if given), of the digits, or of a 2-D data set drawn with `seed`; and
+    /// its name.
+    ///
+    /// # Errors
+    /// An unknown data set, `--points` or `--noise` with the digits, or a data file that
+    /// cannot be used (file, line, column).
+    fn table(
+        &self,
+        outputs: Option<usize>,
+        seed: u64,
+        default_points: usize,
+    ) -> Result<(Labelled, String), CliError> {
+        match (&self.data, self.dataset.as_deref()) {
+            (Some(path), _) => {
+                let features = match outputs {
+                    Some(k) => data::read_features_for(path, k),
+                    None => data::read_features(path),
+                };
+                let table = features
+                    .and_then(|t| {
+                        Labelled::from_features(t).map_err(|e| data::DataError {
+                            file: path.display().to_string(),
+                            line: 0,
+                            column: 0,
+                            message: e.to_string(),
+                        })
+                    })
+                    .map_err(|e| CliError::Input(format!("--data {e}")))?;
+                Ok((table, path.display().to_string()))
+            }
+            (None, Some(name)) if name.trim().eq_ignore_ascii_case(DIGITS) => {
+                if self.points.is_some() || self.noise.is_some() {
+                    return Err(CliError::Input(
+                        "--points and --noise draw a 2-D data set; the digits are 1797 fixed \
+                         images (leave both out)"
+                            .into(),
+                    ));
+                }
+                Ok((spectrum::digits(), DIGITS.to_owned()))
+            }
+            _ => {
+                let (rows, name) = self.planar_rows(seed, default_points)?;
+                let table =
+                    Labelled::from_rows(&rows).map_err(|e| CliError::Input(e.to_string()))?;
+                Ok((table, name))
+            }
+        }
     }
 
     /// The labelled table of the file (`x1,…,xD,label`), of the digits, or of a 2-D data set
@@ -101,42 +141,7 @@ impl DataArgs {
         seed: u64,
         default_points: usize,
     ) -> Result<(Labelled, String), CliError> {
-        let (table, name) = match (&self.data, self.dataset.as_deref()) {
-            (Some(path), _) => {
-                let table = data::read_features(path)
-                    .and_then(|t| {
-                        Labelled::from_features(t).map_err(|e| data::DataError {
-                            file: path.display().to_string(),
-                            line: 0,
-                            column: 0,
-                            message: e.to_string(),
-                        })
-                    })
-                    .map_err(|e| CliError::Input(format!("--data {e}")))?;
-                (table, path.display().to_string())
-            }
-            (None, Some(name)) if name.trim().eq_ignore_ascii_case(DIGITS) => {
-                if self.points.is_some() || self.noise.is_some() {
-                    return Err(CliError::Input(
-                        "--points and --noise draw a 2-D data set; the digits are 1797 fixed \
-                         images (leave both out)"
-                            .into(),
-                    ));
-                }
-                (spectrum::digits(), DIGITS.to_owned())
-            }
-            _ => {
-                let (rows, _) = self.rows(seed, default_points).map_err(|e| match e {
-                    CliError::Input(m) if m.starts_with("--dataset: unknown") => {
-                        CliError::Input(format!("{m}, digits"))
-                    }
-                    other => other,
-                })?;
-                let table =
-                    Labelled::from_rows(&rows).map_err(|e| CliError::Input(e.to_string()))?;
-                (table, self.dataset.clone().unwrap_or_else(|| "moons".into()))
-            }
-        };
+        let (table, name) = self.table(None, seed, default_points)?;
         let what = format!(
             "{name} ({} rows, {} features, {} classes)",
             table.rows(),
@@ -144,6 +149,81 @@ impl DataArgs {
             table.classes()
         );
         Ok((table, what))
+    }
+
+    /// The labelled table for the network `arch`, as [`labelled`](Self::labelled) reads it,
+    /// its labels checked against the network's outputs where they are read; and what it is
+    /// for a message ("moons (200 points)", "digits (1797 rows, 64 features, 10 classes)").
+    ///
+    /// # Errors
+    /// As [`labelled`](Self::labelled), a label that does not fit the network (file, line,
+    /// column), and data that do not fit the network ([`check_fit`](Self::check_fit)).
+    pub fn for_network(
+        &self,
+        arch: &Architecture,
+        seed: u64,
+        default_points: usize,
+    ) -> Result<(Labelled, String), CliError> {
+        let (table, name) = self.table(Some(arch.outputs()), seed, default_points)?;
+        let what = if table.features() == 2 {
+            format!("{name} ({} points)", table.rows())
+        } else {
+            format!(
+                "{name} ({} rows, {} features, {} classes)",
+                table.rows(),
+                table.features(),
+                table.classes()
+            )
+        };
+        self.check_fit(&arch.to_string(), (arch.inputs(), arch.outputs()), &table, &what)?;
+        Ok((table, what))
+    }
+
+    /// Whether the network `net` of D `inputs` and K `outputs` fits `table` (the data of these
+    /// flags, `what` for a message): D is the data's feature count, and K one logit per class
+    /// (or one logit for two classes).
+    ///
+    /// # Errors
+    /// A message naming the network, the data and the width that does not fit; for the digits,
+    /// the network they need.
+    pub fn check_fit(
+        &self,
+        net: &str,
+        (d, k): (usize, usize),
+        table: &Labelled,
+        what: &str,
+    ) -> Result<(), CliError> {
+        let classes = table.classes();
+        let fits_outputs = k == classes.max(2) || (k == 1 && classes <= 2);
+        let digits = self.data.is_none()
+            && self.dataset.as_deref().is_some_and(|n| n.trim().eq_ignore_ascii_case(DIGITS));
+        if digits && (d != table.features() || !fits_outputs) {
+            let count =
+                |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
+            return Err(CliError::Input(format!(
+                "--dataset digits has 64 features and 10 classes, but --net '{net}' takes {} and \
+                 has {}: write --net 64-H[-H…]-10, e.g. 64-32-10",
+                count(d, "input"),
+                count(k, "output")
+            )));
+        }
+        if d != table.features() {
+            return Err(CliError::Input(format!(
+                "--net '{net}': the network takes {d} features, but {what} has {}: the first \
+                 width is the data's feature count",
+                table.features()
+            )));
+        }
+        if !fits_outputs {
+            let want =
+                if classes <= 2 { "1 (a logit) or 2".to_owned() } else { classes.to_string() };
+            return Err(CliError::Input(format!(
+                "--net '{net}': the network has {k} outputs, but {what} has labels 0…{}: the \
+                 last width must be {want}",
+                classes.saturating_sub(1)
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -153,8 +233,10 @@ impl DataArgs {
 pub struct NetArgs {
     #[command(flatten)]
     pub data: DataArgs,
-    /// The network: 2-H[-H…]-1 (tanh hidden layers, one logit out).
-    #[arg(long, value_name = "2-H-…-1", default_value = "2-16-16-1")]
+    /// The network D-H[-H…]-K: D inputs (the data's features), tanh hidden layers, K outputs
+    /// (K = 1 the logit of a 0/1 label, binary cross-entropy; K ≥ 2 the logits of K classes,
+    /// softmax cross-entropy), e.g. 2-16-16-1 or 64-32-10.
+    #[arg(long, value_name = "D-H-…-K", default_value = "2-16-16-1")]
     pub net: String,
     /// The training optimizer, NAME[:key=value,...].
     #[arg(long, value_name = "SPEC", default_value = "adam:lr=0.01")]
@@ -170,11 +252,11 @@ pub struct NetArgs {
     pub weight_decay: f64,
 }
 
-/// The network `arch` (2-H[-H…]-1) on the data of the flags (drawn with `seed`, `default_points`
+/// The network `arch` (D-H[-H…]-K) on the data of the flags (drawn with `seed`, `default_points`
 /// of them unless `--points` says), and what the data are for a message.
 ///
 /// # Errors
-/// A bad architecture, data set name or data file.
+/// A bad architecture, data set name or data file, or data that do not fit the network.
 pub fn network(
     arch: &str,
     data: &DataArgs,
@@ -182,8 +264,8 @@ pub fn network(
     default_points: usize,
 ) -> Result<(Network, String), CliError> {
     let arch = Architecture::parse(arch).map_err(|e| CliError::Input(e.to_string()))?;
-    let (rows, what) = data.rows(seed, default_points)?;
-    let net = Network::new(arch, rows, weight_decay).map_err(|e| CliError::Input(e.to_string()))?;
+    let (table, what) = data.for_network(&arch, seed, default_points)?;
+    let net = Network::on(arch, table, weight_decay).map_err(|e| CliError::Input(e.to_string()))?;
     Ok((net, what))
 }
 

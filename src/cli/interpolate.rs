@@ -14,7 +14,7 @@ use crate::sim::net;
 /// `losscape interpolate`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  losscape interpolate --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out line.png"
+    after_help = "Examples:\n  losscape interpolate --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out line.png\n  losscape interpolate --dataset digits --net 64-8-10 --train adam:lr=0.01 --train-steps 300 --out digits-line.csv"
 )]
 pub struct InterpolateArgs {
     #[command(flatten)]

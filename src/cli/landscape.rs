@@ -1,5 +1,5 @@
-//! `losscape landscape`: train a network, map a 2-D slice of its loss around the trained
-//! parameters.
+//! `losscape landscape`: train a network `D-H[-H…]-K`, map a 2-D slice of its loss around the
+//! trained parameters.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ fn parse_directions(s: &str) -> Result<Directions, String> {
 /// `losscape landscape`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  losscape landscape --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out moons-slice.png\n  losscape landscape --dataset spirals --net 2-32-32-1 --train adam:lr=0.01 --train-steps 3000 --seed 1 --directions raw --grid 41 --span 1 --out slice.csv --save slice.json"
+    after_help = "Examples:\n  losscape landscape --dataset moons --net 2-16-16-1 --train adam:lr=0.01 --train-steps 2000 --seed 0 --out moons-slice.png\n  losscape landscape --dataset spirals --net 2-32-32-1 --train adam:lr=0.01 --train-steps 3000 --seed 1 --directions raw --grid 41 --span 1 --out slice.csv --save slice.json\n  losscape landscape --dataset digits --net 64-8-10 --train adam:lr=0.01 --train-steps 300 --seed 0 --out digits-slice.png"
 )]
 pub struct LandscapeArgs {
     #[command(flatten)]

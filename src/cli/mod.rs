@@ -87,17 +87,20 @@ pub enum Subcommand {
     /// count per end on stdout, and the progress on stderr when it is a terminal. Runs on all
     /// cores.
     Basins(Box<BasinsArgs>),
-    /// Train a small network (2-H[-H…]-1, tanh, logit out) full-batch on 2-D classification
-    /// data, print its loss, and map a 2-D slice of its loss around the trained parameters,
-    /// L(θ + α·δ + β·η), as .png (with the training path projected) or .csv (alpha,beta,loss).
+    /// Train a network D-H[-H…]-K (D inputs, tanh hidden layers; K = 1 the logit of a 0/1
+    /// label, K ≥ 2 the logits of K classes) full-batch on labelled data (a 2-D data set, a CSV
+    /// x1,…,xD,label, or the digits), print its loss, and map a 2-D slice of its loss around
+    /// the trained parameters, L(θ + α·δ + β·η), as .png (with the training path projected) or
+    /// .csv (alpha,beta,loss).
     Landscape(Box<LandscapeArgs>),
     /// Train a network as `landscape` does and write the 1-D line from the initialisation θ₀ to
     /// the trained θ: L((1−α)·θ₀ + α·θ) for α from −0.5 to 1.5, as .png or .csv (alpha,loss).
     Interpolate(Box<InterpolateArgs>),
-    /// Find critical points of a small network's loss from many starts (Levenberg–Marquardt on
-    /// ½‖∇L‖², accepted only where ‖∇L‖ < 1e-8) and write each one's loss and index (the share
-    /// of negative Hessian eigenvalues): CSV `loss,index,negative,grad_norm,min_eig,max_eig`, or
-    /// a PNG or SVG of loss against index and two Hessian spectra (Dauphin et al. 2014, Fig. 1);
+    /// Find critical points of a small network's loss (D-H[-H…]-K, at most 400 parameters) from
+    /// many starts (Levenberg–Marquardt on ½‖∇L‖², accepted only where ‖∇L‖ < 1e-8) and write
+    /// each one's loss and index (the share of negative Hessian eigenvalues): CSV
+    /// `loss,index,negative,grad_norm,min_eig,max_eig`, or a PNG or SVG of loss against index
+    /// and two Hessian spectra (Dauphin et al. 2014, Fig. 1);
     /// several networks (`--net 2-6-1,2-12-1`) side by side (with several networks the CSV has
     /// a first column net).
     ///

@@ -14,7 +14,7 @@ use crate::figure;
 use crate::figure::spectrum::{DEFAULT_SIZE, SpectrumFigure, spectrum_svg};
 use crate::sim::OptimizerSpec;
 use crate::sim::net::spectrum::{
-    self, Along, DEFAULT_FLAT, DEFAULT_PROBES, DEFAULT_STEPS, Labelled, Loss, MAX_AT, Sample,
+    self, Along, DEFAULT_FLAT, DEFAULT_PROBES, DEFAULT_STEPS, Loss, MAX_AT, Sample,
     SpectrumSettings, Widths,
 };
 use crate::sim::run::progress::Progress;
@@ -128,31 +128,10 @@ fn input(e: impl std::fmt::Display) -> CliError {
 fn loss_of(args: &SpectrumArgs) -> Result<(Loss, String), CliError> {
     let widths = Widths::parse(&args.net).map_err(input)?;
     let (data, what) = args.data.labelled(args.seed, DEFAULT_POINTS)?;
-    check_fit(&widths, &data, &what)?;
+    let dims = (widths.inputs(), widths.outputs());
+    args.data.check_fit(&widths.to_string(), dims, &data, &what)?;
     let loss = Loss::new(widths, data, args.weight_decay).map_err(input)?;
     Ok((loss, what))
-}
-
-/// Whether the network takes the data's features and gives one logit per class (or one logit
-/// for two classes).
-fn check_fit(widths: &Widths, data: &Labelled, what: &str) -> Result<(), CliError> {
-    let (d, k, classes) = (widths.inputs(), widths.outputs(), data.classes());
-    if d != data.features() {
-        return Err(CliError::Input(format!(
-            "--net {widths}: the network takes {d} features, but {what} has {}: the first \
-             width is the data's feature count",
-            data.features()
-        )));
-    }
-    if k != classes.max(2) && !(k == 1 && classes <= 2) {
-        let want = if classes <= 2 { "1 (a logit) or 2".to_owned() } else { classes.to_string() };
-        return Err(CliError::Input(format!(
-            "--net {widths}: the network has {k} outputs, but {what} has labels 0…{}: the \
-             last width must be {want}",
-            classes.saturating_sub(1)
-        )));
-    }
-    Ok(())
 }
 
 /// The settings of the flags.

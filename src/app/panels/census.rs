@@ -29,8 +29,8 @@ pub struct CensusInputs {
     pub dataset: Dataset,
     /// Its number of points.
     pub points: usize,
-    /// The network, `2-H[-H…]-1`, or several separated by commas (`2-6-1,2-12-1`), censused on
-    /// the same data and shown side by side.
+    /// The network, `2-H[-H…]-K` (the window's data sets are 2-D), or several separated by
+    /// commas (`2-6-1,2-12-1`), censused on the same data and shown side by side.
     pub net: String,
     /// Searches.
     pub starts: usize,
@@ -87,7 +87,7 @@ impl CensusInputs {
         crate::sim::net::census::check_params(arch.n_params())
             .map_err(|e| format!("net {name}: {e}"))?;
         let rows = self.dataset.generate(self.points, self.dataset.default_noise(), self.seed);
-        Network::new(arch, rows, self.weight_decay).map_err(|e| e.to_string())
+        Network::new(arch, rows, self.weight_decay).map_err(|e| format!("net {name}: {e}"))
     }
 }
 
@@ -339,7 +339,8 @@ impl CensusPanel {
             ui.label("net");
             ui.add(egui::TextEdit::singleline(&mut self.inputs.net).desired_width(110.0))
                 .on_hover_text(
-                    "2-H[-H…]-1: tanh hidden layers, one logit out; 2-6-1,2-12-1 compares two",
+                    "2-H[-H…]-K: tanh hidden layers, K = 1 one logit out (K ≥ 2 class logits); \
+                     2-6-1,2-12-1 compares two",
                 );
             ui.label("starts");
             ui.add(egui::DragValue::new(&mut self.inputs.starts).range(1..=MAX_STARTS).speed(1.0));

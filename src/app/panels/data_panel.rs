@@ -95,19 +95,18 @@ impl DataPanel {
     /// Draws the panel for a network's data and returns the edit, if any: the points given in
     /// the scene, or those of the data set or file once the network has been built on them.
     fn network_ui(&mut self, ui: &mut Ui, spec: &NetSpec, ctx: &Ctx<'_>) -> Vec<Command> {
-        let built = ctx.network.landscape(&ctx.scene.surface).map(|l| l.slice.network().rows());
-        let rows = match &spec.data {
-            crate::sim::net::NetData::Points(rows) => rows.as_slice(),
-            _ => match built {
-                Some(rows) => rows,
-                None => {
-                    ui.heading("Data");
-                    ui.label(
-                        RichText::new("The points appear once the network is trained.").small(),
-                    );
-                    return Vec::new();
-                }
-            },
+        let built = match &spec.data {
+            crate::sim::net::NetData::Points(_) => None,
+            _ => ctx.network.landscape(&ctx.scene.surface).and_then(|l| l.slice.network().points()),
+        };
+        let rows = match (&spec.data, &built) {
+            (crate::sim::net::NetData::Points(rows), _) => rows.as_slice(),
+            (_, Some(rows)) => rows.as_slice(),
+            (_, None) => {
+                ui.heading("Data");
+                ui.label(RichText::new("The points appear once the network is trained.").small());
+                return Vec::new();
+            }
         };
         let commands = self.points_ui(ui, rows, Columns::X1X2Label, None);
         if ctx.network.busy() {

@@ -1,4 +1,4 @@
-//! The architecture `2-H[-H…]-1`: layer widths, each layer's place in the flat parameter
+//! The architecture `D-H[-H…]-K`: layer widths, each layer's place in the flat parameter
 //! vector θ, and PyTorch's initialisation of θ.
 
 use rand::{RngExt, SeedableRng};
@@ -6,12 +6,18 @@ use rand_chacha::ChaCha8Rng;
 
 use super::error::NetError;
 
-/// The most hidden layers, and the widest hidden layer.
+/// The most hidden layers.
 pub const MAX_HIDDEN_LAYERS: usize = 8;
 /// The widest hidden layer.
 pub const MAX_WIDTH: usize = 256;
+/// The most inputs D (features of a data row).
+pub const MAX_INPUTS: usize = 4096;
+/// The most outputs K (classes; labels are 0 to K − 1, or 0/1 for K = 1), as many as a data
+/// file's labels may name.
+pub const MAX_OUTPUTS: usize = crate::sim::net::data::MAX_CLASSES;
 
-/// The layer widths, `[2, H₁, …, 1]`.
+/// The layer widths, `[D, H₁, …, K]`: D inputs, tanh hidden layers, K outputs (K = 1 the logit
+/// of a binary label, K ≥ 2 the logits of K classes).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Architecture {
@@ -89,8 +95,8 @@ pub(crate) fn init_layers(layers: &[Layer], seed: u64) -> Vec<f64> {
 }
 
 impl Architecture {
-    /// Parses `2-H[-H…]-1`: two inputs, one to [`MAX_HIDDEN_LAYERS`] hidden layers of 1 to
-    /// [`MAX_WIDTH`] units, one output.
+    /// Parses `D-H[-H…]-K`: 1 to [`MAX_INPUTS`] inputs, one to [`MAX_HIDDEN_LAYERS`] hidden
+    /// layers of 1 to [`MAX_WIDTH`] units, 1 to [`MAX_OUTPUTS`] outputs.
     ///
     /// # Errors
     /// [`NetError::Architecture`] saying what is wrong.
@@ -104,14 +110,17 @@ impl Architecture {
         if sizes.len() < 3 {
             return Err(bad("at least one hidden layer".into()));
         }
-        if sizes[0] != 2 {
+        let (inputs, outputs) = (sizes[0], sizes[sizes.len() - 1]);
+        if !(1..=MAX_INPUTS).contains(&inputs) {
             return Err(bad(format!(
-                "the input is 2-D (x1, x2), so the first width is 2, not {}",
-                sizes[0]
+                "the first width is the number of inputs (features), 1 to {MAX_INPUTS}, not {inputs}"
             )));
         }
-        if sizes[sizes.len() - 1] != 1 {
-            return Err(bad("the output is one logit, so the last width is 1".into()));
+        if !(1..=MAX_OUTPUTS).contains(&outputs) {
+            return Err(bad(format!(
+                "the last width is the number of outputs (1: a binary logit, K ≥ 2: K classes), \
+                 1 to {MAX_OUTPUTS}, not {outputs}"
+            )));
         }
         if sizes.len() - 2 > MAX_HIDDEN_LAYERS {
             return Err(bad(format!("at most {MAX_HIDDEN_LAYERS} hidden layers")));
@@ -120,6 +129,22 @@ impl Architecture {
             return Err(bad(format!("a hidden layer has 1 to {MAX_WIDTH} units, not {w}")));
         }
         Ok(Self { sizes })
+    }
+
+    /// The number of inputs D.
+    pub fn inputs(&self) -> usize {
+        self.sizes[0]
+    }
+
+    /// The number of outputs K: 1 is the logit of a binary label, K ≥ 2 the logits of K
+    /// classes.
+    pub fn outputs(&self) -> usize {
+        self.sizes[self.sizes.len() - 1]
+    }
+
+    /// The number of classes its labels may name: K, or 2 for K = 1 (labels 0 and 1).
+    pub fn classes(&self) -> usize {
+        self.outputs().max(2)
     }
 
     /// The widths, input first.

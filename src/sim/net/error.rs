@@ -4,7 +4,7 @@
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum NetError {
     /// The architecture string does not parse or is out of range.
-    #[error("--net '{text}': {message} (write 2-H[-H…]-1, e.g. 2-16-16-1)")]
+    #[error("--net '{text}': {message} (write D-H[-H…]-K, e.g. 2-16-16-1 or 64-32-10)")]
     Architecture {
         /// The text given.
         text: String,

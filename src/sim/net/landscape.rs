@@ -124,7 +124,8 @@ fn default_points() -> usize {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetSpec {
-    /// The architecture, `2-H[-H…]-1`.
+    /// The architecture, `2-H[-H…]-1` or `2-H[-H…]-2`: a scene's data are 2-D (x1, x2) with
+    /// labels 0/1, so its network takes two inputs and has one logit or two class logits.
     pub net: Architecture,
     /// The training data.
     pub data: NetData,
@@ -215,6 +216,17 @@ impl NetSpec {
     /// `(field, message)` of the first problem.
     pub fn check(&self) -> Result<(), (String, String)> {
         let err = |field: &str, message: String| Err((field.to_owned(), message));
+        if self.net.inputs() != 2 || self.net.outputs() > 2 {
+            return err(
+                "net",
+                format!(
+                    "a scene's network trains on 2-D data (x1, x2) with labels 0/1, so it is \
+                     2-H[-H…]-1 (a logit) or 2-H[-H…]-2 (two class logits), not '{}' (other \
+                     networks run on the command line: losscape landscape --net D-H[-H…]-K)",
+                    self.net
+                ),
+            );
+        }
         if let Err(e) = self.optimizer_spec() {
             return err("optimizer", e.to_string());
         }

@@ -1,5 +1,6 @@
 //! A network on its data: the loss L(θ), its gradient by reverse mode and its exact Hessian
-//! by forward-over-reverse, the passes written once over any [`Scalar`].
+//! by forward-over-reverse, the passes written once over any [`Scalar`]. Each row's loss at
+//! the output is [`cross_entropy`], the one the spectrum's matrix passes use too.
 
 use std::sync::Arc;
 
@@ -8,24 +9,9 @@ use num_dual::Dual64;
 
 use super::architecture::{Architecture, Layer};
 use super::error::NetError;
+use super::output::{check_labels, cross_entropy, predict, target};
+use super::spectrum::Labelled;
 use crate::sim::surfaces::dual::Scalar;
-
-/// `softplus(z) = ln(1 + eᶻ)` without overflow, on any scalar.
-#[inline]
-pub fn softplus<T: Scalar>(z: T) -> T {
-    if z.re() > 0.0 { z + (-z).exp().ln_1p() } else { z.exp().ln_1p() }
-}
-
-/// The logistic function `σ(z) = 1/(1 + e⁻ᶻ)` without overflow, on any scalar.
-#[inline]
-pub fn sigmoid<T: Scalar>(z: T) -> T {
-    if z.re() >= 0.0 {
-        ((-z).exp() + 1.0).recip()
-    } else {
-        let e = z.exp();
-        e / (e + 1.0)
-    }
-}
 
 /// `z[o] += Σᵢ w[o·n + i]·a[i]` for a layer's weight `w` (outputs × n, row-major), with `z`
 /// holding the bias. The sum of each output runs over i in order (bias first), so every caller
@@ -42,20 +28,25 @@ fn accumulate<T: Scalar>(z: &mut [T], w: &[T], a: &[T]) {
 }
 
 /// A network on its data: the loss L(θ), its gradient and Hessian.
+///
+/// `L(θ) = 1/N·Σᵢ ℓ(z(xᵢ; θ), yᵢ) + (wd/2)·‖θ‖²` over the N rows, z the K logits, ℓ
+/// [`cross_entropy`]: binary cross-entropy with logits for K = 1 (labels 0/1), softmax
+/// cross-entropy for K ≥ 2 (labels 0…K−1).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Network {
     arch: Architecture,
     layers: Vec<Layer>,
-    rows: Arc<[[f64; 3]]>,
+    data: Arc<Labelled>,
     weight_decay: f64,
 }
 
 impl Network {
-    /// A network on rows `(x1, x2, label)`, labels 0 or 1, with weight decay `wd ≥ 0`.
+    /// A network on rows `(x1, x2, label)`, labels 0 or 1, with weight decay `wd ≥ 0`: a
+    /// network of two inputs (`2-H[-H…]-K`) on 2-D data.
     ///
     /// # Errors
-    /// [`NetError::Data`] for no rows, a non-finite number or a label other than 0/1, or a
-    /// negative or non-finite weight decay.
+    /// [`NetError::Data`] for no rows, a non-finite number or a label other than 0/1, a
+    /// network that does not take two inputs, or a negative or non-finite weight decay.
     pub fn new(
         arch: Architecture,
         rows: Vec<[f64; 3]>,
@@ -74,13 +65,32 @@ impl Network {
                 r[0], r[1], r[2]
             )));
         }
+        let data = Labelled::from_rows(&rows).map_err(|e| NetError::Data(e.to_string()))?;
+        Self::on(arch, data, weight_decay)
+    }
+
+    /// A network `D-H[-H…]-K` on labelled data of D features, with weight decay `wd ≥ 0`.
+    ///
+    /// # Errors
+    /// [`NetError::Data`] when the data do not have D features, a label does not fit K (0/1
+    /// for K = 1, below K otherwise), or the weight decay is negative or not finite.
+    pub fn on(arch: Architecture, data: Labelled, weight_decay: f64) -> Result<Self, NetError> {
+        if data.features() != arch.inputs() {
+            return Err(NetError::Data(format!(
+                "the data have {} features, but the network {arch} takes {} inputs",
+                data.features(),
+                arch.inputs()
+            )));
+        }
+        check_labels(data.labels(), arch.outputs())
+            .map_err(|(_, message)| NetError::Data(format!("{message}, for {arch}")))?;
         if !(weight_decay.is_finite() && weight_decay >= 0.0) {
             return Err(NetError::Data(format!(
                 "--weight-decay must be a finite number ≥ 0, got {weight_decay}"
             )));
         }
         let layers = arch.layers();
-        Ok(Self { arch, layers, rows: rows.into(), weight_decay })
+        Ok(Self { arch, layers, data: Arc::new(data), weight_decay })
     }
 
     /// The architecture.
@@ -93,9 +103,19 @@ impl Network {
         &self.layers
     }
 
-    /// The data rows `(x1, x2, label)`.
-    pub fn rows(&self) -> &[[f64; 3]] {
-        &self.rows
+    /// The data: D features and a label per row.
+    pub fn data(&self) -> &Labelled {
+        &self.data
+    }
+
+    /// The data rows `(x1, x2, label)` of 2-D data (what the app's data panel draws and
+    /// edits); `None` when the data have another number of features.
+    pub fn points(&self) -> Option<Vec<[f64; 3]>> {
+        let x = self.data.x();
+        (x.ncols() == 2).then(|| {
+            let labels = self.data.labels();
+            (0..x.nrows()).map(|r| [x[(r, 0)], x[(r, 1)], labels[r] as f64]).collect()
+        })
     }
 
     /// The weight decay wd of the loss's `(wd/2)·‖θ‖²`.
@@ -108,16 +128,29 @@ impl Network {
         self.arch.n_params()
     }
 
+    /// The features of row r, x1 first.
+    #[inline]
+    fn row(&self, r: usize) -> impl Iterator<Item = f64> + '_ {
+        let x = self.data.x();
+        x.as_slice().iter().skip(r).step_by(x.nrows()).copied()
+    }
+
     fn check(&self, theta_len: usize) {
         assert_eq!(theta_len, self.n_params(), "parameter vector of the wrong length");
     }
 
-    /// The logit of one input, on any scalar; `buf` holds two layers' activations.
+    /// The K logits of one input `x` (D features), on any scalar: left in `a`; `b` holds the
+    /// other layer's activations.
     #[inline]
-    fn logit<T: Scalar>(&self, theta: &[T], x: [f64; 2], a: &mut Vec<T>, b: &mut Vec<T>) -> T {
+    fn forward<T: Scalar>(
+        &self,
+        theta: &[T],
+        x: impl Iterator<Item = f64>,
+        a: &mut Vec<T>,
+        b: &mut Vec<T>,
+    ) {
         a.clear();
-        a.push(T::from(x[0]));
-        a.push(T::from(x[1]));
+        a.extend(x.map(T::from));
         let last = self.layers.len() - 1;
         for (k, l) in self.layers.iter().enumerate() {
             let w = &theta[l.offset..l.offset + l.inputs * l.outputs];
@@ -129,7 +162,6 @@ impl Network {
             }
             std::mem::swap(a, b);
         }
-        a[0]
     }
 
     /// L(θ) on any scalar: a forward pass over every point.
@@ -140,11 +172,11 @@ impl Network {
         self.check(theta.len());
         let (mut a, mut b) = (Vec::new(), Vec::new());
         let mut sum = T::from(0.0);
-        for r in self.rows.iter() {
-            let z = self.logit(theta, [r[0], r[1]], &mut a, &mut b);
-            sum += softplus(z) - z * r[2];
+        for (r, &y) in self.data.labels().iter().enumerate() {
+            self.forward(theta, self.row(r), &mut a, &mut b);
+            sum += cross_entropy(&a, y, None);
         }
-        let mut loss = sum / self.rows.len() as f64;
+        let mut loss = sum / self.data.rows() as f64;
         if self.weight_decay > 0.0 {
             let mut sq = T::from(0.0);
             for &t in theta {
@@ -164,65 +196,22 @@ impl Network {
         self.check(theta.len());
         self.check(grad.len());
         grad.fill(T::from(0.0));
-        let sizes = self.arch.sizes();
-        let mut starts = Vec::with_capacity(sizes.len());
-        let mut total = 0;
-        for &s in sizes {
-            starts.push(total);
-            total += s;
-        }
-        let widest = sizes.iter().copied().max().unwrap_or(1);
-        let mut acts = vec![T::from(0.0); total];
-        let mut delta = vec![T::from(0.0); widest];
-        let mut delta_prev = vec![T::from(0.0); widest];
-        let n = self.rows.len() as f64;
-        let last = self.layers.len() - 1;
+        let mut work = Work::new(self.arch.sizes());
+        let n = self.data.rows() as f64;
+        let outputs = self.arch.outputs();
+        let top = work.starts[self.layers.len()];
         let mut sum = T::from(0.0);
-        for r in self.rows.iter() {
-            acts[0] = T::from(r[0]);
-            acts[1] = T::from(r[1]);
-            // Forward, keeping each layer's output (tanh for hidden layers, the logit last).
-            for (k, l) in self.layers.iter().enumerate() {
-                let (before, after) = acts.split_at_mut(starts[k + 1]);
-                let input = &before[starts[k]..];
-                let w = &theta[l.offset..l.offset + l.inputs * l.outputs];
-                let out = &mut after[..l.outputs];
-                out.copy_from_slice(&theta[l.bias_offset()..l.bias_offset() + l.outputs]);
-                accumulate(out, w, input);
-                if k < last {
-                    out.iter_mut().for_each(|z| *z = z.tanh());
-                }
+        for (r, &y) in self.data.labels().iter().enumerate() {
+            for (a, x) in work.acts.iter_mut().zip(self.row(r)) {
+                *a = T::from(x);
             }
-            let z = acts[starts[last + 1]];
-            sum += softplus(z) - z * r[2];
-            // ∂ℓ/∂z = (σ(z) − label)/n.
-            delta[0] = (sigmoid(z) - r[2]) / n;
-            // Backward.
-            for k in (0..=last).rev() {
-                let l = self.layers[k];
-                let input = &acts[starts[k]..starts[k] + l.inputs];
-                let (gw, gb) =
-                    grad[l.offset..l.bias_offset() + l.outputs].split_at_mut(l.inputs * l.outputs);
-                for o in 0..l.outputs {
-                    let d = delta[o];
-                    gb[o] += d;
-                    for (g, ai) in gw[o * l.inputs..(o + 1) * l.inputs].iter_mut().zip(input) {
-                        *g += d * *ai;
-                    }
-                }
-                if k > 0 {
-                    let w = &theta[l.offset..l.offset + l.inputs * l.outputs];
-                    for i in 0..l.inputs {
-                        let mut s = T::from(0.0);
-                        for o in 0..l.outputs {
-                            s += w[o * l.inputs + i] * delta[o];
-                        }
-                        // tanh′ = 1 − tanh².
-                        delta_prev[i] = s * (T::from(1.0) - input[i] * input[i]);
-                    }
-                    std::mem::swap(&mut delta, &mut delta_prev);
-                }
+            self.forward_kept(theta, &mut work);
+            sum += cross_entropy(&work.acts[top..top + outputs], y, Some(&mut work.probs[..]));
+            // ∂ℓ/∂z = (p − one-hot label)/n.
+            for (j, (d, &p)) in work.delta.iter_mut().zip(&work.probs).enumerate() {
+                *d = (p - target(y, j, outputs)) / n;
             }
+            self.backward(theta, &mut work, grad);
         }
         let mut loss = sum / n;
         if self.weight_decay > 0.0 {
@@ -234,6 +223,56 @@ impl Network {
             loss += sq * (0.5 * self.weight_decay);
         }
         loss
+    }
+
+    /// The forward pass of the input in `work.acts[..D]`, keeping each layer's output (tanh for
+    /// hidden layers, the logits last).
+    #[inline]
+    fn forward_kept<T: Scalar>(&self, theta: &[T], work: &mut Work<T>) {
+        let last = self.layers.len() - 1;
+        for (k, l) in self.layers.iter().enumerate() {
+            let (before, after) = work.acts.split_at_mut(work.starts[k + 1]);
+            let input = &before[work.starts[k]..];
+            let w = &theta[l.offset..l.offset + l.inputs * l.outputs];
+            let out = &mut after[..l.outputs];
+            out.copy_from_slice(&theta[l.bias_offset()..l.bias_offset() + l.outputs]);
+            accumulate(out, w, input);
+            if k < last {
+                out.iter_mut().for_each(|z| *z = z.tanh());
+            }
+        }
+    }
+
+    /// The backward pass of one row from `work.delta` = ∂ℓ/∂z (over n), adding its share of
+    /// ∇L to `grad`.
+    #[inline]
+    fn backward<T: Scalar>(&self, theta: &[T], work: &mut Work<T>, grad: &mut [T]) {
+        let Work { starts, acts, delta, delta_prev, .. } = work;
+        for k in (0..self.layers.len()).rev() {
+            let l = self.layers[k];
+            let input = &acts[starts[k]..starts[k] + l.inputs];
+            let (gw, gb) =
+                grad[l.offset..l.bias_offset() + l.outputs].split_at_mut(l.inputs * l.outputs);
+            for o in 0..l.outputs {
+                let d = delta[o];
+                gb[o] += d;
+                for (g, ai) in gw[o * l.inputs..(o + 1) * l.inputs].iter_mut().zip(input) {
+                    *g += d * *ai;
+                }
+            }
+            if k > 0 {
+                let w = &theta[l.offset..l.offset + l.inputs * l.outputs];
+                for i in 0..l.inputs {
+                    let mut s = T::from(0.0);
+                    for o in 0..l.outputs {
+                        s += w[o * l.inputs + i] * delta[o];
+                    }
+                    // tanh′ = 1 − tanh².
+                    delta_prev[i] = s * (T::from(1.0) - input[i] * input[i]);
+                }
+                std::mem::swap(delta, delta_prev);
+            }
+        }
     }
 
     /// L(θ).
@@ -250,11 +289,11 @@ impl Network {
     /// If `theta.len()` is not [`n_params`](Self::n_params).
     pub fn loss_batched(&self, theta: &[f64], scratch: &mut Scratch) -> f64 {
         self.check(theta.len());
-        let m = self.rows.len();
-        let Scratch { a, b } = scratch;
+        let m = self.data.rows();
+        let Scratch { a, b, logits } = scratch;
         a.clear();
-        a.extend(self.rows.iter().map(|r| r[0]));
-        a.extend(self.rows.iter().map(|r| r[1]));
+        // The features column after column: a row per input, a column per point.
+        a.extend_from_slice(self.data.x().as_slice());
         let last = self.layers.len() - 1;
         for (k, l) in self.layers.iter().enumerate() {
             let w = &theta[l.offset..l.offset + l.inputs * l.outputs];
@@ -275,7 +314,17 @@ impl Network {
             }
             std::mem::swap(a, b);
         }
-        let sum: f64 = a.iter().zip(self.rows.iter()).map(|(&z, r)| softplus(z) - z * r[2]).sum();
+        let outputs = self.arch.outputs();
+        logits.resize(outputs, 0.0);
+        let sum: f64 = (0..m)
+            .zip(self.data.labels())
+            .map(|(r, &y)| {
+                for (j, z) in logits.iter_mut().enumerate() {
+                    *z = a[j * m + r];
+                }
+                cross_entropy(&logits[..], y, None)
+            })
+            .sum();
         let mut loss = sum / m as f64;
         if self.weight_decay > 0.0 {
             loss += 0.5 * self.weight_decay * theta.iter().map(|t| t * t).sum::<f64>();
@@ -327,23 +376,64 @@ impl Network {
         h
     }
 
-    /// The logit for each point (for the decision boundary).
-    pub fn logits(&self, theta: &[f64], points: &[[f64; 2]]) -> Vec<f64> {
+    /// The K logits of each row of `x` (rows × D, one point per row), row after row.
+    ///
+    /// # Panics
+    /// If `theta` is not [`n_params`](Self::n_params) long or `x` has not D columns.
+    pub fn logits(&self, theta: &[f64], x: &DMatrix<f64>) -> Vec<f64> {
         self.check(theta.len());
+        assert_eq!(x.ncols(), self.arch.inputs(), "points of the wrong dimension");
         let (mut a, mut b) = (Vec::new(), Vec::new());
-        points.iter().map(|&p| self.logit(theta, p, &mut a, &mut b)).collect()
+        let mut out = Vec::with_capacity(x.nrows() * self.arch.outputs());
+        for r in 0..x.nrows() {
+            self.forward(theta, x.row(r).iter().copied(), &mut a, &mut b);
+            out.extend_from_slice(&a);
+        }
+        out
     }
 
-    /// The share of points classified right (logit > 0 means label 1).
+    /// The share of points classified right: the largest logit is the label (K ≥ 2), or the
+    /// logit's sign is (K = 1: logit > 0 means label 1).
     pub fn accuracy(&self, theta: &[f64]) -> f64 {
-        let pts: Vec<[f64; 2]> = self.rows.iter().map(|r| [r[0], r[1]]).collect();
-        let right = self
-            .logits(theta, &pts)
-            .iter()
-            .zip(self.rows.iter())
-            .filter(|(z, r)| (**z > 0.0) == (r[2] == 1.0))
+        let outputs = self.arch.outputs();
+        let logits = self.logits(theta, self.data.x());
+        let right = logits
+            .chunks_exact(outputs)
+            .zip(self.data.labels())
+            .filter(|(z, y)| predict(z) == **y)
             .count();
-        right as f64 / self.rows.len() as f64
+        right as f64 / self.data.rows() as f64
+    }
+}
+
+/// The buffers of the reverse pass over one row: every layer's activations (the input's
+/// first, at `starts[k]`), ∂ℓ/∂ of a layer's pre-activations and the layer before's, and the
+/// output's probabilities.
+struct Work<T> {
+    starts: Vec<usize>,
+    acts: Vec<T>,
+    delta: Vec<T>,
+    delta_prev: Vec<T>,
+    probs: Vec<T>,
+}
+
+impl<T: Scalar> Work<T> {
+    fn new(sizes: &[usize]) -> Self {
+        let mut starts = Vec::with_capacity(sizes.len());
+        let mut total = 0;
+        for &s in sizes {
+            starts.push(total);
+            total += s;
+        }
+        let widest = sizes.iter().copied().max().unwrap_or(1);
+        let zero = T::from(0.0);
+        Self {
+            starts,
+            acts: vec![zero; total],
+            delta: vec![zero; widest],
+            delta_prev: vec![zero; widest],
+            probs: vec![zero; sizes.last().copied().unwrap_or(1)],
+        }
     }
 }
 
@@ -352,4 +442,6 @@ impl Network {
 pub struct Scratch {
     a: Vec<f64>,
     b: Vec<f64>,
+    /// One row's logits.
+    logits: Vec<f64>,
 }

@@ -207,17 +207,42 @@ pub fn read_features(path: &Path) -> Result<Features, DataError> {
     parse_features(&text, &file)
 }
 
+/// Reads a CSV file of D features and a label per row for a network with `outputs` logits
+/// (see [`parse_features_for`]).
+///
+/// # Errors
+/// A [`DataError`] naming the file, the line and the column.
+pub fn read_features_for(path: &Path, outputs: usize) -> Result<Features, DataError> {
+    let (text, file) = read_text(path)?;
+    parse_features_for(&text, &file, outputs)
+}
+
+/// Parses CSV text as [`parse_features`] does, for a network with `outputs` logits: each label
+/// must fit it (0 or 1 for one output, 0 to K − 1 for K), or the line and column are named.
+///
+/// # Errors
+/// As [`parse_features`], and a label that does not fit the network.
+pub fn parse_features_for(text: &str, file: &str, outputs: usize) -> Result<Features, DataError> {
+    parse_table(text, file, Some(outputs))
+}
+
 /// Parses CSV text of D features and a label per row; `file` names it in errors.
 ///
-/// The header names the columns `x1,…,xD,label` (any order; other columns are ignored). A file
-/// whose first line is all numbers has no header: its last column is the label and the others
-/// are x1…xD in order. A label is a whole number from 0 to [`MAX_CLASSES`] − 1.
+/// The header names the columns `x1,…,xD,label` (any order; other columns are ignored; a
+/// two-feature file may name them `a,b,label`, the models' older header). A file whose first
+/// line is all numbers has no header: its last column is the label and the others are x1…xD in
+/// order. A label is a whole number from 0 to [`MAX_CLASSES`] − 1.
 ///
 /// # Errors
 /// A [`DataError`] naming `file`, the line and the column: an empty file, a header without
 /// `label` or with a gap in x1…xD, a row of the wrong width, a non-number, a bad label, more
 /// than [`MAX_ROWS`] rows or [`MAX_VALUES`] numbers.
 pub fn parse_features(text: &str, file: &str) -> Result<Features, DataError> {
+    parse_table(text, file, None)
+}
+
+/// [`parse_features`], the labels bounded by a network's `outputs` if given.
+fn parse_table(text: &str, file: &str, outputs: Option<usize>) -> Result<Features, DataError> {
     let err = error_in(file);
     let mut lines = data_lines(text.trim_start_matches('\u{feff}')).peekable();
     let Some(&(first, head)) = lines.peek() else {
@@ -237,7 +262,7 @@ pub fn parse_features(text: &str, file: &str) -> Result<Features, DataError> {
     let d = index.len() - 1;
     let mut table = Features { features: d, values: Vec::new(), labels: Vec::new() };
     for (line, text) in lines {
-        feature_row(text, width, &index, &mut table).map_err(|(c, m)| err(line, c, m))?;
+        feature_row(text, width, &index, outputs, &mut table).map_err(|(c, m)| err(line, c, m))?;
         if table.labels.len() > MAX_ROWS {
             return Err(err(line, 0, format!("at most {MAX_ROWS} rows")));
         }
@@ -263,6 +288,13 @@ fn feature_header(header: &str) -> Result<(usize, Vec<usize>), (usize, String)> 
     let label = label.ok_or_else(|| missing("missing column 'label'".into()))?;
     let feature = |n: &str| n.strip_prefix('x').and_then(|k| k.parse::<usize>().ok());
     let count = names.iter().filter_map(|n| feature(n)).max().unwrap_or(0);
+    let named = |name: &str| names.iter().position(|n| n == name);
+    if count == 0
+        && let (Some(a), Some(b)) = (named("a"), named("b"))
+    {
+        // The models' older header of a two-feature file.
+        return Ok((names.len(), vec![a, b, label]));
+    }
     if count == 0 {
         return Err(missing("no feature column x1".into()));
     }
@@ -278,11 +310,13 @@ fn feature_header(header: &str) -> Result<(usize, Vec<usize>), (usize, String)> 
 }
 
 /// Adds one data line of `width` fields to `table`, the features and the label (last) taken
-/// from the fields at `index`; or the column (0: the whole line) and what is wrong.
+/// from the fields at `index`, the label below `outputs`' classes if given; or the column (0:
+/// the whole line) and what is wrong.
 fn feature_row(
     text: &str,
     width: usize,
     index: &[usize],
+    outputs: Option<usize>,
     table: &mut Features,
 ) -> Result<(), (usize, String)> {
     let fields = fields(text);
@@ -301,6 +335,12 @@ fn feature_row(
             MAX_CLASSES - 1
         );
         return Err((label_at + 1, message));
+    }
+    if let Some(k) = outputs
+        && label >= k.max(2) as f64
+    {
+        let wanted = crate::sim::net::output::labels_wanted(k);
+        return Err((label_at + 1, format!("the label must be {wanted}, got '{field}'")));
     }
     table.labels.push(label as usize);
     Ok(())

@@ -17,8 +17,8 @@ mod draw;
 
 pub use columns::{Columns, MAX_ROWS};
 pub use csv::{
-    DataError, Features, MAX_CLASSES, MAX_VALUES, parse_csv, parse_features, read_csv,
-    read_features, to_csv,
+    DataError, Features, MAX_CLASSES, MAX_VALUES, parse_csv, parse_features, parse_features_for,
+    read_csv, read_features, read_features_for, to_csv,
 };
 use draw::{Draw, standardise};
 
@@ -192,6 +192,20 @@ mod tests {
         assert!(message("x1,x3,label\n1,2,0\n").contains("missing column 'x2'"));
         assert!(message("x1,x2,y\n1,2,0\n").contains("missing column 'label'"));
         assert!(message("a,label\n1,0\n").contains("no feature column x1"));
+        // The models' older two-feature header.
+        let t = parse_features("b,label,a\n2,1,3\n", "f.csv").unwrap();
+        assert_eq!((t.features, t.values, t.labels), (2, vec![3.0, 2.0], vec![1]));
+        // Labels bounded by a network's outputs, where they are.
+        let for_net = |text: &str, k: usize| parse_features_for(text, "f.csv", k);
+        assert_eq!(for_net("x1,label\n1,1\n", 1).unwrap().labels, [1]);
+        let e = for_net("x1,label\n1,0\n1,2\n", 1).unwrap_err().to_string();
+        assert!(e.contains("line 3, column 2: the label must be 0 or 1 (one output"), "{e}");
+        assert_eq!(for_net("x1,label\n1,2\n", 3).unwrap().labels, [2]);
+        let e = for_net("label,x1\n3,0.5\n", 3).unwrap_err().to_string();
+        assert!(
+            e.contains("line 2, column 1: the label must be 0 to 2 (3 outputs), got '3'"),
+            "{e}"
+        );
         assert!(message("x1,label\n1,0\n1,2,0\n").contains("line 3: 3 fields"));
         assert!(message("1,0\n1\n").contains("line 2: 1 fields, but the first line has 2"));
         assert!(message("7\n").contains("at least one feature and a label"));

@@ -26,7 +26,8 @@ use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut, Dyn};
 use rayon::prelude::*;
 
 use super::{Labelled, SpectrumError, Widths};
-use crate::sim::net::{Layer, sigmoid, softplus};
+use crate::sim::net::Layer;
+use crate::sim::net::output::{check_labels, cross_entropy, predict, target};
 
 /// Rows per block by default: big enough for efficient matrix products, small enough that a
 /// batch of ~2000 rows makes work for every core.
@@ -81,19 +82,8 @@ impl Loss {
                 widths.inputs()
             )));
         }
-        let classes = widths.outputs().max(2);
-        if let Some(i) = data.labels().iter().position(|&y| y >= classes) {
-            let wanted = if widths.outputs() == 1 {
-                "0 or 1 (one output: a binary logit)".to_owned()
-            } else {
-                format!("0 to {} ({classes} outputs)", classes - 1)
-            };
-            return Err(SpectrumError::Data(format!(
-                "row {} has label {}; labels are {wanted}",
-                i + 1,
-                data.labels()[i]
-            )));
-        }
+        check_labels(data.labels(), widths.outputs())
+            .map_err(|(_, message)| SpectrumError::Data(message))?;
         if !(wd.is_finite() && wd >= 0.0) {
             return Err(SpectrumError::Settings(format!(
                 "the weight decay must be a finite number ≥ 0, not {wd}"
@@ -196,10 +186,7 @@ impl Loss {
             .par_iter()
             .map(|b| {
                 let (_, z) = self.forward(theta, b.x());
-                let guess = |r: usize| match z.ncols() {
-                    1 => usize::from(z[(r, 0)] > 0.0),
-                    _ => z.row(r).transpose().argmax().0,
-                };
+                let guess = |r: usize| predict(&z.row(r).iter().copied().collect::<Vec<_>>());
                 b.labels().iter().enumerate().filter(|&(r, &y)| guess(r) == y).count()
             })
             .sum();
@@ -528,30 +515,22 @@ fn add_outer(out: &mut [f64], l: &Layer, input: &DMatrix<f64>, g: &DMatrix<f64>,
     }
 }
 
-/// The output layer: the sum over rows of ℓ, the probabilities, and G_L = (p − y)·scale.
+/// The output layer: the sum over rows of ℓ ([`cross_entropy`], the loss of
+/// [`Network`](crate::sim::net::Network) too), the probabilities, and G_L = (p − y)·scale.
 fn output(z: &DMatrix<f64>, labels: &[usize], scale: f64) -> (f64, DMatrix<f64>, DMatrix<f64>) {
     let (rows, k) = z.shape();
     let mut probs = DMatrix::zeros(rows, k);
     let mut g = DMatrix::zeros(rows, k);
+    let (mut zr, mut pr) = (vec![0.0; k], vec![0.0; k]);
     let mut sum = 0.0;
     for (r, &y) in labels.iter().enumerate() {
-        if k == 1 {
-            let (zr, y) = (z[(r, 0)], y as f64);
-            sum += softplus(zr) - y * zr;
-            probs[(r, 0)] = sigmoid(zr);
-            g[(r, 0)] = (probs[(r, 0)] - y) * scale;
-            continue;
+        for (j, v) in zr.iter_mut().enumerate() {
+            *v = z[(r, j)];
         }
-        let max = (0..k).map(|j| z[(r, j)]).fold(f64::NEG_INFINITY, f64::max);
-        let mut total = 0.0;
-        for j in 0..k {
-            probs[(r, j)] = (z[(r, j)] - max).exp();
-            total += probs[(r, j)];
-        }
-        sum += max + total.ln() - z[(r, y)];
-        for j in 0..k {
-            probs[(r, j)] /= total;
-            g[(r, j)] = (probs[(r, j)] - if j == y { 1.0 } else { 0.0 }) * scale;
+        sum += cross_entropy(&zr, y, Some(&mut pr[..]));
+        for (j, &p) in pr.iter().enumerate() {
+            probs[(r, j)] = p;
+            g[(r, j)] = (p - target(y, j, k)) * scale;
         }
     }
     (sum, probs, g)

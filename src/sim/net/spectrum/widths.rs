@@ -109,8 +109,8 @@ impl std::str::FromStr for Widths {
 /// PyTorch's default initialisation of `nn.Linear`, drawn from a seed: every weight and bias
 /// of a layer with fan-in `in` uniform on (−1/√in, 1/√in) (`kaiming_uniform_(a=√5)` works out
 /// to that bound for the weight, and the bias uses the same bound). The same distribution as
-/// PyTorch's, not its draws: ChaCha8 from `seed`, the same θ₀ on every machine, and for a
-/// `2-H[-H…]-1` network the same θ₀ as [`Architecture::init`](crate::sim::net::Architecture::init).
+/// PyTorch's, not its draws: ChaCha8 from `seed`, the same θ₀ on every machine, and the same
+/// θ₀ as [`Architecture::init`](crate::sim::net::Architecture::init) of the same widths.
 pub fn init(widths: &Widths, seed: u64) -> Vec<f64> {
     init_layers(&widths.layers(), seed)
 }
