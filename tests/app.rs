@@ -540,6 +540,30 @@ fn the_spectrum_window_shows_the_simulations_spectra_and_refuses_a_bad_network()
     let error = h.state().panels.spectrum.error().unwrap_or_default().to_owned();
     assert!(error.contains("64") && error.contains("10"), "{error}");
     assert!(h.state().panels.spectrum.result().is_some());
+
+    // The same network on points in the plane: the moons drawn with the window's seed.
+    use losscape::app::panels::spectrum::SpectrumData;
+    use losscape::sim::net::data::Dataset;
+    use losscape::sim::net::spectrum::{Labelled, Loss, Widths, init};
+    let plane = SpectrumInputs {
+        data: SpectrumData::Plane { name: Dataset::Moons, points: 60 },
+        net: "2-6-1".to_owned(),
+        ..inputs
+    };
+    h.state_mut().panels.spectrum.inputs = plane.clone();
+    h.get(By::new().label_contains("Train and estimate")).click();
+    let done = common::frames_until(&mut h, 10, |h| {
+        h.state().panels.spectrum.result().is_some_and(|(i, _)| *i == plane)
+    });
+    assert!(done, "the spectra of the plane's network arrive");
+    let rows = Dataset::Moons.generate(60, Dataset::Moons.default_noise(), 3);
+    let loss = Loss::new(Widths::parse("2-6-1").unwrap(), Labelled::from_rows(&rows).unwrap(), 0.0)
+        .unwrap();
+    let (_, _, settings) = plane.problem().unwrap();
+    let theta0 = init(loss.widths(), 3);
+    let want = spectra_along_training(&loss, &theta0, &settings, &Progress::default()).unwrap();
+    let (_, along) = h.state().panels.spectrum.result().unwrap();
+    assert_eq!(along, &want, "the moons' network, bit for bit");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! The Spectrum window: the lecture's claim at the scale it is about. A real network (digits,
-//! 1 797 images, a `64-H-…-10` tanh network) is trained, and at chosen steps of training its
+//! 1 797 images, a `64-H-…-10` tanh network; or a `2-H-…-1` network on points in the plane) is
+//! trained, and at chosen steps of training its
 //! Hessian's eigenvalue density is estimated by stochastic Lanczos quadrature
 //! ([`crate::sim::net::spectrum`]); the window draws the densities on a symmetric-log axis and
 //! the share of negative directions against the loss (Dauphin et al. 2014, Fig. 1, at the
@@ -19,16 +20,55 @@ use crate::app::{Command, Panel};
 use crate::figure::spectrum::{DensityCurves, density_curves, step_color};
 use crate::jobs::{Budget, JobSlot, Outcome, Priority, Progress, SliceResult, Sliced, TakesJob};
 use crate::sim::OptimizerSpec;
+use crate::sim::net::data::{Columns, Dataset};
 use crate::sim::net::spectrum::{
-    Along, DEFAULT_FLAT, Loss, Sample, SpectrumError, SpectrumSettings, SpectrumSteps, Widths,
-    digits, init,
+    Along, DEFAULT_FLAT, Labelled, Loss, Sample, SpectrumError, SpectrumSettings, SpectrumSteps,
+    Widths, digits, init,
 };
 use std::time::Duration;
 
-/// What a spectrum along training depends on (the data are the digits).
+/// The data the window's network trains on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum SpectrumData {
+    /// The 1 797 handwritten digits (64 features, 10 classes).
+    Digits,
+    /// A built-in set of labelled points in the plane (2 features, labels 0/1), drawn with the
+    /// window's seed.
+    Plane {
+        /// The data set.
+        name: Dataset,
+        /// How many points.
+        points: usize,
+    },
+}
+
+impl SpectrumData {
+    /// The labelled rows.
+    fn labelled(self, seed: u64) -> Result<Labelled, String> {
+        match self {
+            SpectrumData::Digits => Ok(digits()),
+            SpectrumData::Plane { name, points } => {
+                Labelled::from_rows(&name.generate(points.max(1), name.default_noise(), seed))
+                    .map_err(|e| format!("data: {e}"))
+            }
+        }
+    }
+
+    /// What the data are, for a choice or a message.
+    fn describe(self) -> String {
+        match self {
+            SpectrumData::Digits => "digits (1 797 × 64, 10 classes)".to_owned(),
+            SpectrumData::Plane { name, points } => format!("{} ({points} points)", name.name()),
+        }
+    }
+}
+
+/// What a spectrum along training depends on.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpectrumInputs {
-    /// The network `64-H[-H…]-10`.
+    /// The data.
+    pub data: SpectrumData,
+    /// The network `D-H[-H…]-K` (`64-H…-10` on the digits, `2-H…-1` in the plane).
     pub net: String,
     /// The training optimizer, `adam:lr=0.01`.
     pub optimizer: String,
@@ -49,6 +89,7 @@ impl Default for SpectrumInputs {
     /// Adam, spectra at the start, early (step 10) and late (step 300) in training.
     fn default() -> Self {
         Self {
+            data: SpectrumData::Digits,
             net: "64-32-10".to_owned(),
             optimizer: "adam:lr=0.01".to_owned(),
             train_steps: 300,
@@ -84,14 +125,17 @@ impl SpectrumInputs {
                  line `losscape spectrum` takes more)"
             ));
         }
-        let data = digits();
-        if widths.inputs() != data.features() || widths.outputs() != data.classes() {
+        let data = self.data.labelled(self.seed)?;
+        let classes = data.classes();
+        let outputs_fit =
+            widths.outputs() == classes.max(2) || (widths.outputs() == 1 && classes <= 2);
+        if widths.inputs() != data.features() || !outputs_fit {
+            let last = if classes <= 2 { "1 (or 2)".to_owned() } else { classes.to_string() };
             return Err(format!(
-                "net: the digits have {} features and {} classes: the network is {}-…-{}",
+                "net: the {} have {} features and {classes} classes: the network is {}-…-{last}",
+                self.data.describe(),
                 data.features(),
-                data.classes(),
                 data.features(),
-                data.classes()
             ));
         }
         let loss = Loss::new(widths, data, 0.0).map_err(|e| e.to_string())?;
@@ -243,7 +287,11 @@ impl super::JobWindow for SpectrumPanel {
             }
         };
         self.error = None;
-        let title = format!("{} ({} parameters) on the digits", loss.widths(), loss.n_params());
+        let on = match self.inputs.data {
+            SpectrumData::Digits => "the digits".to_owned(),
+            SpectrumData::Plane { name, points } => format!("{points} {} points", name.name()),
+        };
+        let title = format!("{} ({} parameters) on {on}", loss.widths(), loss.n_params());
         self.asked = Some((self.inputs.clone(), title));
         let ctx = ctx.clone();
         self.job.request_sliced(move || ctx.request_repaint(), SpectrumJob { steps });
@@ -303,9 +351,45 @@ impl SpectrumPanel {
     fn settings_row(&mut self, ui: &mut Ui) {
         let i = &mut self.inputs;
         ui.horizontal_wrapped(|ui| {
-            ui.label("data: digits (1 797 × 64, 10 classes)   net");
-            ui.add(egui::TextEdit::singleline(&mut i.net).desired_width(110.0))
-                .on_hover_text("64-H[-H…]-10: tanh hidden layers, one logit per digit");
+            ui.label("data");
+            let before = i.data;
+            egui::ComboBox::from_id_salt("spectrum-data").selected_text(i.data.describe()).show_ui(
+                ui,
+                |ui| {
+                    ui.selectable_value(
+                        &mut i.data,
+                        SpectrumData::Digits,
+                        SpectrumData::Digits.describe(),
+                    );
+                    let points = match i.data {
+                        SpectrumData::Plane { points, .. } => points,
+                        SpectrumData::Digits => 200,
+                    };
+                    for name in
+                        Dataset::ALL.into_iter().filter(|d| d.columns() == Columns::X1X2Label)
+                    {
+                        ui.selectable_value(
+                            &mut i.data,
+                            SpectrumData::Plane { name, points },
+                            name.name(),
+                        );
+                    }
+                },
+            );
+            if let SpectrumData::Plane { points, .. } = &mut i.data {
+                ui.add(egui::DragValue::new(points).range(4..=5000).suffix(" points"));
+            }
+            if before != i.data {
+                // The network's ends follow the data: D inputs, one logit per class.
+                i.net = match i.data {
+                    SpectrumData::Digits => "64-32-10".to_owned(),
+                    SpectrumData::Plane { .. } => "2-16-16-1".to_owned(),
+                };
+            }
+            ui.label("net");
+            ui.add(egui::TextEdit::singleline(&mut i.net).desired_width(110.0)).on_hover_text(
+                "D-H[-H…]-K: tanh hidden layers; 64-H…-10 on the digits, 2-H…-1 in the plane",
+            );
             ui.label("train");
             ui.add(egui::TextEdit::singleline(&mut i.optimizer).desired_width(120.0))
                 .on_hover_text("gd, momentum, adam, … with its parameters: adam:lr=0.01");
