@@ -298,7 +298,10 @@ impl super::JobWindow for SpectrumPanel {
     }
 
     fn contents(&mut self, ui: &mut Ui, commands: &mut Vec<Command>) {
-        ui.label(RichText::new(CAPTION).size(16.0));
+        if self.inputs.data == SpectrumData::Digits {
+            // The lesson's caption is about the digits.
+            ui.label(RichText::new(CAPTION).size(16.0));
+        }
         self.settings_row(ui);
         ui.horizontal(|ui| {
             let stale = self.result.as_ref().is_none_or(|(i, ..)| *i != self.inputs);
@@ -353,9 +356,12 @@ impl SpectrumPanel {
         ui.horizontal_wrapped(|ui| {
             ui.label("data");
             let before = i.data;
-            egui::ComboBox::from_id_salt("spectrum-data").selected_text(i.data.describe()).show_ui(
-                ui,
-                |ui| {
+            egui::ComboBox::from_id_salt("spectrum-data")
+                .selected_text(match i.data {
+                    SpectrumData::Digits => i.data.describe(),
+                    SpectrumData::Plane { name, .. } => name.name().to_owned(),
+                })
+                .show_ui(ui, |ui| {
                     ui.selectable_value(
                         &mut i.data,
                         SpectrumData::Digits,
@@ -374,8 +380,7 @@ impl SpectrumPanel {
                             name.name(),
                         );
                     }
-                },
-            );
+                });
             if let SpectrumData::Plane { points, .. } = &mut i.data {
                 ui.add(egui::DragValue::new(points).range(4..=5000).suffix(" points"));
             }
