@@ -551,6 +551,7 @@ fn the_spectrum_window_shows_the_simulations_spectra_and_refuses_a_bad_network()
         ..inputs
     };
     h.state_mut().panels.spectrum.inputs = plane.clone();
+    h.run_steps(2); // laid out without the digits' caption
     h.get(By::new().label_contains("Train and estimate")).click();
     let done = common::frames_until(&mut h, 10, |h| {
         h.state().panels.spectrum.result().is_some_and(|(i, _)| *i == plane)
