@@ -39,10 +39,6 @@ use crate::sim::net::NetData;
 use crate::sim::{Builtin, CriticalPoint, SurfaceDef};
 use session::Session;
 
-/// The time between frames while many runs play where they are drawn as one mesh (the
-/// browser): about eight frames a second.
-const PACED_FRAME: std::time::Duration = std::time::Duration::from_millis(120);
-
 pub use command::{Command, Panel};
 pub use component::{Component, Ctx};
 pub use formula_box::{FORMULA_PAUSE, FormulaBox};
@@ -661,13 +657,7 @@ impl LosscapeApp {
         let last = self.last_step();
         self.playback.advance(dt, self.scene.speed, last);
         if self.playback.playing {
-            // Many runs in software WebGL (the browser, beyond MESHED_RUNS) keep the GPU process
-            // busy for much of a frame: frames are paced so that the page is not starved.
-            if crate::platform::MESHED_RUNS.is_some_and(|most| self.runs.len() > most) {
-                ctx.request_repaint_after(PACED_FRAME);
-            } else {
-                ctx.request_repaint();
-            }
+            playback::request_next_frame(ctx, self.runs.len());
         }
         if self.runs.progress().is_some() || self.critical.busy() {
             // Progress notes move while a job runs.

@@ -1,5 +1,20 @@
 //! One timeline for all optimizers: the current step, play/pause, speed.
 
+/// The time between frames while many runs play where they are drawn as one mesh (the
+/// browser): about eight frames a second.
+const PACED_FRAME: std::time::Duration = std::time::Duration::from_millis(120);
+
+/// Asks for the next frame of a playing animation of `runs` runs: at once, or paced where many
+/// runs are drawn in software WebGL (the browser, beyond [`crate::platform::MESHED_RUNS`]), whose
+/// GPU process they keep busy for much of a frame, so that the page is not starved.
+pub fn request_next_frame(ctx: &egui::Context, runs: usize) {
+    if crate::platform::MESHED_RUNS.is_some_and(|most| runs > most) {
+        ctx.request_repaint_after(PACED_FRAME);
+    } else {
+        ctx.request_repaint();
+    }
+}
+
 /// Where the animation is.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Playback {
