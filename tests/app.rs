@@ -590,3 +590,23 @@ fn a_long_status_message_stays_right_of_the_title_on_a_projector() {
     assert!(spectrum.right() <= title.left(), "the toggles are left of the title");
     assert!(status.right() <= 1280.0, "within the window: {status:?}");
 }
+
+#[test]
+fn the_runs_progress_stays_right_of_a_long_title_on_a_projector() {
+    // At 1280 × 800 the progress bar of a big scene's runs was drawn over its title.
+    let mut scene = PRESETS[0].scene().expect("the saddle lesson");
+    scene.title = "10 optimizers × 256 starts × 20 000 steps".to_owned();
+    scene.starts = (0..256).map(|i| [-2.0 + 0.015 * f64::from(i), 0.5]).collect();
+    scene.steps = 20_000;
+    let mut h = Harness::builder()
+        .with_size(egui::Vec2::new(1280.0, 800.0))
+        .with_context_setup(losscape::app::setup_style)
+        .build_ui_state(|ui, app: &mut LosscapeApp| app.show(ui), LosscapeApp::new(scene));
+    h.run_steps(3);
+    assert!(h.state().runs.progress().is_some(), "the runs are computing");
+    let name = h.state().scene.title.clone();
+    let title = h.get(By::new().role(Role::Label).label(name.as_str())).rect();
+    let bar = h.get(By::new().role(Role::ProgressIndicator)).rect();
+    let apart = bar.left() >= title.right() || bar.top() >= title.bottom();
+    assert!(apart, "bar {bar:?} overlaps the title {title:?}");
+}

@@ -19,7 +19,19 @@ impl Component for TitleBar {
         window_toggles(ui, ctx, &mut commands);
         ui.separator();
         if !ctx.scene.title.is_empty() {
-            ui.label(RichText::new(&ctx.scene.title).heading().strong());
+            // One line, cut with … where the help button and the runs' progress need the room
+            // (a long title ran under the progress bar at 1280 × 800); whole on hover.
+            let reserve = 56.0
+                + if ctx.runs.progress().is_some() { 150.0 } else { 0.0 }
+                + if ctx.exporting { 30.0 } else { 0.0 };
+            // (The bar's own width is not bounded: measured against the window's right edge.)
+            let right = ui.ctx().content_rect().right().min(ui.max_rect().right());
+            let room = (right - ui.cursor().left() - reserve).max(40.0);
+            ui.scope(|ui| {
+                ui.set_max_width(room);
+                let title = RichText::new(&ctx.scene.title).heading().strong();
+                ui.add(egui::Label::new(title).truncate()).on_hover_text(&ctx.scene.title);
+            });
         }
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             progress_and_status(ui, ctx, &mut commands);
@@ -113,11 +125,15 @@ fn progress_and_status(ui: &mut Ui, ctx: &Ctx<'_>, commands: &mut Vec<Command>) 
     }
     if let Some(done) = ctx.runs.progress() {
         // The runs of the scene as it is now are on their way; the old ones stay drawn.
-        ui.add(
-            egui::ProgressBar::new(done)
-                .desired_width(140.0)
-                .text(format!("runs {:.0}%", 100.0 * done)),
-        );
+        // In the room the title leaves (it was drawn over a long title at 1280 × 800).
+        let width = ui.available_width().clamp(48.0, 140.0);
+        let text = if width < 100.0 {
+            format!("{:.0}%", 100.0 * done)
+        } else {
+            format!("runs {:.0}%", 100.0 * done)
+        };
+        ui.add(egui::ProgressBar::new(done).desired_width(width).text(text))
+            .on_hover_text("The runs of the scene are being computed");
     }
     if let Some(status) = ctx.status {
         // In the room the title leaves (a long message is cut with "…", whole on hover), never
