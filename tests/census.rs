@@ -7,7 +7,7 @@
 
 mod common;
 
-use std::process::{Command, Output};
+use common::cli::losscape;
 
 use losscape::app::panels::census::CensusInputs;
 use losscape::figure::census::{Column, census_svg};
@@ -219,18 +219,8 @@ fn cancelling_stops_the_census() {
     assert!(network_census(&net, &CensusSettings::new(10, 0), &progress).is_err());
 }
 
-fn losscape(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_losscape"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
-
 fn temp(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("losscape-census-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::cli::temp("census", name)
 }
 
 #[test]

@@ -3,19 +3,14 @@
 //!
 //! Regenerate the golden files with `UPDATE_GOLDEN=1 cargo test --test cli`, then read the diff.
 
+mod common;
+
+use common::cli::losscape;
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 use losscape::sim::{Builtin, Noise, OptimizerSpec, Point, Surface, simulate};
-
-fn losscape(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_losscape"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("UTF-8 output")

@@ -1,8 +1,10 @@
 //! The command line of the model surfaces and networks, run as a real process: `--model` where a
 //! surface is chosen, `landscape`, `interpolate`, and clear errors for bad data.
 
+mod common;
+
+use common::cli::{fails, ok};
 use std::path::PathBuf;
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 use losscape::sim::net::data::Dataset;
@@ -10,32 +12,8 @@ use losscape::sim::net::model::{Model, ModelKind};
 use losscape::sim::net::{self, Architecture, Network};
 use losscape::sim::{Noise, OptimizerSpec, Point, SurfaceDef, simulate};
 
-fn losscape(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_losscape"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = losscape(args);
-    assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
-}
-
-fn fails(args: &[&str]) -> String {
-    let o = losscape(args);
-    assert!(!o.status.success(), "{args:?} should fail");
-    let err = String::from_utf8(o.stderr).unwrap();
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
-    err
-}
-
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("losscape-cli-models-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::cli::temp("cli-models", name)
 }
 
 #[test]

@@ -3,8 +3,10 @@
 //! from a CSV file, each held to the library's own computation, and clear errors for data that
 //! do not fit the network.
 
+mod common;
+
+use common::cli::ok;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use losscape::sim::OptimizerSpec;
 use losscape::sim::net::objective::{count_negative, sorted_eigenvalues};
@@ -12,33 +14,16 @@ use losscape::sim::net::spectrum::{Labelled, digits};
 use losscape::sim::net::{self, Architecture, Network};
 use nalgebra::DMatrix;
 
-fn losscape(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_losscape"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let o = losscape(args);
-    assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
-}
-
+/// A clear failure: exit code 1 and an `error: ` message, never a panic.
 fn fails(args: &[&str]) -> String {
-    let o = losscape(args);
-    assert_eq!(o.status.code(), Some(1), "{args:?} should fail");
-    let err = String::from_utf8(o.stderr).unwrap();
-    assert!(!err.contains("panicked") && !err.contains("RUST_BACKTRACE"), "{err}");
+    let (code, err) = common::cli::failure(args);
+    assert_eq!(code, Some(1), "{args:?} should fail with code 1");
     assert!(err.starts_with("error: "), "{err}");
     err
 }
 
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("losscape-cli-net-dk-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::cli::temp("cli-net-dk", name)
 }
 
 fn csv_rows(path: &PathBuf) -> (String, Vec<Vec<f64>>) {

@@ -3,8 +3,10 @@
 //! the figure's densities and dots, and a clear `error: …` line (never a panic) for every bad
 //! flag or file, exit 1 (2 for usage).
 
+mod common;
+
+use common::cli::losscape;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
 use losscape::figure::spectrum::{SpectrumFigure, spectrum_svg};
 use losscape::sim::OptimizerSpec;
@@ -13,18 +15,8 @@ use losscape::sim::net::spectrum::{
 };
 use losscape::sim::run::progress::Progress;
 
-fn losscape(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_losscape"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
-}
-
 fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("losscape-spectrum-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+    common::cli::temp("spectrum", name)
 }
 
 /// The rows of a CSV with `header`, as numbers.

@@ -1,5 +1,8 @@
 //! What the app's kittest suites share.
 
+#[allow(dead_code)] // not every suite runs the command line
+pub mod cli;
+
 use egui::Vec2;
 use egui_kittest::Harness;
 use losscape::app::LosscapeApp;
