@@ -27,7 +27,8 @@ pub struct FigureSteps {
     size: (usize, usize),
     style: FieldStyle,
     heatmap: bool,
-    field: LayerSteps<Box<SurfaceDef>>,
+    /// The heatmap in pieces, made at the first piece (not when laid out whole).
+    field: Option<LayerSteps<Box<SurfaceDef>>>,
     layers: Option<FieldLayers>,
     /// The search over the scene's domain, when the scene shows critical points.
     critical: Option<CriticalSteps>,
@@ -57,7 +58,6 @@ impl FigureSteps {
         };
         let nx = (frame.w * f64::from(canvas.density)).round().max(1.0) as usize;
         let ny = (frame.h * f64::from(canvas.density)).round().max(1.0) as usize;
-        let field = LayerSteps::new(Box::new(surface.clone()), view, nx, ny, style)?;
         let critical = scene.view.critical_points.then(|| CriticalSteps::new(&scene.domain()));
         Ok(Self {
             sheet: Some(sheet),
@@ -65,7 +65,7 @@ impl FigureSteps {
             size: (nx, ny),
             style,
             heatmap: scene.view.heatmap,
-            field,
+            field: None,
             layers: None,
             critical,
             found: None,
@@ -89,7 +89,21 @@ impl FigureSteps {
                 let surface: &SurfaceDef = surface;
                 self.layers = Some(FieldLayers::compute(surface, self.view, nx, ny, &self.style)?);
             } else if self.layers.is_none() {
-                self.layers = self.field.advance(ROWS_PER_PIECE)?;
+                let field = match &mut self.field {
+                    Some(field) => field,
+                    None => {
+                        let (nx, ny) = self.size;
+                        let steps = LayerSteps::new(
+                            Box::new(surface.clone()),
+                            self.view,
+                            nx,
+                            ny,
+                            self.style,
+                        )?;
+                        self.field.insert(steps)
+                    }
+                };
+                self.layers = field.advance(ROWS_PER_PIECE)?;
             } else if let Some(search) = self.critical.as_mut().filter(|_| self.found.is_none()) {
                 let units = if whole { usize::MAX } else { CRITICAL_UNITS_PER_PIECE };
                 self.found = search.advance(surface, units);
