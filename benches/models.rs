@@ -1,5 +1,6 @@
 //! The networks' speed targets (issue 13): training a 2-16-16-1 network 2000 full-batch Adam
-//! steps on 200 points within 1 s, and a 51 × 51 slice of it within 0.5 s; and the model surfaces'
+//! steps on 200 points within 1 s, and a 51 × 51 slice of it within 0.5 s; its Hessian and its
+//! path's principal directions (a network scene's first frame); and the model surfaces'
 //! evaluation cost.
 
 use std::hint::black_box;
@@ -37,6 +38,11 @@ fn bench_training(c: &mut Criterion) {
     });
     group.bench_function("hessian of the trained 2-16-16-1 (337 x 337)", |b| {
         b.iter(|| net.hessian(black_box(&run.theta)))
+    });
+    // A network scene's PCA directions: the two leading principal directions of the 2001-point
+    // path (400 of its points) in 337 dimensions.
+    group.bench_function("pca directions of the 2-16-16-1 path (400 points)", |b| {
+        b.iter(|| net::pca_directions(black_box(&run.path), &run.theta))
     });
     group.finish();
 }

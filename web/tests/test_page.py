@@ -377,6 +377,24 @@ class Page(unittest.TestCase):
                                        lambda: page.evaluate("(json) => window.losscape.open(json)", landscape))
         self.assertEqual(errors, [])
 
+    def test_a_saddle_free_newton_training_with_pca_directions_never_freezes_the_page(self):
+        page, errors, _ = self.open()
+        time.sleep(1.5)
+        landscape = self.preset("network-landscape")
+        net = landscape["surface"]["network"]
+        # Each step needs the exact 337 x 337 Hessian (337 Hessian-vector products on 200
+        # points) and its eigendecomposition; the slice's plane is the path's two principal
+        # directions.
+        net["optimizer"] = "sfn:lr=0.5"
+        net["steps"] = 24
+        net["directions"] = "pca"
+        opened = json.dumps(landscape)
+        self.computes_without_freezing(page, "saddle-free Newton training, PCA directions",
+                                       lambda: page.evaluate("(json) => window.losscape.open(json)", opened),
+                                       seconds=6)
+        self.assertEqual(self.scene(page)["surface"]["network"]["directions"], "pca")
+        self.assertEqual(errors, [])
+
     def test_the_high_d_window_samples_without_freezing_the_page(self):
         page, errors, _ = self.open()
         time.sleep(1.5)

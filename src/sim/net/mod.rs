@@ -39,6 +39,7 @@ mod error;
 mod interpolate;
 mod landscape;
 mod network;
+mod pca;
 mod slice;
 mod train;
 
@@ -64,5 +65,6 @@ pub use landscape::{
 };
 pub use network::{Network, Scratch};
 pub use output::{sigmoid, softplus};
-pub use slice::{Directions, SLICE_EXACT_SIDE, Slice, filter_normalise, pca_directions};
+pub use pca::{PCA_POINTS, pca_directions};
+pub use slice::{Directions, SLICE_EXACT_SIDE, Slice, filter_normalise};
 pub use train::{NdOptimizer, TrainSteps, Training, train, train_observed};

@@ -2,6 +2,7 @@
 //! by forward-over-reverse, the passes written once over any [`Scalar`]. Each row's loss at
 //! the output is [`cross_entropy`], the one the spectrum's matrix passes use too.
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use nalgebra::DMatrix;
@@ -354,26 +355,23 @@ impl Network {
         g.iter().map(|d| d.eps).collect()
     }
 
-    /// The exact Hessian ∇²L(θ): n Hessian-vector products with the unit vectors (on all
-    /// cores), symmetrised to remove the last-bit asymmetry of the two passes.
-    pub fn hessian(&self, theta: &[f64]) -> DMatrix<f64> {
+    /// Columns `columns` of the exact Hessian ∇²L(θ): Hessian-vector products with those unit
+    /// vectors (on all cores). [`hessian`](Self::hessian) is all of them, symmetrised.
+    pub fn hessian_columns(&self, theta: &[f64], columns: Range<usize>) -> Vec<Vec<f64>> {
         let n = theta.len();
         self.check(n);
-        let columns: Vec<usize> = (0..n).collect();
-        let cols = crate::sim::run::parallel::par_map(&columns, 8, |&k| {
+        let columns: Vec<usize> = columns.collect();
+        crate::sim::run::parallel::par_map(&columns, 8, |&k| {
             let mut e = vec![0.0; n];
             e[k] = 1.0;
             self.hessian_vector(theta, &e)
-        });
-        let mut h = DMatrix::from_fn(n, n, |i, j| cols[j][i]);
-        for i in 0..n {
-            for j in 0..i {
-                let m = 0.5 * (h[(i, j)] + h[(j, i)]);
-                h[(i, j)] = m;
-                h[(j, i)] = m;
-            }
-        }
-        h
+        })
+    }
+
+    /// The exact Hessian ∇²L(θ): n Hessian-vector products with the unit vectors (on all
+    /// cores), symmetrised to remove the last-bit asymmetry of the two passes.
+    pub fn hessian(&self, theta: &[f64]) -> DMatrix<f64> {
+        symmetrised(&self.hessian_columns(theta, 0..theta.len()))
     }
 
     /// The K logits of each row of `x` (rows × D, one point per row), row after row.
@@ -444,4 +442,20 @@ pub struct Scratch {
     b: Vec<f64>,
     /// One row's logits.
     logits: Vec<f64>,
+}
+
+/// The n × n matrix of `columns` (n of them, each n long), symmetrised: each pair of
+/// off-diagonal entries replaced by its mean, which removes the last-bit asymmetry of two
+/// Hessian-vector products.
+pub fn symmetrised(columns: &[Vec<f64>]) -> DMatrix<f64> {
+    let n = columns.len();
+    let mut h = DMatrix::from_fn(n, n, |i, j| columns[j][i]);
+    for i in 0..n {
+        for j in 0..i {
+            let m = 0.5 * (h[(i, j)] + h[(j, i)]);
+            h[(i, j)] = m;
+            h[(j, i)] = m;
+        }
+    }
+    h
 }

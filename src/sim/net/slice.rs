@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use nalgebra::{Const, DMatrix, SymmetricEigen, U1};
+use nalgebra::{Const, U1};
 use num_dual::{Dual2SVec64, DualSVec64};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -12,6 +12,7 @@ use rand_distr::{Distribution, StandardNormal};
 use super::architecture::Layer;
 use super::error::NetError;
 use super::network::{Network, Scratch};
+use super::pca::pca_directions;
 use super::train::Training;
 use crate::sim::surfaces::domain::Domain;
 use crate::sim::surfaces::dual::Scalar;
@@ -75,32 +76,6 @@ pub fn filter_normalise(layers: &[Layer], d: &mut [f64], theta: &[f64]) {
         }
         d[l.bias_offset()..l.bias_offset() + l.outputs].fill(0.0);
     }
-}
-
-/// The first two principal directions of the path's offsets θₖ − θ (unit vectors), from the
-/// eigenvectors of their n × n scatter matrix; at most 400 evenly spaced points of the path
-/// are used.
-pub fn pca_directions(path: &[Vec<f64>], theta: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let n = theta.len();
-    let stride = path.len().div_ceil(400).max(1);
-    let rows: Vec<&Vec<f64>> = path.iter().step_by(stride).collect();
-    let m = DMatrix::from_fn(rows.len(), n, |i, j| rows[i][j] - theta[j]);
-    let scatter = m.transpose() * &m;
-    let eig = SymmetricEigen::new(scatter);
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]));
-    let col = |k: usize| -> Vec<f64> {
-        let mut v: Vec<f64> = eig.eigenvectors.column(order[k]).iter().copied().collect();
-        // A fixed sign: the path starts on the positive side.
-        if let Some(start) = path.first() {
-            let dot: f64 = v.iter().zip(start).zip(theta).map(|((v, s), t)| v * (s - t)).sum();
-            if dot < 0.0 {
-                v.iter_mut().for_each(|x| *x = -*x);
-            }
-        }
-        v
-    };
-    (col(0), col(1.min(n.saturating_sub(1))))
 }
 
 /// A two-dimensional slice of a network's loss, f(α, β) = L(θ + α·δ + β·η): a surface like any

@@ -1,11 +1,12 @@
 //! Full-batch training of a network with the project's optimizers.
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
 use super::error::NetError;
-use super::network::Network;
+use super::network::{Network, symmetrised};
 use crate::sim::{Gradient, OptimizerKind, OptimizerSpec, Param, Point, State, StepState};
 
 /// An optimizer of the project over n parameters.
@@ -215,7 +216,7 @@ impl TrainSteps {
         let diverged_at = self.descent.advance(
             units,
             &mut |theta, grad| net.loss_grad_generic(theta, grad),
-            Some(&|theta| net.hessian(theta)),
+            Some(&|theta, columns| net.hessian_columns(theta, columns)),
             &mut |_, theta, loss, grad| {
                 path.push(theta.to_vec());
                 losses.push(loss);
@@ -238,15 +239,21 @@ impl TrainSteps {
 
 /// `loss_grad(θ, g)`: L(θ), writing ∇L(θ) into g.
 pub(crate) type LossGrad<'a> = dyn FnMut(&[f64], &mut [f64]) -> f64 + 'a;
-/// `hessian(θ)`: the n × n Hessian at θ.
-pub(crate) type HessianAt<'a> = dyn Fn(&[f64]) -> DMatrix<f64> + 'a;
+/// `hessian(θ, columns)`: those columns of the n × n Hessian at θ (symmetrised once all are in).
+pub(crate) type HessianAt<'a> = dyn Fn(&[f64], Range<usize>) -> Vec<Vec<f64>> + 'a;
+
+/// The Hessian columns that count as one unit of [`Descent::advance`]'s work, as one step of a
+/// first-order optimizer does: a Newton step of a network of n parameters is 1 + ⌈n / 8⌉ units,
+/// so that where there are no threads (the browser) its Hessian is built between frames.
+pub(crate) const HESSIAN_COLUMNS_PER_UNIT: usize = 8;
 /// `visit(k, θ, L, ∇L)`: a point of training reached.
 pub(crate) type Visit<'a> = dyn FnMut(usize, &[f64], f64, &[f64]) + 'a;
 
 /// The training loop every full-batch trainer shares, resumable ([`advance`](Self::advance) goes
 /// a few points further each call): from θ₀, `steps` steps of `spec`.
 /// `loss_grad(θ, g)` returns L(θ) and writes ∇L(θ) into g; `hessian(θ)` is the n × n Hessian
-/// (asked for only by the Newton methods; without it they are refused). Each point reached,
+/// (asked for only by the Newton methods, [`HESSIAN_COLUMNS_PER_UNIT`] columns a unit; without it
+/// they are refused). Each point reached,
 /// θ₀ first, is handed to `visit(k, θ, L, ∇L)`; `observe(k)` is called with 0 before the
 /// first step and with k + 1 after step k, and training stops (the point after that step still
 /// visited) when it returns `false`. It ends at the step at which the loss or θ stopped being
@@ -263,6 +270,8 @@ pub(crate) struct Descent {
     go_on: Option<bool>,
     /// Whether the loop has ended.
     ended: bool,
+    /// The columns of the Hessian at θ computed so far, while a Newton step is under way.
+    columns: Option<Vec<Vec<f64>>>,
 }
 
 impl Descent {
@@ -293,12 +302,15 @@ impl Descent {
             k: 0,
             go_on: None,
             ended: false,
+            columns: None,
         })
     }
 
-    /// Reaches at most `units` more points (each one step; at least one), as the type
-    /// describes; once the loop has ended, `Some` of the divergence step, if any (and
-    /// `Some(None)` on every call after).
+    /// Does at most `units` more units of work (at least one): a unit is a point reached (and
+    /// a first-order step from it), or [`HESSIAN_COLUMNS_PER_UNIT`] columns of a Newton step's
+    /// Hessian (the step taken with the last of them). Once the loop has ended, `Some` of the
+    /// divergence step, if any (and `Some(None)` on every call after). The same run, bit for
+    /// bit, however it is cut.
     pub(crate) fn advance(
         &mut self,
         units: usize,
@@ -314,8 +326,27 @@ impl Descent {
             Some(go_on) => go_on,
             None => observe(0),
         };
-        for _ in 0..units.max(1) {
+        let mut left = units.max(1);
+        while left > 0 {
             let k = self.k;
+            if let (Some(columns), Some(hessian)) = (&mut self.columns, hessian) {
+                // The Newton step's Hessian, as many columns as the units left allow.
+                let n = self.theta.len();
+                let take = left.saturating_mul(HESSIAN_COLUMNS_PER_UNIT).min(n - columns.len());
+                let from = columns.len();
+                columns.extend(hessian(&self.theta, from..from + take));
+                left -= take.div_ceil(HESSIAN_COLUMNS_PER_UNIT).max(1);
+                if columns.len() < n {
+                    continue;
+                }
+                let h = symmetrised(columns);
+                self.columns = None;
+                self.opt.step(&mut self.theta, &self.grad, Some(&h));
+                go_on = observe(k + 1);
+                self.k = k + 1;
+                continue;
+            }
+            left -= 1;
             let loss = loss_grad(&self.theta, &mut self.grad);
             if !loss.is_finite() || self.theta.iter().any(|t| !t.is_finite()) {
                 self.ended = true;
@@ -326,9 +357,11 @@ impl Descent {
                 self.ended = true;
                 return Some(None);
             }
-            let h =
-                hessian.filter(|_| self.opt.needs_hessian()).map(|hessian| hessian(&self.theta));
-            self.opt.step(&mut self.theta, &self.grad, h.as_ref());
+            if self.opt.needs_hessian() && hessian.is_some() {
+                self.columns = Some(Vec::with_capacity(self.theta.len()));
+                continue;
+            }
+            self.opt.step(&mut self.theta, &self.grad, None);
             go_on = observe(k + 1);
             self.k = k + 1;
         }
@@ -367,7 +400,13 @@ mod tests {
     #[test]
     fn a_training_a_step_at_a_time_is_the_training_in_one_go() {
         for (spec, steps, stop) in
-            [("adam:lr=0.05", 60, usize::MAX), ("newton:lr=0.5", 12, usize::MAX), ("gd", 50, 20)]
+            [
+            ("adam:lr=0.05", 60, usize::MAX),
+            ("newton:lr=0.5", 12, usize::MAX),
+            ("sfn:lr=0.5", 12, usize::MAX),
+            ("newton:lr=0.5", 12, 5),
+            ("gd", 50, 20),
+        ]
         {
             let net = network();
             let theta0 = net.architecture().init(4);
@@ -378,9 +417,19 @@ mod tests {
             assert_eq!(whole.path.len(), reached, "{spec}");
             for units in [1, 7] {
                 let (sliced, calls) = stepped(spec, steps, units, stop);
-                assert_eq!(sliced, whole, "{spec}, {units} step(s) a call");
-                // One call per `units` points, the last one ending the run.
-                assert_eq!(calls, reached.div_ceil(units).max(1), "{spec}, {units}");
+                assert_eq!(sliced, whole, "{spec}, {units} unit(s) a call");
+                // One call per `units` points, the last one ending the run; a Newton step is
+                // a point and its Hessian's columns, eight a unit.
+                let n = net.n_params();
+                if parsed.kind().needs_hessian() {
+                    let per_step = 1 + n.div_ceil(HESSIAN_COLUMNS_PER_UNIT);
+                    assert!(per_step > 2, "the Hessian takes more than one unit");
+                    if units == 1 {
+                        assert_eq!(calls, (reached - 1) * per_step + 1, "{spec}");
+                    }
+                } else {
+                    assert_eq!(calls, reached.div_ceil(units).max(1), "{spec}, {units}");
+                }
             }
         }
     }
