@@ -39,6 +39,11 @@ fn bench_training(c: &mut Criterion) {
     group.bench_function("hessian of the trained 2-16-16-1 (337 x 337)", |b| {
         b.iter(|| net.hessian(black_box(&run.theta)))
     });
+    // A saddle-free Newton step: the exact Hessian, its eigendecomposition, the solve.
+    let sfn = OptimizerSpec::parse("sfn:lr=0.5").unwrap();
+    group.bench_function("one saddle-free Newton step of the 2-16-16-1", |b| {
+        b.iter(|| net::train(black_box(&net), &run.theta, sfn, 1, None, None).unwrap())
+    });
     // A network scene's PCA directions: the two leading principal directions of the 2001-point
     // path (400 of its points) in 337 dimensions.
     group.bench_function("pca directions of the 2-16-16-1 path (400 points)", |b| {

@@ -261,3 +261,56 @@ fn newton_and_unsupported_optimizers_are_handled() {
         net::train(&net, &theta0[1..], OptimizerSpec::parse("gd").unwrap(), 5, None, None).is_err()
     );
 }
+
+#[test]
+fn newton_steps_on_a_network_are_their_definitions() {
+    // θ₁ = θ₀ − lr·(H + λI)⁻¹g and θ₁ = θ₀ − lr·(|H| + λI)⁻¹g, |H| = V|Λ|Vᵀ, each against
+    // nalgebra's dense solve on the same exact Hessian.
+    let net = moons_net("2-5-4-1", 40, 1e-3);
+    let theta0 = net.architecture().init(6);
+    let h = net.hessian(&theta0);
+    let g = nalgebra::DVector::from_vec(net.gradient(&theta0));
+    let n = theta0.len();
+    let eig = h.clone().symmetric_eigen();
+    assert!(eig.eigenvalues.iter().any(|&l| l < 0.0), "θ₀ has negative curvature");
+    let abs = &eig.eigenvectors
+        * nalgebra::DMatrix::from_diagonal(&eig.eigenvalues.map(f64::abs))
+        * eig.eigenvectors.transpose();
+    for (spec, matrix) in
+        [("newton:lr=0.7,damping=0.1", h.clone()), ("sfn:lr=0.7,damping=0.1", abs)]
+    {
+        let run =
+            net::train(&net, &theta0, OptimizerSpec::parse(spec).unwrap(), 1, None, None).unwrap();
+        let d = (matrix + nalgebra::DMatrix::identity(n, n) * 0.1).lu().solve(&g).unwrap();
+        for i in 0..n {
+            let want = theta0[i] - 0.7 * d[i];
+            assert!(close(run.theta[i], want, 1e-10), "{spec}: θ[{i}] {} vs {want}", run.theta[i]);
+        }
+    }
+}
+
+#[test]
+fn newton_on_a_network_too_large_for_its_hessian_is_refused_with_the_reason() {
+    // 2-40-40-1 has 1 801 parameters: its Hessian would be 1 801² numbers a step.
+    let net = moons_net("2-40-40-1", 20, 0.0);
+    let theta0 = net.architecture().init(1);
+    for spec in ["newton", "sfn"] {
+        let e = net::train(&net, &theta0, OptimizerSpec::parse(spec).unwrap(), 3, None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(spec) && e.contains("1801") && e.contains("1000"), "{e}");
+    }
+    // A first-order optimizer trains it.
+    assert!(
+        net::train(&net, &theta0, OptimizerSpec::parse("adam").unwrap(), 3, None, None).is_ok()
+    );
+    // A scene says so on its optimizer field before anything is trained.
+    let mut spec = net::NetSpec::on_dataset(Dataset::Moons);
+    spec.net = Architecture::parse("2-40-40-1").unwrap();
+    spec.optimizer = "sfn".into();
+    let (field, message) = spec.check().unwrap_err();
+    assert_eq!(field, "optimizer");
+    assert!(message.contains("1000"), "{message}");
+    spec.net = Architecture::parse("2-16-16-1").unwrap();
+    assert!(spec.check().is_ok(), "the lesson's 337 parameters fit");
+}

@@ -43,7 +43,10 @@ fn full_eigen(path: &[Vec<f64>], theta: &[f64]) -> (Vec<f64>, Vec<Vec<f64>>) {
 fn assert_principal(path: &[Vec<f64>], theta: &[f64], tol: f64, what: &str) {
     let (d, e) = pca_directions(path, theta);
     let (values, vectors) = full_eigen(path, theta);
-    assert!(values[0] > 0.0 && values[1] > 1e-6 * values[0], "{what}: the case spans two directions");
+    assert!(
+        values[0] > 0.0 && values[1] > 1e-6 * values[0],
+        "{what}: the case spans two directions"
+    );
     for (k, v) in [&d, &e].into_iter().enumerate() {
         assert!((dot(v, v) - 1.0).abs() < 1e-12, "{what}: direction {k} is a unit vector");
         let c = dot(v, &vectors[k]).abs();
@@ -57,7 +60,8 @@ fn assert_principal(path: &[Vec<f64>], theta: &[f64], tol: f64, what: &str) {
 /// A path θ + Σₖ cₖ(t)·uₖ with k-th scale `scales[k]` along random directions, plus `noise`.
 fn synthetic_path(n: usize, points: usize, scales: &[f64], noise: f64, seed: u64) -> Vec<Vec<f64>> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut gauss = |len: usize| -> Vec<f64> { (0..len).map(|_| StandardNormal.sample(&mut rng)).collect() };
+    let mut gauss =
+        |len: usize| -> Vec<f64> { (0..len).map(|_| StandardNormal.sample(&mut rng)).collect() };
     let axes: Vec<Vec<f64>> = scales.iter().map(|_| gauss(n)).collect();
     (0..points)
         .map(|i| {
@@ -112,14 +116,15 @@ fn a_path_spanning_fewer_than_two_directions_still_gets_two_orthonormal_ones() {
     let theta = vec![0.5; n];
     let u: Vec<f64> = (0..n).map(|j| (j as f64 - 3.0) / 10.0).collect();
     // A straight line towards θ: its direction, then one orthogonal to it.
-    let line: Vec<Vec<f64>> =
-        (0..50).map(|i| theta.iter().zip(&u).map(|(t, u)| t + (50 - i) as f64 * u).collect()).collect();
+    let line: Vec<Vec<f64>> = (0..50)
+        .map(|i| theta.iter().zip(&u).map(|(t, u)| t + (50 - i) as f64 * u).collect())
+        .collect();
     let (d, e) = pca_directions(&line, &theta);
     let un = dot(&u, &u).sqrt();
     assert!((dot(&d, &u) / un - 1.0).abs() < 1e-12, "the line's direction, pointing to its start");
     assert!(dot(&d, &e).abs() < 1e-12 && (dot(&e, &e) - 1.0).abs() < 1e-12);
     // No movement at all (a path of θ alone): two coordinate axes.
-    let (d, e) = pca_directions(&[theta.clone()], &theta);
+    let (d, e) = pca_directions(std::slice::from_ref(&theta), &theta);
     assert!((dot(&d, &d) - 1.0).abs() < 1e-12 && (dot(&e, &e) - 1.0).abs() < 1e-12);
     assert_eq!(dot(&d, &e), 0.0);
     assert!(d.iter().chain(&e).all(|v| v.is_finite()));

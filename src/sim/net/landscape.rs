@@ -7,7 +7,7 @@ use super::data::{self, Columns, Dataset};
 use super::error::NetError;
 use super::network::Network;
 use super::slice::{Directions, Slice};
-use super::train::{NdOptimizer, TrainSteps, Training};
+use super::train::{NdOptimizer, TrainSteps, Training, newton_fits};
 use crate::sim::OptimizerSpec;
 use crate::sim::run::progress::Progress;
 
@@ -227,8 +227,13 @@ impl NetSpec {
                 ),
             );
         }
-        if let Err(e) = self.optimizer_spec() {
-            return err("optimizer", e.to_string());
+        match self.optimizer_spec() {
+            Err(e) => return err("optimizer", e.to_string()),
+            Ok(spec) => {
+                if let Err(e) = newton_fits(spec, self.net.n_params()) {
+                    return err("optimizer", e.to_string());
+                }
+            }
         }
         if self.steps > MAX_SCENE_STEPS {
             return err(

@@ -35,6 +35,7 @@
 //! `D-H[-H…]-K` of 10⁵ parameters on real data.
 
 mod architecture;
+mod eigen;
 mod error;
 mod interpolate;
 mod landscape;
@@ -67,4 +68,6 @@ pub use network::{Network, Scratch};
 pub use output::{sigmoid, softplus};
 pub use pca::{PCA_POINTS, pca_directions};
 pub use slice::{Directions, SLICE_EXACT_SIDE, Slice, filter_normalise};
-pub use train::{NdOptimizer, TrainSteps, Training, train, train_observed};
+pub use train::{
+    MAX_NEWTON_PARAMS, NdOptimizer, TrainSteps, Training, newton_fits, train, train_observed,
+};

@@ -3,11 +3,35 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use nalgebra::{DMatrix, DVector, SymmetricEigen};
+use nalgebra::{DMatrix, DVector};
 
+use super::eigen::{Eigen, EigenSteps};
 use super::error::NetError;
 use super::network::{Network, symmetrised};
-use crate::sim::{Gradient, OptimizerKind, OptimizerSpec, Param, Point, State, StepState};
+use crate::sim::{
+    Gradient, OptimizerKind, OptimizerSpec, Param, Point, State, StepScalars, StepState,
+};
+
+/// The most parameters a network trained by Newton or saddle-free Newton may have: each step
+/// holds the exact n × n Hessian (8 MB at 1 000) and decomposes it, O(n³).
+pub const MAX_NEWTON_PARAMS: usize = 1000;
+
+/// Whether `spec` can train a network of `n` parameters as far as its Hessian goes: a Newton
+/// method only up to [`MAX_NEWTON_PARAMS`].
+///
+/// # Errors
+/// [`NetError::Optimizer`] saying so.
+pub fn newton_fits(spec: OptimizerSpec, n: usize) -> Result<(), NetError> {
+    if spec.kind().needs_hessian() && n > MAX_NEWTON_PARAMS {
+        return Err(NetError::Optimizer(format!(
+            "{} needs the exact n × n Hessian at every step: at most {MAX_NEWTON_PARAMS} \
+             parameters, this network has {n}; train a smaller network, or use a first-order \
+             optimizer (gd, momentum, adam, …)",
+            spec.kind().name()
+        )));
+    }
+    Ok(())
+}
 
 /// An optimizer of the project over n parameters.
 ///
@@ -63,35 +87,23 @@ impl NdOptimizer {
     /// One step from θ with gradient g (and Hessian h for the Newton methods), in place. A
     /// singular Newton system makes θ non-finite: a divergence.
     pub fn step(&mut self, theta: &mut [f64], g: &[f64], h: Option<&DMatrix<f64>>) {
+        if self.spec.kind() == OptimizerKind::Sfn {
+            let eigen = h
+                .and_then(|h| EigenSteps::new(h.as_slice().to_vec(), h.nrows()))
+                .and_then(|steps| steps.run().ok());
+            return self.step_saddle_free(theta, g, eigen.as_ref());
+        }
         let c = self.spec.advance(&mut self.schedule);
         if self.needs_hessian() {
             let n = theta.len();
-            // The step's rate: a schedule's, or the constant one.
-            let lr = c.lr;
             let damping = self.spec.get(Param::Damping);
-            let gv = DVector::from_column_slice(g);
             let d = h.and_then(|h| {
-                let a = if self.spec.kind() == OptimizerKind::Sfn {
-                    if h.iter().any(|v| !v.is_finite()) {
-                        return None;
-                    }
-                    let eig = SymmetricEigen::new(h.clone());
-                    &eig.eigenvectors
-                        * DMatrix::from_diagonal(&eig.eigenvalues.map(f64::abs))
-                        * eig.eigenvectors.transpose()
-                } else {
-                    h.clone()
-                };
-                (a + DMatrix::identity(n, n) * damping).lu().solve(&gv)
+                (h.clone() + DMatrix::identity(n, n) * damping)
+                    .lu()
+                    .solve(&DVector::from_column_slice(g))
+                    .map(|d| d.as_slice().to_vec())
             });
-            match d {
-                Some(d) => theta.iter_mut().zip(d.iter()).for_each(|(t, d)| *t -= lr * d),
-                None => theta.fill(f64::NAN),
-            }
-            for s in &mut self.states {
-                s.step = c.step;
-            }
-            return;
+            return self.newton_update(theta, c, d);
         }
         for (k, state) in self.states.iter_mut().enumerate() {
             let i = 2 * k;
@@ -102,6 +114,27 @@ impl NdOptimizer {
             if let Some(t) = theta.get_mut(i + 1) {
                 *t = next.y;
             }
+        }
+    }
+
+    /// A saddle-free Newton step, θ ← θ − lr·(|H| + damping·I)⁻¹·g, from the Hessian's
+    /// eigendecomposition: Σᵢ vᵢ (vᵢ · g) / (|λᵢ| + damping). Without one (a Hessian that is not
+    /// finite, a decomposition that failed) or with a singular |H|, θ becomes non-finite.
+    pub(crate) fn step_saddle_free(&mut self, theta: &mut [f64], g: &[f64], eigen: Option<&Eigen>) {
+        let c = self.spec.advance(&mut self.schedule);
+        let damping = self.spec.get(Param::Damping);
+        let d = eigen.and_then(|e| e.apply(|lambda| 1.0 / (lambda.abs() + damping), g));
+        self.newton_update(theta, c, d);
+    }
+
+    /// θ ← θ − lr·d for a Newton direction d (θ non-finite without one), the step counted.
+    fn newton_update(&mut self, theta: &mut [f64], c: StepScalars, d: Option<Vec<f64>>) {
+        match d {
+            Some(d) => theta.iter_mut().zip(&d).for_each(|(t, d)| *t -= c.lr * d),
+            None => theta.fill(f64::NAN),
+        }
+        for s in &mut self.states {
+            s.step = c.step;
         }
     }
 }
@@ -242,9 +275,10 @@ pub(crate) type LossGrad<'a> = dyn FnMut(&[f64], &mut [f64]) -> f64 + 'a;
 /// `hessian(θ, columns)`: those columns of the n × n Hessian at θ (symmetrised once all are in).
 pub(crate) type HessianAt<'a> = dyn Fn(&[f64], Range<usize>) -> Vec<Vec<f64>> + 'a;
 
-/// The Hessian columns that count as one unit of [`Descent::advance`]'s work, as one step of a
-/// first-order optimizer does: a Newton step of a network of n parameters is 1 + ⌈n / 8⌉ units,
-/// so that where there are no threads (the browser) its Hessian is built between frames.
+/// The Hessian columns (or iterations of its eigendecomposition) that count as one unit of
+/// [`Descent::advance`]'s work, as one step of a first-order optimizer does: a Newton step of a
+/// network of n parameters is 1 + ⌈n / 8⌉ units, a saddle-free Newton step ⌈(3n − 1) / 8⌉ more,
+/// so that where there are no threads (the browser) they run between frames.
 pub(crate) const HESSIAN_COLUMNS_PER_UNIT: usize = 8;
 /// `visit(k, θ, L, ∇L)`: a point of training reached.
 pub(crate) type Visit<'a> = dyn FnMut(usize, &[f64], f64, &[f64]) + 'a;
@@ -270,8 +304,19 @@ pub(crate) struct Descent {
     go_on: Option<bool>,
     /// Whether the loop has ended.
     ended: bool,
-    /// The columns of the Hessian at θ computed so far, while a Newton step is under way.
-    columns: Option<Vec<Vec<f64>>>,
+    /// A Newton step under way from θ: its Hessian's columns, then (saddle-free Newton) the
+    /// Hessian's eigendecomposition.
+    newton: Option<NewtonWork>,
+}
+
+/// The work of a Newton step, between [`Descent::advance`] calls.
+#[derive(Clone, Debug)]
+enum NewtonWork {
+    /// The Hessian's columns computed so far.
+    Columns(Vec<Vec<f64>>),
+    /// The Hessian's eigendecomposition under way (saddle-free Newton); `None` for a Hessian
+    /// that is not finite.
+    Eigen(Option<EigenSteps>),
 }
 
 impl Descent {
@@ -287,6 +332,9 @@ impl Descent {
         hessian: bool,
     ) -> Result<Self, NetError> {
         let opt = NdOptimizer::new(spec, theta0.len())?;
+        if hessian {
+            newton_fits(spec, theta0.len())?;
+        }
         if opt.needs_hessian() && !hessian {
             return Err(NetError::Optimizer(format!(
                 "{} needs the exact n × n Hessian at every step, which this network is too large \
@@ -302,7 +350,7 @@ impl Descent {
             k: 0,
             go_on: None,
             ended: false,
-            columns: None,
+            newton: None,
         })
     }
 
@@ -329,19 +377,48 @@ impl Descent {
         let mut left = units.max(1);
         while left > 0 {
             let k = self.k;
-            if let (Some(columns), Some(hessian)) = (&mut self.columns, hessian) {
-                // The Newton step's Hessian, as many columns as the units left allow.
-                let n = self.theta.len();
-                let take = left.saturating_mul(HESSIAN_COLUMNS_PER_UNIT).min(n - columns.len());
-                let from = columns.len();
-                columns.extend(hessian(&self.theta, from..from + take));
-                left -= take.div_ceil(HESSIAN_COLUMNS_PER_UNIT).max(1);
-                if columns.len() < n {
-                    continue;
+            if let (Some(work), Some(hessian)) = (&mut self.newton, hessian) {
+                match work {
+                    NewtonWork::Columns(columns) => {
+                        // The Hessian, as many columns as the units left allow.
+                        let n = self.theta.len();
+                        let take =
+                            left.saturating_mul(HESSIAN_COLUMNS_PER_UNIT).min(n - columns.len());
+                        let from = columns.len();
+                        columns.extend(hessian(&self.theta, from..from + take));
+                        left -= take.div_ceil(HESSIAN_COLUMNS_PER_UNIT).max(1);
+                        if columns.len() < n {
+                            continue;
+                        }
+                        let h = symmetrised(columns);
+                        if self.opt.spec.kind() == OptimizerKind::Sfn {
+                            *work = NewtonWork::Eigen(EigenSteps::new(h.as_slice().to_vec(), n));
+                            continue;
+                        }
+                        self.opt.step(&mut self.theta, &self.grad, Some(&h));
+                    }
+                    NewtonWork::Eigen(steps) => {
+                        // Its eigendecomposition, as many iterations as the units left allow.
+                        let iterations = left.saturating_mul(HESSIAN_COLUMNS_PER_UNIT);
+                        let (done, used) = match steps {
+                            Some(s) => match s.advance(iterations) {
+                                Ok(done) => (done, iterations.min(s.iterations())),
+                                Err(_) => {
+                                    *steps = None;
+                                    (true, 1)
+                                }
+                            },
+                            None => (true, 1),
+                        };
+                        left -= used.div_ceil(HESSIAN_COLUMNS_PER_UNIT).clamp(1, left);
+                        if !done {
+                            continue;
+                        }
+                        let eigen = steps.take().and_then(EigenSteps::finish);
+                        self.opt.step_saddle_free(&mut self.theta, &self.grad, eigen.as_ref());
+                    }
                 }
-                let h = symmetrised(columns);
-                self.columns = None;
-                self.opt.step(&mut self.theta, &self.grad, Some(&h));
+                self.newton = None;
                 go_on = observe(k + 1);
                 self.k = k + 1;
                 continue;
@@ -358,7 +435,7 @@ impl Descent {
                 return Some(None);
             }
             if self.opt.needs_hessian() && hessian.is_some() {
-                self.columns = Some(Vec::with_capacity(self.theta.len()));
+                self.newton = Some(NewtonWork::Columns(Vec::with_capacity(self.theta.len())));
                 continue;
             }
             self.opt.step(&mut self.theta, &self.grad, None);
@@ -399,15 +476,13 @@ mod tests {
 
     #[test]
     fn a_training_a_step_at_a_time_is_the_training_in_one_go() {
-        for (spec, steps, stop) in
-            [
+        for (spec, steps, stop) in [
             ("adam:lr=0.05", 60, usize::MAX),
             ("newton:lr=0.5", 12, usize::MAX),
             ("sfn:lr=0.5", 12, usize::MAX),
             ("newton:lr=0.5", 12, 5),
             ("gd", 50, 20),
-        ]
-        {
+        ] {
             let net = network();
             let theta0 = net.architecture().init(4);
             let parsed: OptimizerSpec = spec.parse().expect("a spec");
@@ -422,7 +497,11 @@ mod tests {
                 // a point and its Hessian's columns, eight a unit.
                 let n = net.n_params();
                 if parsed.kind().needs_hessian() {
-                    let per_step = 1 + n.div_ceil(HESSIAN_COLUMNS_PER_UNIT);
+                    let mut per_step = 1 + n.div_ceil(HESSIAN_COLUMNS_PER_UNIT);
+                    if parsed.kind() == OptimizerKind::Sfn {
+                        // And the Hessian's eigendecomposition: 3n − 1 iterations, eight a unit.
+                        per_step += (3 * n - 1).div_ceil(HESSIAN_COLUMNS_PER_UNIT);
+                    }
                     assert!(per_step > 2, "the Hessian takes more than one unit");
                     if units == 1 {
                         assert_eq!(calls, (reached - 1) * per_step + 1, "{spec}");
