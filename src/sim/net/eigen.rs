@@ -15,8 +15,9 @@
 #[derive(Clone, Debug)]
 pub struct EigenSteps {
     n: usize,
-    /// n × n, row-major: the matrix's lower triangle is read, then the transformations are
-    /// accumulated in it; transposed before the QL pass, whose row i is then eigenvector i.
+    /// n × n, column-major (a symmetric matrix is the same either way), where the
+    /// transformations are accumulated; at the end column i is eigenvector i. Column-major
+    /// makes the inner loops run along memory.
     v: Vec<f64>,
     d: Vec<f64>,
     e: Vec<f64>,
@@ -46,7 +47,7 @@ pub struct NoConvergence;
 const MAX_QL_ITERATIONS: usize = 60;
 
 impl EigenSteps {
-    /// The decomposition of the symmetric n × n matrix `a` (row-major, its lower triangle read),
+    /// The decomposition of the symmetric n × n matrix `a` (either order: it is symmetric),
     /// not started; `None` when an entry is not finite or `a` is not n × n.
     pub fn new(a: Vec<f64>, n: usize) -> Option<Self> {
         if a.len() != n * n || a.iter().any(|x| !x.is_finite()) {
@@ -117,7 +118,7 @@ impl EigenSteps {
     }
 
     fn at(&mut self, r: usize, c: usize) -> &mut f64 {
-        &mut self.v[r * self.n + c]
+        &mut self.v[c * self.n + r]
     }
 
     /// `tred2`'s step i: the Householder reflection that zeroes row i left of its subdiagonal.
@@ -130,9 +131,9 @@ impl EigenSteps {
         if scale == 0.0 {
             e[i] = d[i - 1];
             for j in 0..i {
-                d[j] = v[(i - 1) * n + j];
-                v[i * n + j] = 0.0;
+                d[j] = v[j * n + i - 1];
                 v[j * n + i] = 0.0;
+                v[i * n + j] = 0.0;
             }
         } else {
             for dk in &mut d[..i] {
@@ -150,11 +151,11 @@ impl EigenSteps {
             e[..i].fill(0.0);
             for j in 0..i {
                 f = d[j];
-                v[j * n + i] = f;
+                v[i * n + j] = f;
                 g = e[j] + v[j * n + j] * f;
                 for k in j + 1..i {
-                    g += v[k * n + j] * d[k];
-                    e[k] += v[k * n + j] * f;
+                    g += v[j * n + k] * d[k];
+                    e[k] += v[j * n + k] * f;
                 }
                 e[j] = g;
             }
@@ -171,10 +172,10 @@ impl EigenSteps {
                 f = d[j];
                 g = e[j];
                 for k in j..i {
-                    v[k * n + j] -= f * e[k] + g * d[k];
+                    v[j * n + k] -= f * e[k] + g * d[k];
                 }
-                d[j] = v[(i - 1) * n + j];
-                v[i * n + j] = 0.0;
+                d[j] = v[j * n + i - 1];
+                v[j * n + i] = 0.0;
             }
         }
         d[i] = h;
@@ -190,35 +191,29 @@ impl EigenSteps {
         let (d, v) = (&mut self.d, &mut self.v);
         if h != 0.0 {
             for k in 0..=i {
-                d[k] = v[k * n + i + 1] / h;
+                d[k] = v[(i + 1) * n + k] / h;
             }
             for j in 0..=i {
-                let g: f64 = (0..=i).map(|k| v[k * n + i + 1] * v[k * n + j]).sum();
+                let g: f64 = (0..=i).map(|k| v[(i + 1) * n + k] * v[j * n + k]).sum();
                 for k in 0..=i {
-                    v[k * n + j] -= g * d[k];
+                    v[j * n + k] -= g * d[k];
                 }
             }
         }
         for k in 0..=i {
-            v[k * n + i + 1] = 0.0;
+            v[(i + 1) * n + k] = 0.0;
         }
     }
 
-    /// The end of `tred2` and the start of `tql2`: the diagonal and subdiagonal in place, the
-    /// transformations transposed so that the QL pass rotates contiguous rows.
+    /// The end of `tred2` and the start of `tql2`: the diagonal and subdiagonal in place.
     fn end_reduction(&mut self) {
         let n = self.n;
         for j in 0..n {
-            self.d[j] = self.v[(n - 1) * n + j];
-            self.v[(n - 1) * n + j] = 0.0;
+            self.d[j] = self.v[j * n + n - 1];
+            self.v[j * n + n - 1] = 0.0;
         }
         self.v[n * n - 1] = 1.0;
         self.e[0] = 0.0;
-        for r in 0..n {
-            for c in 0..r {
-                self.v.swap(r * n + c, c * n + r);
-            }
-        }
         for i in 1..n {
             self.e[i - 1] = self.e[i];
         }
@@ -275,7 +270,7 @@ impl EigenSteps {
                     c = p / r;
                     p = c * d[i] - s * g;
                     d[i + 1] = h + s * (c * g + s * d[i]);
-                    // Rotate eigenvectors i and i + 1 (rows of the transposed transformations).
+                    // Rotate eigenvectors i and i + 1 (columns of the transformations).
                     let (head, tail) = self.v.split_at_mut((i + 1) * n);
                     let (vi, vi1) = (&mut head[i * n..], &mut tail[..n]);
                     for (a, b) in vi.iter_mut().zip(vi1.iter_mut()) {
@@ -314,7 +309,7 @@ fn hypot(a: f64, b: f64) -> f64 {
 pub struct Eigen {
     n: usize,
     values: Vec<f64>,
-    /// Row i is vᵢ.
+    /// Column i (column-major) is vᵢ.
     vectors: Vec<f64>,
 }
 
