@@ -171,11 +171,9 @@ fn data_plot(
         .allow_scroll(false)
         .allow_boxed_zoom(false)
         .allow_double_click_reset(false)
-        .show_grid(false)
-        .x_axis_label(names[0])
-        .y_axis_label(names[1])
-        .x_grid_spacer(super::plot::one_five_spacer)
-        .y_grid_spacer(super::plot::one_five_spacer);
+        .show_grid(false);
+    // The plane's marks, labelled as the map's are: steps of 0.5 read 0.5, not 0 and -0.
+    let plot = super::plot::plane_axes(plot, names[0], names[1]);
     plot.show(ui, |pui| {
         pui.set_plot_bounds(bounds);
         if labelled {

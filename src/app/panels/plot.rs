@@ -391,11 +391,8 @@ fn map_plot<'p>(id: &str, ctx: &Ctx<'_>, grabbing: bool, corner: Option<Corner>)
         .allow_double_click_reset(false)
         .allow_boxed_zoom(true)
         .boxed_zoom_pointer_button(PointerButton::Secondary)
-        .show_grid(false)
-        .custom_x_axes(vec![egui_plot::AxisHints::new_x().label(axes[0]).formatter(tick_label)])
-        .custom_y_axes(vec![egui_plot::AxisHints::new_y().label(axes[1]).formatter(tick_label)])
-        .x_grid_spacer(one_five_spacer)
-        .y_grid_spacer(one_five_spacer)
+        .show_grid(false);
+    let plot = plane_axes(plot, axes[0], axes[1])
         .link_axis(Id::unique("surface-link"), true)
         .link_cursor(Id::unique("surface-link"), true);
     if ctx.scene.view.layout == Layout::Overlay
@@ -686,6 +683,15 @@ pub fn degenerate_curves(points: &[Point]) -> Vec<Vec<Point>> {
         curves.push(curve.into());
     }
     curves
+}
+
+/// A plane's axes, named `x` and `y`: marks at 1 and 5 times powers of ten
+/// ([`one_five_spacer`]), each labelled with the decimals its step needs ([`tick_label`]).
+pub fn plane_axes<'p>(plot: Plot<'p>, x: &str, y: &str) -> Plot<'p> {
+    plot.custom_x_axes(vec![egui_plot::AxisHints::new_x().label(x).formatter(tick_label)])
+        .custom_y_axes(vec![egui_plot::AxisHints::new_y().label(y).formatter(tick_label)])
+        .x_grid_spacer(one_five_spacer)
+        .y_grid_spacer(one_five_spacer)
 }
 
 /// Grid marks at 1 and 5 times powers of ten (egui_plot's default has powers of ten only, which
