@@ -266,7 +266,7 @@ fn a_slices_map_is_its_loss_exact_on_small_grids_and_close_on_fine_ones() {
 }
 
 #[test]
-fn a_slices_heatmap_made_a_row_of_knots_at_a_time_is_the_heatmap_made_whole() {
+fn a_slices_heatmap_made_a_knot_at_a_time_is_the_heatmap_made_whole() {
     // The browser makes a heatmap between frames; on a slice the exact points must be the
     // lattice of the whole grid (not of each band), on one thread or several.
     let scene = scene_of(small_spec());
@@ -289,8 +289,9 @@ fn a_slices_heatmap_made_a_row_of_knots_at_a_time_is_the_heatmap_made_whole() {
             break layers;
         }
     };
-    let knot_rows = Lattice::new(nx, ny, stride).rows().len();
-    assert_eq!(calls, knot_rows + 3, "a call a row of knots, the filling, colours, contours");
+    let lattice = Lattice::new(nx, ny, stride);
+    let knots = lattice.rows().len() * lattice.columns().len();
+    assert_eq!(calls, knots + 3, "a call a knot, the filling, colours, contours");
     assert_eq!(sliced.field, whole.field);
     assert_eq!(sliced.rgba, whole.rgba);
     assert_eq!(sliced.contours, whole.contours);
@@ -322,7 +323,7 @@ fn a_slices_figure_laid_out_a_piece_at_a_time_is_the_figure_laid_out_whole() {
         }
         pieces += 1;
     };
-    assert!(pieces > 20, "rows of knots, the filling in, colours, contours: {pieces}");
+    assert!(pieces > 20, "knots, the filling in, colours, contours: {pieces}");
     let svg = |f: &Figure| to_svg(f, None, Layers::ALL).unwrap();
     assert!(svg(&sliced) == svg(&whole), "the same figure");
     let rgba = |f: &Figure| f.heatmap.as_ref().map(|h| h.rgba.clone());

@@ -129,3 +129,23 @@ fn a_path_spanning_fewer_than_two_directions_still_gets_two_orthonormal_ones() {
     assert_eq!(dot(&d, &e), 0.0);
     assert!(d.iter().chain(&e).all(|v| v.is_finite()));
 }
+
+#[test]
+fn the_directions_found_a_product_at_a_time_are_the_directions_found_whole() {
+    let theta = vec![0.0; 300];
+    let path = synthetic_path(300, 120, &[4.0, 2.0, 1.0, 0.5], 1e-2, 4);
+    let whole = pca_directions(&path, &theta);
+    for units in [1, 3] {
+        let mut steps = net::PcaSteps::new(&path, &theta);
+        let mut calls = 0;
+        let found = loop {
+            calls += 1;
+            if let Some(found) = steps.advance(&path, &theta, units) {
+                break found;
+            }
+        };
+        assert_eq!(found, whole, "{units} product(s) a call");
+        // The start (eight products) and at least one sweep (eight more).
+        assert!(calls * units >= 16, "{calls} calls of {units}");
+    }
+}

@@ -105,9 +105,9 @@ impl FieldLayers {
 /// layers, bit for bit.
 ///
 /// A surface sampled on a lattice ([`Surface::grid_stride`] > 1, a network slice) is sampled a
-/// row of knots a unit (a row of knots stands for `stride` rows of the grid, but each knot is
-/// an exact evaluation and costs more than a plain point), then filled in (one unit): the knots
-/// of the whole grid, as the whole computation has them.
+/// knot a unit (each knot is an exact evaluation, a forward pass of the network over its data:
+/// its cost grows with the network), then filled in (one unit): the knots of the whole grid, as
+/// the whole computation has them.
 pub struct LayerSteps<S> {
     surface: S,
     domain: Domain,
@@ -117,7 +117,7 @@ pub struct LayerSteps<S> {
     xs: Vec<f64>,
     /// The lattice, with its knots' coordinates, when the surface is sampled on one.
     lattice: Option<(Lattice, Vec<f64>, Vec<f64>)>,
-    /// The samples so far: rows of the grid, or rows of knots on a lattice.
+    /// The samples so far: rows of the grid, or knots of a lattice (row by row).
     values: Vec<f64>,
     field: Option<Field>,
     coloured: Option<(Field, ColorScale, Vec<u8>)>,
@@ -160,9 +160,9 @@ impl<S: Surface + ?Sized> LayerSteps<Box<S>> {
         })
     }
 
-    /// Samples up to `rows` more rows (on a lattice: one more row of knots, then the filling
-    /// in); once all are in, colours them (one call), then traces the contours (one call) and
-    /// hands over the layers.
+    /// Samples up to `rows` more rows (on a lattice: one more knot, then the filling in); once
+    /// all are in, colours them (one call), then traces the contours (one call) and hands over
+    /// the layers.
     ///
     /// # Errors
     /// As [`FieldLayers::compute`].
@@ -180,11 +180,14 @@ impl<S: Surface + ?Sized> LayerSteps<Box<S>> {
         }
         let values = match &self.lattice {
             Some((lattice, cx, cy)) => {
-                let done = self.values.len() / cx.len();
-                if done < cy.len() {
-                    let mut row = vec![0.0; cx.len()];
-                    self.surface.sample_grid(cx, &cy[done..=done], &mut row);
-                    self.values.extend(row);
+                let done = self.values.len();
+                if done < cx.len() * cy.len() {
+                    // One knot: for a network of 10⁵ parameters a knot is a forward pass of
+                    // ~40 ms in the page, a row of knots seconds.
+                    let (i, j) = (done % cx.len(), done / cx.len());
+                    let mut knot = [0.0];
+                    self.surface.sample_grid(&cx[i..=i], &cy[j..=j], &mut knot);
+                    self.values.push(knot[0]);
                     return Ok(None);
                 }
                 let ys: Vec<f64> =

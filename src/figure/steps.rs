@@ -1,8 +1,8 @@
 //! [`Figure::new`] cut into pieces of work, so that where there are no threads (the browser) a
 //! figure of an expensive surface is laid out between frames: a network slice's heatmap at
 //! twice a window's size is thousands of exact forward passes (about a second in the page in
-//! one piece). The pieces: the sheet (text, legend, ticks), a band of the heatmap's rows (a row
-//! of knots on a lattice, [`LayerSteps`]), the colours, the contours, the critical points a unit
+//! one piece). The pieces: the sheet (text, legend, ticks), a band of the heatmap's rows (a knot
+//! on a lattice, [`LayerSteps`]), the colours, the contours, the critical points a unit
 //! at a time ([`CriticalSteps`]). The same figure however it is cut.
 
 use super::{Canvas, Sheet, Track, fit, scene_title, ticks};
@@ -12,8 +12,7 @@ use crate::scene::Scene;
 use crate::sim::surfaces::critical::CriticalSteps;
 use crate::sim::{CriticalPoint, Domain, SurfaceDef};
 
-/// Rows of the heatmap a piece samples (a row of knots where the surface is sampled on a
-/// lattice).
+/// Rows of the heatmap a piece samples (a knot where the surface is sampled on a lattice).
 const ROWS_PER_PIECE: usize = 16;
 
 /// Units of the critical-point search a piece does (a unit is a Newton iteration or 64

@@ -395,6 +395,24 @@ class Page(unittest.TestCase):
         self.assertEqual(self.scene(page)["surface"]["network"]["directions"], "pca")
         self.assertEqual(errors, [])
 
+    def test_a_wide_networks_landscape_with_pca_directions_never_freezes_the_page(self):
+        page, errors, _ = self.open()
+        time.sleep(1.5)
+        landscape = self.preset("network-landscape")
+        net = landscape["surface"]["network"]
+        # 33 921 parameters: a training step, a product of the path's principal-direction
+        # search and a knot of the heatmap are each about a forward pass over the data (for
+        # 2-256-256-1 a row of knots in one piece took 1.8 s, the directions and the slice
+        # together 5.6 s).
+        net["net"] = "2-256-128-1"
+        net["steps"] = 100
+        net["directions"] = "pca"
+        opened = json.dumps(landscape)
+        self.computes_without_freezing(page, "2-256-128-1 landscape, PCA directions",
+                                       lambda: page.evaluate("(json) => window.losscape.open(json)", opened),
+                                       seconds=12)
+        self.assertEqual(errors, [])
+
     def test_the_high_d_window_samples_without_freezing_the_page(self):
         page, errors, _ = self.open()
         time.sleep(1.5)

@@ -6,7 +6,8 @@ use super::architecture::Architecture;
 use super::data::{self, Columns, Dataset};
 use super::error::NetError;
 use super::network::Network;
-use super::slice::{Directions, Slice};
+use super::pca::PcaSteps;
+use super::slice::{Directions, Slice, pca_plane};
 use super::train::{NdOptimizer, TrainSteps, Training, newton_fits};
 use crate::sim::OptimizerSpec;
 use crate::sim::run::progress::Progress;
@@ -311,6 +312,9 @@ impl NetSpec {
     }
 }
 
+/// Two directions of a slice's plane, δ and η.
+type Plane = (Vec<f64>, Vec<f64>);
+
 /// A landscape's build cut into training steps: [`NetSpec::build`] a few steps at a time, so
 /// that where there are no threads (the browser) the training runs between frames. The same
 /// landscape, bit for bit, however it is cut.
@@ -321,6 +325,12 @@ pub struct LandscapeSteps {
     training: TrainSteps,
     /// Training steps counted to the progress so far.
     counted: usize,
+    /// The training once ended, with the search for its path's principal directions (for
+    /// [`Directions::Pca`]): for a large network that too is work for many frames.
+    trained: Option<(Training, Option<PcaSteps>)>,
+    /// The principal directions once found, and whether they are scaled into the plane yet
+    /// ([`pca_plane`]).
+    directions: Option<(Plane, bool)>,
 }
 
 impl LandscapeSteps {
@@ -334,26 +344,63 @@ impl LandscapeSteps {
         let optimizer = spec.optimizer_spec()?;
         let theta0 = net.architecture().init(spec.seed);
         let training = TrainSteps::new(&net, &theta0, optimizer, spec.steps)?;
-        Ok(Self { spec: spec.clone(), net, training, counted: 0 })
+        Ok(Self { spec: spec.clone(), net, training, counted: 0, trained: None, directions: None })
     }
 
-    /// Trains at most `units` more steps (at least one); once the training has ended, slices
-    /// and hands over the landscape (once). `progress` (if any) counts the steps, and
-    /// cancelling it ends the training early, as in [`NetSpec::build`].
+    /// Trains at most `units` more steps (at least one); once the training has ended, finds
+    /// its path's principal directions (for [`Directions::Pca`], `units` products a call,
+    /// [`PcaSteps`], then its plane and the slice in calls of their own), slices and hands over the landscape
+    /// (once). `progress` (if any)
+    /// counts the steps, and cancelling it ends the training early, as in [`NetSpec::build`].
     pub fn advance(&mut self, units: usize, progress: Option<&Progress>) -> Option<Landscape> {
-        let counted = &mut self.counted;
-        let training = self.training.advance(&self.net, units, &mut |k| {
-            if let Some(p) = progress {
-                p.advance((k - (*counted).min(k)) as u64);
-                *counted = k;
-                return !p.is_cancelled();
+        let (training, pca) = match &mut self.trained {
+            Some(trained) => trained,
+            None => {
+                let counted = &mut self.counted;
+                let training = self.training.advance(&self.net, units, &mut |k| {
+                    if let Some(p) = progress {
+                        p.advance((k - (*counted).min(k)) as u64);
+                        *counted = k;
+                        return !p.is_cancelled();
+                    }
+                    true
+                })?;
+                let pca = (self.spec.directions == Directions::Pca)
+                    .then(|| PcaSteps::new(&training.path, &training.theta));
+                self.trained.insert((training, pca))
             }
-            true
-        })?;
+        };
+        // For a large network (10⁵ parameters) each of these is a pass over the whole path, as
+        // much work as a product: a call each.
+        let directions = match (pca.take(), self.directions.take()) {
+            (Some(mut steps), _) => {
+                let found = steps.advance(&training.path, &training.theta, units);
+                if found.is_none() {
+                    *pca = Some(steps);
+                }
+                self.directions = found.map(|d| (d, false));
+                return None;
+            }
+            (None, Some((found, false))) => {
+                let plane = pca_plane(&training.path, &training.theta, found);
+                self.directions = Some((plane, true));
+                return None;
+            }
+            (None, Some((plane, true))) => Some(plane),
+            (None, None) => None,
+        };
+        let (training, _) = self.trained.take()?;
         let net = Arc::clone(&self.net);
         let accuracy = net.accuracy(&training.theta);
         let spec = &self.spec;
-        let slice = Slice::of_training(net, &training, spec.directions, spec.seed, spec.span);
+        let slice = Slice::of_training_with(
+            net,
+            &training,
+            spec.directions,
+            spec.seed,
+            spec.span,
+            directions,
+        );
         Some(Landscape { slice, training, accuracy })
     }
 }
@@ -383,7 +430,13 @@ mod tests {
                 }
             };
             assert_eq!(sliced, whole, "{directions:?}");
-            assert_eq!(calls, (spec.steps + 1).div_ceil(3));
+            let training_calls = (spec.steps + 1).div_ceil(3);
+            if directions == Directions::Pca {
+                // Then the path's principal directions, three products a call.
+                assert!(calls > training_calls + 2, "{calls} calls");
+            } else {
+                assert_eq!(calls, training_calls);
+            }
             assert_eq!(progress.done(), spec.steps as u64, "every step counted once");
             let p = Point::new(0.3, -0.2);
             assert_eq!(sliced.slice.value(p).to_bits(), whole.slice.value(p).to_bits());

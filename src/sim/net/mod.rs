@@ -66,7 +66,7 @@ pub use landscape::{
 };
 pub use network::{Network, Scratch};
 pub use output::{sigmoid, softplus};
-pub use pca::{PCA_POINTS, pca_directions};
+pub use pca::{PCA_POINTS, PcaSteps, pca_directions};
 pub use slice::{Directions, SLICE_EXACT_SIDE, Slice, filter_normalise};
 pub use train::{
     MAX_NEWTON_PARAMS, NdOptimizer, TrainSteps, Training, newton_fits, train, train_observed,

@@ -30,27 +30,164 @@ const MAX_SWEEPS: usize = 200;
 /// each signed so that the path's first point lies on its positive side. At most
 /// [`PCA_POINTS`] evenly spaced points of the path are used. A path that spans fewer than two
 /// directions gets the missing ones from the coordinate axes, orthogonal to those it spans.
+/// [`PcaSteps`] run whole.
 pub fn pca_directions(path: &[Vec<f64>], theta: &[f64]) -> (Vec<f64>, Vec<f64>) {
-    let n = theta.len();
-    if n == 0 {
-        return (Vec::new(), Vec::new());
+    let mut steps = PcaSteps::new(path, theta);
+    loop {
+        if let Some(directions) = steps.advance(path, theta, usize::MAX) {
+            return directions;
+        }
     }
-    let stride = path.len().div_ceil(PCA_POINTS).max(1);
-    let rows: Vec<&[f64]> = path.iter().step_by(stride).map(|p| &p[..n]).collect();
-    let offsets = Offsets { rows: &rows, theta };
+}
 
-    let mut found = leading_pair(&offsets, n);
-    // Complete with coordinate axes where the path spans fewer than two directions.
+/// [`pca_directions`] cut into units of O(m·n) work (a product Rᵀ·w or RᵀR·x), so that where
+/// there are no threads (the browser) the directions of a network of 10⁵ parameters are found
+/// between frames. The same directions, bit for bit, however they are cut.
+#[derive(Clone, Debug)]
+pub struct PcaSteps {
+    /// The indices of the path's points used.
+    rows: Vec<usize>,
+    /// The start's Gaussian weights are drawn from it, a block vector at a time.
+    rng: ChaCha8Rng,
+    /// The start vectors drawn so far.
+    started: usize,
+    /// The block's orthonormal vectors, and RᵀR times each, computed so far this sweep.
+    block: Vec<Vec<f64>>,
+    images: Vec<Vec<f64>>,
+    sweeps: usize,
+    /// The leading eigenvectors found (at most two), once the iteration has ended.
+    found: Option<Vec<Vec<f64>>>,
+}
+
+impl PcaSteps {
+    /// The search for `path`'s directions about θ, not started.
+    pub fn new(path: &[Vec<f64>], theta: &[f64]) -> Self {
+        let stride = path.len().div_ceil(PCA_POINTS).max(1);
+        let rows = (0..path.len()).step_by(stride).collect::<Vec<_>>();
+        let (n, m) = (theta.len(), rows.len());
+        Self {
+            rows,
+            rng: ChaCha8Rng::seed_from_u64(0x9ca_d1ec_7105),
+            started: 0,
+            block: Vec::with_capacity(BLOCK.min(m).min(n)),
+            images: Vec::new(),
+            sweeps: 0,
+            found: None,
+        }
+    }
+
+    /// Does at most `units` more products (at least one) on the `path` and θ it was made for;
+    /// the two directions once found (handed over on every call after).
+    pub fn advance(
+        &mut self,
+        path: &[Vec<f64>],
+        theta: &[f64],
+        units: usize,
+    ) -> Option<(Vec<f64>, Vec<f64>)> {
+        let n = theta.len();
+        let rows: Vec<&[f64]> = self.rows.iter().map(|&i| &path[i][..n]).collect();
+        let offsets = Offsets { rows: &rows, theta };
+        let b = BLOCK.min(rows.len()).min(n);
+        for _ in 0..units.max(1) {
+            if self.found.is_some() {
+                break;
+            }
+            if self.started < b {
+                // The start: Rᵀ·Ω for a fixed Gaussian Ω, a block already in the offsets' span.
+                let w: Vec<f64> =
+                    (0..rows.len()).map(|_| StandardNormal.sample(&mut self.rng)).collect();
+                if let Some(v) = orthonormal_to(&self.block, offsets.transpose_times(&w)) {
+                    self.block.push(v);
+                }
+                self.started += 1;
+                continue;
+            }
+            if self.block.is_empty() {
+                self.found = Some(Vec::new());
+                break;
+            }
+            let x = &self.block[self.images.len()];
+            self.images.push(offsets.scatter_times(x));
+            if self.images.len() == self.block.len() {
+                self.found = self.sweep(n);
+            }
+        }
+        let mut found = self.found.clone()?;
+        Some(complete(&mut found, path, theta))
+    }
+
+    /// The end of a sweep: Rayleigh–Ritz on the block and its images; the leading pair when
+    /// the iteration has settled (or run out of sweeps), else the next block.
+    fn sweep(&mut self, n: usize) -> Option<Vec<Vec<f64>>> {
+        let (block, images) = (&self.block, std::mem::take(&mut self.images));
+        // Rayleigh–Ritz: the block's best approximations to RᵀR's leading eigenpairs.
+        let k = block.len();
+        let t = DMatrix::from_fn(k, k, |i, j| {
+            0.5 * (dot(&block[i], &images[j]) + dot(&block[j], &images[i]))
+        });
+        let eig = SymmetricEigen::new(t);
+        let mut order: Vec<usize> = (0..k).collect();
+        order.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]));
+        let combine = |vs: &[Vec<f64>], col: usize| -> Vec<f64> {
+            let mut out = vec![0.0; n];
+            for (v, &s) in vs.iter().zip(eig.eigenvectors.column(col).iter()) {
+                out.iter_mut().zip(v).for_each(|(o, v)| *o += s * v);
+            }
+            out
+        };
+        let ritz: Vec<Vec<f64>> = order.iter().map(|&c| combine(block, c)).collect();
+        let ritz_images: Vec<Vec<f64>> = order.iter().map(|&c| combine(&images, c)).collect();
+        let values: Vec<f64> = order.iter().map(|&c| eig.eigenvalues[c]).collect();
+        let top = values[0];
+        if top <= 0.0 {
+            return Some(Vec::new());
+        }
+        // Converged when the wanted pairs' residuals ‖RᵀR·v − λ·v‖ are at rounding level.
+        let settled = values.iter().take(2.min(k)).enumerate().all(|(i, &lambda)| {
+            let r: f64 = ritz_images[i]
+                .iter()
+                .zip(&ritz[i])
+                .map(|(y, v)| (y - lambda * v).powi(2))
+                .sum::<f64>()
+                .sqrt();
+            r <= 1e-12 * top || lambda <= 1e-13 * top
+        });
+        self.sweeps += 1;
+        if settled || self.sweeps == MAX_SWEEPS {
+            // Directions the path does not span (eigenvalue at rounding level) are completed
+            // from the axes.
+            return Some(
+                ritz.into_iter()
+                    .zip(values)
+                    .take(2)
+                    .filter(|(_, l)| *l > 1e-13 * top)
+                    .map(|(v, _)| v)
+                    .collect(),
+            );
+        }
+        self.block.clear();
+        for y in ritz_images {
+            if let Some(v) = orthonormal_to(&self.block, y) {
+                self.block.push(v);
+            }
+        }
+        None
+    }
+}
+
+/// Two directions from the (at most two) found: completed with coordinate axes, signed.
+fn complete(found: &mut Vec<Vec<f64>>, path: &[Vec<f64>], theta: &[f64]) -> (Vec<f64>, Vec<f64>) {
+    let n = theta.len();
     let mut axis = 0;
     while found.len() < 2.min(n) && axis < n {
         let mut e = vec![0.0; n];
         e[axis] = 1.0;
         axis += 1;
-        if let Some(v) = orthonormal_to(&found, e) {
+        if let Some(v) = orthonormal_to(found, e) {
             found.push(v);
         }
     }
-    let mut found = found.into_iter();
+    let mut found = std::mem::take(found).into_iter();
     let mut first = found.next().unwrap_or_else(|| vec![0.0; n]);
     let mut second = found.next().unwrap_or_else(|| first.clone());
     // A fixed sign: the path starts on the positive side.
@@ -94,74 +231,6 @@ impl Offsets<'_> {
         }
         y
     }
-}
-
-/// Up to two leading eigenvectors of RᵀR with non-zero eigenvalue, by subspace iteration.
-fn leading_pair(offsets: &Offsets<'_>, n: usize) -> Vec<Vec<f64>> {
-    let m = offsets.rows.len();
-    let b = BLOCK.min(m).min(n);
-    // The start: Rᵀ·Ω for a fixed Gaussian Ω, a block already in the offsets' span.
-    let mut rng = ChaCha8Rng::seed_from_u64(0x9ca_d1ec_7105);
-    let mut block: Vec<Vec<f64>> = Vec::with_capacity(b);
-    for _ in 0..b {
-        let w: Vec<f64> = (0..m).map(|_| StandardNormal.sample(&mut rng)).collect();
-        if let Some(v) = orthonormal_to(&block, offsets.transpose_times(&w)) {
-            block.push(v);
-        }
-    }
-    let mut ritz: Vec<Vec<f64>> = Vec::new();
-    let mut values: Vec<f64> = Vec::new();
-    for _ in 0..MAX_SWEEPS {
-        if block.is_empty() {
-            return Vec::new();
-        }
-        let images: Vec<Vec<f64>> = block.iter().map(|x| offsets.scatter_times(x)).collect();
-        // Rayleigh–Ritz: the block's best approximations to RᵀR's leading eigenpairs.
-        let k = block.len();
-        let t = DMatrix::from_fn(k, k, |i, j| {
-            0.5 * (dot(&block[i], &images[j]) + dot(&block[j], &images[i]))
-        });
-        let eig = SymmetricEigen::new(t);
-        let mut order: Vec<usize> = (0..k).collect();
-        order.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]));
-        let combine = |vs: &[Vec<f64>], col: usize| -> Vec<f64> {
-            let mut out = vec![0.0; n];
-            for (v, &s) in vs.iter().zip(eig.eigenvectors.column(col).iter()) {
-                out.iter_mut().zip(v).for_each(|(o, v)| *o += s * v);
-            }
-            out
-        };
-        ritz = order.iter().map(|&c| combine(&block, c)).collect();
-        let ritz_images: Vec<Vec<f64>> = order.iter().map(|&c| combine(&images, c)).collect();
-        values = order.iter().map(|&c| eig.eigenvalues[c]).collect();
-        let top = values[0];
-        if top <= 0.0 {
-            return Vec::new();
-        }
-        // Converged when the wanted pairs' residuals ‖RᵀR·v − λ·v‖ are at rounding level.
-        let wanted = 2.min(k);
-        let settled = values.iter().take(wanted).enumerate().all(|(i, &lambda)| {
-            let r: f64 = ritz_images[i]
-                .iter()
-                .zip(&ritz[i])
-                .map(|(y, v)| (y - lambda * v).powi(2))
-                .sum::<f64>()
-                .sqrt();
-            r <= 1e-12 * top || lambda <= 1e-13 * top
-        });
-        if settled {
-            break;
-        }
-        block.clear();
-        for y in ritz_images {
-            if let Some(v) = orthonormal_to(&block, y) {
-                block.push(v);
-            }
-        }
-    }
-    // Directions the path does not span (eigenvalue at rounding level) are left to the caller.
-    let top = values.first().copied().unwrap_or(0.0);
-    ritz.into_iter().zip(values).take(2).filter(|(_, l)| *l > 1e-13 * top).map(|(v, _)| v).collect()
 }
 
 fn dot(a: &[f64], b: &[f64]) -> f64 {

@@ -78,6 +78,27 @@ pub fn filter_normalise(layers: &[Layer], d: &mut [f64], theta: &[f64]) {
     }
 }
 
+/// The slice's plane from the path's two principal directions (unit vectors): each scaled so
+/// that the path's projection spans 90 % of [−1, 1] along it.
+pub fn pca_plane(
+    path: &[Vec<f64>],
+    theta: &[f64],
+    (mut d, mut e): (Vec<f64>, Vec<f64>),
+) -> (Vec<f64>, Vec<f64>) {
+    for v in [&mut d, &mut e] {
+        let reach = path
+            .iter()
+            .map(|p| {
+                p.iter().zip(theta).zip(v.iter()).map(|((a, b), c)| (a - b) * c).sum::<f64>().abs()
+            })
+            .fold(0.0, f64::max);
+        if reach > 0.0 {
+            v.iter_mut().for_each(|x| *x *= reach / 0.9);
+        }
+    }
+    (d, e)
+}
+
 /// A two-dimensional slice of a network's loss, f(α, β) = L(θ + α·δ + β·η): a surface like any
 /// other, with the exact ∇ and Hessian in (α, β) from a forward pass on dual numbers.
 #[derive(Clone, Debug, PartialEq)]
@@ -122,6 +143,24 @@ impl Slice {
         seed: u64,
         span: f64,
     ) -> Self {
+        let pca = (directions == Directions::Pca).then(|| {
+            let (path, theta) = (&training.path, &training.theta);
+            pca_plane(path, theta, pca_directions(path, theta))
+        });
+        Self::of_training_with(net, training, directions, seed, span, pca)
+    }
+
+    /// [`of_training`](Self::of_training) with the path's principal plane already made
+    /// ([`PcaSteps`](super::PcaSteps) and [`pca_plane`], in pieces); `pca` is used only for
+    /// [`Directions::Pca`].
+    pub fn of_training_with(
+        net: Arc<Network>,
+        training: &Training,
+        directions: Directions,
+        seed: u64,
+        span: f64,
+        pca: Option<(Vec<f64>, Vec<f64>)>,
+    ) -> Self {
         let n = net.n_params();
         let theta = training.theta.clone();
         let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_d1ec_7105_0000);
@@ -137,31 +176,17 @@ impl Slice {
                 let d: Vec<f64> = training.theta0.iter().zip(&theta).map(|(a, b)| a - b).collect();
                 (d, filtered(&mut rng))
             }
-            Directions::Pca => {
-                let (mut d, mut e) = pca_directions(&training.path, &theta);
-                for v in [&mut d, &mut e] {
-                    let reach = training
-                        .path
-                        .iter()
-                        .map(|p| {
-                            p.iter()
-                                .zip(&theta)
-                                .zip(v.iter())
-                                .map(|((a, b), c)| (a - b) * c)
-                                .sum::<f64>()
-                                .abs()
-                        })
-                        .fold(0.0, f64::max);
-                    if reach > 0.0 {
-                        v.iter_mut().for_each(|x| *x *= reach / 0.9);
-                    }
-                }
-                (d, e)
-            }
+            Directions::Pca => pca.unwrap_or_else(|| {
+                pca_plane(&training.path, &theta, pca_directions(&training.path, &theta))
+            }),
         };
         let span = if span.is_finite() && span > 0.0 { span } else { 1.0 };
         let mut slice = Self { net, theta, delta, eta, span, path: Arc::from([]) };
-        slice.path = training.path.iter().map(|t| slice.project(t)).collect();
+        let path: Arc<[Point]> = {
+            let project = slice.projector();
+            training.path.iter().map(|t| project(t)).collect()
+        };
+        slice.path = path;
         slice
     }
 
@@ -200,16 +225,24 @@ impl Slice {
     /// The point of the slice nearest to θ' in the least-squares sense: the (α, β) that minimise
     /// ‖θ' − θ − α·δ − β·η‖ (how a training path is drawn on the slice).
     pub fn project(&self, theta: &[f64]) -> Point {
+        self.projector()(theta)
+    }
+
+    /// [`project`](Self::project) with the plane's Gram matrix computed once: projecting a
+    /// path of hundreds of points of 10⁵ parameters each is then two dot products a point.
+    fn projector(&self) -> impl Fn(&[f64]) -> Point + '_ {
         let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
-        let r: Vec<f64> = theta.iter().zip(&self.theta).map(|(a, b)| a - b).collect();
         let (dd, de, ee) =
             (dot(&self.delta, &self.delta), dot(&self.delta, &self.eta), dot(&self.eta, &self.eta));
-        let (rd, re) = (dot(&r, &self.delta), dot(&r, &self.eta));
         let det = dd * ee - de * de;
-        if det.abs() <= 1e-300 {
-            return Point::new(if dd > 0.0 { rd / dd } else { 0.0 }, 0.0);
+        move |theta: &[f64]| {
+            let r: Vec<f64> = theta.iter().zip(&self.theta).map(|(a, b)| a - b).collect();
+            let (rd, re) = (dot(&r, &self.delta), dot(&r, &self.eta));
+            if det.abs() <= 1e-300 {
+                return Point::new(if dd > 0.0 { rd / dd } else { 0.0 }, 0.0);
+            }
+            Point::new((rd * ee - re * de) / det, (re * dd - rd * de) / det)
         }
-        Point::new((rd * ee - re * de) / det, (re * dd - rd * de) / det)
     }
 
     fn at<T: Scalar>(&self, a: T, b: T) -> T {
