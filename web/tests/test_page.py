@@ -377,41 +377,34 @@ class Page(unittest.TestCase):
                                        lambda: page.evaluate("(json) => window.losscape.open(json)", landscape))
         self.assertEqual(errors, [])
 
-    def test_a_saddle_free_newton_training_with_pca_directions_never_freezes_the_page(self):
+    def landscape_never_freezes(self, what, seconds, **network):
+        """The network landscape lesson with `network`'s settings changed, opened in the page:
+        no main-thread gap over 250 ms while it trains and is sliced and drawn."""
         page, errors, _ = self.open()
         time.sleep(1.5)
         landscape = self.preset("network-landscape")
-        net = landscape["surface"]["network"]
+        landscape["surface"]["network"].update(network)
+        opened = json.dumps(landscape)
+        self.computes_without_freezing(page, what,
+                                       lambda: page.evaluate("(json) => window.losscape.open(json)", opened),
+                                       seconds=seconds)
+        self.assertEqual(self.scene(page)["surface"]["network"]["directions"], network["directions"])
+        self.assertEqual(errors, [])
+
+    def test_a_saddle_free_newton_training_with_pca_directions_never_freezes_the_page(self):
         # Each step needs the exact 337 x 337 Hessian (337 Hessian-vector products on 200
         # points) and its eigendecomposition; the slice's plane is the path's two principal
         # directions.
-        net["optimizer"] = "sfn:lr=0.5"
-        net["steps"] = 24
-        net["directions"] = "pca"
-        opened = json.dumps(landscape)
-        self.computes_without_freezing(page, "saddle-free Newton training, PCA directions",
-                                       lambda: page.evaluate("(json) => window.losscape.open(json)", opened),
-                                       seconds=6)
-        self.assertEqual(self.scene(page)["surface"]["network"]["directions"], "pca")
-        self.assertEqual(errors, [])
+        self.landscape_never_freezes("saddle-free Newton training, PCA directions", 6,
+                                     optimizer="sfn:lr=0.5", steps=24, directions="pca")
 
     def test_a_wide_networks_landscape_with_pca_directions_never_freezes_the_page(self):
-        page, errors, _ = self.open()
-        time.sleep(1.5)
-        landscape = self.preset("network-landscape")
-        net = landscape["surface"]["network"]
         # 33 921 parameters: a training step, a product of the path's principal-direction
         # search and a knot of the heatmap are each about a forward pass over the data (for
         # 2-256-256-1 a row of knots in one piece took 1.8 s, the directions and the slice
         # together 5.6 s).
-        net["net"] = "2-256-128-1"
-        net["steps"] = 100
-        net["directions"] = "pca"
-        opened = json.dumps(landscape)
-        self.computes_without_freezing(page, "2-256-128-1 landscape, PCA directions",
-                                       lambda: page.evaluate("(json) => window.losscape.open(json)", opened),
-                                       seconds=12)
-        self.assertEqual(errors, [])
+        self.landscape_never_freezes("2-256-128-1 landscape, PCA directions", 12,
+                                     net="2-256-128-1", steps=100, directions="pca")
 
     def test_the_high_d_window_samples_without_freezing_the_page(self):
         page, errors, _ = self.open()
