@@ -65,11 +65,6 @@ impl EigenSteps {
         Some(Self { n, v: a, d, e: vec![0.0; n], pass, shift: 0.0, scale: 0.0 })
     }
 
-    /// The iterations of the whole decomposition: three passes of about n each.
-    pub fn iterations(&self) -> usize {
-        3 * self.n
-    }
-
     /// Runs at most `iterations` more iterations (at least one); `Ok(true)` once it is done.
     ///
     /// # Errors
@@ -109,12 +104,17 @@ impl EigenSteps {
     /// As [`advance`](Self::advance).
     pub fn run(mut self) -> Result<Eigen, NoConvergence> {
         while !self.advance(usize::MAX)? {}
-        Ok(self.finish().expect("done"))
+        self.finish().ok_or(NoConvergence)
     }
 
-    /// The eigenvalues and eigenvectors once done; `None` before.
-    pub fn finish(self) -> Option<Eigen> {
-        (self.pass == Pass::Done).then_some(Eigen { n: self.n, values: self.d, vectors: self.v })
+    /// The eigenvalues and eigenvectors once done (taken out: a second call gets `None`);
+    /// `None` before.
+    pub fn finish(&mut self) -> Option<Eigen> {
+        if self.pass != Pass::Done || self.v.len() != self.n * self.n {
+            return None;
+        }
+        let (values, vectors) = (std::mem::take(&mut self.d), std::mem::take(&mut self.v));
+        Some(Eigen { n: self.n, values, vectors })
     }
 
     fn at(&mut self, r: usize, c: usize) -> &mut f64 {

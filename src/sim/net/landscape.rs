@@ -325,12 +325,22 @@ pub struct LandscapeSteps {
     training: TrainSteps,
     /// Training steps counted to the progress so far.
     counted: usize,
-    /// The training once ended, with the search for its path's principal directions (for
+    /// The training once ended, with how far its path's principal plane is (for
     /// [`Directions::Pca`]): for a large network that too is work for many frames.
-    trained: Option<(Training, Option<PcaSteps>)>,
-    /// The principal directions once found, and whether they are scaled into the plane yet
-    /// ([`pca_plane`]).
-    directions: Option<(Plane, bool)>,
+    trained: Option<(Training, Pca)>,
+}
+
+/// The principal plane of a training path under way, a piece at a time.
+#[derive(Clone, Debug)]
+enum Pca {
+    /// Not asked for (the slice's directions are not [`Directions::Pca`]).
+    Unused,
+    /// The two directions being found.
+    Searching(Box<PcaSteps>),
+    /// The directions found, not yet scaled to the path ([`pca_plane`]).
+    Found(Plane),
+    /// The plane.
+    Plane(Plane),
 }
 
 impl LandscapeSteps {
@@ -344,14 +354,14 @@ impl LandscapeSteps {
         let optimizer = spec.optimizer_spec()?;
         let theta0 = net.architecture().init(spec.seed);
         let training = TrainSteps::new(&net, &theta0, optimizer, spec.steps)?;
-        Ok(Self { spec: spec.clone(), net, training, counted: 0, trained: None, directions: None })
+        Ok(Self { spec: spec.clone(), net, training, counted: 0, trained: None })
     }
 
     /// Trains at most `units` more steps (at least one); once the training has ended, finds
-    /// its path's principal directions (for [`Directions::Pca`], `units` products a call,
-    /// [`PcaSteps`], then its plane and the slice in calls of their own), slices and hands over the landscape
-    /// (once). `progress` (if any)
-    /// counts the steps, and cancelling it ends the training early, as in [`NetSpec::build`].
+    /// its path's principal directions (for [`Directions::Pca`]: `units` products a call,
+    /// [`PcaSteps`], then the plane in a call of its own), slices and hands over the landscape
+    /// (once). `progress` (if any) counts the steps, and cancelling it ends the training
+    /// early, as in [`NetSpec::build`].
     pub fn advance(&mut self, units: usize, progress: Option<&Progress>) -> Option<Landscape> {
         let (training, pca) = match &mut self.trained {
             Some(trained) => trained,
@@ -365,31 +375,36 @@ impl LandscapeSteps {
                     }
                     true
                 })?;
-                let pca = (self.spec.directions == Directions::Pca)
-                    .then(|| PcaSteps::new(&training.path, &training.theta));
+                let pca = match self.spec.directions {
+                    Directions::Pca => {
+                        Pca::Searching(Box::new(PcaSteps::new(&training.path, &training.theta)))
+                    }
+                    _ => Pca::Unused,
+                };
                 self.trained.insert((training, pca))
             }
         };
         // For a large network (10⁵ parameters) each of these is a pass over the whole path, as
         // much work as a product: a call each.
-        let directions = match (pca.take(), self.directions.take()) {
-            (Some(mut steps), _) => {
-                let found = steps.advance(&training.path, &training.theta, units);
-                if found.is_none() {
-                    *pca = Some(steps);
+        let (path, theta) = (&training.path, &training.theta);
+        match pca {
+            Pca::Searching(steps) => {
+                if let Some(found) = steps.advance(path, theta, units) {
+                    *pca = Pca::Found(found);
                 }
-                self.directions = found.map(|d| (d, false));
                 return None;
             }
-            (None, Some((found, false))) => {
-                let plane = pca_plane(&training.path, &training.theta, found);
-                self.directions = Some((plane, true));
+            Pca::Found(found) => {
+                *pca = Pca::Plane(pca_plane(path, theta, std::mem::take(found)));
                 return None;
             }
-            (None, Some((plane, true))) => Some(plane),
-            (None, None) => None,
+            Pca::Plane(_) | Pca::Unused => {}
+        }
+        let (training, pca) = self.trained.take()?;
+        let directions = match pca {
+            Pca::Plane(plane) => Some(plane),
+            _ => None,
         };
-        let (training, _) = self.trained.take()?;
         let net = Arc::clone(&self.net);
         let accuracy = net.accuracy(&training.theta);
         let spec = &self.spec;

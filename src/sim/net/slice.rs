@@ -143,16 +143,12 @@ impl Slice {
         seed: u64,
         span: f64,
     ) -> Self {
-        let pca = (directions == Directions::Pca).then(|| {
-            let (path, theta) = (&training.path, &training.theta);
-            pca_plane(path, theta, pca_directions(path, theta))
-        });
-        Self::of_training_with(net, training, directions, seed, span, pca)
+        Self::of_training_with(net, training, directions, seed, span, None)
     }
 
     /// [`of_training`](Self::of_training) with the path's principal plane already made
-    /// ([`PcaSteps`](super::PcaSteps) and [`pca_plane`], in pieces); `pca` is used only for
-    /// [`Directions::Pca`].
+    /// ([`PcaSteps`](super::PcaSteps) and [`pca_plane`], in pieces) or, for `None`, made here;
+    /// `pca` is used only for [`Directions::Pca`].
     pub fn of_training_with(
         net: Arc<Network>,
         training: &Training,

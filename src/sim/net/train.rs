@@ -314,9 +314,8 @@ pub(crate) struct Descent {
 enum NewtonWork {
     /// The Hessian's columns computed so far.
     Columns(Vec<Vec<f64>>),
-    /// The Hessian's eigendecomposition under way (saddle-free Newton); `None` for a Hessian
-    /// that is not finite.
-    Eigen(Option<EigenSteps>),
+    /// The Hessian's eigendecomposition under way (saddle-free Newton).
+    Eigen(EigenSteps),
 }
 
 impl Descent {
@@ -391,30 +390,27 @@ impl Descent {
                             continue;
                         }
                         let h = symmetrised(columns);
-                        if self.opt.spec.kind() == OptimizerKind::Sfn {
-                            *work = NewtonWork::Eigen(EigenSteps::new(h.as_slice().to_vec(), n));
+                        if self.opt.spec.kind() != OptimizerKind::Sfn {
+                            self.opt.step(&mut self.theta, &self.grad, Some(&h));
+                        } else if let Some(steps) = EigenSteps::new(h.as_slice().to_vec(), n) {
+                            *work = NewtonWork::Eigen(steps);
                             continue;
+                        } else {
+                            // A Hessian that is not finite: the step diverges.
+                            self.opt.step_saddle_free(&mut self.theta, &self.grad, None);
                         }
-                        self.opt.step(&mut self.theta, &self.grad, Some(&h));
                     }
                     NewtonWork::Eigen(steps) => {
                         // Its eigendecomposition, as many iterations as the units left allow.
-                        let iterations = left.saturating_mul(HESSIAN_COLUMNS_PER_UNIT);
-                        let (done, used) = match steps {
-                            Some(s) => match s.advance(iterations) {
-                                Ok(done) => (done, iterations.min(s.iterations())),
-                                Err(_) => {
-                                    *steps = None;
-                                    (true, 1)
-                                }
-                            },
-                            None => (true, 1),
-                        };
-                        left -= used.div_ceil(HESSIAN_COLUMNS_PER_UNIT).clamp(1, left);
-                        if !done {
-                            continue;
+                        match steps.advance(left.saturating_mul(HESSIAN_COLUMNS_PER_UNIT)) {
+                            Ok(false) => {
+                                left = 0;
+                                continue;
+                            }
+                            // Done, or failed to converge (the step then diverges).
+                            Ok(true) | Err(_) => left -= 1,
                         }
-                        let eigen = steps.take().and_then(EigenSteps::finish);
+                        let eigen = steps.finish();
                         self.opt.step_saddle_free(&mut self.theta, &self.grad, eigen.as_ref());
                     }
                 }
